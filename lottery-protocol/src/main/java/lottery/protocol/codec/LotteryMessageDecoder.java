@@ -1,0 +1,26 @@
+package lottery.protocol.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageDecoder;
+import java.util.List;
+
+/**
+ * Turns one frame (type byte + body, as cut by {@link LotteryFrameDecoder}) into a message record with
+ * {@link Wire#read}. Bad input raises a {@link ProtocolException}. Stateless, so one instance serves every channel;
+ * the frame is released by the superclass after {@code decode}, and no record keeps a reference to it.
+ */
+@Sharable
+public final class LotteryMessageDecoder extends MessageToMessageDecoder<ByteBuf> {
+    public static final LotteryMessageDecoder INSTANCE = new LotteryMessageDecoder();
+
+    private LotteryMessageDecoder() {
+        super(ByteBuf.class);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
+        out.add(Wire.read(frame));
+    }
+}

@@ -1,0 +1,300 @@
+package lottery.protocol.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import lottery.protocol.message.Ack;
+import lottery.protocol.message.Batch;
+import lottery.protocol.message.Bet;
+import lottery.protocol.message.ErrorCode;
+import lottery.protocol.message.ErrorReply;
+import lottery.protocol.message.Finish;
+import lottery.protocol.message.Hello;
+import lottery.protocol.message.Limits;
+import lottery.protocol.message.LotteryMessage;
+import lottery.protocol.message.MessageType;
+import lottery.protocol.message.Winners;
+import lottery.protocol.message.WinnersQuery;
+
+/**
+ * The body layouts of docs/PROTOCOL.md as pure functions between a frame (type byte + body, length prefix already
+ * removed) and a message record. No channel is involved, so tests call these directly. All integers are unsigned
+ * big-endian; a {@code str8} is a one-byte length followed by that many bytes of UTF-8.
+ *
+ * <pre>
+ * HELLO   0x01  magic "TP0L" (4) | version u8 | agency u16 | secret str8
+ * BET     0x02  bet
+ * BATCH   0x03  seq u32 | count u16 | bet * count
+ * FINISH  0x04  (empty)
+ * QUERY   0x05  (empty)
+ * ACK     0x81  ref u8 | seq u32 | stored u32
+ * ERROR   0x82  code u16 | ref u8 (0 = none) | seq u32 | reason str8
+ * WINNERS 0x83  flags u8 (bit 0 = last) | count u16 | document str8 * count
+ * bet     =     first_name str8 | last_name str8 | document str8 | year u16 | month u8 | day u8 | number u16
+ * </pre>
+ */
+public final class Wire {
+    /** The four bytes that open a Hello body: ASCII {@code TP0L}. */
+    public static final int HELLO_MAGIC = 0x5450_304C;
+    /** Frame bytes of a Batch besides its bets: length, type, seq and count. */
+    public static final int BATCH_OVERHEAD = Limits.LENGTH_FIELD_BYTES + 1 + 4 + 2;
+    /** Bytes of a bet besides its three strings: three length bytes, the date and the number. */
+    private static final int BET_FIXED_BYTES = 3 + 4 + 2;
+
+    private Wire() {
+    }
+
+    /** The encoded size of {@code bet} inside a Bet or Batch body. */
+    public static int betSize(Bet bet) {
+        return BET_FIXED_BYTES + ByteBufUtil.utf8Bytes(bet.firstName()) + ByteBufUtil.utf8Bytes(bet.lastName())
+                + bet.document().length();
+    }
+
+    /**
+     * Writes the type byte and body of {@code msg} to {@code out}.
+     *
+     * @throws IllegalArgumentException when the frame would exceed {@link Limits#MAX_FRAME_BYTES}
+     */
+    public static void write(LotteryMessage msg, ByteBuf out) {
+        int start = out.writerIndex();
+        out.writeByte(msg.type().opcode());
+        switch (msg.type()) {
+            case HELLO -> {
+                Hello hello = (Hello) msg;
+                out.writeInt(HELLO_MAGIC);
+                out.writeByte(hello.version());
+                out.writeShort(hello.agency());
+                writeStr8(out, hello.secret());
+            }
+            case BET -> writeBet(out, (Bet) msg);
+            case BATCH -> {
+                Batch batch = (Batch) msg;
+                out.writeInt((int) batch.seq());
+                out.writeShort(batch.bets().size());
+                for (Bet bet : batch.bets()) {
+                    writeBet(out, bet);
+                }
+            }
+            case FINISH, WINNERS_QUERY -> { }
+            case ACK -> {
+                Ack ack = (Ack) msg;
+                out.writeByte(ack.ref().opcode());
+                out.writeInt((int) ack.seq());
+                out.writeInt((int) ack.stored());
+            }
+            case ERROR -> {
+                ErrorReply error = (ErrorReply) msg;
+                out.writeShort(error.code().code());
+                out.writeByte(error.ref() == null ? 0 : error.ref().opcode());
+                out.writeInt((int) error.seq());
+                writeStr8(out, error.reason());
+            }
+            case WINNERS -> {
+                Winners winners = (Winners) msg;
+                out.writeByte(winners.last() ? 1 : 0);
+                out.writeShort(winners.documents().size());
+                for (String document : winners.documents()) {
+                    writeStr8(out, document);
+                }
+            }
+            default -> throw new IllegalStateException("no layout for " + msg.type());
+        }
+        int length = out.writerIndex() - start;
+        if (length > Limits.MAX_FRAME_LENGTH) {
+            out.writerIndex(start);
+            throw new IllegalArgumentException(msg.type() + " frame of " + (length + Limits.LENGTH_FIELD_BYTES)
+                    + " bytes exceeds the " + Limits.MAX_FRAME_BYTES + "-byte limit");
+        }
+    }
+
+    /**
+     * Reads one whole frame (type byte and body) into a message. The frame must be consumed exactly.
+     *
+     * @throws ProtocolException with the code of docs/PROTOCOL.md's error table on any bad input
+     */
+    public static LotteryMessage read(ByteBuf frame) {
+        if (!frame.isReadable()) {
+            throw new ProtocolException(ErrorCode.MALFORMED_FRAME, "empty frame: no message type");
+        }
+        int opcode = frame.readUnsignedByte();
+        MessageType type = MessageType.fromOpcode(opcode);
+        if (type == null) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, String.format("unknown message type 0x%02x", opcode));
+        }
+        LotteryMessage msg;
+        try {
+            msg = readBody(type, frame);
+        } catch (IndexOutOfBoundsException e) {
+            throw new ProtocolException(ErrorCode.MALFORMED_FRAME, type, 0, 0, type + " frame is truncated", null);
+        }
+        if (frame.isReadable()) {
+            throw new ProtocolException(ErrorCode.MALFORMED_FRAME, type, 0, 0,
+                    type + " frame has " + frame.readableBytes() + " trailing bytes", null);
+        }
+        return msg;
+    }
+
+    private static LotteryMessage readBody(MessageType type, ByteBuf in) {
+        return switch (type) {
+            case HELLO -> readHello(in);
+            case BET -> {
+                try {
+                    yield readBet(in);
+                } catch (IllegalArgumentException | DateTimeException e) {
+                    throw invalidBet(type, 0, 1, e);
+                }
+            }
+            case BATCH -> readBatch(in);
+            case FINISH -> Finish.INSTANCE;
+            case WINNERS_QUERY -> WinnersQuery.INSTANCE;
+            case ACK -> {
+                MessageType ref = MessageType.fromOpcode(in.readUnsignedByte());
+                long seq = in.readUnsignedInt();
+                long stored = in.readUnsignedInt();
+                if (ref == null || ref.direction() != MessageType.Direction.TO_SERVER) {
+                    throw malformed(type, "ACK refers to no client request type");
+                }
+                yield new Ack(ref, seq, stored);
+            }
+            case ERROR -> {
+                int number = in.readUnsignedShort();
+                int refOpcode = in.readUnsignedByte();
+                long seq = in.readUnsignedInt();
+                String reason = readStr8(in, type);
+                ErrorCode code = ErrorCode.fromCode(number);
+                MessageType ref = MessageType.fromOpcode(refOpcode);
+                if (code == null || (refOpcode != 0 && ref == null)) {
+                    throw malformed(type, "ERROR has unknown code " + number + " or type " + refOpcode);
+                }
+                try {
+                    yield new ErrorReply(code, ref, seq, reason);
+                } catch (IllegalArgumentException e) {
+                    throw malformed(type, "ERROR reason: " + e.getMessage());
+                }
+            }
+            case WINNERS -> {
+                int flags = in.readUnsignedByte();
+                int count = in.readUnsignedShort();
+                if ((flags & ~1) != 0) {
+                    throw malformed(type, String.format("WINNERS has unknown flags 0x%02x", flags));
+                }
+                List<String> documents = new ArrayList<>(Math.min(count, Winners.MAX_PER_FRAME));
+                for (int i = 0; i < count; i++) {
+                    documents.add(readStr8(in, type));
+                }
+                try {
+                    yield new Winners((flags & 1) != 0, documents);
+                } catch (IllegalArgumentException e) {
+                    throw malformed(type, "WINNERS: " + e.getMessage());
+                }
+            }
+        };
+    }
+
+    private static Hello readHello(ByteBuf in) {
+        int magic = in.readInt();
+        if (magic != HELLO_MAGIC) {
+            throw new ProtocolException(ErrorCode.BAD_MAGIC, MessageType.HELLO, 0, 0,
+                    String.format("HELLO magic is 0x%08x, not \"TP0L\"", magic), null);
+        }
+        int version = in.readUnsignedByte();
+        int agency = in.readUnsignedShort();
+        String secret = readStr8(in, MessageType.HELLO);
+        if (version == 0) {
+            throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, MessageType.HELLO, 0, 0,
+                    "protocol version 0 does not exist", null);
+        }
+        if (agency == 0) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_AGENCY, MessageType.HELLO, 0, 0,
+                    "agency 0 does not exist", null);
+        }
+        try {
+            return new Hello(version, agency, secret);
+        } catch (IllegalArgumentException e) {
+            throw malformed(MessageType.HELLO, "HELLO secret: " + e.getMessage());
+        }
+    }
+
+    private static Batch readBatch(ByteBuf in) {
+        long seq = in.readUnsignedInt();
+        int count = in.readUnsignedShort();
+        if (count == 0) {
+            throw new ProtocolException(ErrorCode.MALFORMED_FRAME, MessageType.BATCH, seq, 0, "BATCH of 0 bets", null);
+        }
+        List<Bet> bets = new ArrayList<>(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                try {
+                    bets.add(readBet(in));
+                } catch (IllegalArgumentException | DateTimeException e) {
+                    throw invalidBet(MessageType.BATCH, seq, count, new IllegalArgumentException(
+                            "bet " + (i + 1) + " of " + count + ": " + e.getMessage(), e));
+                }
+            }
+        } catch (IndexOutOfBoundsException e) {
+            throw new ProtocolException(ErrorCode.MALFORMED_FRAME, MessageType.BATCH, seq, count,
+                    "BATCH announces " + count + " bets but holds " + bets.size() + " whole ones", null);
+        }
+        return new Batch(seq, bets);
+    }
+
+    private static Bet readBet(ByteBuf in) {
+        String firstName = readUtf8(in);
+        String lastName = readUtf8(in);
+        String document = readUtf8(in);
+        int year = in.readUnsignedShort();
+        int month = in.readUnsignedByte();
+        int day = in.readUnsignedByte();
+        int number = in.readUnsignedShort();
+        return new Bet(firstName, lastName, document, LocalDate.of(year, month, day), number);
+    }
+
+    private static void writeBet(ByteBuf out, Bet bet) {
+        writeStr8(out, bet.firstName());
+        writeStr8(out, bet.lastName());
+        writeStr8(out, bet.document());
+        out.writeShort(bet.birthdate().getYear());
+        out.writeByte(bet.birthdate().getMonthValue());
+        out.writeByte(bet.birthdate().getDayOfMonth());
+        out.writeShort(bet.number());
+    }
+
+    /** Writes a str8; the records guarantee the value fits 255 bytes. */
+    private static void writeStr8(ByteBuf out, String value) {
+        int lengthIndex = out.writerIndex();
+        out.writeByte(0);
+        int bytes = ByteBufUtil.writeUtf8(out, value);
+        out.setByte(lengthIndex, bytes);
+    }
+
+    /** Reads a str8, throwing IllegalArgumentException on bytes that are not UTF-8. */
+    private static String readUtf8(ByteBuf in) {
+        int length = in.readUnsignedByte();
+        int index = in.readerIndex();
+        in.skipBytes(length); // throws IndexOutOfBoundsException when truncated, before any decoding
+        if (!ByteBufUtil.isText(in, index, length, StandardCharsets.UTF_8)) {
+            throw new IllegalArgumentException("a text field is not valid UTF-8");
+        }
+        return in.toString(index, length, StandardCharsets.UTF_8);
+    }
+
+    private static String readStr8(ByteBuf in, MessageType type) {
+        try {
+            return readUtf8(in);
+        } catch (IllegalArgumentException e) {
+            throw malformed(type, type + ": " + e.getMessage());
+        }
+    }
+
+    private static ProtocolException malformed(MessageType type, String reason) {
+        return new ProtocolException(ErrorCode.MALFORMED_FRAME, type, 0, 0, reason, null);
+    }
+
+    private static ProtocolException invalidBet(MessageType type, long seq, int count, RuntimeException e) {
+        return new ProtocolException(ErrorCode.INVALID_BET, type, seq, count, "invalid bet: " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,65 @@
+package lottery.protocol.message;
+
+/**
+ * The numeric codes carried by an {@link ErrorReply}; docs/PROTOCOL.md has the same table. A code that
+ * {@linkplain #closesConnection() closes the connection} means the peer can no longer be trusted to be in step with
+ * the protocol; the others reject one request and the connection stays usable.
+ */
+public enum ErrorCode {
+    /** A frame whose body does not have the layout its type requires (truncated, trailing bytes, bad count). */
+    MALFORMED_FRAME(1, true),
+    /** A length prefix announcing a frame over the 8192-byte limit. */
+    FRAME_TOO_LARGE(2, true),
+    /** A type byte that names no message type. */
+    UNKNOWN_TYPE(3, true),
+    /** Anything but a Hello as the first frame, or a second Hello. */
+    HANDSHAKE_REQUIRED(4, true),
+    /** A Hello whose magic is not {@code TP0L}. */
+    BAD_MAGIC(5, true),
+    /** A Hello with a protocol version the server does not speak. */
+    UNSUPPORTED_VERSION(6, true),
+    /** A Hello from an agency the server does not wait for. */
+    UNKNOWN_AGENCY(7, true),
+    /** A message that only the other side may send (e.g. an Ack sent to the server). */
+    UNEXPECTED_MESSAGE(8, true),
+    /** A well-framed Bet or Batch holding an invalid field: nothing of it is stored. */
+    INVALID_BET(10, false),
+    /** A Bet or Batch from an agency that already sent Finish: nothing of it is stored. */
+    BET_AFTER_FINISH(11, false),
+    /** A second Finish from the same agency. */
+    ALREADY_FINISHED(12, false),
+    /** The server could not write the bets to its store: nothing of the batch is stored. */
+    STORAGE_FAILURE(20, false),
+    /** The server is stopping and takes no new work. */
+    SHUTTING_DOWN(21, true),
+    /** The connection sent nothing for longer than the server's idle timeout. */
+    IDLE_TIMEOUT(22, true),
+    /** An unexpected failure inside the server. */
+    INTERNAL_ERROR(99, true);
+
+    private final int code;
+    private final boolean closesConnection;
+
+    ErrorCode(int code, boolean closesConnection) {
+        this.code = code;
+        this.closesConnection = closesConnection;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public boolean closesConnection() {
+        return closesConnection;
+    }
+
+    /** The error code with this number, or {@code null} if there is none. */
+    public static ErrorCode fromCode(int code) {
+        for (ErrorCode value : values()) {
+            if (value.code == code) {
+                return value;
+            }
+        }
+        return null;
+    }
+}
