@@ -24,12 +24,18 @@ public final class LotteryMessageEncoder extends MessageToMessageEncoder<Lottery
     @Override
     protected void encode(ChannelHandlerContext ctx, LotteryMessage msg, List<Object> out) {
         ByteBuf buf = ctx.alloc().buffer();
+        boolean handedOver = false;
         try {
             Wire.write(msg, buf);
+            out.add(buf);
+            handedOver = true;
         } catch (IllegalArgumentException e) {
-            buf.release();
             throw new EncoderException(e.getMessage(), e);
+        } finally {
+            // Whatever failed, the buffer is ours until it is in out: release it so a refused write leaks nothing.
+            if (!handedOver) {
+                buf.release();
+            }
         }
-        out.add(buf);
     }
 }

@@ -112,7 +112,10 @@ public final class Wire {
     }
 
     /**
-     * Reads one whole frame (type byte and body) into a message. The frame must be consumed exactly.
+     * Reads one whole frame (type byte and body) into a message. The frame must be consumed exactly. The structure
+     * is checked before the values: a frame that is truncated, miscounted or has trailing bytes is MALFORMED_FRAME
+     * even when a field in it is also invalid, so INVALID_BET always means a well-framed Bet or Batch. The HELLO
+     * magic is the one exception: it is checked first, as it says whether the peer speaks this protocol at all.
      *
      * @throws ProtocolException with the code of docs/PROTOCOL.md's error table on any bad input
      */
@@ -125,25 +128,23 @@ public final class Wire {
         if (type == null) {
             throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, String.format("unknown message type 0x%02x", opcode));
         }
-        LotteryMessage msg;
         try {
-            msg = readBody(type, frame);
+            LotteryMessage msg = readBody(type, frame);
+            requireConsumed(frame, type, 0, 0);
+            return msg;
         } catch (IndexOutOfBoundsException e) {
             throw new ProtocolException(ErrorCode.MALFORMED_FRAME, type, 0, 0, type + " frame is truncated", null);
         }
-        if (frame.isReadable()) {
-            throw new ProtocolException(ErrorCode.MALFORMED_FRAME, type, 0, 0,
-                    type + " frame has " + frame.readableBytes() + " trailing bytes", null);
-        }
-        return msg;
     }
 
     private static LotteryMessage readBody(MessageType type, ByteBuf in) {
         return switch (type) {
             case HELLO -> readHello(in);
             case BET -> {
+                BetFields fields = BetFields.read(in);
+                requireConsumed(in, type, 0, 1);
                 try {
-                    yield readBet(in);
+                    yield fields.toBet();
                 } catch (IllegalArgumentException | DateTimeException e) {
                     throw invalidBet(type, 0, 1, e);
                 }
@@ -204,6 +205,7 @@ public final class Wire {
         int version = in.readUnsignedByte();
         int agency = in.readUnsignedShort();
         String secret = readStr8(in, MessageType.HELLO);
+        requireConsumed(in, MessageType.HELLO, 0, 0);
         if (version == 0) {
             throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, MessageType.HELLO, 0, 0,
                     "protocol version 0 does not exist", null);
@@ -225,32 +227,53 @@ public final class Wire {
         if (count == 0) {
             throw new ProtocolException(ErrorCode.MALFORMED_FRAME, MessageType.BATCH, seq, 0, "BATCH of 0 bets", null);
         }
-        List<Bet> bets = new ArrayList<>(count);
+        List<BetFields> fields = new ArrayList<>(count);
         try {
             for (int i = 0; i < count; i++) {
-                try {
-                    bets.add(readBet(in));
-                } catch (IllegalArgumentException | DateTimeException e) {
-                    throw invalidBet(MessageType.BATCH, seq, count, new IllegalArgumentException(
-                            "bet " + (i + 1) + " of " + count + ": " + e.getMessage(), e));
-                }
+                fields.add(BetFields.read(in));
             }
         } catch (IndexOutOfBoundsException e) {
             throw new ProtocolException(ErrorCode.MALFORMED_FRAME, MessageType.BATCH, seq, count,
-                    "BATCH announces " + count + " bets but holds " + bets.size() + " whole ones", null);
+                    "BATCH announces " + count + " bets but holds " + fields.size() + " whole ones", null);
+        }
+        requireConsumed(in, MessageType.BATCH, seq, count);
+        List<Bet> bets = new ArrayList<>(count);
+        for (BetFields field : fields) {
+            try {
+                bets.add(field.toBet());
+            } catch (IllegalArgumentException | DateTimeException e) {
+                throw invalidBet(MessageType.BATCH, seq, count, new IllegalArgumentException(
+                        "bet " + (bets.size() + 1) + " of " + count + ": " + e.getMessage(), e));
+            }
         }
         return new Batch(seq, bets);
     }
 
-    private static Bet readBet(ByteBuf in) {
-        String firstName = readUtf8(in);
-        String lastName = readUtf8(in);
-        String document = readUtf8(in);
-        int year = in.readUnsignedShort();
-        int month = in.readUnsignedByte();
-        int day = in.readUnsignedByte();
-        int number = in.readUnsignedShort();
-        return new Bet(firstName, lastName, document, LocalDate.of(year, month, day), number);
+    /**
+     * The fields of one bet as read from the wire, before any value is checked: reading them consumes exactly the
+     * bet's bytes (or throws IndexOutOfBoundsException), so the frame's structure can be checked first.
+     * A text field that is not UTF-8 is {@code null}.
+     */
+    private record BetFields(String firstName, String lastName, String document, int year, int month, int day,
+                             int number) {
+
+        static BetFields read(ByteBuf in) {
+            return new BetFields(readUtf8(in), readUtf8(in), readUtf8(in), in.readUnsignedShort(),
+                    in.readUnsignedByte(), in.readUnsignedByte(), in.readUnsignedShort());
+        }
+
+        /** The bet these fields describe; IllegalArgumentException or DateTimeException when a value is invalid. */
+        Bet toBet() {
+            return new Bet(utf8("first name", firstName), utf8("last name", lastName), utf8("document", document),
+                    LocalDate.of(year, month, day), number);
+        }
+
+        private static String utf8(String field, String value) {
+            if (value == null) {
+                throw new IllegalArgumentException(field + " is not valid UTF-8");
+            }
+            return value;
+        }
     }
 
     private static void writeBet(ByteBuf out, Bet bet) {
@@ -271,22 +294,30 @@ public final class Wire {
         out.setByte(lengthIndex, bytes);
     }
 
-    /** Reads a str8, throwing IllegalArgumentException on bytes that are not UTF-8. */
+    /** Reads a str8; {@code null} when its bytes are not UTF-8 (they are consumed either way). */
     private static String readUtf8(ByteBuf in) {
         int length = in.readUnsignedByte();
         int index = in.readerIndex();
         in.skipBytes(length); // throws IndexOutOfBoundsException when truncated, before any decoding
         if (!ByteBufUtil.isText(in, index, length, StandardCharsets.UTF_8)) {
-            throw new IllegalArgumentException("a text field is not valid UTF-8");
+            return null;
         }
         return in.toString(index, length, StandardCharsets.UTF_8);
     }
 
     private static String readStr8(ByteBuf in, MessageType type) {
-        try {
-            return readUtf8(in);
-        } catch (IllegalArgumentException e) {
-            throw malformed(type, type + ": " + e.getMessage());
+        String value = readUtf8(in);
+        if (value == null) {
+            throw malformed(type, type + ": a text field is not valid UTF-8");
+        }
+        return value;
+    }
+
+    /** Trailing bytes after a whole message mean the sender and this reader disagree on the layout. */
+    private static void requireConsumed(ByteBuf in, MessageType type, long seq, int count) {
+        if (in.isReadable()) {
+            throw new ProtocolException(ErrorCode.MALFORMED_FRAME, type, seq, count,
+                    type + " frame has " + in.readableBytes() + " trailing bytes", null);
         }
     }
 
