@@ -1,11 +1,140 @@
 package lottery.server;
 
-/** Entry point of the lottery server (placeholder until the server lands). */
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point: {@code java -jar lottery-server.jar [--config PATH] [--help]}.
+ *
+ * <p>Exit status: 0 after a graceful stop (SIGTERM) or {@code --help}; 1 when the server cannot start (port in use,
+ * bets file not writable); 2 for a bad command line or configuration.
+ *
+ * <p>SIGTERM: the JVM runs shutdown hooks on SIGTERM but then exits with 143, and the course's tests expect 0. The
+ * hook therefore stops the server gracefully and ends the JVM with {@code Runtime.halt(0)}, unless the shutdown was
+ * started by this program's own {@code System.exit}, whose status must stand.
+ */
 public final class ServerMain {
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
+    /** System property with the address to listen on; the default is every interface. */
+    static final String HOST_PROPERTY = "lottery.server.host";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerMain.class);
+    private static final AtomicBoolean EXITING_ON_PURPOSE = new AtomicBoolean();
+
+    static final String USAGE = """
+            Usage: java -jar lottery-server.jar [--config PATH] [--help]
+
+            The Lotería Nacional server: stores the bets the agencies send (lottery protocol) and echoes text lines,
+            both on one TCP port. The draw runs once every agency has sent Finish.
+
+              --config PATH  YAML configuration file (default ./config.yaml; when that default is missing, only the
+                             environment configures the server)
+              --help         print this help and exit
+
+            Configuration keys (environment variables override the file):
+              server.port                    SERVER_PORT                    TCP port (required)
+              server.listen_backlog          SERVER_LISTEN_BACKLOG          accept queue length (required)
+              server.agencies                SERVER_AGENCIES                agencies the draw waits for (default 5;
+                                                                            0 = no draw, any agency id accepted)
+              server.storage_path            SERVER_STORAGE_PATH            bets file, CSV (default ./bets.csv)
+              server.idle_timeout_seconds    SERVER_IDLE_TIMEOUT_SECONDS    close silent connections (default 60;
+                                                                            0 = never)
+              server.shutdown_grace_seconds  SERVER_SHUTDOWN_GRACE_SECONDS  time in-flight requests get on SIGTERM
+                                                                            (default 5)
+              server.fsync                   SERVER_FSYNC                   fsync every batch before its Ack
+                                                                            (default false)
+              logging.level                  LOGGING_LEVEL                  TRACE, DEBUG, INFO, WARN or ERROR
+                                                                            (required)
+
+            Exit status: 0 stopped by SIGTERM, 1 cannot start, 2 bad arguments or configuration.
+            """;
+
     private ServerMain() {
     }
 
     public static void main(String[] args) {
-        System.out.println("lottery-server: not implemented yet");
+        int status = run(args, System.getenv(), System.out, System.err);
+        EXITING_ON_PURPOSE.set(true);
+        System.exit(status);
+    }
+
+    /**
+     * Runs the server until it is stopped, or returns at once on {@code --help} and on errors.
+     *
+     * @return the process exit status
+     */
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        Path configFile = Path.of("config.yaml");
+        boolean explicitConfig = false;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--help") || args[i].equals("-h")) {
+                out.print(USAGE);
+                return EXIT_OK;
+            } else if (args[i].equals("--config") && i + 1 < args.length) {
+                configFile = Path.of(args[++i]);
+                explicitConfig = true;
+            } else {
+                err.println("action: config | result: fail | error: unknown argument '" + args[i]
+                        + "' (try --help)");
+                return EXIT_USAGE;
+            }
+        }
+        ServerConfig config;
+        try {
+            config = ConfigLoader.load(configFile, explicitConfig, env);
+        } catch (ConfigException e) {
+            err.println("action: config | result: fail | error: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        ServerLogging.setLevel(config.loggingLevel());
+        LOG.info(config.logLine());
+        LotteryServer server = new LotteryServer(config, bindAddress());
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("action: accept_connections | result: fail | error: {}", e.getMessage());
+            return EXIT_FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.stop();
+            return EXIT_FAILURE;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> onShutdown(server), "shutdown"));
+        try {
+            server.awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.stop();
+        }
+        return EXIT_OK;
+    }
+
+    /** The shutdown hook: a signal (SIGTERM from docker stop) or this program's own exit. */
+    private static void onShutdown(LotteryServer server) {
+        if (EXITING_ON_PURPOSE.get()) {
+            server.stop();
+            return;
+        }
+        LOG.info("action: receive_signal | result: success | signal: SIGTERM");
+        server.stop();
+        LOG.info("action: exit | result: success");
+        ServerLogging.flush();
+        Runtime.getRuntime().halt(EXIT_OK);
+    }
+
+    private static InetAddress bindAddress() {
+        try {
+            return InetAddress.getByName(System.getProperty(HOST_PROPERTY, "0.0.0.0"));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("bad " + HOST_PROPERTY + ": " + e.getMessage(), e);
+        }
     }
 }

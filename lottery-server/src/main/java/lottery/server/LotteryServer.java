@@ -1,0 +1,177 @@
+package lottery.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import lottery.server.lottery.BetStore;
+import lottery.server.lottery.DrawCoordinator;
+import lottery.server.net.ServerInitializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's resources and their life cycle: one acceptor event loop, the I/O event loops, the business executor
+ * group of the lottery handlers (and the draw), the group of open channels, the bets file and the draw coordinator.
+ *
+ * <p>{@link #stop()} is idempotent and may be called from any thread (the SIGTERM shutdown hook, a test). It stops
+ * accepting, lets the requests already handed to the business threads finish (bounded by
+ * {@code shutdown_grace_seconds}), refuses new ones with SHUTTING_DOWN, closes every connection, shuts the executors
+ * down and closes the bets file, logging each resource.
+ */
+public final class LotteryServer {
+    private static final Logger LOG = LoggerFactory.getLogger(LotteryServer.class);
+    /** Time the connections and event loops get to finish their last writes and close. */
+    private static final long EVENT_LOOP_TIMEOUT_SECONDS = 5;
+
+    private final ServerConfig config;
+    private final InetAddress bindAddress;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+
+    private EventLoopGroup acceptor;
+    private EventLoopGroup ioLoops;
+    private EventExecutorGroup business;
+    private ChannelGroup channels;
+    private BetStore store;
+    private DrawCoordinator coordinator;
+    private Channel serverChannel;
+    private boolean started;
+    private boolean stopped;
+
+    /**
+     * @param bindAddress the local address to listen on ({@code 0.0.0.0} in production, loopback in tests)
+     */
+    public LotteryServer(ServerConfig config, InetAddress bindAddress) {
+        this.config = config;
+        this.bindAddress = bindAddress;
+    }
+
+    /**
+     * Opens the bets file and starts listening.
+     *
+     * @return the address the server listens on (its port is the real one when the configured port is 0)
+     * @throws IOException when the bets file cannot be opened or the port cannot be bound; nothing is left running
+     */
+    public synchronized InetSocketAddress start() throws IOException, InterruptedException {
+        if (started) {
+            throw new IllegalStateException("the server was already started");
+        }
+        started = true;
+        store = BetStore.open(config.storagePath(), config.fsync());
+        acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("acceptor"), NioIoHandler.newFactory());
+        ioLoops = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("io"), NioIoHandler.newFactory());
+        business = new DefaultEventExecutorGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                new DefaultThreadFactory("business"));
+        channels = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
+        coordinator = new DrawCoordinator(store, config.agencies(), business);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptor, ioLoops)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, config.listenBacklog())
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                // A peer that half-closes (printf hola | nc) still gets its answers.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new ServerInitializer(channels, coordinator, business, config.idleTimeoutSeconds()));
+        try {
+            serverChannel = bootstrap.bind(bindAddress, config.port()).sync().channel();
+        } catch (Exception e) {
+            stop();
+            throw e instanceof IOException io ? io
+                    : new IOException("cannot listen on port " + config.port() + ": " + e.getMessage(), e);
+        }
+        InetSocketAddress local = (InetSocketAddress) serverChannel.localAddress();
+        LOG.info("action: bind | result: success | port: {}", local.getPort());
+        LOG.info("action: accept_connections | result: in_progress");
+        return local;
+    }
+
+    /** Stops the server gracefully (see the class comment). Idempotent; later calls return at once. */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        long grace = TimeUnit.SECONDS.toNanos(config.shutdownGraceSeconds());
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly();
+            LOG.info("action: shutdown | result: success | resource: server_socket");
+        }
+        if (business != null) {
+            // Requests already handed over finish first; only then are new ones refused.
+            drainBusiness(System.nanoTime() + grace);
+            coordinator.close();
+            // The refusals (and failed held queries) are queued: let them reach the event loops.
+            drainBusiness(System.nanoTime() + grace);
+        }
+        if (channels != null) {
+            channels.close().awaitUninterruptibly(EVENT_LOOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            LOG.info("action: shutdown | result: success | resource: client_connections");
+        }
+        if (business != null) {
+            business.shutdownGracefully(0, config.shutdownGraceSeconds(), TimeUnit.SECONDS).awaitUninterruptibly();
+            LOG.info("action: shutdown | result: success | resource: business_executor");
+        }
+        if (acceptor != null) {
+            Future<?> acceptorDone = acceptor.shutdownGracefully(0, EVENT_LOOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Future<?> ioDone = ioLoops.shutdownGracefully(0, EVENT_LOOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            acceptorDone.awaitUninterruptibly();
+            ioDone.awaitUninterruptibly();
+            LOG.info("action: shutdown | result: success | resource: event_loops");
+        }
+        if (store != null) {
+            try {
+                store.close();
+                LOG.info("action: shutdown | result: success | resource: bet_store");
+            } catch (IOException e) {
+                LOG.error("action: shutdown | result: fail | resource: bet_store | error: {}", e.getMessage());
+            }
+        }
+        terminated.countDown();
+    }
+
+    /** Waits until {@link #stop()} has finished. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /** The coordinator shared by the connections (for tests and diagnostics); {@code null} before start. */
+    public synchronized DrawCoordinator coordinator() {
+        return coordinator;
+    }
+
+    /**
+     * Waits until every task queued on the business threads so far has run, or the deadline passes: each thread runs
+     * its tasks in order, so a no-op submitted now completes after them.
+     */
+    private void drainBusiness(long deadline) {
+        List<Future<?>> barriers = new ArrayList<>();
+        for (EventExecutor executor : business) {
+            barriers.add(executor.submit(() -> { }));
+        }
+        for (Future<?> barrier : barriers) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !barrier.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                LOG.warn("action: shutdown | result: fail | resource: in_flight_requests | error: grace period over");
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package lottery.server.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import java.util.List;
+
+/**
+ * Lines ended by LF or CRLF (stripped), at most {@code maxLength} bytes; when the peer half-closes its output, the
+ * bytes after the last line end are a last line too, so {@code printf hola | nc host port} is echoed. Per channel;
+ * runs on its event loop.
+ */
+public final class EchoLineDecoder extends LineBasedFrameDecoder {
+
+    public EchoLineDecoder(int maxLength) {
+        super(maxLength);
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        super.decodeLast(ctx, in, out);
+        if (in.isReadable()) {
+            out.add(in.readRetainedSlice(in.readableBytes()));
+        }
+    }
+}
