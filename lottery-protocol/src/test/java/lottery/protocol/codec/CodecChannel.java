@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
@@ -22,6 +23,17 @@ final class CodecChannel implements AutoCloseable {
 
     CodecChannel() {
         LotteryCodec.addLast(channel.pipeline());
+    }
+
+    /**
+     * A codec channel whose buffers are not leak-tracked. At PARANOID level every access to a tracked buffer records
+     * a stack trace, which makes thousands of generated batches take a minute; tests that need volume use this,
+     * while the golden, stream and bad-input tests keep every buffer tracked.
+     */
+    static CodecChannel untracked() {
+        CodecChannel codec = new CodecChannel();
+        codec.channel.config().setAllocator(new UnpooledByteBufAllocator(false, true));
+        return codec;
     }
 
     EmbeddedChannel channel() {
