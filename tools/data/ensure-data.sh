@@ -1,0 +1,72 @@
+#!/bin/sh
+# Makes sure .data/ holds agency-1.csv .. agency-N.csv before a lottery run (called by `make docker-compose-up` and
+# `make lottery`). Existing agency files are always kept. For the missing ones, in this order:
+#   1. the course's zip, if the user put it in .data/ (dataset.zip, or datasets.zip as the statement spells it),
+#      extracted with unzip, or else the JDK's `jar` (always there where Maven builds), or else python3;
+#   2. otherwise a deterministic synthetic dataset from tools/data/GenerateDataset.java (needs only `java`).
+# Also creates .data/state/, the server's bets directory, so Docker does not create it as root-owned.
+#
+#   sh tools/data/ensure-data.sh [N]     (default N: 5; run from anywhere)
+set -eu
+
+cd "$(dirname "$0")/../.."
+DATA=.data
+agencies=${1:-5}
+case $agencies in '' | *[!0-9]*)
+    echo "usage: $0 [N]   (N: number of agencies, default 5)" >&2
+    exit 2 ;;
+esac
+
+missing() {
+    k=1
+    while [ "$k" -le "$agencies" ]; do
+        [ -f "$DATA/agency-$k.csv" ] || printf '%s ' "$k"
+        k=$((k + 1))
+    done
+}
+
+# Extracts zip $1 into the new directory $2 with the first tool this machine has.
+extract() {
+    if command -v unzip >/dev/null 2>&1; then
+        unzip -q "$1" -d "$2"
+    elif command -v jar >/dev/null 2>&1; then
+        zip_path=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+        (cd "$2" && jar xf "$zip_path")
+    elif command -v python3 >/dev/null 2>&1; then
+        python3 -m zipfile -e "$1" "$2"
+    else
+        echo "$0: cannot extract $1: no unzip, jar or python3 on this machine" >&2
+        return 1
+    fi
+}
+
+# Moves the missing agency files found anywhere inside directory $1 into .data/.
+take_missing_from() {
+    for k in $(missing); do
+        found=$(find "$1" -type f -name "agency-$k.csv" | head -n 1)
+        if [ -n "$found" ]; then
+            mv "$found" "$DATA/agency-$k.csv"
+            echo "ensure-data: agency-$k.csv from $zip"
+        fi
+    done
+}
+
+mkdir -p "$DATA/state"
+[ -n "$(missing)" ] || { echo "ensure-data: using the agency files already in $DATA/"; exit 0; }
+
+for zip in "$DATA/dataset.zip" "$DATA/datasets.zip"; do
+    [ -n "$(missing)" ] && [ -f "$zip" ] || continue
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/ensure-data.XXXXXX")
+    if extract "$zip" "$tmp"; then
+        take_missing_from "$tmp"
+    fi
+    rm -rf "$tmp"
+done
+
+still_missing=$(missing)
+if [ -n "$still_missing" ]; then
+    echo "ensure-data: no course data for agencies $still_missing- generating a synthetic dataset"
+    # shellcheck disable=SC2086 # one argument per agency
+    java tools/data/GenerateDataset.java "$DATA" $still_missing
+fi
+[ -z "$(missing)" ] || { echo "$0: agency files still missing in $DATA/: $(missing)" >&2; exit 1; }
