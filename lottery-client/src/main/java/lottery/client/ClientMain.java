@@ -1,11 +1,152 @@
 package lottery.client;
 
-/** Entry point of the lottery client (placeholder until the client lands). */
+import ch.qos.logback.classic.Level;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import lottery.client.echo.EchoClient;
+import lottery.client.lottery.AgencyClient;
+import lottery.client.net.ClientTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point of the agency client: {@code java -jar lottery-client.jar [--config PATH] [--help]}. Reads the config
+ * ({@link ClientConfig}), sets the log level, installs the SIGTERM handling ({@link SignalExit}) and runs the mode.
+ * Exit status: 0 done (or stopped by SIGTERM), 1 failed, 2 bad command line or configuration.
+ *
+ * <p>{@link #run(ClientConfig, StopSignal)} runs a client in-process and returns its status, for tests.
+ */
 public final class ClientMain {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_CONFIG = 2;
+
+    static final String USAGE = """
+            Usage: java -jar lottery-client.jar [--config PATH] [--help]
+
+            The agency client of the Loteria Nacional (TP0). In 'echo' mode it sends loop.amount numbered lines to
+            the server and logs the echoes; in 'lottery' mode it sends the bet of NOMBRE..NUMERO, or the bets of
+            data.file in batches, then Finish, then asks for the agency's winners.
+
+            --config PATH   the YAML config (default ./config.yaml; when that is absent only the environment counts)
+            --help          this text
+
+            Config key        Environment variable   Meaning (default)
+            (none)            CLI_ID                 agency number 1..65535 (required)
+            server.address    CLI_SERVER_ADDRESS     host:port of the server (required)
+            loop.amount       CLI_LOOP_AMOUNT        echo: how many messages (required)
+            loop.period       CLI_LOOP_PERIOD        echo: pause after each message, Go duration e.g. 5s (required)
+            log.level         CLI_LOG_LEVEL          TRACE, DEBUG, INFO, WARN or ERROR (required)
+            batch.maxAmount   CLI_BATCH_MAXAMOUNT    most bets per batch; frames stay <= 8192 bytes anyway (163)
+            mode              CLI_MODE               lottery or echo (lottery)
+            data.file         CLI_DATA_FILE          the agency's CSV, "{id}" = the agency number ("" = none)
+            connect.timeout   CLI_CONNECT_TIMEOUT    how long to retry the first connection (30s)
+            winners.timeout   CLI_WINNERS_TIMEOUT    how long to wait for the winners (60s)
+            NOMBRE, APELLIDO, DOCUMENTO, NACIMIENTO (YYYY-MM-DD), NUMERO: one bet to send instead of data.file.
+            Environment variables override the file; empty ones are ignored.
+
+            Exit status: 0 done or stopped by SIGTERM, 1 failed, 2 bad command line or configuration.
+            """;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientMain.class);
+
     private ClientMain() {
     }
 
     public static void main(String[] args) {
-        System.out.println("lottery-client: not implemented yet");
+        ClientConfig config;
+        try {
+            config = configure(args, System.getenv(), System.out);
+        } catch (StartupExit e) {
+            System.exit(e.status());
+            return;
+        }
+        applyLogLevel(config.logLevel());
+        StopSignal stop = new StopSignal();
+        SignalExit signalExit = SignalExit.install(config.id(), stop);
+        signalExit.exit(run(config, stop));
+    }
+
+    /** The command line said to stop before running: {@code --help} (status 0) or an error (status 2). */
+    static final class StartupExit extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        StartupExit(int status) {
+            super("exit " + status);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
+    }
+
+    /**
+     * Reads the command line and the config. Prints the usage to {@code out} for {@code --help}; logs one line for
+     * an error.
+     *
+     * @throws StartupExit when the program must exit without running
+     */
+    static ClientConfig configure(String[] args, Map<String, String> env, PrintStream out) throws StartupExit {
+        Path file = ClientConfig.DEFAULT_FILE;
+        boolean explicit = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                out.print(USAGE);
+                out.flush();
+                throw new StartupExit(EXIT_OK);
+            } else if (arg.equals("--config") && i + 1 < args.length) {
+                file = Path.of(args[++i]);
+                explicit = true;
+            } else if (arg.startsWith("--config=")) {
+                file = Path.of(arg.substring("--config=".length()));
+                explicit = true;
+            } else {
+                LOG.error("action: config | result: fail | error: unknown argument '{}' (see --help)", arg);
+                throw new StartupExit(EXIT_CONFIG);
+            }
+        }
+        try {
+            return ClientConfig.load(file, explicit, env);
+        } catch (ConfigException e) {
+            LOG.error("action: config | result: fail | error: {}", LogText.clean(e.getMessage()));
+            throw new StartupExit(EXIT_CONFIG);
+        }
+    }
+
+    /**
+     * Runs the client described by {@code config} until it is done, fails, or {@code stop} is requested.
+     *
+     * @return the exit status: {@link #EXIT_OK} or {@link #EXIT_FAILURE}
+     */
+    public static int run(ClientConfig config, StopSignal stop) {
+        LOG.info("action: config | result: success | client_id: {} | server_address: {} | loop_amount: {}"
+                        + " | loop_period: {} | log_level: {}", config.id(), config.server(), config.loopAmount(),
+                config.loopPeriod(), config.logLevel());
+        LOG.debug("action: config_details | result: success | client_id: {} | mode: {} | batch_max_amount: {}"
+                        + " | data_file: {} | single_bet: {} | connect_timeout: {} | winners_timeout: {}",
+                config.id(), config.mode(), config.batchMaxAmount(), config.dataFile(), config.singleBet().isPresent(),
+                config.connectTimeout(), config.winnersTimeout());
+        try (ClientTransport transport = new ClientTransport(config.id(), stop)) {
+            return switch (config.mode()) {
+                case ECHO -> new EchoClient(config, transport, stop).run();
+                case LOTTERY -> new AgencyClient(config, transport, stop).run();
+            };
+        } catch (RuntimeException e) {
+            LOG.error("action: run | result: fail | client_id: {} | error: {}", config.id(),
+                    LogText.clean(e.toString()), e);
+            return EXIT_FAILURE;
+        }
+    }
+
+    /** Sets the root logger's level (the config's {@code log.level}); Netty's loggers stay at WARN. */
+    static void applyLogLevel(String level) {
+        Logger root = LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        if (root instanceof ch.qos.logback.classic.Logger logback) {
+            logback.setLevel(Level.toLevel(level, Level.INFO));
+        }
     }
 }

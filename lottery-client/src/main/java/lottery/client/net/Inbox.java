@@ -1,0 +1,138 @@
+package lottery.client.net;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import lottery.client.GoDuration;
+import lottery.client.LogText;
+import lottery.client.StopSignal;
+
+/**
+ * The last handler of a client pipeline: it hands every decoded message, failure and close from the event loop to
+ * the client's own thread through a queue, and that thread waits in {@link #receive}. The event loop never blocks
+ * and the client code stays sequential ("send, then wait for the answer"), as the assignment's protocol is.
+ *
+ * <p>A stop request puts a marker in the queue, so a wait that should end on SIGTERM (the winners) wakes up at
+ * once, while a wait that should finish its exchange (the Ack of the batch in flight) keeps waiting, but at most
+ * {@link #STOP_GRACE} more.
+ *
+ * <p>Thread context: the handler methods run on the channel's event loop; {@link #receive} runs on the client
+ * thread. One instance per channel.
+ *
+ * @param <T> the type of the decoded messages
+ */
+public final class Inbox<T> extends SimpleChannelInboundHandler<T> {
+    /** How long an exchange in flight may still take once a stop was requested. */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+    private sealed interface Event permits Received, Failed, Closed, Stopped {
+    }
+
+    private record Received<T>(T message) implements Event {
+    }
+
+    private record Failed(Throwable cause) implements Event {
+    }
+
+    private record Closed() implements Event {
+    }
+
+    private record Stopped() implements Event {
+    }
+
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final StopSignal stop;
+    private StopSignal.Registration stopRegistration;
+
+    public Inbox(Class<T> type, StopSignal stop) {
+        super(type);
+        this.stop = stop;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        stopRegistration = stop.onStop(() -> events.add(new Stopped()));
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        stopRegistration.close();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, T message) {
+        events.add(new Received<>(message));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        events.add(new Failed(cause));
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        events.add(new Closed());
+        ctx.fireChannelInactive();
+    }
+
+    /** Reports a failed write; the next {@link #receive} throws it. Any thread. */
+    void writeFailed(Throwable cause) {
+        events.add(new Failed(cause));
+    }
+
+    /**
+     * Waits for the next message.
+     *
+     * @param timeout     how long to wait
+     * @param abortOnStop whether a stop request ends the wait ({@link StoppedException}); otherwise the wait goes on
+     *                    for at most {@link #STOP_GRACE} after the request
+     * @throws ExchangeException on a timeout, a closed connection, a failed write or an unreadable frame
+     * @throws StoppedException  when {@code abortOnStop} and a stop was requested
+     */
+    public T receive(Duration timeout, boolean abortOnStop) throws ExchangeException, StoppedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // Each turn returns, throws, or consumes the single stop marker, so the loop is bounded.
+        while (true) {
+            if (abortOnStop && stop.isRequested()) {
+                throw new StoppedException();
+            }
+            Event event = poll(deadline - System.nanoTime());
+            if (event == null) {
+                throw new ReplyTimeoutException("no answer from the server within " + GoDuration.of(timeout));
+            }
+            if (event instanceof Received<?> received) {
+                @SuppressWarnings("unchecked") // only channelRead0 adds Received, with a T
+                T message = (T) received.message();
+                return message;
+            } else if (event instanceof Failed failed) {
+                throw new ExchangeException(describe(failed.cause()), failed.cause());
+            } else if (event instanceof Closed) {
+                events.add(event); // stays closed for any later receive
+                throw new ExchangeException("the server closed the connection");
+            } else {
+                deadline = Math.min(deadline, System.nanoTime() + STOP_GRACE.toNanos());
+            }
+        }
+    }
+
+    private Event poll(long nanos) throws StoppedException {
+        try {
+            return nanos > 0 ? events.poll(nanos, TimeUnit.NANOSECONDS) : events.poll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoppedException();
+        }
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause instanceof DecoderException) {
+            return "unreadable frame from the server: " + LogText.clean(cause.getMessage());
+        }
+        return "connection error: " + LogText.clean(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+    }
+}
