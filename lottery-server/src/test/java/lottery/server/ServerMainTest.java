@@ -73,7 +73,11 @@ class ServerMainTest {
                     "SERVER_STORAGE_PATH", dir.resolve("bets.csv").toString());
             assertThat(run(env, "--config", Files.writeString(dir.resolve("e.yaml"), "").toString())).isEqualTo(1);
         } finally {
-            System.setProperty(ServerMain.HOST_PROPERTY, previous == null ? "0.0.0.0" : previous);
+            if (previous == null) {
+                System.clearProperty(ServerMain.HOST_PROPERTY);
+            } else {
+                System.setProperty(ServerMain.HOST_PROPERTY, previous);
+            }
         }
     }
 }

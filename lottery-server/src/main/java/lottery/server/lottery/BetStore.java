@@ -55,7 +55,11 @@ public final class BetStore implements Closeable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        FileChannel file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        return over(path, fsync, FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE));
+    }
+
+    /** A store writing through {@code file}, an open channel on {@code path} (tests pass one that fails). */
+    static BetStore over(Path path, boolean fsync, FileChannel file) throws IOException {
         return new BetStore(path, fsync, file, file.size());
     }
 
