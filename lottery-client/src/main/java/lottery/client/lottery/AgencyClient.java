@@ -59,10 +59,8 @@ public final class AgencyClient {
         Connection<LotteryMessage> connection = null;
         try {
             if (config.singleBet().isEmpty()) {
-                action = "read_bets";
                 file = BetFile.open(Path.of(config.dataFile()), id);
             }
-            action = "connect";
             connection = transport.connect(config.server(), LotteryCodec::addLast, LotteryMessage.class,
                     config.connectTimeout().toDuration());
             AgencySession session = new AgencySession(connection);
@@ -83,8 +81,10 @@ public final class AgencyClient {
         } catch (ServerErrorException e) {
             LOG.error("action: {} | result: fail | client_id: {} | code: {} | reason: {}", action, id, e.codeText(),
                     LogText.clean(e.reply().reason()));
-        } catch (ExchangeException | BetFileException e) {
+        } catch (ExchangeException e) {
             LOG.error("action: {} | result: fail | client_id: {} | error: {}", action, id, e.getMessage());
+        } catch (BetFileException e) {
+            LOG.error("action: read_bets | result: fail | client_id: {} | error: {}", id, e.getMessage());
         } catch (StoppedException e) {
             LOG.info("action: stop | result: success | client_id: {} | step: {}", id, action);
             return 0;

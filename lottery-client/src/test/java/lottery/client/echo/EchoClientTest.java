@@ -1,0 +1,95 @@
+package lottery.client.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+import lottery.client.ClientConfig;
+import lottery.client.ClientMain;
+import lottery.client.StopSignal;
+import lottery.client.testing.FakeEchoServer;
+import lottery.client.testing.LogCapture;
+import lottery.client.testing.TestConfigs;
+import org.junit.jupiter.api.Test;
+
+class EchoClientTest {
+
+    private static ClientConfig echoConfig(int id, int port, String amount) throws Exception {
+        return TestConfigs.config(id, port, Map.of("CLI_MODE", "echo", "CLI_LOOP_AMOUNT", amount));
+    }
+
+    @Test
+    void sendsNumberedLinesAndLogsEachEcho() throws Exception {
+        try (FakeEchoServer server = FakeEchoServer.start(); LogCapture logs = LogCapture.start()) {
+            int status = ClientMain.run(echoConfig(4, server.port(), "3"), new StopSignal());
+
+            assertThat(status).isZero();
+            assertThat(server.lines()).containsExactly(
+                    "[CLIENT 4] Message N°1", "[CLIENT 4] Message N°2", "[CLIENT 4] Message N°3");
+            assertThat(logs.lines()).filteredOn(line -> line.startsWith("INFO")).containsExactly(
+                    "INFO action: config | result: success | client_id: 4 | server_address: 127.0.0.1:"
+                            + server.port() + " | loop_amount: 3 | loop_period: 10ms | log_level: DEBUG",
+                    "INFO action: receive_message | result: success | client_id: 4 | msg: [CLIENT 4] Message N°1",
+                    "INFO action: receive_message | result: success | client_id: 4 | msg: [CLIENT 4] Message N°2",
+                    "INFO action: receive_message | result: success | client_id: 4 | msg: [CLIENT 4] Message N°3",
+                    "INFO action: loop_finished | result: success | client_id: 4",
+                    "INFO action: shutdown | result: success | resource: event_loop_group");
+        }
+    }
+
+    @Test
+    void aConnectionClosedWithoutAnswerFails() throws Exception {
+        try (FakeEchoServer server = FakeEchoServer.start(false); LogCapture logs = LogCapture.start()) {
+            int status = ClientMain.run(echoConfig(2, server.port(), "3"), new StopSignal());
+
+            assertThat(status).isEqualTo(1);
+            assertThat(server.lines()).containsExactly("[CLIENT 2] Message N°1");
+            assertThat(logs.messagesStartingWith("action: receive_message")).containsExactly(
+                    "action: receive_message | result: fail | client_id: 2 | error: the server closed the connection");
+            assertThat(logs.messagesStartingWith("action: loop_finished")).isEmpty();
+        }
+    }
+
+    @Test
+    void noServerFailsAfterTheConnectBudget() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort(); // free once closed: nothing listens there
+        }
+        try (LogCapture logs = LogCapture.start()) {
+            ClientConfig config = TestConfigs.config(1, port, Map.of("CLI_MODE", "echo", "CLI_CONNECT_TIMEOUT", "200ms"));
+            assertThat(ClientMain.run(config, new StopSignal())).isEqualTo(1);
+            assertThat(logs.messagesStartingWith("action: connect | result: in_progress")).isNotEmpty();
+            assertThat(logs.messagesStartingWith("action: connect | result: fail")).singleElement().asString()
+                    .startsWith("action: connect | result: fail | client_id: 1 | error: cannot connect to 127.0.0.1:"
+                            + port + " (");
+        }
+    }
+
+    @Test
+    void aStopDuringThePauseEndsTheLoopWithStatusZero() throws Exception {
+        try (FakeEchoServer server = FakeEchoServer.start(); LogCapture logs = LogCapture.start()) {
+            StopSignal stop = new StopSignal();
+            ClientConfig config = TestConfigs.config(6, server.port(),
+                    Map.of("CLI_MODE", "echo", "CLI_LOOP_AMOUNT", "100", "CLI_LOOP_PERIOD", "1h"));
+            Thread stopper = new Thread(() -> {
+                try {
+                    logs.await(line -> line.contains("action: receive_message"), java.time.Duration.ofSeconds(10));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                stop.request();
+            });
+            stopper.start();
+            int status = ClientMain.run(config, stop);
+            stopper.join(10_000);
+
+            assertThat(status).isZero();
+            assertThat(server.lines()).containsExactly("[CLIENT 6] Message N°1");
+            assertThat(logs.messagesStartingWith("action: loop_finished")).isEmpty();
+            assertThat(logs.messagesStartingWith("action: shutdown | result: success | resource: event_loop_group"))
+                    .hasSize(1);
+        }
+    }
+}
