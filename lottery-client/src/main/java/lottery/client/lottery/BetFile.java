@@ -40,6 +40,7 @@ public final class BetFile implements AutoCloseable {
     private final CsvParser parser;
     private int invalidLines;
     private boolean firstRow = true;
+    private boolean ended;
 
     private BetFile(Path path, int clientId, long size, CsvParser parser) {
         this.path = path;
@@ -72,6 +73,7 @@ public final class BetFile implements AutoCloseable {
         while (true) {
             JsonToken token = nextToken();
             if (token == null) {
+                ended = true;
                 return null;
             }
             long line = -1;
@@ -148,9 +150,9 @@ public final class BetFile implements AutoCloseable {
         return invalidLines;
     }
 
-    /** How far the reading got, 0..100: characters parsed against the file's size in bytes. */
+    /** How far the reading got, 0..100: characters parsed against the file's size in bytes; 100 at the end. */
     public int percentRead() {
-        if (size == 0) {
+        if (ended || size == 0) {
             return 100;
         }
         long chars = Math.max(0, parser.currentLocation().getCharOffset());

@@ -1,0 +1,111 @@
+package lottery.client.testing;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The client's {@code main} in a child JVM (the test classpath, {@code lottery.client.ClientMain}), in a C locale
+ * with only the given variables, its output read as UTF-8 and kept as the messages after the level.
+ */
+public final class ClientProcess implements AutoCloseable {
+    private final Process process;
+    private final Thread reader;
+    private final List<String> messages = new ArrayList<>();
+
+    private ClientProcess(Process process) {
+        this.process = process;
+        this.reader = new Thread(this::readOutput, "client-output");
+        reader.start();
+    }
+
+    /** Starts the client in {@code dir} (where it looks for config.yaml) with environment {@code env}. */
+    public static ClientProcess start(Path dir, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "lottery.client.ClientMain"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        Map<String, String> environment = builder.environment();
+        environment.clear();
+        environment.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        environment.put("LANG", "C"); // like a container without a locale: the '°' must still be UTF-8
+        environment.put("LC_ALL", "C");
+        environment.putAll(env);
+        return new ClientProcess(builder.start());
+    }
+
+    private void readOutput() {
+        try (BufferedReader lines = process.inputReader(StandardCharsets.UTF_8)) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                add(line.length() > 20 ? line.substring(20).replaceFirst("^[A-Z]+ +", "") : line);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private synchronized void add(String message) {
+        messages.add(message);
+        notifyAll();
+    }
+
+    /** The output so far, one message per line (timestamp and level removed). */
+    public synchronized List<String> messages() {
+        return List.copyOf(messages);
+    }
+
+    /** Waits for an output line that matches. */
+    public synchronized String await(Predicate<String> condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int seen = 0; ; ) {
+            for (; seen < messages.size(); seen++) {
+                if (condition.test(messages.get(seen))) {
+                    return messages.get(seen);
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return fail("no matching output within " + timeout + "; got " + messages);
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
+    /**
+     * Sends SIGTERM. Through the process handle: {@code Process.destroy()} sends the same signal but also closes
+     * our end of the child's output, which would lose the shutdown lines.
+     */
+    public void terminate() {
+        process.toHandle().destroy();
+    }
+
+    /** Waits for the exit and the end of the output; returns the exit status. */
+    public int waitFor(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            fail("the client did not exit within " + timeout + "; output " + messages());
+        }
+        reader.join(timeout.toMillis());
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            reader.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
