@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import lottery.protocol.codec.GoldenFrames.Golden;
 import lottery.protocol.message.Bet;
@@ -83,7 +84,7 @@ class BadInputTest {
         return GoldenFrames.all().stream()
                 .flatMap(g -> {
                     byte[] typeAndBody = Hex.unframe(g.bytes());
-                    return java.util.stream.IntStream.range(1, typeAndBody.length)
+                    return IntStream.range(1, typeAndBody.length)
                             .mapToObj(cut -> Arguments.of(g, cut));
                 });
     }

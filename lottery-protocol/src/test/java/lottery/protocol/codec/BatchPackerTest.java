@@ -23,7 +23,7 @@ class BatchPackerTest {
         assertThat(BatchPacker.BET_BUDGET).isEqualTo(8192 - 11).isEqualTo(8181);
         assertThat(Wire.betSize(MessageGenerator.largestBet())).isEqualTo(9 + 255 + 255 + 20).isEqualTo(539);
         assertThat(Wire.betSize(MessageGenerator.smallestBet())).isEqualTo(12);
-        assertThat(Wire.betSize(GoldenFrames.BET.message() instanceof Bet bet ? bet : null)).isEqualTo(33);
+        assertThat(Wire.betSize((Bet) GoldenFrames.BET.message())).isEqualTo(33);
     }
 
     @Test

@@ -2,6 +2,7 @@ package lottery.protocol.codec;
 
 import io.netty.buffer.ByteBufUtil;
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 
 /** Byte-array helpers for hand-written frames. */
 final class Hex {
@@ -29,7 +30,7 @@ final class Hex {
 
     /** The type byte and body of a whole frame: {@code frame} without its 4-byte length prefix. */
     static byte[] unframe(byte[] frame) {
-        return java.util.Arrays.copyOfRange(frame, 4, frame.length);
+        return Arrays.copyOfRange(frame, 4, frame.length);
     }
 
     static String dump(byte[] bytes) {

@@ -2,6 +2,7 @@ package lottery.protocol.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import lottery.protocol.message.Batch;
 import lottery.protocol.message.Bet;
 import lottery.protocol.message.ErrorReply;
@@ -57,7 +58,7 @@ class RoundTripPropertyTest {
     }
 
     private static int utf8(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static int lengthPrefix(byte[] frame) {

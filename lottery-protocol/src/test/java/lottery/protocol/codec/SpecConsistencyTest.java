@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,11 +75,11 @@ class SpecConsistencyTest {
     @Test
     void theTypeTableListsEveryMessageType() {
         Matcher m = TYPE_ROW.matcher(spec);
-        List<String> rows = new java.util.ArrayList<>();
+        List<String> rows = new ArrayList<>();
         while (m.find()) {
             rows.add(m.group(1) + " " + m.group(2) + " " + m.group(4));
         }
-        List<String> expected = java.util.Arrays.stream(MessageType.values())
+        List<String> expected = Arrays.stream(MessageType.values())
                 .map(t -> String.format("%02x %s %s", t.opcode(), t.name(),
                         t.direction() == MessageType.Direction.TO_SERVER ? "server" : "client"))
                 .toList();
@@ -87,11 +89,11 @@ class SpecConsistencyTest {
     @Test
     void theErrorTableIsErrorCode() {
         Matcher m = ERROR_ROW.matcher(spec);
-        List<String> rows = new java.util.ArrayList<>();
+        List<String> rows = new ArrayList<>();
         while (m.find()) {
             rows.add(m.group(1) + " " + m.group(2) + " " + m.group(3));
         }
-        List<String> expected = java.util.Arrays.stream(ErrorCode.values())
+        List<String> expected = Arrays.stream(ErrorCode.values())
                 .map(c -> c.code() + " " + c.name() + " " + (c.closesConnection() ? "yes" : "no"))
                 .toList();
         assertThat(rows).containsExactlyElementsOf(expected);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +33,7 @@ class WireTablesTest {
             assertThat(type.direction()).isEqualTo(opcode < 0x80
                     ? MessageType.Direction.TO_SERVER : MessageType.Direction.TO_CLIENT);
         });
-        long known = java.util.stream.IntStream.range(-1, 257).filter(o -> MessageType.fromOpcode(o) != null).count();
+        long known = IntStream.range(-1, 257).filter(o -> MessageType.fromOpcode(o) != null).count();
         assertThat(known).isEqualTo(opcodes.size());
     }
 
