@@ -6,9 +6,9 @@ import io.netty.handler.codec.LineBasedFrameDecoder;
 import java.util.List;
 
 /**
- * Lines ended by LF or CRLF (stripped), at most {@code maxLength} bytes (a longer one fails the connection); when the peer half-closes its output, the
- * bytes after the last line end are a last line too, so {@code printf hola | nc host port} is echoed. Per channel;
- * runs on its event loop.
+ * Lines ended by LF or CRLF (stripped), at most {@code maxLength} bytes (a longer one fails the connection). When
+ * the peer half-closes its output, the bytes after the last line end are a last line too, so
+ * {@code printf hola | nc host port} is echoed. Per channel; runs on its event loop.
  */
 public final class EchoLineDecoder extends LineBasedFrameDecoder {
 
