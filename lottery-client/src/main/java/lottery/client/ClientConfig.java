@@ -29,7 +29,8 @@ import lottery.protocol.message.Bet;
  * @param logLevel       TRACE, DEBUG, INFO, WARN or ERROR
  * @param batchMaxAmount most bets per Batch (the 8192-byte frame limit applies on top)
  * @param mode           echo or lottery
- * @param dataFile       the agency's CSV file, {@code {id}} already replaced; empty when none
+ * @param dataFile       the agency's CSV file, {@code {id}} already replaced; empty when none (default
+ *                       {@code /data/agency-{id}.csv}, where the containers mount the course data)
  * @param connectTimeout how long to keep retrying the first connection
  * @param winnersTimeout how long to wait for the winners once asked
  * @param envBet         the single bet of NOMBRE..NUMERO, or {@code null} when those are unset (or in echo mode)
@@ -72,7 +73,7 @@ public record ClientConfig(int id, ServerAddress server, int loopAmount, GoDurat
         LOG_LEVEL("log.level", null),
         BATCH_MAX_AMOUNT("batch.maxAmount", Integer.toString(DEFAULT_BATCH_MAX_AMOUNT)),
         MODE("mode", "lottery"),
-        DATA_FILE("data.file", ""),
+        DATA_FILE("data.file", "/data/agency-" + ID_PLACEHOLDER + ".csv"),
         CONNECT_TIMEOUT("connect.timeout", "30s"),
         WINNERS_TIMEOUT("winners.timeout", "60s");
 

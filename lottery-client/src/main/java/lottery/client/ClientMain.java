@@ -40,7 +40,8 @@ public final class ClientMain {
             log.level         CLI_LOG_LEVEL          TRACE, DEBUG, INFO, WARN or ERROR (required)
             batch.maxAmount   CLI_BATCH_MAXAMOUNT    most bets per batch; frames stay <= 8192 bytes anyway (163)
             mode              CLI_MODE               lottery or echo (lottery)
-            data.file         CLI_DATA_FILE          the agency's CSV, "{id}" = the agency number ("" = none)
+            data.file         CLI_DATA_FILE          the agency's CSV, "{id}" = the agency number
+                                                     (/data/agency-{id}.csv; "" in the file = none)
             connect.timeout   CLI_CONNECT_TIMEOUT    how long to retry the first connection (30s)
             winners.timeout   CLI_WINNERS_TIMEOUT    how long to wait for the winners (60s)
             NOMBRE, APELLIDO, DOCUMENTO, NACIMIENTO (YYYY-MM-DD), NUMERO: one bet to send instead of data.file.

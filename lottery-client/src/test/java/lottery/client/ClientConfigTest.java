@@ -64,7 +64,7 @@ class ClientConfigTest {
         assertThat(config.logLevel()).isEqualTo("INFO");
         assertThat(config.batchMaxAmount()).isEqualTo(100);
         assertThat(config.mode()).isEqualTo(Mode.ECHO);
-        assertThat(config.dataFile()).isEmpty();
+        assertThat(config.dataFile()).isEqualTo("/data/agency-3.csv");
         assertThat(config.connectTimeout()).hasToString("30s");
         assertThat(config.winnersTimeout()).hasToString("1m0s");
         assertThat(config.singleBet()).isEmpty();
@@ -168,7 +168,7 @@ class ClientConfigTest {
             "batch zero;                CLI_BATCH_MAXAMOUNT=0;       not in 1..65535",
             "bad mode;                  CLI_MODE=poker;              not 'lottery' or 'echo'",
             "zero winners timeout;      CLI_WINNERS_TIMEOUT=0s;      a zero duration",
-            "no bets;                   CLI_MODE=lottery;            lottery mode has no bets to send",
+            "default data file absent;  CLI_MODE=lottery;            data.file /data/agency-1.csv is not a readable file",
             "missing data file;         CLI_DATA_FILE=/nonexistent/agency-{id}.csv; data.file /nonexistent/agency-1.csv is not a readable file",
             "partial bet;               NOMBRE=Ana;                  APELLIDO, DOCUMENTO, NACIMIENTO, NUMERO missing",
     })
@@ -202,6 +202,15 @@ class ClientConfigTest {
         assertThatThrownBy(() -> ClientConfig.load(file, true, env))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("bet from the environment: " + message);
+    }
+
+    @Test
+    void anEmptyDataFileInTheFileMeansNoBets() throws Exception {
+        Path file = yaml(SKELETON_YAML + "data:\n  file: \"\"\n");
+        assertThatThrownBy(() -> ClientConfig.load(file, true, env("CLI_ID", "1")))
+                .hasMessageStartingWith("lottery mode has no bets to send: set data.file (CLI_DATA_FILE) or the"
+                        + " variables NOMBRE, APELLIDO, DOCUMENTO, NACIMIENTO, NUMERO");
+        assertThat(ClientConfig.load(file, true, env("CLI_ID", "1", "CLI_MODE", "echo")).dataFile()).isEmpty();
     }
 
     @Test

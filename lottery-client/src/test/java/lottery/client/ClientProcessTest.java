@@ -2,8 +2,6 @@ package lottery.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +9,7 @@ import java.util.Map;
 import lottery.client.testing.ClientProcess;
 import lottery.client.testing.FakeEchoServer;
 import lottery.client.testing.FakeLotteryServer;
+import lottery.client.testing.FreePort;
 import lottery.protocol.message.MessageType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,10 +82,7 @@ class ClientProcessTest {
 
     @Test
     void aFailedRunKeepsStatusOne() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = FreePort.pick();
         try (ClientProcess client = ClientProcess.start(dir, Map.of("CLI_ID", "1", "CLI_MODE", "echo",
                 "CLI_SERVER_ADDRESS", "127.0.0.1:" + port, "CLI_LOOP_AMOUNT", "1", "CLI_LOOP_PERIOD", "1s",
                 "CLI_LOG_LEVEL", "INFO", "CLI_CONNECT_TIMEOUT", "0s"))) {

@@ -2,13 +2,13 @@ package lottery.client.echo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.Map;
 import lottery.client.ClientConfig;
 import lottery.client.ClientMain;
 import lottery.client.StopSignal;
 import lottery.client.testing.FakeEchoServer;
+import lottery.client.testing.FreePort;
 import lottery.client.testing.LogCapture;
 import lottery.client.testing.TestConfigs;
 import org.junit.jupiter.api.Test;
@@ -53,10 +53,7 @@ class EchoClientTest {
 
     @Test
     void noServerFailsAfterTheConnectBudget() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort(); // free once closed: nothing listens there
-        }
+        int port = FreePort.pick();
         try (LogCapture logs = LogCapture.start()) {
             ClientConfig config = TestConfigs.config(1, port, Map.of("CLI_MODE", "echo", "CLI_CONNECT_TIMEOUT", "200ms"));
             assertThat(ClientMain.run(config, new StopSignal())).isEqualTo(1);
@@ -75,7 +72,7 @@ class EchoClientTest {
                     Map.of("CLI_MODE", "echo", "CLI_LOOP_AMOUNT", "100", "CLI_LOOP_PERIOD", "1h"));
             Thread stopper = new Thread(() -> {
                 try {
-                    logs.await(line -> line.contains("action: receive_message"), java.time.Duration.ofSeconds(10));
+                    logs.await(line -> line.contains("action: receive_message"), Duration.ofSeconds(10));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

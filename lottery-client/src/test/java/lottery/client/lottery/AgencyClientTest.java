@@ -2,6 +2,7 @@ package lottery.client.lottery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.channel.ChannelFutureListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import lottery.client.ClientConfig;
 import lottery.client.ClientMain;
 import lottery.client.StopSignal;
 import lottery.client.testing.FakeLotteryServer;
+import lottery.client.testing.FreePort;
 import lottery.client.testing.LogCapture;
 import lottery.client.testing.TestConfigs;
 import lottery.protocol.message.Ack;
@@ -25,8 +27,10 @@ import lottery.protocol.message.Batch;
 import lottery.protocol.message.Bet;
 import lottery.protocol.message.ErrorCode;
 import lottery.protocol.message.ErrorReply;
+import lottery.protocol.message.Finish;
 import lottery.protocol.message.Hello;
 import lottery.protocol.message.MessageType;
+import lottery.protocol.message.WinnersQuery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,7 +64,7 @@ class AgencyClientTest {
 
             assertThat(server.received()).containsExactly(Hello.of(1),
                     new Bet("Santiago Lionel", "Lorca", "30904465", LocalDate.of(1999, 3, 17), 7574),
-                    lottery.protocol.message.Finish.INSTANCE, lottery.protocol.message.WinnersQuery.INSTANCE);
+                    Finish.INSTANCE, WinnersQuery.INSTANCE);
             assertThat(logs.lines()).filteredOn(line -> line.startsWith("INFO")).satisfiesExactly(
                     line -> assertThat(line).startsWith("INFO action: config | result: success | client_id: 1 | "),
                     line -> assertThat(line).isEqualTo(
@@ -202,10 +206,7 @@ class AgencyClientTest {
 
     @Test
     void waitsForAServerThatStartsLate() throws Exception {
-        int port;
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = FreePort.pick();
         Path file = csv("agency-1.csv", "A,B,1,2000-01-01,1\nC,D,2,2000-01-02,2\n");
         ClientConfig config = fileConfig(1, port, file, "CLI_CONNECT_TIMEOUT", "20s");
         try (LogCapture logs = LogCapture.start()) {
@@ -226,7 +227,7 @@ class AgencyClientTest {
         Path file = csv("agency-9.csv", "A,B,1,2000-01-01,1\n");
         FakeLotteryServer.Script refuseAgency = (ctx, message, server) -> ctx.writeAndFlush(ErrorReply.of(
                 ErrorCode.UNKNOWN_AGENCY, MessageType.HELLO, 0, "agency 9 is not one of the 5 agencies"))
-                .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                .addListener(ChannelFutureListener.CLOSE);
         try (FakeLotteryServer server = FakeLotteryServer.start(refuseAgency); LogCapture logs = LogCapture.start()) {
             assertThat(ClientMain.run(fileConfig(9, server.port(), file), new StopSignal())).isEqualTo(1);
             assertThat(logs.lines()).contains("ERROR action: hello | result: fail | client_id: 9 | code: UNKNOWN_AGENCY(7)"

@@ -2,6 +2,7 @@ package lottery.client.lottery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ class CourseDataTest {
     void theDefaultMaxAmountIsTheMostBetsOfTheLargestSizeThatFitAFrame() throws Exception {
         String[] names = {"agency-1.csv", "agency-2.csv", "agency-3.csv", "agency-4.csv", "agency-5.csv"};
         Path all = dir.resolve("all");
-        java.nio.file.Files.createDirectories(all);
+        Files.createDirectories(all);
         Dataset.extract(all, names);
         int largest = 0;
         int count = 0;

@@ -21,7 +21,7 @@ import java.util.function.Predicate;
 public final class ClientProcess implements AutoCloseable {
     private final Process process;
     private final Thread reader;
-    private final List<String> messages = new ArrayList<>();
+    private final Lines messages = new Lines();
 
     private ClientProcess(Process process) {
         this.process = process;
@@ -48,38 +48,21 @@ public final class ClientProcess implements AutoCloseable {
     private void readOutput() {
         try (BufferedReader lines = process.inputReader(StandardCharsets.UTF_8)) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                add(line.length() > 20 ? line.substring(20).replaceFirst("^[A-Z]+ +", "") : line);
+                messages.add(line.length() > 20 ? line.substring(20).replaceFirst("^[A-Z]+ +", "") : line);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private synchronized void add(String message) {
-        messages.add(message);
-        notifyAll();
-    }
-
     /** The output so far, one message per line (timestamp and level removed). */
-    public synchronized List<String> messages() {
-        return List.copyOf(messages);
+    public List<String> messages() {
+        return messages.all();
     }
 
     /** Waits for an output line that matches. */
-    public synchronized String await(Predicate<String> condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (int seen = 0; ; ) {
-            for (; seen < messages.size(); seen++) {
-                if (condition.test(messages.get(seen))) {
-                    return messages.get(seen);
-                }
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return fail("no matching output within " + timeout + "; got " + messages);
-            }
-            wait(Math.max(1, left / 1_000_000));
-        }
+    public String await(Predicate<String> condition, Duration timeout) throws InterruptedException {
+        return messages.await(condition, timeout);
     }
 
     /**
@@ -93,7 +76,7 @@ public final class ClientProcess implements AutoCloseable {
     /** Waits for the exit and the end of the output; returns the exit status. */
     public int waitFor(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            fail("the client did not exit within " + timeout + "; output " + messages());
+            fail("the client did not exit within " + timeout + "; output " + messages.all());
         }
         reader.join(timeout.toMillis());
         return process.exitValue();

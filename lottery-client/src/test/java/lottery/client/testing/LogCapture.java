@@ -1,7 +1,5 @@
 package lottery.client.testing;
 
-import static org.assertj.core.api.Assertions.fail;
-
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -19,11 +17,11 @@ import org.slf4j.LoggerFactory;
 public final class LogCapture implements AutoCloseable {
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     private final Level previousLevel = root.getLevel();
-    private final List<String> lines = new ArrayList<>();
+    private final Lines lines = new Lines();
     private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
         @Override
         protected void append(ILoggingEvent event) {
-            add(event.getLevel() + " " + event.getFormattedMessage());
+            lines.add(event.getLevel() + " " + event.getFormattedMessage());
         }
     };
 
@@ -39,20 +37,15 @@ public final class LogCapture implements AutoCloseable {
         return capture;
     }
 
-    private synchronized void add(String line) {
-        lines.add(line);
-        notifyAll();
-    }
-
     /** Every captured line as {@code LEVEL message}. */
-    public synchronized List<String> lines() {
-        return List.copyOf(lines);
+    public List<String> lines() {
+        return lines.all();
     }
 
     /** The captured messages (without the level) that start with {@code prefix}. */
-    public synchronized List<String> messagesStartingWith(String prefix) {
+    public List<String> messagesStartingWith(String prefix) {
         List<String> found = new ArrayList<>();
-        for (String line : lines) {
+        for (String line : lines.all()) {
             String message = line.substring(line.indexOf(' ') + 1);
             if (message.startsWith(prefix)) {
                 found.add(message);
@@ -62,20 +55,8 @@ public final class LogCapture implements AutoCloseable {
     }
 
     /** Waits until a captured line (as {@code LEVEL message}) matches, failing after {@code timeout}. */
-    public synchronized String await(Predicate<String> condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (int seen = 0; ; ) {
-            for (; seen < lines.size(); seen++) {
-                if (condition.test(lines.get(seen))) {
-                    return lines.get(seen);
-                }
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return fail("no matching log line within " + timeout + "; got " + lines);
-            }
-            wait(Math.max(1, left / 1_000_000));
-        }
+    public String await(Predicate<String> condition, Duration timeout) throws InterruptedException {
+        return lines.await(condition, timeout);
     }
 
     @Override
