@@ -152,11 +152,6 @@ public final class LotteryServer {
         terminated.await();
     }
 
-    /** The coordinator shared by the connections (for tests and diagnostics); {@code null} before start. */
-    public synchronized DrawCoordinator coordinator() {
-        return coordinator;
-    }
-
     /**
      * Waits until every task queued on the business threads so far has run, or the deadline passes: each thread runs
      * its tasks in order, so a no-op submitted now completes after them.

@@ -1,8 +1,11 @@
 package lottery.server;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -61,7 +64,10 @@ public final class ServerMain {
     }
 
     public static void main(String[] args) {
-        int status = run(args, System.getenv(), System.out, System.err);
+        // UTF-8 whatever the locale (containers have none), like the log lines.
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        int status = run(args, System.getenv(), out, err);
         EXITING_ON_PURPOSE.set(true);
         System.exit(status);
     }
@@ -100,7 +106,7 @@ public final class ServerMain {
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
-            LOG.error("action: accept_connections | result: fail | error: {}", e.getMessage());
+            LOG.error("action: start_server | result: fail | error: {}", e.getMessage());
             return EXIT_FAILURE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
