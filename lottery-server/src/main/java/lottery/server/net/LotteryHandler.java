@@ -14,6 +14,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import lottery.protocol.codec.ProtocolException;
 import lottery.protocol.message.Ack;
 import lottery.protocol.message.Batch;
@@ -41,15 +42,25 @@ import org.slf4j.LoggerFactory;
  * another thread and hands the reply back to the worker. While it is held, reading stops and the requests already
  * decoded wait in a queue, so the answers keep the order of the requests; idleness does not count meanwhile.
  *
+ * <p>Back-pressure: a client that sends faster than its worker stores (pipelining batches without waiting for the
+ * Acks) stops being read once {@value #HIGH_WATER} of its requests wait for the worker, and is read again when they
+ * are down to {@value #LOW_WATER}; its requests never pile up in memory, and other connections are not slowed.
+ *
  * <p>Malformed frames reach it as {@link ProtocolException}s from the decoder, in order with the messages: an invalid
  * bet is refused and the connection stays open, any other protocol error is answered and the connection closed.
  */
 public final class LotteryHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(LotteryHandler.class);
+    /** Requests waiting for the worker at which reading stops. */
+    static final int HIGH_WATER = 32;
+    /** Requests waiting for the worker at which reading resumes. */
+    static final int LOW_WATER = 8;
 
     private final DrawCoordinator coordinator;
     /** The single thread that processes this connection's requests, in order. */
     private final EventExecutor worker;
+    /** Tasks handed to the worker and not yet run: counted up on the event loop, down on the worker. */
+    private final AtomicInteger pending = new AtomicInteger();
     /** The agency of the Hello; 0 until the handshake. */
     private int agency;
     /** A winners query is waiting for the draw. */
@@ -107,8 +118,19 @@ public final class LotteryHandler extends ChannelInboundHandlerAdapter {
 
     /** Event loop to worker. A worker that no longer takes tasks means the server is stopping. */
     private void dispatch(ChannelHandlerContext ctx, Runnable task) {
+        if (pending.incrementAndGet() >= HIGH_WATER) {
+            ctx.channel().config().setAutoRead(false);
+        }
         try {
-            worker.execute(task);
+            worker.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    if (pending.decrementAndGet() == LOW_WATER && !holding) {
+                        ctx.channel().config().setAutoRead(true);
+                    }
+                }
+            });
         } catch (RejectedExecutionException stopping) {
             ctx.close();
         }
@@ -233,7 +255,7 @@ public final class LotteryHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         sendWinners(ctx, winners);
-        ctx.channel().config().setAutoRead(true);
+        ctx.channel().config().setAutoRead(pending.get() < HIGH_WATER);
         while (!holding && !closing && !queued.isEmpty()) {
             process(ctx, queued.poll());
         }

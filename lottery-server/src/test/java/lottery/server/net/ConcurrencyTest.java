@@ -133,6 +133,27 @@ class ConcurrencyTest {
     }
 
     @Test
+    void aClientPipeliningBatchesGetsEveryAckInOrder() throws Exception {
+        int batches = LotteryHandler.HIGH_WATER * 10;
+        try (TestServer server = TestServer.start(dir, 1);
+             TestClient client = TestClient.agency(clients.group(), server.address(), 1)) {
+            // All sent before any Ack is read: the server stops and resumes reading as its worker catches up.
+            for (int b = 0; b < batches; b++) {
+                client.send(new Batch(b, Bets.range(1, b * 60, b * 60 + 60)));
+            }
+            for (int b = 0; b < batches; b++) {
+                client.expectAck(MessageType.BATCH, b, 60);
+            }
+            client.send(Finish.INSTANCE);
+            client.expectAck(MessageType.FINISH, 0, batches * 60L);
+
+            List<StoredBet> expected = Bets.range(1, 0, batches * 60).stream().map(bet -> Bets.stored(1, bet))
+                    .toList();
+            assertThat(stored(server)).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
     void racingFinishesOverTheNetworkDrawOnceAndAnswerEveryone() throws Exception {
         int agencies = 10;
         ExecutorService threads = Executors.newFixedThreadPool(agencies);
