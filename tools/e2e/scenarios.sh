@@ -1,0 +1,316 @@
+#!/usr/bin/env bash
+# The end-to-end scenarios of issue 5, one per function `scenario_NAME`. tools/e2e/run.sh runs each one as
+#   bash tools/e2e/scenarios.sh NAME
+# in its own process under a time limit, then cleans up (compose down, config files restored) whatever happened.
+# A scenario exits 0 when every check passed; `fail` (lib.sh) ends it with the reason.
+#   bash tools/e2e/scenarios.sh --list      prints the names in the order run.sh uses
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+# shellcheck source=tools/e2e/lib.sh
+. tools/e2e/lib.sh
+E2E_TMP=${E2E_TMP:-$(mktemp -d)}
+
+# --- exercise 1: the generator ---------------------------------------------------------------------------------
+
+scenario_generator() {
+    local sh args out
+    for sh in sh bash; do
+        for args in "" "x.yaml" "x.yaml 1 2" "x.yaml abc" "x.yaml -1" "x.yaml 1.5"; do
+            # shellcheck disable=SC2086 # the argument list is split on purpose
+            if $sh generar-compose.sh $args >/dev/null 2>&1; then
+                fail "$sh generar-compose.sh $args succeeded"
+            else
+                [ $? -eq 2 ] || fail "$sh generar-compose.sh $args: exit status other than 2"
+            fi
+        done
+        [ ! -e x.yaml ] || fail "a rejected call wrote x.yaml"
+        for n in 0 1 5; do
+            out=$E2E_TMP/$sh-$n.yaml
+            $sh generar-compose.sh "$out" "$n" >/dev/null || fail "$sh generar-compose.sh $out $n"
+            docker compose -f "$out" config -q || fail "docker compose config rejects the file for $n clients"
+            expect_equal "services for $n clients" "$(docker compose -f "$out" config --services | sort | tr '\n' ' ')" \
+                "$(printf '%s\n' server $(clients_list "$n") | sort | tr '\n' ' ')"
+        done
+    done
+    cmp -s "$E2E_TMP/sh-5.yaml" "$E2E_TMP/bash-5.yaml" || fail "sh and bash outputs differ"
+    cmp -s "$E2E_TMP/sh-5.yaml" "$E2E_TMP/original-compose.yaml" \
+        || fail "the committed $COMPOSE_FILE is not the generator's output for 5 clients"
+    docker compose -f "$E2E_TMP/sh-5.yaml" config | grep -q 'subnet: 172.25.125.0/24' || fail "subnet missing"
+    expect_equal "client3 container name" \
+        "$(docker compose -f "$E2E_TMP/sh-5.yaml" config | grep -c 'container_name: client3$')" 1
+    say "generator: usage errors exit 2 under sh and bash; 0, 1 and 5 clients pass docker compose config"
+}
+
+# --- exercise 1: echo clients ----------------------------------------------------------------------------------
+
+# echo_run CLIENTS MESSAGES: every message echoed and logged on both sides, loop_finished, exit 0, clean logs.
+echo_run() {
+    local clients=$1 messages=$2 k i
+    generate "$clients"
+    client_echo_config "$messages" 100ms
+    up
+    # shellcheck disable=SC2046 # one argument per client
+    wait_exited 90 $(clients_list "$clients")
+    for ((k = 1; k <= clients; k++)); do
+        expect_exit_zero "client$k"
+        expect_equal "client$k echoes" "$(count_lines "client$k" 'action: receive_message | result: success')" "$messages"
+        expect_equal "client$k loop_finished" "$(count_lines "client$k" 'action: loop_finished | result: success')" 1
+        for ((i = 1; i <= messages; i++)); do
+            expect_line "client$k" "msg: [CLIENT $k] Message N°$i"
+            expect_line server "action: receive_message | result: success | ip: "
+            [ "$(logs_of server | grep -c -F -- "| msg: [CLIENT $k] Message N°$i")" -eq 1 ] \
+                || fail "server: message $i of client $k not logged exactly once"
+        done
+    done
+    expect_equal "server echoes" "$(count_lines server 'action: receive_message | result: success')" \
+        $((clients * messages))
+    # shellcheck disable=SC2046
+    expect_clean_logs server $(clients_list "$clients")
+    say "echo ${clients}x${messages}: $((clients * messages)) messages echoed, every client exited 0"
+}
+
+scenario_echo_1x1() { echo_run 1 1; }
+scenario_echo_1x3() { echo_run 1 3; }
+scenario_echo_5x5() { echo_run 5 5; }
+
+# --- exercise 2: configuration from the mounted files ----------------------------------------------------------
+
+# config_run AMOUNT PERIOD CLIENT_LEVEL BACKLOG SERVER_LEVEL: the values edited into the files show in the config
+# lines, with the images left as they were.
+config_run() {
+    local amount=$1 period=$2 client_level=$3 backlog=$4 server_level=$5 images_before
+    images_before=$(docker image inspect -f '{{.Id}}' lottery-server:latest lottery-client:latest)
+    generate 1
+    client_echo_config "$amount" "$period" "$client_level"
+    set_yaml "$SERVER_CONFIG" server.listen_backlog "$backlog"
+    set_yaml "$SERVER_CONFIG" logging.level "$server_level"
+    up
+    wait_exited 60 client1
+    expect_exit_zero client1
+    expect_equal "images" "$(docker image inspect -f '{{.Id}}' lottery-server:latest lottery-client:latest)" \
+        "$images_before"
+    expect_equal "client loop_amount" "$(value_of client1 config loop_amount)" "$amount"
+    expect_equal "client loop_period" "$(value_of client1 config loop_period)" "$period"
+    expect_equal "client log_level" "$(value_of client1 config log_level)" "$client_level"
+    expect_equal "client echoes" "$(count_lines client1 'action: receive_message | result: success')" "$amount"
+    if [ "$(count_lines server 'action: config | result: success')" -ge 1 ]; then
+        expect_equal "server listen_backlog" "$(value_of server config listen_backlog)" "$backlog"
+        expect_equal "server logging_level" "$(value_of server config logging_level)" "$server_level"
+    elif [ "$server_level" = DEBUG ]; then
+        fail "server: no config line at DEBUG"
+    fi
+    if [ "$server_level" = DEBUG ]; then
+        expect_line server ' DEBUG '
+    else
+        [ "$(count_lines server ' DEBUG ')" -eq 0 ] || fail "server logs DEBUG lines at level $server_level"
+    fi
+    if [ "$client_level" != DEBUG ]; then
+        [ "$(count_lines client1 ' DEBUG ')" -eq 0 ] || fail "client logs DEBUG lines at level $client_level"
+    fi
+    expect_clean_logs server client1
+    say "config: client $amount/$period/$client_level and server backlog $backlog/$server_level in force, no rebuild"
+}
+
+scenario_config_a() { config_run 5 100ms DEBUG 8 DEBUG; }
+scenario_config_b() { config_run 2 250ms INFO 16 INFO; }
+
+# --- exercise 3: the netcat validator --------------------------------------------------------------------------
+
+# validate SHELL EXPECTED MAX_SECONDS: runs validar-echo-server.sh, checks its single verdict line, status and time.
+validate() {
+    local shell=$1 expected=$2 max=$3 start output status verdicts
+    start=$SECONDS
+    set +e
+    output=$($shell validar-echo-server.sh 2>"$E2E_TMP/validator.err")
+    status=$?
+    set -e
+    local took=$((SECONDS - start))
+    cat "$E2E_TMP/validator.err" >&2
+    verdicts=$(printf '%s\n' "$output" | grep -c 'action: test_echo_server | result:' || true)
+    expect_equal "verdict lines" "$verdicts" 1
+    expect_equal "verdict" "$(printf '%s\n' "$output" | grep 'action: test_echo_server')" \
+        "action: test_echo_server | result: $expected"
+    expect_equal "exit status" "$status" "$([ "$expected" = success ] && echo 0 || echo 1)"
+    [ "$took" -le "$max" ] || fail "validator took ${took}s (limit ${max}s)"
+    say "validator ($shell): $expected in ${took}s"
+}
+
+scenario_validator_real_server() {
+    generate 0
+    up
+    validate sh success 20 # called right after up -d, while the JVM starts
+    validate bash success 10
+    [ "$(logs_of server | grep -c -F 'action: receive_message | result: success | ip: ' )" -ge 2 ] \
+        || fail "server: the validator's messages are not logged as received"
+    expect_clean_logs server
+}
+
+scenario_validator_mocks() {
+    local mock=tools/e2e/mocks/docker-compose-mock.yaml
+    docker compose -f "$mock" --profile healthy up -d >/dev/null 2>&1 || fail "healthy mock did not start"
+    validate sh success 15
+    docker compose -f "$mock" --profile healthy down -t 1 >/dev/null 2>&1
+    docker compose -f "$mock" --profile unhealthy up -d >/dev/null 2>&1 || fail "unhealthy mock did not start"
+    validate sh fail 15
+    validate bash fail 15
+    docker compose -f "$mock" --profile unhealthy down -t 1 >/dev/null 2>&1
+}
+
+scenario_validator_no_server() {
+    validate sh fail 5 # no network at all
+    generate 0
+    up
+    docker stop -t 10 server >/dev/null
+    validate sh fail 5 # network there, server stopped
+}
+
+# --- exercise 4: graceful SIGTERM ------------------------------------------------------------------------------
+
+# start_long_echo CLIENTS: clients echoing for about 75 s, server at DEBUG, wait until they are talking.
+start_long_echo() {
+    generate "$1"
+    client_echo_config 500 150ms
+    set_yaml "$SERVER_CONFIG" logging.level DEBUG
+    up
+    [ "$1" -eq 0 ] || wait_lines 30 client1 'action: receive_message | result: success' 3
+}
+
+# timed_stop COMMAND...: runs the stop command and prints how long it took (seconds).
+timed_stop() {
+    local start=$SECONDS
+    "$@" >/dev/null 2>&1 || fail "$* failed"
+    echo $((SECONDS - start))
+}
+
+scenario_sigterm_client() {
+    local took
+    start_long_echo 1
+    took=$(timed_stop docker stop -t 20 client1)
+    expect_exit_zero client1
+    expect_line client1 'action: receive_signal | result: success'
+    expect_line client1 'action: shutdown | result: success'
+    [ "$(status_of server)" = running ] || fail "server stopped with the client"
+    expect_clean_logs client1 server
+    say "sigterm client: exit 0 after ${took}s"
+}
+
+scenario_sigterm_server() {
+    local took
+    start_long_echo 1
+    took=$(timed_stop docker stop -t 20 server)
+    expect_exit_zero server
+    for resource in server_socket client_connections event_loops bet_store; do
+        expect_line server "action: shutdown | result: success | resource: $resource"
+    done
+    expect_clean_logs server
+    say "sigterm server: exit 0 after ${took}s"
+}
+
+scenario_sigterm_all() {
+    local took
+    start_long_echo 1
+    took=$(timed_stop compose stop -t 10)
+    expect_exit_zero server client1
+    expect_line server 'action: shutdown | result: success'
+    expect_line client1 'action: shutdown | result: success'
+    say "sigterm all (compose stop -t 10): both exit 0 after ${took}s"
+}
+
+scenario_sigterm_server_alone() {
+    local took
+    start_long_echo 0
+    wait_lines 20 server 'action: accept_connections | result: in_progress'
+    [ "$(logs_of server | wc -l)" -ge 2 ] || fail "server alone logs fewer than 2 lines at DEBUG"
+    took=$(timed_stop docker stop -t 20 server)
+    expect_exit_zero server
+    expect_clean_logs server
+    say "sigterm server without clients: exit 0 after ${took}s"
+}
+
+# --- exercise 5: one bet from the environment ------------------------------------------------------------------
+
+scenario_bet_from_env() {
+    local row
+    generate 1
+    rm -f "$BETS_FILE"
+    up NOMBRE="Santiago Lionel" APELLIDO="Lorca Peña" DOCUMENTO=30904465 NACIMIENTO=1999-03-17 NUMERO=7574
+    wait_exited 90 client1
+    expect_exit_zero client1
+    expect_line client1 'action: apuesta_enviada | result: success | dni: 30904465 | numero: 7574'
+    expect_line server 'action: apuesta_almacenada | result: success | dni: 30904465 | numero: 7574'
+    expect_equal "client1 winners" "$(value_of client1 consulta_ganadores cant_ganadores)" 1
+    expect_equal "sorteo lines" "$(count_lines server 'action: sorteo | result: success')" 1
+    row=$(tr -d '\r' <"$BETS_FILE")
+    expect_equal "bets file" "$row" "1,Santiago Lionel,Lorca Peña,30904465,1999-03-17,7574"
+    expect_clean_logs server client1
+    say "bet from env: sent, stored and drawn (row '$row')"
+}
+
+# --- exercises 6-7: the whole lottery --------------------------------------------------------------------------
+
+scenario_lottery_course_data() {
+    local k total=0 expected received start up_to_exit first_start last_exit
+    unzip_course_data
+    for ((k = 1; k <= 5; k++)); do total=$((total + $(rows_in ".data/agency-$k.csv"))); done
+    generate 5
+    rm -f "$BETS_FILE"
+    start=$(date +%s.%N)
+    up
+    wait_exited 300 $(clients_list 5)
+    up_to_exit=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+    expect_exit_zero $(clients_list 5)
+    received=$(logs_of server | grep -F 'action: apuesta_recibida | result: success' \
+        | sed -n 's/.*| cantidad: \([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+    expect_equal "sum of apuesta_recibida cantidad" "$received" "$total"
+    expect_equal "sorteo lines" "$(count_lines server 'action: sorteo | result: success')" 1
+    # the draw comes after the last batch
+    logs_of server | awk '/action: sorteo/ { drawn = 1 } drawn && /action: apuesta_recibida/ { bad = 1 }
+        END { exit bad }' || fail "an apuesta_recibida line comes after the sorteo line"
+    for ((k = 1; k <= 5; k++)); do
+        expected=$(winners_in ".data/agency-$k.csv")
+        expect_equal "client$k cant_ganadores" "$(value_of "client$k" consulta_ganadores cant_ganadores)" "$expected"
+        expect_equal "agency $k rows in the bets file" \
+            "$(awk -F, -v a="$k" '$1 == a { c++ } END { print c + 0 }' "$BETS_FILE")" "$(rows_in ".data/agency-$k.csv")"
+    done
+    expect_equal "bets file rows" "$(rows_in "$BETS_FILE")" "$total"
+    expect_clean_logs server $(clients_list 5)
+    first_start=$(docker inspect -f '{{.State.StartedAt}}' server)
+    last_exit=$(docker inspect -f '{{.State.FinishedAt}}' $(clients_list 5) | sort | tail -n 1)
+    say "lottery, course data: $total bets stored, winners per agency $(for ((k = 1; k <= 5; k++)); do
+        printf '%s ' "$(value_of "client$k" consulta_ganadores cant_ganadores)"; done)"
+    say "TIMING lottery course data: ${up_to_exit}s from 'make docker-compose-up' to the last client exit;" \
+        "server start $first_start, last client exit $last_exit"
+}
+
+scenario_make_lottery() {
+    local output k expected
+    rm -f .data/agency-*.csv # the target must generate the synthetic dataset
+    output=$(make lottery 2>&1) || { printf '%s\n' "$output" | tail -n 40 >&2; fail "make lottery failed"; }
+    printf '%s\n' "$output" | grep -q 'action: sorteo | result: success' || fail "make lottery: no sorteo line shown"
+    for ((k = 1; k <= 5; k++)); do
+        expected=$(winners_in ".data/agency-$k.csv")
+        expect_equal "make lottery: agency $k winners" \
+            "$(printf '%s\n' "$output" | awk -v k="$k" '$1 == k && $2 == 0 { print $4 }')" "$expected"
+    done
+    expect_equal "containers left" "$(docker ps -aq --filter label=com.docker.compose.project=tp0 | wc -l)" 0
+    say "make lottery (synthetic data): $(printf '%s\n' "$output" | grep -E '^(stored bets|elapsed)' | tr '\n' ' ')"
+}
+
+SCENARIOS=(
+    generator
+    validator_no_server validator_mocks validator_real_server
+    echo_1x1 echo_1x3 echo_5x5
+    config_a config_b
+    sigterm_client sigterm_server sigterm_all sigterm_server_alone
+    bet_from_env
+    lottery_course_data make_lottery
+)
+
+case ${1:-} in
+    --list) printf '%s\n' "${SCENARIOS[@]}" ;;
+    '') echo "usage: $0 NAME | --list" >&2; exit 2 ;;
+    *)
+        declare -F "scenario_$1" >/dev/null || { echo "unknown scenario $1" >&2; exit 2; }
+        "scenario_$1"
+        ;;
+esac
