@@ -7,12 +7,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import lottery.protocol.codec.ProtocolException;
@@ -58,7 +58,7 @@ public final class LotteryHandler extends ChannelInboundHandlerAdapter {
 
     private final DrawCoordinator coordinator;
     /** The single thread that processes this connection's requests, in order. */
-    private final EventExecutor worker;
+    private final Executor worker;
     /** Tasks handed to the worker and not yet run: counted up on the event loop, down on the worker. */
     private final AtomicInteger pending = new AtomicInteger();
     /** The agency of the Hello; 0 until the handshake. */
@@ -76,9 +76,9 @@ public final class LotteryHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * @param worker a single-threaded executor (one of a {@code DefaultEventExecutorGroup}) that runs this
-     *               connection's requests
+     *               connection's requests in the order they are given to it
      */
-    public LotteryHandler(DrawCoordinator coordinator, EventExecutor worker) {
+    public LotteryHandler(DrawCoordinator coordinator, Executor worker) {
         this.coordinator = coordinator;
         this.worker = worker;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -14,6 +15,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +81,18 @@ public final class TestClient implements AutoCloseable {
 
     public void send(LotteryMessage message) throws InterruptedException {
         channel.writeAndFlush(message).sync();
+    }
+
+    /** Writes all of {@code messages} with one flush at the end (pipelining), and waits until they are sent. */
+    public void sendAll(List<? extends LotteryMessage> messages) throws InterruptedException {
+        ChannelFuture last = null;
+        for (LotteryMessage message : messages) {
+            last = channel.write(message);
+        }
+        channel.flush();
+        if (last != null) {
+            last.sync();
+        }
     }
 
     /** Writes {@code bytes} as they are, past the codec (for malformed frames). */
