@@ -34,7 +34,7 @@ public final class AgencyClient {
     private final StopSignal stop;
     private final int window;
     /** The protocol step under way, named as in the log lines. */
-    private String action = "connect";
+    private String action;
 
     public AgencyClient(ClientConfig config, ClientTransport transport, StopSignal stop) {
         this(config, transport, stop, BatchSender.DEFAULT_WINDOW);
@@ -61,6 +61,7 @@ public final class AgencyClient {
             if (config.singleBet().isEmpty()) {
                 file = BetFile.open(Path.of(config.dataFile()), id);
             }
+            action = "connect";
             connection = transport.connect(config.server(), LotteryCodec::addLast, LotteryMessage.class,
                     config.connectTimeout().toDuration());
             AgencySession session = new AgencySession(connection);

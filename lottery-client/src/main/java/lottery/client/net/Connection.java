@@ -38,11 +38,6 @@ public final class Connection<T> implements AutoCloseable {
         return inbox.receive(timeout, abortOnStop);
     }
 
-    /** The server's address as the socket sees it, for logs. */
-    public String remoteAddress() {
-        return String.valueOf(channel.remoteAddress());
-    }
-
     /** Closes the socket and waits (boundedly) until it is closed. Idempotent. */
     @Override
     public void close() {
