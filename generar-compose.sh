@@ -33,8 +33,9 @@ esac
 # Strip leading zeros so "05" means 5 (and is not read as octal by $(( )) in some shells).
 clients=${2#"${2%%[!0]*}"}
 clients=${clients:-0}
-[ "${#clients}" -le 3 ] && [ "$clients" -le "$MAX_CLIENTS" ] || usage
-[ -n "$output" ] || usage
+if [ "${#clients}" -gt 3 ] || [ "$clients" -gt "$MAX_CLIENTS" ] || [ -z "$output" ]; then
+    usage
+fi
 
 server_service() {
     cat <<EOF

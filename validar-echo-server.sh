@@ -54,8 +54,9 @@ fail() {
 is_number() {
     case $1 in '' | *[!0-9]*) return 1 ;; esac
 }
-is_number "$port" && is_number "$wait_seconds" && is_number "$answer_seconds" \
-    || fail "ECHO_PORT, ECHO_WAIT_SECONDS and ECHO_ANSWER_SECONDS must be integers"
+if ! is_number "$port" || ! is_number "$wait_seconds" || ! is_number "$answer_seconds"; then
+    fail "ECHO_PORT, ECHO_WAIT_SECONDS and ECHO_ANSWER_SECONDS must be integers"
+fi
 
 # Fail fast when there is nothing to talk to: the network is missing, or no running container of that name is on it
 # (a stopped container is not listed). An IP address as host skips the name check.
@@ -72,6 +73,7 @@ esac
 # Runs inside the busybox container. Prints "ok", "refused", or "wrong" followed by the answer on the next lines.
 # nc's stdin closes after the message, so nc half-closes and a server that closes after echoing ends the attempt
 # at once; `timeout` ends it for a server that keeps the connection open.
+# shellcheck disable=SC2016 # expanded by the container's shell
 probe='
 deadline=$(( $(date +%s) + WAIT ))
 while :; do

@@ -36,16 +36,16 @@ public final class GenerateDataset {
 
     private static final String[] FIRST_NAMES = {
         "Santiago", "Mateo", "Joaquín", "Tomás", "Benjamín", "Martín", "Agustín", "Nicolás", "Julián", "Facundo",
-        "Lautaro", "Thiago", "Valentín", "Ignacio", "Franco", "Gonzalo", "Sebastián", "Matías", "Emiliano",
-        "Lucía", "Sofía", "Valentina", "Martina", "Camila", "Julieta", "Milagros", "Catalina", "Belén", "Agustina",
+        "Lautaro", "Thiago", "Valentín", "Ignacio", "Franco", "Gonzalo", "Sebastián", "Matías", "Emiliano", "Lucía",
+        "Sofía", "Valentina", "Martina", "Camila", "Julieta", "Milagros", "Catalina", "Belén", "Agustina",
         "Florencia", "Micaela", "Rocío", "Ana", "María", "Abril", "Josefina", "Candela", "Renata", "Inés",
     };
     private static final String[] LAST_NAMES = {
         "González", "Rodríguez", "Gómez", "Fernández", "López", "Díaz", "Martínez", "Pérez", "García", "Sánchez",
-        "Romero", "Sosa", "Álvarez", "Torres", "Ruiz", "Ramírez", "Flores", "Benítez", "Acosta", "Medina",
-        "Herrera", "Suárez", "Aguirre", "Giménez", "Gutiérrez", "Pereyra", "Rojas", "Molina", "Castro", "Ortiz",
-        "Silva", "Núñez", "Luna", "Juárez", "Cabrera", "Ríos", "Ferreyra", "Godoy", "Morales", "Domínguez",
-        "Peña", "Saldaña", "Muñoz", "Ibáñez", "Quiroga", "De La Fuente", "Del Valle", "Ávila", "Chávez", "Ledesma",
+        "Romero", "Sosa", "Álvarez", "Torres", "Ruiz", "Ramírez", "Flores", "Benítez", "Acosta", "Medina", "Herrera",
+        "Suárez", "Aguirre", "Giménez", "Gutiérrez", "Pereyra", "Rojas", "Molina", "Castro", "Ortiz", "Silva",
+        "Núñez", "Luna", "Juárez", "Cabrera", "Ríos", "Ferreyra", "Godoy", "Morales", "Domínguez", "Peña", "Saldaña",
+        "Muñoz", "Ibáñez", "Quiroga", "De La Fuente", "Del Valle", "Ávila", "Chávez", "Ledesma",
     };
     private static final LocalDate OLDEST = LocalDate.of(1940, 1, 1);
     private static final LocalDate YOUNGEST = LocalDate.of(2005, 12, 31);
@@ -55,7 +55,7 @@ public final class GenerateDataset {
 
     public static void main(String[] args) throws IOException {
         if (args.length == 0 || args[0].equals("--help")) {
-            System.err.println("usage: java tools/data/GenerateDataset.java OUTPUT_DIR [AGENCY...]   (default 1 2 3 4 5)");
+            System.err.println("usage: java tools/data/GenerateDataset.java OUTPUT_DIR [AGENCY...]   (default 1..5)");
             System.exit(args.length == 0 ? 2 : 0);
         }
         Path dir = Path.of(args[0]);
@@ -97,7 +97,7 @@ public final class GenerateDataset {
         return ROWS[Math.min(agency, ROWS.length) - 1];
     }
 
-    /** Writes one agency's file (via a temporary file, so an interrupted run leaves no partial CSV); returns its winners. */
+    /** Writes one agency's file via a temporary one (an interrupted run leaves no partial CSV); returns its winners. */
     private static int write(Path file, int agency) throws IOException {
         Random random = new Random(SEED + agency);
         Set<Integer> documents = new HashSet<>();

@@ -52,10 +52,13 @@ take_missing_from() {
 }
 
 mkdir -p "$DATA/state"
+[ "$agencies" -gt 0 ] || exit 0
 [ -n "$(missing)" ] || { echo "ensure-data: using the agency files already in $DATA/"; exit 0; }
 
 for zip in "$DATA/dataset.zip" "$DATA/datasets.zip"; do
-    [ -n "$(missing)" ] && [ -f "$zip" ] || continue
+    if [ -z "$(missing)" ] || [ ! -f "$zip" ]; then
+        continue
+    fi
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/ensure-data.XXXXXX")
     if extract "$zip" "$tmp"; then
         take_missing_from "$tmp"

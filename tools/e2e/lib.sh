@@ -1,6 +1,7 @@
 # Helpers for the end-to-end scenarios (sourced by tools/e2e/scenarios.sh; bash). Every wait is bounded.
 # They only use the project's public interfaces: make targets, the two root scripts, the config files and what
 # Docker shows (logs, exit codes).
+# shellcheck disable=SC2034 # the constants are used by scenarios.sh
 
 COMPOSE_FILE=docker-compose-dev.yaml
 SERVER_CONFIG=deploy/server/config.yaml
@@ -144,7 +145,9 @@ expect_clean_logs() {
             {
                 n = split($0, seg, "|")
                 result = seg[2]; sub(/.*:/, "", result); gsub(/ /, "", result)
-                if (n < 2 || seg[2] !~ /result:/ || result !~ /^(success|fail|in_progress)$/) { print "bad result: " $0; next }
+                if (n < 2 || seg[2] !~ /result:/ || result !~ /^(success|fail|in_progress)$/) {
+                    print "bad result: " $0; next
+                }
                 if (result == "fail") { print "fail: " $0; next }
                 for (i = 3; i <= n; i++) {
                     if (seg[i] !~ /:/) { print "segment without colon: " $0; next }
@@ -157,9 +160,10 @@ $bad"
     done
 }
 
+# clients_list N: client1 .. clientN, one per line (read them with mapfile).
 clients_list() {
     local k
-    for ((k = 1; k <= $1; k++)); do printf 'client%d ' "$k"; done
+    for ((k = 1; k <= $1; k++)); do echo "client$k"; done
 }
 
 # winners_in CSV: bets of that agency file that play the winning number (computed here, independently of the apps).

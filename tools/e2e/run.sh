@@ -9,7 +9,7 @@
 # Environment: E2E_SCENARIO_TIMEOUT (seconds per scenario, default 300), E2E_VERBOSE=1 (print every scenario's
 # log, not only the failing ones'). Needs Docker with Compose v2 and the images' base (eclipse-temurin:17-jre).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 scenario_timeout=${E2E_SCENARIO_TIMEOUT:-300}
 E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/lottery-e2e.XXXXXX")
@@ -22,14 +22,14 @@ log() {
 }
 
 compose_down() {
-    local mock=tools/e2e/mocks/docker-compose-mock.yaml profile ids
+    local mock=tools/e2e/mocks/docker-compose-mock.yaml profile
     for profile in healthy unhealthy; do
         docker compose -f "$mock" --profile "$profile" down -t 1 >/dev/null 2>&1 || true
     done
     make docker-compose-down >/dev/null 2>&1 || true
     # anything of project tp0 that another compose file left behind
-    ids=$(docker ps -aq --filter label=com.docker.compose.project=tp0 2>/dev/null || true)
-    [ -z "$ids" ] || docker rm -f $ids >/dev/null 2>&1 || true
+    docker ps -aq --filter label=com.docker.compose.project=tp0 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1 \
+        || true
     docker network rm tp0_testing_net >/dev/null 2>&1 || true
 }
 
