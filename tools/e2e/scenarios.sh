@@ -298,6 +298,38 @@ scenario_make_lottery() {
     say "make lottery (synthetic data): $(printf '%s\n' "$output" | grep -E '^(stored bets|elapsed)' | tr '\n' ' ')"
 }
 
+# The course's black-box ej7 test, replayed: it overwrites the client config with only the skeleton's keys
+# (maxAmount 10), writes agency files of 60 bets where agency K has K winners, and expects batches of 10, the sum
+# before the single sorteo, and cant_ganadores K for clientK.
+scenario_blackbox_style_lottery() {
+    local k i n received names
+    mapfile -t names < <(clients_list 5)
+    printf '%s\n' 'server:' '  address: "server:12345"' 'loop:' '  amount: 500' '  period: "150ms"' 'log:' \
+        '  level: "INFO"' 'batch:' '  maxAmount: 10' >"$CLIENT_CONFIG"
+    set_yaml "$SERVER_CONFIG" logging.level DEBUG
+    rm -f .data/agency-*.csv "$BETS_FILE"
+    for ((k = 1; k <= 5; k++)); do
+        for ((i = 0; i < 60; i++)); do
+            if [ "$i" -ge 1 ] && [ "$i" -le "$k" ]; then n=$WINNING_NUMBER; elif [ "$i" -lt "$WINNING_NUMBER" ]; then n=$i
+            else n=$((i + 1)); fi
+            printf 'Name,Surname,%08d,2000-01-01,%d\n' "$i" "$n"
+        done >".data/agency-$k.csv"
+    done
+    generate 5
+    up
+    wait_exited 120 "${names[@]}"
+    expect_exit_zero "${names[@]}"
+    received=$(logs_of server | grep -F 'action: apuesta_recibida | result: success' \
+        | sed -n 's/.*| cantidad: \([0-9]*\).*/\1/p' | sort | uniq -c | awk '{ printf "%s:%s ", $2, $1 }')
+    expect_equal "apuesta_recibida batches (size:count)" "$received" "10:30 "
+    expect_equal "sorteo lines" "$(count_lines server 'action: sorteo | result: success')" 1
+    for ((k = 1; k <= 5; k++)); do
+        expect_equal "client$k cant_ganadores" "$(value_of "client$k" consulta_ganadores cant_ganadores)" "$k"
+    done
+    expect_clean_logs server "${names[@]}"
+    say "black-box style ej7: 30 batches of 10, one draw, winners 1 2 3 4 5"
+}
+
 SCENARIOS=(
     generator
     validator_no_server validator_mocks validator_real_server
@@ -305,7 +337,7 @@ SCENARIOS=(
     config_a config_b
     sigterm_client sigterm_server sigterm_all sigterm_server_alone
     bet_from_env
-    lottery_course_data make_lottery
+    blackbox_style_lottery lottery_course_data make_lottery
 )
 
 case ${1:-} in
