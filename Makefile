@@ -44,9 +44,9 @@ docker-compose-up: docker-image ## Start the Compose system in the background (a
 	sh tools/data/ensure-data.sh $$(grep -c '^  client[0-9]*:$$' $(COMPOSE_FILE))
 	$(COMPOSE) up -d
 
-docker-compose-down: ## Stop the containers gracefully (SIGTERM, STOP_GRACE s), then remove them and the network
+docker-compose-down: ## Stop the containers gracefully (SIGTERM, STOP_GRACE s), then remove them (and orphans) and the network
 	$(COMPOSE) stop -t $(STOP_GRACE)
-	$(COMPOSE) down
+	$(COMPOSE) down --remove-orphans
 
 docker-compose-logs: ## Follow the logs of every container
 	$(COMPOSE) logs -f
