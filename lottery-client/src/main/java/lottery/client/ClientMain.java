@@ -56,16 +56,17 @@ public final class ClientMain {
     }
 
     public static void main(String[] args) {
+        StopSignal stop = new StopSignal();
+        SignalExit signalExit = SignalExit.install(stop);
         ClientConfig config;
         try {
             config = configure(args, System.getenv(), System.out);
         } catch (StartupExit e) {
-            System.exit(e.status());
+            signalExit.exit(e.status());
             return;
         }
+        signalExit.clientId(config.id());
         applyLogLevel(config.logLevel());
-        StopSignal stop = new StopSignal();
-        SignalExit signalExit = SignalExit.install(config.id(), stop);
         signalExit.exit(run(config, stop));
     }
 

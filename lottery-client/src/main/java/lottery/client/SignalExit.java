@@ -30,20 +30,28 @@ public final class SignalExit {
 
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private final CountDownLatch finished = new CountDownLatch(1);
-    private final int clientId;
     private final StopSignal stop;
+    /** The agency number for the log lines; "?" until the config is read. */
+    private volatile String clientId = "?";
     private volatile int status = 1;
 
-    private SignalExit(int clientId, StopSignal stop) {
-        this.clientId = clientId;
+    private SignalExit(StopSignal stop) {
         this.stop = stop;
     }
 
-    /** Registers the shutdown hook for a run of client {@code clientId} that watches {@code stop}. */
-    public static SignalExit install(int clientId, StopSignal stop) {
-        SignalExit signalExit = new SignalExit(clientId, stop);
+    /**
+     * Registers the shutdown hook for a run that watches {@code stop}. Call it first thing in {@code main}, so that a
+     * SIGTERM during start-up (docker stop right after up) is handled too: the run then sees the stop at once.
+     */
+    public static SignalExit install(StopSignal stop) {
+        SignalExit signalExit = new SignalExit(stop);
         Runtime.getRuntime().addShutdownHook(new Thread(signalExit::onShutdown, "signal-exit"));
         return signalExit;
+    }
+
+    /** Names the client in the hook's log lines once the config is known. */
+    public void clientId(int id) {
+        clientId = Integer.toString(id);
     }
 
     /**

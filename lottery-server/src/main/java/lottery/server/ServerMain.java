@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,8 @@ public final class ServerMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerMain.class);
     private static final AtomicBoolean EXITING_ON_PURPOSE = new AtomicBoolean();
+    /** The server {@link #run} started, for the shutdown hook; null before it exists. */
+    private static final AtomicReference<LotteryServer> RUNNING = new AtomicReference<>();
 
     static final String USAGE = """
             Usage: java -jar lottery-server.jar [--config PATH] [--help]
@@ -64,6 +67,8 @@ public final class ServerMain {
     }
 
     public static void main(String[] args) {
+        // First of all, so that a SIGTERM during start-up (docker stop right after up) still exits 0.
+        Runtime.getRuntime().addShutdownHook(new Thread(ServerMain::onShutdown, "shutdown"));
         // UTF-8 whatever the locale (containers have none), like the log lines.
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
@@ -103,6 +108,7 @@ public final class ServerMain {
         ServerLogging.setLevel(config.loggingLevel());
         LOG.info(config.logLine());
         LotteryServer server = new LotteryServer(config, bindAddress());
+        RUNNING.set(server);
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
@@ -113,7 +119,6 @@ public final class ServerMain {
             server.stop();
             return EXIT_FAILURE;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> onShutdown(server), "shutdown"));
         try {
             server.awaitTermination();
         } catch (InterruptedException e) {
@@ -123,14 +128,23 @@ public final class ServerMain {
         return EXIT_OK;
     }
 
-    /** The shutdown hook: a signal (SIGTERM from docker stop) or this program's own exit. */
-    private static void onShutdown(LotteryServer server) {
+    /**
+     * The shutdown hook: a signal (SIGTERM from docker stop) or this program's own exit. A signal that arrives while
+     * the server starts waits for {@link LotteryServer#start} (both are synchronized) and then stops it; one that
+     * arrives before the server exists just ends the JVM with 0.
+     */
+    private static void onShutdown() {
+        LotteryServer server = RUNNING.get();
         if (EXITING_ON_PURPOSE.get()) {
-            server.stop();
+            if (server != null) {
+                server.stop();
+            }
             return;
         }
         LOG.info("action: receive_signal | result: success | signal: SIGTERM");
-        server.stop();
+        if (server != null) {
+            server.stop();
+        }
         LOG.info("action: exit | result: success");
         ServerLogging.flush();
         Runtime.getRuntime().halt(EXIT_OK);
