@@ -14,8 +14,11 @@
 #     .data/state/ on the host, so it survives `down`;
 #   - containers `client1`..`clientN`: CLI_ID=K, so client K is agency K and reads /data/agency-K.csv from .data/
 #     mounted read-only; config deploy/client/config.yaml mounted read-only; the optional single bet of exercise 5
-#     comes from NOMBRE, APELLIDO, DOCUMENTO, NACIMIENTO and NUMERO in the caller's environment (empty = unset).
-# No variable set here is also a config-file key, so the config files always say what runs.
+#     comes from NOMBRE, APELLIDO, DOCUMENTO, NACIMIENTO and NUMERO in the caller's environment (empty = unset);
+#     CLI_MODE is passed through the same way (unset or empty: the config file's `mode` decides; `make lottery`
+#     sets it to force lottery mode whatever the file says).
+# Apart from that pass-through (empty unless the caller sets it), no variable set here is also a config-file key, so
+# the config files say what runs.
 
 usage() {
     echo "usage: $0 OUTPUT N   (OUTPUT: compose file to write; N: number of clients, an integer from 0 to $MAX_CLIENTS)" >&2
@@ -64,6 +67,7 @@ client_service() {
     image: lottery-client:latest
     environment:
       CLI_ID: "$1"
+      CLI_MODE: "\${CLI_MODE:-}"
       NOMBRE: "\${NOMBRE:-}"
       APELLIDO: "\${APELLIDO:-}"
       DOCUMENTO: "\${DOCUMENTO:-}"
