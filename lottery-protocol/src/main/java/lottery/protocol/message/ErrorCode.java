@@ -28,6 +28,8 @@ public enum ErrorCode {
     BET_AFTER_FINISH(11, false),
     /** A second Finish from the same agency. */
     ALREADY_FINISHED(12, false),
+    /** A WINNERS_QUERY from an agency that has not sent FINISH: its winners would never come. */
+    FINISH_REQUIRED(13, false),
     /** The server could not write the bets to its store: nothing of the batch is stored. */
     STORAGE_FAILURE(20, false),
     /** The server is stopping and takes no new work. */

@@ -55,6 +55,7 @@ class WireTablesTest {
         table.put(ErrorCode.INVALID_BET, new Row(10, false));
         table.put(ErrorCode.BET_AFTER_FINISH, new Row(11, false));
         table.put(ErrorCode.ALREADY_FINISHED, new Row(12, false));
+        table.put(ErrorCode.FINISH_REQUIRED, new Row(13, false));
         table.put(ErrorCode.STORAGE_FAILURE, new Row(20, false));
         table.put(ErrorCode.SHUTTING_DOWN, new Row(21, true));
         table.put(ErrorCode.IDLE_TIMEOUT, new Row(22, true));
@@ -66,7 +67,7 @@ class WireTablesTest {
             assertThat(code.closesConnection()).as("%s closes the connection", code).isEqualTo(row.closes());
             assertThat(ErrorCode.fromCode(row.code())).isEqualTo(code);
         });
-        assertThat(Arrays.stream(new int[] {0, 9, 13, 19, 23, 98, 100, 0xFFFF}).mapToObj(ErrorCode::fromCode))
+        assertThat(Arrays.stream(new int[] {0, 9, 14, 19, 23, 98, 100, 0xFFFF}).mapToObj(ErrorCode::fromCode))
                 .containsOnlyNulls();
     }
 

@@ -108,6 +108,11 @@ public final class DrawCoordinator {
         return draw.thenApply(byAgency -> byAgency.getOrDefault(agency, List.of()));
     }
 
+    /** Whether {@code agency} has sent FINISH (on any connection). */
+    public synchronized boolean hasFinished(int agency) {
+        return finished.contains(agency);
+    }
+
     /** Whether the draw has run. */
     public boolean drawn() {
         return draw.isDone() && !draw.isCompletedExceptionally();

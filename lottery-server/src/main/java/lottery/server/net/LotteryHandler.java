@@ -137,7 +137,8 @@ public final class LotteryHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onIdle(ChannelHandlerContext ctx) {
-        if (!holding && !closing) {
+        // pending counts this task: more means requests are queued (reading paused by back-pressure), not idleness.
+        if (!holding && !closing && pending.get() <= 1) {
             refuse(ctx, ErrorCode.IDLE_TIMEOUT, null, 0, "no request within the idle timeout");
         }
     }
@@ -237,6 +238,12 @@ public final class LotteryHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onWinnersQuery(ChannelHandlerContext ctx) {
+        if (!coordinator.hasFinished(agency)) {
+            // Holding it would also hold this connection's FINISH, queued behind it, and so the draw of everyone.
+            refuse(ctx, ErrorCode.FINISH_REQUIRED, MessageType.WINNERS_QUERY, 0,
+                    "agency " + agency + " must send FINISH before WINNERS_QUERY");
+            return;
+        }
         CompletableFuture<List<String>> winners = coordinator.winners(agency);
         if (winners.isDone()) {
             sendWinners(ctx, winners);

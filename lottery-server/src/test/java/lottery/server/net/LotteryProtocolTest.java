@@ -251,6 +251,24 @@ class LotteryProtocolTest {
     }
 
     @Test
+    void aWinnersQueryBeforeTheAgencysFinishIsRefusedAndTheConnectionGoesOn() throws Exception {
+        try (TestClient first = agency(1); TestClient second = agency(2)) {
+            first.send(WinnersQuery.INSTANCE);
+            ErrorReply error = first.expectError(ErrorCode.FINISH_REQUIRED);
+            assertThat(error.ref()).isEqualTo(MessageType.WINNERS_QUERY);
+
+            // Not held: the FINISH behind it is processed, and the draw can run.
+            first.send(Finish.INSTANCE);
+            first.expectAck(MessageType.FINISH, 0, 0);
+            second.send(Finish.INSTANCE);
+            second.expectAck(MessageType.FINISH, 0, 0);
+            first.send(WinnersQuery.INSTANCE);
+            assertThat(first.receive()).isEqualTo(new Winners(true, List.of()));
+        }
+        assertThat(log.count("action: sorteo | result: success")).isEqualTo(1);
+    }
+
+    @Test
     void manyWinnersTravelInSeveralFramesTheLastOneMarked() throws Exception {
         int count = (Winners.MAX_PER_FRAME + 10) * 7; // every seventh bet wins
         try (TestClient first = agency(1); TestClient second = agency(2)) {
