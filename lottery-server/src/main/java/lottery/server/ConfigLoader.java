@@ -9,7 +9,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -92,11 +94,25 @@ public final class ConfigLoader {
      * @param env      the environment (System.getenv() in production)
      */
     public static ServerConfig load(Path file, boolean required, Map<String, String> env) throws ConfigException {
+        return load(file, required, env, new ArrayList<>());
+    }
+
+    /**
+     * Loads the configuration like {@link #load(Path, boolean, Map)} and adds to {@code overrides} one log line for
+     * every key that the environment overrides although the file sets it too, so no override is silent.
+     */
+    public static ServerConfig load(Path file, boolean required, Map<String, String> env, List<String> overrides)
+            throws ConfigException {
         Map<Key, String> values = readFile(file, required);
         for (Key key : Key.values()) {
             String fromEnv = env.get(key.envVar());
-            if (fromEnv != null) {
-                values.put(key, fromEnv.trim());
+            // An empty variable counts as unset (Compose writes `NAME: ${NAME:-}` entries).
+            if (fromEnv != null && !fromEnv.isBlank()) {
+                String fileValue = values.put(key, fromEnv.trim());
+                if (fileValue != null && !fileValue.equals(fromEnv.trim())) {
+                    overrides.add("action: config_override | result: success | key: " + key.path() + " | env: "
+                            + key.envVar() + " | file_value: " + fileValue + " | value: " + fromEnv.trim());
+                }
             } else if (!values.containsKey(key)) {
                 if (key.defaultValue == null) {
                     throw new ConfigException("missing key " + key.path() + " in " + file + " (or env "

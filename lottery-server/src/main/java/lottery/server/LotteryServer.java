@@ -18,8 +18,11 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import lottery.server.lottery.BetStore;
@@ -39,8 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LotteryServer {
     private static final Logger LOG = LoggerFactory.getLogger(LotteryServer.class);
-    /** Time the connections and event loops get to finish their last writes and close. */
-    private static final long EVENT_LOOP_TIMEOUT_SECONDS = 5;
+    /** The least time a closing step gets, even when the grace period is over: the last writes and the close. */
+    private static final long MIN_STEP_MILLIS = 200;
 
     private final ServerConfig config;
     private final InetAddress bindAddress;
@@ -65,7 +68,8 @@ public final class LotteryServer {
     }
 
     /**
-     * Opens the bets file and starts listening.
+     * Moves an earlier run's bets file aside ({@link BetStore#archiveExisting}), opens a new one and starts
+     * listening.
      *
      * @return the address the server listens on (its port is the real one when the configured port is 0)
      * @throws IOException when the bets file cannot be opened or the port cannot be bound; nothing is left running
@@ -75,6 +79,11 @@ public final class LotteryServer {
             throw new IllegalStateException("the server was already started");
         }
         started = true;
+        Optional<Path> archived = BetStore.archiveExisting(config.storagePath(), Clock.systemDefaultZone());
+        if (archived.isPresent()) {
+            LOG.info("action: archive_bets | result: success | from: {} | to: {}", config.storagePath(),
+                    archived.get());
+        }
         store = BetStore.open(config.storagePath(), config.fsync());
         acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("acceptor"), NioIoHandler.newFactory());
         ioLoops = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("io"), NioIoHandler.newFactory());
@@ -103,37 +112,43 @@ public final class LotteryServer {
         return local;
     }
 
-    /** Stops the server gracefully (see the class comment). Idempotent; later calls return at once. */
+    /**
+     * Stops the server gracefully (see the class comment). Idempotent; later calls return at once. The whole stop
+     * shares one deadline, {@code shutdown_grace_seconds} from now (each closing step gets at least
+     * {@value #MIN_STEP_MILLIS} ms), so it ends well within {@code docker stop}'s default 10 s.
+     */
     public synchronized void stop() {
         if (stopped) {
             return;
         }
         stopped = true;
-        long grace = TimeUnit.SECONDS.toNanos(config.shutdownGraceSeconds());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.shutdownGraceSeconds());
         if (serverChannel != null) {
-            serverChannel.close().awaitUninterruptibly();
+            serverChannel.close().awaitUninterruptibly(stepMillis(deadline));
             LOG.info("action: shutdown | result: success | resource: server_socket");
         }
         if (business != null) {
             // Requests already handed over finish first; only then are new ones refused.
-            drainBusiness(System.nanoTime() + grace);
+            drainBusiness(deadline);
             coordinator.close();
             // The refusals (and failed held queries) are queued: let them reach the event loops.
-            drainBusiness(System.nanoTime() + grace);
+            drainBusiness(deadline);
         }
         if (channels != null) {
-            channels.close().awaitUninterruptibly(EVENT_LOOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            channels.close().awaitUninterruptibly(stepMillis(deadline));
             LOG.info("action: shutdown | result: success | resource: client_connections");
         }
         if (business != null) {
-            business.shutdownGracefully(0, config.shutdownGraceSeconds(), TimeUnit.SECONDS).awaitUninterruptibly();
+            business.shutdownGracefully(0, stepMillis(deadline), TimeUnit.MILLISECONDS)
+                    .awaitUninterruptibly(stepMillis(deadline));
             LOG.info("action: shutdown | result: success | resource: business_executor");
         }
         if (acceptor != null) {
-            Future<?> acceptorDone = acceptor.shutdownGracefully(0, EVENT_LOOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            Future<?> ioDone = ioLoops.shutdownGracefully(0, EVENT_LOOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            acceptorDone.awaitUninterruptibly();
-            ioDone.awaitUninterruptibly();
+            long quiet = stepMillis(deadline);
+            Future<?> acceptorDone = acceptor.shutdownGracefully(0, quiet, TimeUnit.MILLISECONDS);
+            Future<?> ioDone = ioLoops.shutdownGracefully(0, quiet, TimeUnit.MILLISECONDS);
+            acceptorDone.awaitUninterruptibly(quiet + MIN_STEP_MILLIS);
+            ioDone.awaitUninterruptibly(quiet + MIN_STEP_MILLIS);
             LOG.info("action: shutdown | result: success | resource: event_loops");
         }
         if (store != null) {
@@ -145,6 +160,11 @@ public final class LotteryServer {
             }
         }
         terminated.countDown();
+    }
+
+    /** Milliseconds a closing step may take: what is left until {@code deadline}, but at least a short minimum. */
+    private static long stepMillis(long deadline) {
+        return Math.max(MIN_STEP_MILLIS, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 
     /** Waits until {@link #stop()} has finished. */

@@ -7,6 +7,8 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -72,8 +74,16 @@ public final class ServerMain {
         // UTF-8 whatever the locale (containers have none), like the log lines.
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        int status = run(args, System.getenv(), out, err);
-        EXITING_ON_PURPOSE.set(true);
+        int status = EXIT_FAILURE;
+        try {
+            status = run(args, System.getenv(), out, err);
+        } catch (RuntimeException | Error e) {
+            // A crash must not look like SIGTERM to the shutdown hook (which would exit 0).
+            LOG.error("action: run | result: fail | error: {}", e.toString());
+            LOG.debug("action: run | result: fail | stack trace follows", e);
+        } finally {
+            EXITING_ON_PURPOSE.set(true);
+        }
         System.exit(status);
     }
 
@@ -99,14 +109,16 @@ public final class ServerMain {
             }
         }
         ServerConfig config;
+        List<String> overrides = new ArrayList<>();
         try {
-            config = ConfigLoader.load(configFile, explicitConfig, env);
+            config = ConfigLoader.load(configFile, explicitConfig, env, overrides);
         } catch (ConfigException e) {
             err.println("action: config | result: fail | error: " + e.getMessage());
             return EXIT_USAGE;
         }
         ServerLogging.setLevel(config.loggingLevel());
         LOG.info(config.logLine());
+        overrides.forEach(LOG::info);
         LotteryServer server = new LotteryServer(config, bindAddress());
         RUNNING.set(server);
         try {

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +71,30 @@ class ConfigLoaderTest {
         ServerConfig config = load(FULL, env);
 
         assertThat(config).isEqualTo(new ServerConfig(4000, 10, 3, Path.of("/data/bets.csv"), 0, 1, true, "WARN"));
+    }
+
+    @Test
+    void everyOverrideOfAValueTheFileSetsIsReportedNoneIsSilent() throws Exception {
+        List<String> overrides = new ArrayList<>();
+
+        ServerConfig config = ConfigLoader.load(write(FULL), true,
+                Map.of("SERVER_AGENCIES", "3", "SERVER_PORT", "12345", "SERVER_FSYNC", "true"), overrides);
+
+        assertThat(config.agencies()).isEqualTo(3);
+        // SERVER_PORT repeats the file's value, so it changes nothing and is not reported.
+        assertThat(overrides).containsExactly(
+                "action: config_override | result: success | key: server.agencies | env: SERVER_AGENCIES"
+                        + " | file_value: 5 | value: 3",
+                "action: config_override | result: success | key: server.fsync | env: SERVER_FSYNC"
+                        + " | file_value: false | value: true");
+    }
+
+    @Test
+    void anEmptyEnvironmentVariableCountsAsUnset() throws Exception {
+        ServerConfig config = load(FULL, Map.of("LOGGING_LEVEL", "", "SERVER_AGENCIES", "  "));
+
+        assertThat(config.loggingLevel()).isEqualTo("INFO");
+        assertThat(config.agencies()).isEqualTo(5);
     }
 
     @Test

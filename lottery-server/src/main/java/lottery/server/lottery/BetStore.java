@@ -12,8 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import lottery.protocol.message.Bet;
 
 /**
@@ -30,6 +34,7 @@ import lottery.protocol.message.Bet;
  * <p>Blocking: call it from a business thread, never from an event loop.
  */
 public final class BetStore implements Closeable {
+    private static final DateTimeFormatter ARCHIVE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
     private static final CsvMapper CSV = CsvMapper.builder()
             .enable(CsvParser.Feature.WRAP_AS_ARRAY)
             .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
@@ -56,6 +61,29 @@ public final class BetStore implements Closeable {
             Files.createDirectories(parent);
         }
         return over(path, fsync, FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE));
+    }
+
+    /**
+     * Moves an earlier lottery's non-empty bets file at {@code path} aside, to {@code NAME-yyyyMMdd-HHmmss[-K].csv}
+     * beside it, so that a new server starts a new lottery: without this a second run would draw over the bets of
+     * both. Nothing is deleted.
+     *
+     * @return where the file went, or empty when there was nothing to move
+     */
+    public static Optional<Path> archiveExisting(Path path, Clock clock) throws IOException {
+        if (!Files.isRegularFile(path) || Files.size(path) == 0) {
+            return Optional.empty();
+        }
+        String name = path.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String base = dot > 0 ? name.substring(0, dot) : name;
+        String extension = dot > 0 ? name.substring(dot) : "";
+        String stamp = ARCHIVE_STAMP.format(LocalDateTime.now(clock));
+        Path target = path.resolveSibling(base + "-" + stamp + extension);
+        for (int k = 2; Files.exists(target); k++) {
+            target = path.resolveSibling(base + "-" + stamp + "-" + k + extension);
+        }
+        return Optional.of(Files.move(path, target));
     }
 
     /** A store writing through {@code file}, an open channel on {@code path} (tests pass one that fails). */

@@ -43,7 +43,8 @@ public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
         }
         String ip = Peers.ip(ctx.channel());
         if (cause instanceof IOException) {
-            LOG.info("action: connection_error | result: fail | ip: {} | error: {}", ip, cause.getMessage());
+            // A reset or broken pipe is the peer going away: close quietly, it is not a failure of this server.
+            LOG.info("action: close_connection | result: success | ip: {} | reason: {}", ip, cause.getMessage());
             ctx.close();
         } else if (replies && cause instanceof ProtocolException protocolError) {
             sendError(ctx, protocolError.toReply(), ip);
@@ -67,8 +68,13 @@ public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
     static ChannelFuture sendError(ChannelHandlerContext ctx, ErrorReply reply, String ip) {
         ChannelFuture write = ctx.writeAndFlush(reply);
         if (reply.code().closesConnection()) {
-            LOG.warn("action: protocol_error | result: fail | ip: {} | code: {} | reason: {}", ip, reply.code(),
-                    reply.reason());
+            if (reply.code() == ErrorCode.IDLE_TIMEOUT || reply.code() == ErrorCode.SHUTTING_DOWN) {
+                // Housekeeping, not a failure: an idle peer or a stopping server.
+                LOG.info("action: close_connection | result: success | ip: {} | code: {}", ip, reply.code());
+            } else {
+                LOG.warn("action: protocol_error | result: fail | ip: {} | code: {} | reason: {}", ip, reply.code(),
+                        reply.reason());
+            }
             write.addListener(ChannelFutureListener.CLOSE);
         }
         return write;

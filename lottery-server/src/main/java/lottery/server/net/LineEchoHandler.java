@@ -26,8 +26,22 @@ public final class LineEchoHandler extends SimpleChannelInboundHandler<String> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, String line) {
-        LOG.info("action: receive_message | result: success | ip: {} | msg: {}", Peers.ip(ctx.channel()), line);
+        LOG.info("action: receive_message | result: success | ip: {} | msg: {}", Peers.ip(ctx.channel()),
+                loggable(line));
         ctx.writeAndFlush(line + "\n");
+    }
+
+    /**
+     * The line as it goes into a log line: {@code |} separates the log line's fields, so it becomes {@code ¦}, and
+     * control characters become spaces. The echo itself is sent unchanged.
+     */
+    static String loggable(String line) {
+        StringBuilder out = new StringBuilder(line.length());
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            out.append(c == '|' ? '¦' : Character.isISOControl(c) ? ' ' : c);
+        }
+        return out.toString();
     }
 
     @Override

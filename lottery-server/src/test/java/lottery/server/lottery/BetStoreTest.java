@@ -9,9 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import lottery.protocol.message.Bet;
 import lottery.server.support.Bets;
 import org.junit.jupiter.api.Test;
@@ -51,6 +55,31 @@ class BetStoreTest {
 
             assertThat(store.loadBets()).containsExactlyElementsOf(expected);
         }
+    }
+
+    @Test
+    void anEarlierBetsFileIsMovedAsideNeverDeleted() throws IOException {
+        Clock clock = Clock.fixed(Instant.parse("2026-11-24T10:15:30Z"), ZoneOffset.UTC);
+        Files.writeString(file(), "1,a,b,1,2000-01-01,7574\r\n");
+
+        Optional<Path> first = BetStore.archiveExisting(file(), clock);
+        Files.writeString(file(), "2,c,d,2,2000-01-01,1\r\n");
+        Optional<Path> second = BetStore.archiveExisting(file(), clock);
+
+        assertThat(first).contains(dir.resolve("bets-20261124-101530.csv"));
+        assertThat(second).contains(dir.resolve("bets-20261124-101530-2.csv"));
+        assertThat(Files.readString(first.orElseThrow())).isEqualTo("1,a,b,1,2000-01-01,7574\r\n");
+        assertThat(Files.readString(second.orElseThrow())).isEqualTo("2,c,d,2,2000-01-01,1\r\n");
+        assertThat(file()).doesNotExist();
+    }
+
+    @Test
+    void aMissingOrEmptyBetsFileIsLeftAlone() throws IOException {
+        Clock clock = Clock.systemUTC();
+        assertThat(BetStore.archiveExisting(file(), clock)).isEmpty();
+        Files.createFile(file());
+        assertThat(BetStore.archiveExisting(file(), clock)).isEmpty();
+        assertThat(file()).exists();
     }
 
     @Test

@@ -269,7 +269,7 @@ class ConcurrencyTest {
             }
             assertThat(waiting.receive()).isEqualTo(new Winners(true, List.of()));
             assertThat(log.messages()).anyMatch(line -> line.startsWith(
-                    "action: protocol_error | result: fail | ip: 127.0.0.1 | code: IDLE_TIMEOUT"));
+                    "action: close_connection | result: success | ip: 127.0.0.1 | code: IDLE_TIMEOUT"));
         }
     }
 

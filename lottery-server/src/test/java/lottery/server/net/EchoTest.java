@@ -67,6 +67,13 @@ class EchoTest {
     }
 
     @Test
+    void aLineWithTheLogSeparatorIsEchoedAsSentAndLoggedWithoutBreakingTheLogFormat() throws IOException {
+        assertThat(exchange("a | b: c\tz\n")).isEqualTo("a | b: c\tz\n");
+
+        assertThat(log.messages()).contains("action: receive_message | result: success | ip: 127.0.0.1 | msg: a ¦ b: c z");
+    }
+
+    @Test
     void aLastLineWithoutLineEndIsEchoedWhenThePeerHalfCloses() throws IOException {
         assertThat(exchange("primera\nsin fin")).isEqualTo("primera\nsin fin\n");
     }
