@@ -29,6 +29,18 @@ public final class LineEchoHandler extends SimpleChannelInboundHandler<String> {
         LOG.info("action: receive_message | result: success | ip: {} | msg: {}", Peers.ip(ctx.channel()),
                 loggable(line));
         ctx.writeAndFlush(line + "\n");
+        if (!ctx.channel().isWritable()) {
+            // A peer that sends but does not read: stop reading it until its echoes drain, so nothing piles up.
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     /**
