@@ -55,19 +55,30 @@ public final class ClientMain {
     private ClientMain() {
     }
 
+    /**
+     * Runs the client and ends the process through {@link SignalExit#exit}, whatever happens: a crash (any
+     * {@link Throwable}, an {@link Error} included) is logged as one {@code action: run | result: fail} line and ends
+     * with status 1 at once, instead of leaving {@code main} and letting the shutdown hook take it for a SIGTERM.
+     */
     public static void main(String[] args) {
         StopSignal stop = new StopSignal();
         SignalExit signalExit = SignalExit.install(stop);
-        ClientConfig config;
+        String clientId = "?";
+        int status = EXIT_FAILURE;
         try {
-            config = configure(args, System.getenv(), System.out);
+            ClientConfig config = configure(args, System.getenv(), System.out);
+            clientId = Integer.toString(config.id());
+            signalExit.clientId(config.id());
+            applyLogLevel(config.logLevel());
+            status = run(config, stop);
         } catch (StartupExit e) {
-            signalExit.exit(e.status());
-            return;
+            status = e.status();
+        } catch (Throwable e) { // the last line of defence: whatever went wrong, the process must end with 1
+            status = EXIT_FAILURE;
+            logCrash(clientId, e);
+        } finally {
+            signalExit.exit(status); // even if logging the crash failed too
         }
-        signalExit.clientId(config.id());
-        applyLogLevel(config.logLevel());
-        signalExit.exit(run(config, stop));
     }
 
     /** The command line said to stop before running: {@code --help} (status 0) or an error (status 2). */
@@ -138,10 +149,15 @@ public final class ClientMain {
                 case LOTTERY -> new AgencyClient(config, transport, stop).run();
             };
         } catch (RuntimeException e) {
-            LOG.error("action: run | result: fail | client_id: {} | error: {}", config.id(),
-                    LogText.clean(e.toString()), e);
+            logCrash(Integer.toString(config.id()), e);
             return EXIT_FAILURE;
         }
+    }
+
+    /** One line for an unexpected failure; its stack trace only at DEBUG, so the line stays the only one. */
+    private static void logCrash(String clientId, Throwable e) {
+        LOG.error("action: run | result: fail | client_id: {} | error: {}", clientId, LogText.clean(e.toString()));
+        LOG.debug("action: run | result: fail | client_id: {} | stack_trace: follows", clientId, e);
     }
 
     /** Sets the root logger's level (the config's {@code log.level}); Netty's loggers stay at WARN. */

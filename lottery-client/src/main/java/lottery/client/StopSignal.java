@@ -10,12 +10,19 @@ import java.util.concurrent.TimeUnit;
  * A one-way "please stop" flag shared by the thread that runs the client and whoever asks it to stop: the SIGTERM
  * shutdown hook in production, a test in-process. Waits that must end early on a stop (the echo loop's period, the
  * connect backoff, the wait for the winners) go through {@link #await(Duration)} or register a listener with
- * {@link #onStop(Runnable)}; work that must finish (the batch in flight) simply checks {@link #isRequested()} when it
- * is done. Thread-safe.
+ * {@link #onStop(Runnable)}; work that should finish (the batches in flight) checks {@link #isRequested()} when it
+ * is done, and bounds its waits with {@link #cap(long)}: once a stop is requested, no wait lasts past the request
+ * time plus {@link #STOP_GRACE}, however many waits follow, so the run always ends well within the
+ * {@link SignalExit#GRACE} the SIGTERM hook allows. Thread-safe.
  */
 public final class StopSignal {
+    /** How long, counted from the stop request, exchanges in flight may still take. */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(3);
+
     private final CountDownLatch requested = new CountDownLatch(1);
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    /** {@link System#nanoTime()} of the request plus {@link #STOP_GRACE}; written before {@code requested} opens. */
+    private volatile long graceEnd;
 
     /** Asks the client to stop; runs the registered listeners once, on the calling thread. Idempotent. */
     public void request() {
@@ -23,6 +30,7 @@ public final class StopSignal {
             if (isRequested()) {
                 return;
             }
+            graceEnd = System.nanoTime() + STOP_GRACE.toNanos();
             requested.countDown();
         }
         listeners.forEach(Runnable::run);
@@ -30,6 +38,17 @@ public final class StopSignal {
 
     public boolean isRequested() {
         return requested.getCount() == 0;
+    }
+
+    /**
+     * The deadline a wait must keep: {@code deadline} itself, or, once a stop was requested, the end of the stop grace
+     * when that comes first. Both are {@link System#nanoTime()} values.
+     */
+    public long cap(long deadline) {
+        if (!isRequested()) {
+            return deadline;
+        }
+        return deadline - graceEnd < 0 ? deadline : graceEnd;
     }
 
     /**

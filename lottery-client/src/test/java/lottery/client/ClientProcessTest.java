@@ -6,10 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import lottery.client.testing.ClientProcess;
 import lottery.client.testing.FakeEchoServer;
 import lottery.client.testing.FakeLotteryServer;
 import lottery.client.testing.FreePort;
+import lottery.protocol.message.Batch;
 import lottery.protocol.message.MessageType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The real {@code main} in a child JVM: SIGTERM exits 0 after logging every resource closed; failures keep 1 and 2. */
 class ClientProcessTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** A crash must end the process at once, well before the 9 s a SIGTERM may take. */
+    private static final Duration CRASH_EXIT = Duration.ofSeconds(5);
 
     @TempDir
     Path dir;
@@ -98,6 +103,71 @@ class ClientProcessTest {
             assertThat(client.waitFor(WAIT)).isEqualTo(2);
             assertThat(client.messages()).containsExactly("action: config | result: fail | error: config key"
                     + " 'server.address' is missing (set it in the config file or CLI_SERVER_ADDRESS)");
+        }
+    }
+
+    @Test
+    void aCrashDuringTheRunIsOneFailLineAndStatusOneAtOnceNotASignal() throws Exception {
+        // Without Netty on the class path the run dies with a NoClassDefFoundError, an Error, not an Exception.
+        try (FakeEchoServer server = FakeEchoServer.start();
+             ClientProcess client = ClientProcess.startWithout("netty", dir, Map.of("CLI_ID", "7", "CLI_MODE", "echo",
+                     "CLI_SERVER_ADDRESS", "127.0.0.1:" + server.port(), "CLI_LOOP_AMOUNT", "1",
+                     "CLI_LOOP_PERIOD", "1s", "CLI_LOG_LEVEL", "INFO"))) {
+            client.await(line -> line.startsWith("action: config | result: success"), WAIT);
+
+            assertThat(client.waitFor(CRASH_EXIT)).isEqualTo(1);
+            assertThat(client.messages()).hasSize(2).last().asString()
+                    .startsWith("action: run | result: fail | client_id: 7 | error: java.lang.NoClassDefFoundError: ")
+                    .contains("netty");
+        }
+    }
+
+    @Test
+    void aCrashBeforeTheConfigIsReadIsOneFailLineAndStatusOne() throws Exception {
+        try (ClientProcess client = ClientProcess.startWithout("jackson", dir, Map.of("CLI_ID", "7",
+                "CLI_MODE", "echo", "CLI_SERVER_ADDRESS", "127.0.0.1:1", "CLI_LOOP_AMOUNT", "1",
+                "CLI_LOOP_PERIOD", "1s", "CLI_LOG_LEVEL", "INFO"))) {
+            assertThat(client.waitFor(WAIT)).isEqualTo(1);
+            assertThat(client.messages()).singleElement().asString()
+                    .startsWith("action: run | result: fail | client_id: ? | error: java.lang.NoClassDefFoundError: ")
+                    .contains("jackson");
+        }
+    }
+
+    @Test
+    void sigtermWithAcksWithheldExitsZeroWithinTheStopGrace() throws Exception {
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            rows.append("A,B,").append(i).append(",2000-01-01,").append(i).append('\n');
+        }
+        Files.writeString(dir.resolve("agency-3.csv"), rows);
+        CompletableFuture<Void> batchesWaiting = new CompletableFuture<>();
+        FakeLotteryServer.Script withholdBatchAcks = (ctx, message, server) -> {
+            if (message instanceof Batch batch) {
+                if (batch.seq() == 3) {
+                    batchesWaiting.complete(null);
+                }
+            } else {
+                FakeLotteryServer.answer(ctx, message, server);
+            }
+        };
+        try (FakeLotteryServer server = FakeLotteryServer.start(withholdBatchAcks);
+             ClientProcess client = ClientProcess.start(dir, Map.of("CLI_ID", "3",
+                     "CLI_SERVER_ADDRESS", "127.0.0.1:" + server.port(), "CLI_LOOP_AMOUNT", "1",
+                     "CLI_LOOP_PERIOD", "1s", "CLI_LOG_LEVEL", "INFO", "CLI_BATCH_MAXAMOUNT", "10",
+                     "CLI_DATA_FILE", dir.resolve("agency-{id}.csv").toString()))) {
+            batchesWaiting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            client.terminate();
+
+            // Well before SignalExit.GRACE, which would end the process with status 1.
+            assertThat(client.waitFor(StopSignal.STOP_GRACE.plusSeconds(4))).isZero();
+            assertThat(client.messages()).endsWith(
+                    "action: receive_signal | result: success | client_id: 3 | signal: SIGTERM",
+                    "action: stop | result: success | client_id: 3 | step: batch_enviado",
+                    "action: shutdown | result: success | resource: connection",
+                    "action: shutdown | result: success | resource: bets_file",
+                    "action: shutdown | result: success | resource: event_loop_group",
+                    "action: exit | result: success | client_id: 3");
         }
     }
 }

@@ -49,13 +49,20 @@ public final class EchoClient {
     /** Runs the loop; returns the exit status (0 when done or stopped, 1 on a failed exchange). */
     public int run() {
         int id = config.id();
+        Connection<String> connection = null;
         try {
             for (int number = 1; number <= config.loopAmount(); number++) {
                 if (stop.isRequested()) {
                     return 0;
                 }
                 Duration retryFor = number == 1 ? config.connectTimeout().toDuration() : Duration.ZERO;
-                String answer = exchange(message(id, number), retryFor);
+                connection = transport.connect(config.server(), EchoClient::textCodec, String.class, retryFor);
+                connection.send(message(id, number) + "\n");
+                String answer = connection.receive(Connection.REPLY_TIMEOUT, false);
+                // One connection per message, as in the skeleton: its close is routine, so DEBUG only.
+                connection.close();
+                connection = null;
+                ShutdownLog.closedRoutinely(ShutdownLog.CONNECTION);
                 LOG.info("action: receive_message | result: success | client_id: {} | msg: {}", id, answer);
                 if (stop.await(config.loopPeriod().toDuration())) {
                     return 0;
@@ -69,21 +76,14 @@ public final class EchoClient {
             return 1;
         } catch (StoppedException e) {
             return 0;
+        } finally {
+            if (connection != null) { // the exchange in flight failed or was stopped: part of the shutdown
+                connection.close();
+                ShutdownLog.closed(ShutdownLog.CONNECTION);
+            }
         }
         LOG.info("action: loop_finished | result: success | client_id: {}", id);
         return 0;
-    }
-
-    private String exchange(String line, Duration retryFor) throws ExchangeException, StoppedException {
-        String answer;
-        try (Connection<String> connection = transport.connect(config.server(), EchoClient::textCodec, String.class,
-                retryFor)) {
-            connection.send(line + "\n");
-            answer = connection.receive(Connection.REPLY_TIMEOUT, false);
-        }
-        // One connection per message, as in the skeleton: its close is routine, so DEBUG only.
-        LOG.debug("action: shutdown | result: success | resource: {}", ShutdownLog.CONNECTION);
-        return answer;
     }
 
     /** Lines of UTF-8 text: the {@code °} of the message is two bytes on the wire, whatever the locale. */

@@ -17,8 +17,9 @@ import lottery.client.StopSignal;
  * and the client code stays sequential ("send, then wait for the answer"), as the assignment's protocol is.
  *
  * <p>A stop request puts a marker in the queue, so a wait that should end on SIGTERM (the winners) wakes up at
- * once, while a wait that should finish its exchange (the Ack of the batch in flight) keeps waiting, but at most
- * {@link #STOP_GRACE} more.
+ * once, while a wait that should finish its exchange (the Ack of a batch in flight) keeps waiting, but never past
+ * {@link StopSignal#STOP_GRACE} after the request ({@link StopSignal#cap}): the marker wakes one wait, the recorded
+ * request time bounds every later one.
  *
  * <p>Thread context: the handler methods run on the channel's event loop; {@link #receive} runs on the client
  * thread. One instance per channel.
@@ -26,9 +27,6 @@ import lottery.client.StopSignal;
  * @param <T> the type of the decoded messages
  */
 public final class Inbox<T> extends SimpleChannelInboundHandler<T> {
-    /** How long an exchange in flight may still take once a stop was requested. */
-    public static final Duration STOP_GRACE = Duration.ofSeconds(5);
-
     private sealed interface Event permits Received, Failed, Closed, Stopped {
     }
 
@@ -89,10 +87,10 @@ public final class Inbox<T> extends SimpleChannelInboundHandler<T> {
      * Waits for the next message.
      *
      * @param timeout     how long to wait
-     * @param abortOnStop whether a stop request ends the wait ({@link StoppedException}); otherwise the wait goes on
-     *                    for at most {@link #STOP_GRACE} after the request
+     * @param abortOnStop whether a stop request ends the wait at once; otherwise the wait goes on until the end of
+     *                    the stop grace ({@link StopSignal#cap})
      * @throws ExchangeException on a timeout, a closed connection, a failed write or an unreadable frame
-     * @throws StoppedException  when {@code abortOnStop} and a stop was requested
+     * @throws StoppedException  when a stop was requested and {@code abortOnStop}, or the stop grace ran out
      */
     public T receive(Duration timeout, boolean abortOnStop) throws ExchangeException, StoppedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -101,8 +99,12 @@ public final class Inbox<T> extends SimpleChannelInboundHandler<T> {
             if (abortOnStop && stop.isRequested()) {
                 throw new StoppedException();
             }
-            Event event = poll(deadline - System.nanoTime());
+            long limit = stop.cap(deadline);
+            Event event = poll(limit - System.nanoTime());
             if (event == null) {
+                if (limit != deadline) {
+                    throw new StoppedException(); // the stop grace ran out before the answer came
+                }
                 throw new ReplyTimeoutException("no answer from the server within " + GoDuration.of(timeout));
             }
             if (event instanceof Received<?> received) {
@@ -114,9 +116,8 @@ public final class Inbox<T> extends SimpleChannelInboundHandler<T> {
             } else if (event instanceof Closed) {
                 events.add(event); // stays closed for any later receive
                 throw new ExchangeException("the server closed the connection");
-            } else {
-                deadline = Math.min(deadline, System.nanoTime() + STOP_GRACE.toNanos());
             }
+            // Stopped: the next turn sees the request and shortens the wait.
         }
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import lottery.client.ClientConfig;
 import lottery.client.ClientMain;
 import lottery.client.StopSignal;
@@ -40,7 +42,8 @@ class EchoClientTest {
 
     @Test
     void aConnectionClosedWithoutAnswerFails() throws Exception {
-        try (FakeEchoServer server = FakeEchoServer.start(false); LogCapture logs = LogCapture.start()) {
+        try (FakeEchoServer server = FakeEchoServer.start(FakeEchoServer.Reply.CLOSE);
+             LogCapture logs = LogCapture.start()) {
             int status = ClientMain.run(echoConfig(2, server.port(), "3"), new StopSignal());
 
             assertThat(status).isEqualTo(1);
@@ -48,6 +51,10 @@ class EchoClientTest {
             assertThat(logs.messagesStartingWith("action: receive_message")).containsExactly(
                     "action: receive_message | result: fail | client_id: 2 | error: the server closed the connection");
             assertThat(logs.messagesStartingWith("action: loop_finished")).isEmpty();
+            // The connection of the failed exchange was open when the run ended: its close is logged at INFO.
+            assertThat(logs.lines()).filteredOn(line -> line.startsWith("INFO action: shutdown")).containsExactly(
+                    "INFO action: shutdown | result: success | resource: connection",
+                    "INFO action: shutdown | result: success | resource: event_loop_group");
         }
     }
 
@@ -87,6 +94,29 @@ class EchoClientTest {
             assertThat(logs.messagesStartingWith("action: loop_finished")).isEmpty();
             assertThat(logs.messagesStartingWith("action: shutdown | result: success | resource: event_loop_group"))
                     .hasSize(1);
+        }
+    }
+
+    @Test
+    void aStopWhileTheAnswerIsWithheldEndsWithinTheStopGraceWithStatusZeroAndLogsTheConnection() throws Exception {
+        try (FakeEchoServer server = FakeEchoServer.start(FakeEchoServer.Reply.NONE);
+             LogCapture logs = LogCapture.start()) {
+            StopSignal stop = new StopSignal();
+            ClientConfig config = echoConfig(5, server.port(), "3");
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> ClientMain.run(config, stop));
+            server.awaitLine(Duration.ofSeconds(10));
+            long stoppedAt = System.nanoTime();
+            stop.request();
+
+            // The exchange in flight gets the stop grace, not the 30 s reply timeout, and a stop is not a failure.
+            assertThat(run.get(StopSignal.STOP_GRACE.toSeconds() + 5, TimeUnit.SECONDS)).isZero();
+            assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).isLessThan(StopSignal.STOP_GRACE.plusSeconds(3));
+            assertThat(logs.lines()).noneMatch(line -> line.contains("result: fail"));
+            assertThat(logs.messagesStartingWith("action: shutdown")).containsExactly(
+                    "action: shutdown | result: success | resource: connection",
+                    "action: shutdown | result: success | resource: event_loop_group");
+            assertThat(logs.lines()).filteredOn(line -> line.contains("action: shutdown")).allMatch(
+                    line -> line.startsWith("INFO "));
         }
     }
 }

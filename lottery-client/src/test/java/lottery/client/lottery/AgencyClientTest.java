@@ -340,6 +340,44 @@ class AgencyClientTest {
     }
 
     @Test
+    void aStopWithAcksWithheldEndsWithinTheStopGraceAfterTheAcksThatComeWithStatusZero() throws Exception {
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            rows.append("A,B,").append(i).append(",2000-01-01,").append(i).append('\n');
+        }
+        Path file = csv("agency-1.csv", rows.toString());
+        StopSignal stop = new StopSignal();
+        // Batch 1 is acknowledged at once, batch 2 late (after the stop), the rest never: several drain waits
+        // follow the stop, and all of them together must end within the stop grace, not 30 s each.
+        FakeLotteryServer.Script slowThenSilent = (ctx, message, server) -> {
+            if (!(message instanceof Batch batch)) {
+                FakeLotteryServer.answer(ctx, message, server);
+            } else if (batch.seq() == 1) {
+                FakeLotteryServer.answer(ctx, message, server);
+            } else if (batch.seq() == 2) {
+                ctx.executor().schedule(() -> FakeLotteryServer.answer(ctx, message, server), 300,
+                        TimeUnit.MILLISECONDS);
+            } else if (batch.seq() == 3) {
+                stop.request();
+            }
+        };
+        try (FakeLotteryServer server = FakeLotteryServer.start(slowThenSilent);
+             LogCapture logs = LogCapture.start()) {
+            ClientConfig config = fileConfig(1, server.port(), file, "CLI_BATCH_MAXAMOUNT", "10");
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> ClientMain.run(config, stop));
+
+            assertThat(run.get(StopSignal.STOP_GRACE.toSeconds() + 5, TimeUnit.SECONDS)).isZero();
+            assertThat(logs.messagesStartingWith("action: batch_enviado | result: success")).containsExactly(
+                    "action: batch_enviado | result: success | client_id: 1 | seq: 1 | cantidad: 10",
+                    "action: batch_enviado | result: success | client_id: 1 | seq: 2 | cantidad: 10");
+            assertThat(logs.messagesStartingWith("action: stop")).containsExactly(
+                    "action: stop | result: success | client_id: 1 | step: batch_enviado");
+            assertThat(logs.lines()).noneMatch(line -> line.contains("result: fail"));
+            assertThat(server.receivedTypes()).doesNotContain(MessageType.FINISH, MessageType.WINNERS_QUERY);
+        }
+    }
+
+    @Test
     void anUnreadableFileFailsTheRunWithItsLine() throws Exception {
         Path file = dir.resolve("agency-8.csv");
         Files.write(file, new byte[] {'A', ',', 'B', ',', '1', ',', '2', '0', '0', '0', '-', '0', '1', '-', '0', '1',

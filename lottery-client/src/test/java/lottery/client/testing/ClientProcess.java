@@ -3,16 +3,19 @@ package lottery.client.testing;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * The client's {@code main} in a child JVM (the test classpath, {@code lottery.client.ClientMain}), in a C locale
@@ -31,9 +34,21 @@ public final class ClientProcess implements AutoCloseable {
 
     /** Starts the client in {@code dir} (where it looks for config.yaml) with environment {@code env}. */
     public static ClientProcess start(Path dir, Map<String, String> env, String... args) throws IOException {
+        return startWithout(null, dir, env, args);
+    }
+
+    /**
+     * {@link #start}, with the class path entries that contain {@code missing} left out (none when {@code null}):
+     * a broken installation, to make the client crash with a {@link NoClassDefFoundError}.
+     */
+    public static ClientProcess startWithout(String missing, Path dir, Map<String, String> env, String... args)
+            throws IOException {
+        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> missing == null || !entry.contains(missing))
+                .collect(Collectors.joining(File.pathSeparator));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "lottery.client.ClientMain"));
+                "-cp", classPath, "lottery.client.ClientMain"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         Map<String, String> environment = builder.environment();

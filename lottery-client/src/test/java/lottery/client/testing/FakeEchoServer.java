@@ -14,30 +14,33 @@ import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The skeleton's echo server as a test fixture: on 127.0.0.1, each UTF-8 line received is recorded and answered with
- * the same line (or, when {@code answer} is false, the connection is closed without an answer).
+ * The skeleton's echo server as a test fixture: on 127.0.0.1, each UTF-8 line received is recorded and answered as
+ * its {@link Reply} says: with the same line, by closing the connection, or not at all.
  */
 public final class FakeEchoServer implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final boolean answer;
+    /** What the server does with each line. */
+    public enum Reply { ECHO, CLOSE, NONE }
+
+    private final Lines lines = new Lines();
+    private final Reply reply;
     private Channel serverChannel;
 
-    private FakeEchoServer(boolean answer) {
-        this.answer = answer;
+    private FakeEchoServer(Reply reply) {
+        this.reply = reply;
     }
 
     public static FakeEchoServer start() throws InterruptedException {
-        return start(true);
+        return start(Reply.ECHO);
     }
 
-    public static FakeEchoServer start(boolean answer) throws InterruptedException {
-        FakeEchoServer server = new FakeEchoServer(answer);
+    public static FakeEchoServer start(Reply reply) throws InterruptedException {
+        FakeEchoServer server = new FakeEchoServer(reply);
         server.serverChannel = new ServerBootstrap()
                 .group(server.group)
                 .channel(NioServerSocketChannel.class)
@@ -61,7 +64,12 @@ public final class FakeEchoServer implements AutoCloseable {
 
     /** The lines received, without line ends. */
     public List<String> lines() {
-        return List.copyOf(lines);
+        return lines.all();
+    }
+
+    /** Waits until a line has been received. */
+    public String awaitLine(Duration timeout) throws InterruptedException {
+        return lines.await(line -> true, timeout);
     }
 
     @Override
@@ -74,10 +82,10 @@ public final class FakeEchoServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, String line) {
             lines.add(line);
-            if (answer) {
-                ctx.writeAndFlush(line + "\n");
-            } else {
-                ctx.close();
+            switch (reply) {
+                case ECHO -> ctx.writeAndFlush(line + "\n");
+                case CLOSE -> ctx.close();
+                case NONE -> { } // the answer never comes
             }
         }
     }
