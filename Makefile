@@ -13,10 +13,11 @@ STOP_GRACE ?= 10
 
 COMPOSE := docker compose -f $(COMPOSE_FILE)
 JARS := lottery-server/target/lottery-server.jar lottery-client/target/lottery-client.jar
-# Rebuilt when any main source or pom is newer: the images then get fresh jars, and unchanged sources skip Maven.
-JARS_STAMP := target/jars.stamp
+# The jars are rebuilt when one is missing or any main source or pom is newer: the images then get fresh jars, and
+# unchanged sources skip Maven.
 MAIN_SOURCES := $(shell find pom.xml lottery-protocol lottery-server lottery-client \
 	-path '*/target' -prune -o -path '*/src/test' -prune -o -type f -print 2>/dev/null)
+MAVEN_NOTICE := building jars with Maven (first build downloads dependencies)
 
 .DEFAULT_GOAL := help
 .PHONY: help build docker-image docker-compose-up docker-compose-down docker-compose-logs lottery e2e
@@ -27,14 +28,18 @@ help: ## List the targets
 	@echo "Variables: AGENCIES=$(AGENCIES) STOP_GRACE=$(STOP_GRACE) COMPOSE_FILE=$(COMPOSE_FILE) MVN_FLAGS='$(MVN_FLAGS)'"
 
 build: ## Compile and package both runnable jars with Maven (no tests; `mvn verify` runs them)
+	@echo "$(MAVEN_NOTICE)"
 	$(MVN) $(MVN_FLAGS) package -DskipTests
-	@mkdir -p $(dir $(JARS_STAMP)) && touch $(JARS_STAMP)
 
-$(JARS_STAMP): $(MAIN_SOURCES)
+# One Maven run makes both jars. A pattern rule with two targets is one rule that makes both (GNU make, any
+# version): the stem "%" is "lottery" in both, so this matches exactly the two paths of $(JARS).
+%-server/target/lottery-server.jar %-client/target/lottery-client.jar: $(MAIN_SOURCES)
+	@echo "$(MAVEN_NOTICE)"
 	$(MVN) $(MVN_FLAGS) package -DskipTests
-	@mkdir -p $(dir $(JARS_STAMP)) && touch $@
+	@# Maven may leave a jar whose content did not change untouched: mark both as built now.
+	@touch $(JARS)
 
-docker-image: $(JARS_STAMP) ## Build the images lottery-server:latest and lottery-client:latest (Maven first if sources changed)
+docker-image: $(JARS) ## Build the images lottery-server:latest and lottery-client:latest (Maven first if sources changed)
 	docker build -f deploy/server/Dockerfile -t lottery-server:latest .
 	docker build -f deploy/client/Dockerfile -t lottery-client:latest .
 
