@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Runs one whole lottery in Docker and reports it (`make lottery`, which builds the images first):
-#   1. writes docker-compose-dev.yaml for N agencies (default 5) and prepares .data/agency-1..N.csv;
-#   2. moves an earlier bets file aside (.data/state/bets.previous.csv), so the draw sees this run's bets only;
-#   3. starts the system, waits (bounded by LOTTERY_TIMEOUT seconds, default 600) until every client has exited;
+#   1. writes its own compose file for N agencies (default 5) under target/ (git-ignored; the committed
+#      docker-compose-dev.yaml is left alone) and prepares .data/agency-1..N.csv;
+#   2. stops and removes whatever an earlier run or `make docker-compose-up` left of the system;
+#   3. starts the system with every client forced into lottery mode (CLI_MODE=lottery, whatever
+#      deploy/client/config.yaml says) and without the single-bet variables NOMBRE..NUMERO, so each agency sends its
+#      whole file; waits (bounded by LOTTERY_TIMEOUT seconds, default 600) until every client has exited;
 #   4. prints each agency's exit status, bets sent and winners (cant_ganadores), the server's draw line and the
 #      number of stored bets;
 #   5. stops and removes the containers (always, also on failure or Ctrl-C).
-# Exit status 0 only when every client exited 0, logged its winners and the server logged the draw.
+# The bets of an earlier run are not mixed in: the server archives an existing .data/state/bets.csv at start
+# (renamed to bets-<timestamp>.csv beside it, logged as `action: archive_bets`), so the draw and the count below see
+# this run's bets only. Nothing here writes into .data/state/, so it also works when Docker created that directory
+# (owned by root).
+# Exit status 0 only when every client exited 0, logged its winners and the server logged a successful draw.
 #
 #   bash tools/lottery/run.sh [N]
 set -euo pipefail
@@ -14,13 +21,19 @@ cd "$(dirname "$0")/../.."
 
 agencies=${1:-5}
 timeout_s=${LOTTERY_TIMEOUT:-600}
-compose_file=docker-compose-dev.yaml
+compose_file=target/lottery/docker-compose.yaml
 bets_file=.data/state/bets.csv
-compose=(docker compose -f "$compose_file")
+# The project directory is the repository root, so the generated file's ./deploy and ./.data paths resolve there.
+compose=(docker compose --project-directory . -f "$compose_file")
+
+# The whole lottery whatever the config file and the caller's environment say (empty means unset to the client).
+export CLI_MODE=lottery
+unset NOMBRE APELLIDO DOCUMENTO NACIMIENTO NUMERO
 
 stop_system() {
     "${compose[@]}" stop -t 10 >/dev/null 2>&1 || true
-    "${compose[@]}" down >/dev/null 2>&1 || true
+    # --remove-orphans: also the containers of a larger docker-compose-dev.yaml system (same project, tp0)
+    "${compose[@]}" down --remove-orphans >/dev/null 2>&1 || true
 }
 
 # status NAME -> "running", "exited", ... or "missing"
@@ -40,12 +53,9 @@ detail() {
     echo "${value:--}"
 }
 
+mkdir -p "$(dirname "$compose_file")"
 sh generar-compose.sh "$compose_file" "$agencies"
 sh tools/data/ensure-data.sh "$agencies"
-if [ -f "$bets_file" ]; then
-    mv -f "$bets_file" .data/state/bets.previous.csv
-    echo "lottery: moved the previous bets file to .data/state/bets.previous.csv"
-fi
 
 stop_system # leftovers of an earlier run
 trap stop_system EXIT
@@ -96,14 +106,19 @@ for ((k = 1; k <= agencies; k++)); do
     fi
 done
 echo
-draw=$(docker logs server 2>&1 | grep 'action: sorteo' || true)
+archived=$(docker logs server 2>&1 | grep 'action: archive_bets | result: success' | tail -n 1 || true)
+[ -z "$archived" ] || echo "server: $archived"
+draw=$(docker logs server 2>&1 | grep 'action: sorteo | result: success' | tail -n 1 || true)
 if [ -n "$draw" ]; then
     echo "server: $draw"
 else
-    echo "server: no 'action: sorteo' line" >&2
+    echo "server: no 'action: sorteo | result: success' line" >&2
+    docker logs server 2>&1 | grep 'action: sorteo' | tail -n 3 >&2 || true
     failed=1
 fi
-[ -f "$bets_file" ] && echo "stored bets in $bets_file: $(wc -l <"$bets_file")"
+if [ -f "$bets_file" ]; then
+    echo "stored bets in $bets_file: $(awk 'END { print NR }' "$bets_file")"
+fi
 echo "elapsed: ${elapsed}s from 'compose up' to the last agency's exit"
 
 if [ "$failed" -ne 0 ]; then
