@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -119,6 +120,23 @@ class ClientProcessTest {
             assertThat(client.messages()).hasSize(2).last().asString()
                     .startsWith("action: run | result: fail | client_id: 7 | error: java.lang.NoClassDefFoundError: ")
                     .contains("netty");
+        }
+    }
+
+    @Test
+    void theStackTraceOfACrashIsLoggedAtDebugOnlyAfterTheFailLine() throws Exception {
+        try (ClientProcess client = ClientProcess.startWithout("netty", dir, Map.of("CLI_ID", "7",
+                "CLI_MODE", "echo", "CLI_SERVER_ADDRESS", "127.0.0.1:1", "CLI_LOOP_AMOUNT", "1",
+                "CLI_LOOP_PERIOD", "1s", "CLI_LOG_LEVEL", "DEBUG"))) {
+            assertThat(client.waitFor(WAIT)).isEqualTo(1);
+            List<String> lines = client.messages();
+            int failLine = lines.indexOf(lines.stream().filter(line -> line.startsWith("action: run | result: fail"))
+                    .findFirst().orElseThrow());
+            assertThat(lines.subList(0, failLine)).allMatch(line -> line.startsWith("action: config"));
+            assertThat(lines.get(failLine + 1))
+                    .isEqualTo("action: run | result: fail | client_id: 7 | stack_trace: follows");
+            assertThat(lines.size()).isGreaterThan(failLine + 2); // the trace itself
+            assertThat(lines).noneMatch(line -> line.contains("receive_signal"));
         }
     }
 

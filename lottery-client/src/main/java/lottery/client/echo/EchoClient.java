@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Exercises 1-4: {@code loop.amount} times, connect, send the line {@code [CLIENT ID] Message N°K}, read the answer
  * line, close, log it and wait {@code loop.period}, as the skeleton's Go client did. The first connection retries
  * for {@code connect.timeout} (the server may still be starting); a stop request ends the loop after the exchange
- * in flight or at once during the pause.
+ * in flight (given at most {@link StopSignal#STOP_GRACE}) or at once during the pause. Each message's connection
+ * is closed as routine (DEBUG); one still open when the run ends, failed or stopped, is logged at INFO.
  */
 public final class EchoClient {
     /** The longest answer line accepted. */

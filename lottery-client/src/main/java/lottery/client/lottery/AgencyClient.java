@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Exercises 5-7, one agency's run on one connection: Hello; then either the single bet of the environment or the
  * agency's CSV file in batches; then Finish and the winners query; then a summary line. Every failure ends the run
- * with one {@code result: fail} line naming the step; a stop request (SIGTERM) lets the batches in flight finish,
- * sends nothing more (no Finish: the server must not draw with part of the bets) and ends with status 0.
+ * with one {@code result: fail} line naming the step; a stop request (SIGTERM) lets the batches in flight finish
+ * for at most {@link StopSignal#STOP_GRACE} after the request, sends no more batches (and no Finish: the server must
+ * not draw with part of the bets) and ends with status 0.
  */
 public final class AgencyClient {
     private static final Logger LOG = LoggerFactory.getLogger(AgencyClient.class);
