@@ -41,19 +41,45 @@ restore_files() {
     done
 }
 
+# remove_dir DIR: rm -rf DIR; when Docker created it (owned by root) and this user may not empty it, a throwaway
+# container of the base image removes it instead.
+remove_dir() {
+    local parent
+    rm -rf "$1" 2>/dev/null
+    [ -e "$1" ] || return 0
+    parent=$(cd "$(dirname "$1")" && pwd) || return 1
+    docker run --rm -v "$parent:/parent" --entrypoint rm eclipse-temurin:17-jre -rf "/parent/$(basename "$1")" \
+        >/dev/null 2>&1
+    [ ! -e "$1" ]
+}
+
 # The user's agency files and bets go aside for the run; whatever the run wrote there is removed at the end.
+# .data/state is copied and then removed (not moved): it may be root-owned when Docker created it.
+# On failure nothing has changed in .data/.
 stash_data() {
-    mkdir -p "$data_backup" .data
+    mkdir -p "$data_backup" .data || return 1
+    if [ -d .data/state ]; then
+        cp -R .data/state "$data_backup/state" || return 1
+        if ! remove_dir .data/state; then
+            echo "e2e: cannot set .data/state aside (not removable by this user, and Docker could not remove it)" >&2
+            return 1
+        fi
+    fi
     mv .data/agency-*.csv "$data_backup/" 2>/dev/null || true
-    [ -d .data/state ] && mv .data/state "$data_backup/state"
     return 0
 }
 
 unstash_data() {
     rm -f .data/agency-*.csv
-    rm -rf .data/state
+    remove_dir .data/state || echo "e2e: cannot remove the run's .data/state" >&2
     mv "$data_backup"/agency-*.csv .data/ 2>/dev/null || true
-    [ -d "$data_backup/state" ] && mv "$data_backup/state" .data/state
+    if [ -d "$data_backup/state" ]; then
+        if [ -e .data/state ]; then
+            mv "$data_backup/state" .data/state.before-e2e && echo "e2e: your bets directory is in .data/state.before-e2e" >&2
+        else
+            mv "$data_backup/state" .data/state
+        fi
+    fi
     return 0
 }
 
@@ -72,7 +98,11 @@ for f in "${saved_files[@]}"; do
 done
 # the committed 5-client file, for the generator scenario
 cp docker-compose-dev.yaml "$E2E_TMP/original-compose.yaml"
-stash_data
+if ! stash_data; then
+    rm -rf "$E2E_TMP"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
 trap finish EXIT
 trap 'exit 130' INT TERM
 

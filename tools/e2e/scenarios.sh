@@ -250,12 +250,14 @@ scenario_bet_from_env() {
 # --- exercises 6-7: the whole lottery --------------------------------------------------------------------------
 
 scenario_lottery_course_data() {
-    local k total=0 expected received start up_to_exit first_start last_exit names
+    local k total=0 expected received start up_to_exit first_start last_exit names archived
     mapfile -t names < <(clients_list 5)
     unzip_course_data
     for ((k = 1; k <= 5; k++)); do total=$((total + $(rows_in ".data/agency-$k.csv"))); done
     generate 5
-    rm -f "$BETS_FILE"
+    # a bets file of an earlier lottery: the server must archive it and store this run's bets in a new one
+    mkdir -p "$(dirname "$BETS_FILE")"
+    printf '9,Earlier,Run,12345678,2000-01-01,%s\n' "$WINNING_NUMBER" >"$BETS_FILE"
     start=$(date +%s.%N)
     up
     wait_exited 300 "${names[@]}"
@@ -275,27 +277,42 @@ scenario_lottery_course_data() {
             "$(awk -F, -v a="$k" '$1 == a { c++ } END { print c + 0 }' "$BETS_FILE")" "$(rows_in ".data/agency-$k.csv")"
     done
     expect_equal "bets file rows" "$(rows_in "$BETS_FILE")" "$total"
+    archived=$(logs_of server | grep -F 'action: archive_bets | result: success | from: /app/state/bets.csv | to: ' \
+        | sed -n 's/.*| to: \/app\/state\/\([^ |]*\).*/\1/p')
+    [ -n "$archived" ] || fail "server: no archive_bets line for the earlier bets file"
+    expect_equal "archived earlier bets ($archived)" "$(cat ".data/state/$archived")" \
+        "9,Earlier,Run,12345678,2000-01-01,$WINNING_NUMBER"
     expect_clean_logs server "${names[@]}"
     first_start=$(docker inspect -f '{{.State.StartedAt}}' server)
     last_exit=$(docker inspect -f '{{.State.FinishedAt}}' "${names[@]}" | sort | tail -n 1)
-    say "lottery, course data: $total bets stored, winners per agency $(for ((k = 1; k <= 5; k++)); do
+    say "lottery, course data: earlier bets archived as $archived; $total bets stored, winners per agency $(for ((k = 1; k <= 5; k++)); do
         printf '%s ' "$(value_of "client$k" consulta_ganadores cant_ganadores)"; done)"
     say "TIMING lottery course data: ${up_to_exit}s from 'make docker-compose-up' to the last client exit;" \
         "server start $first_start, last client exit $last_exit"
 }
 
+# make lottery for 3 agencies with a client config in echo mode and a single bet in the environment: the target
+# still runs the whole lottery from the agency files, and leaves the committed compose file alone.
 scenario_make_lottery() {
     local output k expected
     rm -f .data/agency-*.csv # the target must generate the synthetic dataset
-    output=$(make lottery 2>&1) || { printf '%s\n' "$output" | tail -n 40 >&2; fail "make lottery failed"; }
+    set_yaml "$CLIENT_CONFIG" mode echo
+    output=$(NOMBRE=Single APELLIDO=Bet DOCUMENTO=30904465 NACIMIENTO=1999-03-17 NUMERO=7574 \
+        make lottery AGENCIES=3 2>&1) || { printf '%s\n' "$output" | tail -n 40 >&2; fail "make lottery failed"; }
     printf '%s\n' "$output" | grep -q 'action: sorteo | result: success' || fail "make lottery: no sorteo line shown"
-    for ((k = 1; k <= 5; k++)); do
+    for ((k = 1; k <= 3; k++)); do
         expected=$(winners_in ".data/agency-$k.csv")
         expect_equal "make lottery: agency $k winners" \
             "$(printf '%s\n' "$output" | awk -v k="$k" '$1 == k && $2 == 0 { print $4 }')" "$expected"
+        expect_equal "make lottery: agency $k bets" \
+            "$(printf '%s\n' "$output" | awk -v k="$k" '$1 == k && $2 == 0 { print $3 }')" \
+            "$(rows_in ".data/agency-$k.csv")"
     done
+    [ ! -e .data/agency-4.csv ] || fail "make lottery AGENCIES=3 prepared a fourth agency file"
+    cmp -s "$COMPOSE_FILE" "$E2E_TMP/original-compose.yaml" || fail "make lottery changed $COMPOSE_FILE"
     expect_equal "containers left" "$(docker ps -aq --filter label=com.docker.compose.project=tp0 | wc -l)" 0
-    say "make lottery (synthetic data): $(printf '%s\n' "$output" | grep -E '^(stored bets|elapsed)' | tr '\n' ' ')"
+    say "make lottery AGENCIES=3 (synthetic data, config in echo mode, NOMBRE.. set): whole lottery," \
+        "$COMPOSE_FILE untouched; $(printf '%s\n' "$output" | grep -E '^(stored bets|elapsed)' | tr '\n' ' ')"
 }
 
 # The course's black-box ej7 test, replayed: it overwrites the client config with only the skeleton's keys
