@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import lottery.client.testing.BetRows;
 import lottery.client.testing.ClientProcess;
 import lottery.client.testing.FakeEchoServer;
 import lottery.client.testing.FakeLotteryServer;
@@ -154,11 +155,7 @@ class ClientProcessTest {
 
     @Test
     void sigtermWithAcksWithheldExitsZeroWithinTheStopGrace() throws Exception {
-        StringBuilder rows = new StringBuilder();
-        for (int i = 0; i < 200; i++) {
-            rows.append("A,B,").append(i).append(",2000-01-01,").append(i).append('\n');
-        }
-        Files.writeString(dir.resolve("agency-3.csv"), rows);
+        Files.writeString(dir.resolve("agency-3.csv"), BetRows.csv(200));
         CompletableFuture<Void> batchesWaiting = new CompletableFuture<>();
         FakeLotteryServer.Script withholdBatchAcks = (ctx, message, server) -> {
             if (message instanceof Batch batch) {

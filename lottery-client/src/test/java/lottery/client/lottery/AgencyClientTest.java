@@ -18,6 +18,7 @@ import java.util.stream.IntStream;
 import lottery.client.ClientConfig;
 import lottery.client.ClientMain;
 import lottery.client.StopSignal;
+import lottery.client.testing.BetRows;
 import lottery.client.testing.FakeLotteryServer;
 import lottery.client.testing.FreePort;
 import lottery.client.testing.LogCapture;
@@ -163,11 +164,7 @@ class AgencyClientTest {
 
     @Test
     void keepsUpToFourBatchesInFlightAndAcceptsAcksInAnyOrder() throws Exception {
-        StringBuilder rows = new StringBuilder();
-        for (int i = 0; i < 80; i++) {
-            rows.append("A,B,").append(i).append(",2000-01-01,").append(i).append('\n');
-        }
-        Path file = csv("agency-4.csv", rows.toString());
+        Path file = csv("agency-4.csv", BetRows.csv(80));
         List<Batch> held = new ArrayList<>();
         // Answers batches only once four wait, newest first: a stop-and-wait client would hang here.
         FakeLotteryServer.Script script = (ctx, message, server) -> {
@@ -313,11 +310,7 @@ class AgencyClientTest {
 
     @Test
     void aStopWhileSendingFinishesTheBatchesInFlightAndSendsNoFinish() throws Exception {
-        StringBuilder rows = new StringBuilder();
-        for (int i = 0; i < 200; i++) {
-            rows.append("A,B,").append(i).append(",2000-01-01,").append(i).append('\n');
-        }
-        Path file = csv("agency-1.csv", rows.toString());
+        Path file = csv("agency-1.csv", BetRows.csv(200));
         StopSignal stop = new StopSignal();
         FakeLotteryServer.Script stopOnSecondBatch = (ctx, message, server) -> {
             if (message instanceof Batch batch && batch.seq() == 2) {
@@ -341,11 +334,7 @@ class AgencyClientTest {
 
     @Test
     void aStopWithAcksWithheldEndsWithinTheStopGraceAfterTheAcksThatComeWithStatusZero() throws Exception {
-        StringBuilder rows = new StringBuilder();
-        for (int i = 0; i < 200; i++) {
-            rows.append("A,B,").append(i).append(",2000-01-01,").append(i).append('\n');
-        }
-        Path file = csv("agency-1.csv", rows.toString());
+        Path file = csv("agency-1.csv", BetRows.csv(200));
         StopSignal stop = new StopSignal();
         // Batch 1 is acknowledged at once, batch 2 late (after the stop), the rest never: several drain waits
         // follow the stop, and all of them together must end within the stop grace, not 30 s each.
