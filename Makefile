@@ -56,7 +56,7 @@ docker-compose-down: ## Stop the containers gracefully (SIGTERM, STOP_GRACE s), 
 docker-compose-logs: ## Follow the logs of every container
 	$(COMPOSE) logs -f
 
-lottery: docker-image ## Run the whole lottery for AGENCIES agencies, print each agency's winners, clean up
+lottery: docker-image ## Run the whole lottery from the agency files for AGENCIES agencies (own compose file in target/; ignores `mode` and NOMBRE..), print the winners, clean up
 	bash tools/lottery/run.sh $(AGENCIES)
 
 e2e: ## Run the end-to-end scenarios against Docker (see tools/e2e/README.md)
