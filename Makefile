@@ -39,7 +39,7 @@ build: ## Compile and package both runnable jars with Maven (no tests; `mvn veri
 	@# Maven may leave a jar whose content did not change untouched: mark both as built now.
 	@touch $(JARS)
 
-docker-image: $(JARS) ## Build the images lottery-server:latest and lottery-client:latest (Maven first if sources changed)
+docker-image: $(JARS) ## Build the images lottery-server:latest and lottery-client:latest (Maven first when a jar is missing or older than a source)
 	docker build -f deploy/server/Dockerfile -t lottery-server:latest .
 	docker build -f deploy/client/Dockerfile -t lottery-client:latest .
 
