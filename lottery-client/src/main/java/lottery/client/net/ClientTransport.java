@@ -24,12 +24,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The client's Netty side: one event loop thread shared by every connection of the run, and connecting with retries.
  * The server may start after the client (Compose starts them together), so {@link #connect} retries with
- * exponential backoff (50 ms doubling up to 1 s) until the budget is spent; a stop request ends the wait at once.
+ * exponential backoff (50 ms doubling up to 200 ms: a refused connect is cheap, and the short cap lets a client
+ * notice a server that has just started within 200 ms) until the budget is spent; a stop request ends the wait at
+ * once.
  * {@link #close()} shuts the event loop group down gracefully and logs it. Used by the client thread only.
  */
 public final class ClientTransport implements AutoCloseable {
     static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_BACKOFF = Duration.ofMillis(200);
     private static final int ATTEMPT_TIMEOUT_MILLIS = 5_000;
     private static final String INBOX = "inbox";
     private static final Logger LOG = LoggerFactory.getLogger(ClientTransport.class);
