@@ -111,7 +111,8 @@ public final class ConfigLoader {
                 String fileValue = values.put(key, fromEnv.trim());
                 if (fileValue != null && !fileValue.equals(fromEnv.trim())) {
                     overrides.add("action: config_override | result: success | key: " + key.path() + " | env: "
-                            + key.envVar() + " | file_value: " + fileValue + " | value: " + fromEnv.trim());
+                            + key.envVar() + " | file_value: " + LogText.clean(fileValue) + " | value: "
+                            + LogText.clean(fromEnv.trim()));
                 }
             } else if (!values.containsKey(key)) {
                 if (key.defaultValue == null) {

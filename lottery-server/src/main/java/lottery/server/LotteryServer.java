@@ -129,10 +129,12 @@ public final class LotteryServer {
         }
         if (business != null) {
             // Requests already handed over finish first; only then are new ones refused.
-            drainBusiness(deadline);
+            boolean drained = drainBusiness(deadline);
             coordinator.close();
-            // The refusals (and failed held queries) are queued: let them reach the event loops.
-            drainBusiness(deadline);
+            if (drained) {
+                // The refusals (and failed held queries) are queued: let them reach the event loops.
+                drainBusiness(deadline);
+            }
         }
         if (channels != null) {
             channels.close().awaitUninterruptibly(stepMillis(deadline));
@@ -176,17 +178,18 @@ public final class LotteryServer {
      * Waits until every task queued on the business threads so far has run, or the deadline passes: each thread runs
      * its tasks in order, so a no-op submitted now completes after them.
      */
-    private void drainBusiness(long deadline) {
+    private boolean drainBusiness(long deadline) {
         List<Future<?>> barriers = new ArrayList<>();
         for (EventExecutor executor : business) {
             barriers.add(executor.submit(() -> { }));
         }
         for (Future<?> barrier : barriers) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || !barrier.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+            // At least a short wait even with a zero grace period: an idle worker answers at once.
+            if (!barrier.awaitUninterruptibly(stepMillis(deadline))) {
                 LOG.warn("action: shutdown | result: fail | resource: in_flight_requests | error: grace period over");
-                return;
+                return false;
             }
         }
+        return true;
     }
 }

@@ -79,8 +79,8 @@ public final class ServerMain {
             status = run(args, System.getenv(), out, err);
         } catch (RuntimeException | Error e) {
             // A crash must not look like SIGTERM to the shutdown hook (which would exit 0).
-            LOG.error("action: run | result: fail | error: {}", e.toString());
-            LOG.debug("action: run | result: fail | stack trace follows", e);
+            LOG.error("action: run | result: fail | error: {}", LogText.clean(e.toString()));
+            LOG.debug("action: run | result: fail | stack_trace: follows", e);
         } finally {
             EXITING_ON_PURPOSE.set(true);
         }
@@ -113,7 +113,7 @@ public final class ServerMain {
         try {
             config = ConfigLoader.load(configFile, explicitConfig, env, overrides);
         } catch (ConfigException e) {
-            err.println("action: config | result: fail | error: " + e.getMessage());
+            err.println("action: config | result: fail | error: " + LogText.clean(e.getMessage()));
             return EXIT_USAGE;
         }
         ServerLogging.setLevel(config.loggingLevel());
@@ -124,7 +124,7 @@ public final class ServerMain {
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
-            LOG.error("action: start_server | result: fail | error: {}", e.getMessage());
+            LOG.error("action: start_server | result: fail | error: {}", LogText.clean(String.valueOf(e.getMessage())));
             return EXIT_FAILURE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

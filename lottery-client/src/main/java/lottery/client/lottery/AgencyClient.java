@@ -69,6 +69,10 @@ public final class AgencyClient {
             action = "hello";
             session.hello(id);
             Sent sent = file == null ? sendSingle(session, config.singleBet().orElseThrow()) : sendFile(session, file);
+            if (stop.isRequested()) {
+                // Stopped while the last Acks came in: every bet sent is stored, but a stopped run sends no Finish.
+                throw new StoppedException();
+            }
             action = "finish";
             long stored = session.finish();
             LOG.debug("action: finish | result: success | client_id: {} | stored: {}", id, stored);

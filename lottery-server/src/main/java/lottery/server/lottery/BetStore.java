@@ -91,10 +91,6 @@ public final class BetStore implements Closeable {
         return new BetStore(path, fsync, file, file.size());
     }
 
-    public Path path() {
-        return path;
-    }
-
     /**
      * The assignment's {@code store_bets}: appends one row per bet, all of them or none.
      *

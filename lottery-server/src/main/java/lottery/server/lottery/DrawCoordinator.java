@@ -158,8 +158,10 @@ public final class DrawCoordinator {
             }
             winners.replaceAll((agency, documents) -> List.copyOf(documents));
             LOG.debug("action: draw_summary | result: success | bets: {} | winners: {}", bets.size(), count);
-            LOG.info("action: sorteo | result: success");
-            draw.complete(Map.copyOf(winners));
+            // A stop may have failed the future first: then nobody gets these winners, so no success line.
+            if (draw.complete(Map.copyOf(winners))) {
+                LOG.info("action: sorteo | result: success");
+            }
         } catch (IOException | RuntimeException e) {
             LOG.error("action: sorteo | result: fail | error: {}", e.getMessage());
             draw.completeExceptionally(new LotteryRejection(ErrorCode.INTERNAL_ERROR,

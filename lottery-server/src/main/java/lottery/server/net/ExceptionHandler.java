@@ -9,6 +9,7 @@ import java.io.IOException;
 import lottery.protocol.codec.ProtocolException;
 import lottery.protocol.message.ErrorCode;
 import lottery.protocol.message.ErrorReply;
+import lottery.server.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +74,7 @@ public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
                 LOG.info("action: close_connection | result: success | ip: {} | code: {}", ip, reply.code());
             } else {
                 LOG.warn("action: protocol_error | result: fail | ip: {} | code: {} | reason: {}", ip, reply.code(),
-                        reply.reason());
+                        LogText.clean(reply.reason()));
             }
             write.addListener(ChannelFutureListener.CLOSE);
         }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
+import lottery.server.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ public final class LineEchoHandler extends SimpleChannelInboundHandler<String> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, String line) {
         LOG.info("action: receive_message | result: success | ip: {} | msg: {}", Peers.ip(ctx.channel()),
-                loggable(line));
+                LogText.clean(line));
         ctx.writeAndFlush(line + "\n");
         if (!ctx.channel().isWritable()) {
             // A peer that sends but does not read: stop reading it until its echoes drain, so nothing piles up.
@@ -41,19 +42,6 @@ public final class LineEchoHandler extends SimpleChannelInboundHandler<String> {
             ctx.channel().config().setAutoRead(true);
         }
         ctx.fireChannelWritabilityChanged();
-    }
-
-    /**
-     * The line as it goes into a log line: {@code |} separates the log line's fields, so it becomes {@code ¦}, and
-     * control characters become spaces. The echo itself is sent unchanged.
-     */
-    static String loggable(String line) {
-        StringBuilder out = new StringBuilder(line.length());
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            out.append(c == '|' ? '¦' : Character.isISOControl(c) ? ' ' : c);
-        }
-        return out.toString();
     }
 
     @Override

@@ -59,8 +59,10 @@ public final class LotteryHandler extends ChannelInboundHandlerAdapter {
     private final DrawCoordinator coordinator;
     /** The single thread that processes this connection's requests, in order. */
     private final Executor worker;
-    /** Tasks handed to the worker and not yet run: counted up on the event loop, down on the worker. */
+    /** Tasks handed to the worker and not yet run: counted up by whoever dispatches, down on the worker. */
     private final AtomicInteger pending = new AtomicInteger();
+    /** {@link #holding}, published for the event loop's read decision. */
+    private volatile boolean holdingQuery;
     /** The agency of the Hello; 0 until the handshake. */
     private int agency;
     /** A winners query is waiting for the draw. */
@@ -116,23 +118,49 @@ public final class LotteryHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Event loop to worker. A worker that no longer takes tasks means the server is stopping. */
+    /** Hands a task to the worker. A worker that no longer takes tasks means the server is stopping. */
     private void dispatch(ChannelHandlerContext ctx, Runnable task) {
         if (pending.incrementAndGet() >= HIGH_WATER) {
-            ctx.channel().config().setAutoRead(false);
+            updateReading(ctx);
         }
         try {
             worker.execute(() -> {
                 try {
                     task.run();
                 } finally {
-                    if (pending.decrementAndGet() == LOW_WATER && !holding) {
-                        ctx.channel().config().setAutoRead(true);
+                    if (pending.decrementAndGet() <= LOW_WATER && !ctx.channel().config().isAutoRead()) {
+                        updateReading(ctx);
                     }
                 }
             });
         } catch (RejectedExecutionException stopping) {
             ctx.close();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        updateReading(ctx);
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /**
+     * Decides whether to read the connection, always on its event loop, from the current state, so that no two
+     * threads race to set auto-read: reading stops at {@value #HIGH_WATER} waiting requests, while a query is held,
+     * or while the replies cannot be written (a peer that does not read), and resumes once none of these holds and
+     * at most {@value #LOW_WATER} requests wait.
+     */
+    private void updateReading(ChannelHandlerContext ctx) {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> updateReading(ctx));
+            return;
+        }
+        int waiting = pending.get();
+        boolean reading = ctx.channel().config().isAutoRead();
+        boolean read = !holdingQuery && ctx.channel().isWritable()
+                && (reading ? waiting < HIGH_WATER : waiting <= LOW_WATER);
+        if (read != reading) {
+            ctx.channel().config().setAutoRead(read);
         }
     }
 
@@ -250,7 +278,8 @@ public final class LotteryHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         holding = true;
-        ctx.channel().config().setAutoRead(false);
+        holdingQuery = true;
+        updateReading(ctx);
         // Runs on whichever thread completed the draw: hop back to this connection's worker.
         winners.whenComplete((documents, failure) -> dispatch(ctx, () -> answerHeldQuery(ctx, winners)));
     }
@@ -258,11 +287,12 @@ public final class LotteryHandler extends ChannelInboundHandlerAdapter {
     /** The held query's answer is ready: send it, then the requests that queued up behind it. */
     private void answerHeldQuery(ChannelHandlerContext ctx, CompletableFuture<List<String>> winners) {
         holding = false;
+        holdingQuery = false;
         if (closing) {
             return;
         }
         sendWinners(ctx, winners);
-        ctx.channel().config().setAutoRead(pending.get() < HIGH_WATER);
+        updateReading(ctx);
         while (!holding && !closing && !queued.isEmpty()) {
             process(ctx, queued.poll());
         }
