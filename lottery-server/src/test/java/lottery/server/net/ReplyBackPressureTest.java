@@ -1,0 +1,157 @@
+package lottery.server.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import lottery.protocol.codec.LotteryCodec;
+import lottery.protocol.message.Finish;
+import lottery.protocol.message.Hello;
+import lottery.protocol.message.MessageType;
+import lottery.protocol.message.Winners;
+import lottery.protocol.message.WinnersQuery;
+import lottery.server.lottery.BetStore;
+import lottery.server.lottery.DrawCoordinator;
+import lottery.server.support.Bets;
+import lottery.server.support.ClientGroup;
+import lottery.server.support.Frames;
+import lottery.server.support.TestClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A peer that keeps asking for its winners but never reads the answers: once the replies cannot be written, the
+ * connection is not read any more, even with the worker idle (so the replies cannot pile up in memory), and it is
+ * read again when the peer catches up.
+ */
+class ReplyBackPressureTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Queries sent without reading: their answers (about 8 kB each) far exceed the socket buffers. */
+    private static final int QUERIES = 3_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aPeerThatDoesNotReadStopsBeingReadUntilItCatchesUp() throws Exception {
+        ExecutorService single = Executors.newSingleThreadExecutor();
+        AtomicInteger submitted = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try (BetStore store = BetStore.open(dir.resolve("bets.csv"), false); ClientGroup clients = new ClientGroup()) {
+            DrawCoordinator coordinator = new DrawCoordinator(store, 1, Runnable::run);
+            Channel server = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            LotteryCodec.addLast(ch.pipeline())
+                                    .addLast(new LotteryHandler(coordinator, task -> {
+                                        submitted.incrementAndGet();
+                                        single.execute(() -> {
+                                            try {
+                                                task.run();
+                                            } finally {
+                                                done.incrementAndGet();
+                                            }
+                                        });
+                                    }))
+                                    .addLast(ExceptionHandler.LOTTERY);
+                            accepted.add(ch);
+                        }
+                    })
+                    .bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+            InetSocketAddress address = (InetSocketAddress) server.localAddress();
+            int winners = Winners.MAX_PER_FRAME; // every seventh bet wins: one full Winners frame per answer
+            try (TestClient agency = TestClient.agency(clients.group(), address, 1)) {
+                LotteryProtocolTest.sendAll(agency, 1, Bets.range(1, 0, winners * 7));
+                agency.send(Finish.INSTANCE);
+                agency.expectAck(MessageType.FINISH, 0, winners * 7L);
+            }
+
+            try (Socket peer = new Socket(address.getAddress(), address.getPort())) {
+                peer.setSoTimeout((int) WAIT.toMillis());
+                OutputStream out = peer.getOutputStream();
+                ByteArrayOutputStream requests = new ByteArrayOutputStream();
+                requests.write(Frames.of(Hello.of(1)));
+                byte[] query = Frames.of(WinnersQuery.INSTANCE);
+                for (int i = 0; i < QUERIES; i++) {
+                    requests.write(query);
+                }
+                // Written from another thread: once the server stops reading, this write blocks.
+                CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+                    try {
+                        out.write(requests.toByteArray());
+                        out.flush();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                accepted.take(); // the agency's own connection, closed by now
+                Channel connection = accepted.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(connection).isNotNull();
+
+                // Before the fix reading resumed as soon as the worker was idle, and the replies piled up.
+                awaitTrue(() -> !connection.isWritable() && submitted.get() > 0 && done.get() == submitted.get()
+                        && !connection.config().isAutoRead(),
+                        () -> "the replies back up, the worker is idle, and the connection is not read: writable "
+                                + connection.isWritable() + " submitted " + submitted + " done " + done + " autoRead "
+                                + connection.config().isAutoRead());
+
+                // The peer catches up: every query is answered, in order, and reading resumed for the rest.
+                DataInputStream in = new DataInputStream(peer.getInputStream());
+                readFrame(in); // the Ack of the Hello
+                for (int i = 0; i < QUERIES; i++) {
+                    assertThat(readFrame(in)).as("answer %d", i).hasSizeGreaterThan(winners * 9);
+                }
+                writing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(connection.config().isAutoRead()).isTrue();
+            } finally {
+                server.close().sync();
+            }
+        } finally {
+            single.shutdownNow();
+            loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    private static byte[] readFrame(DataInputStream in) throws Exception {
+        byte[] frame = new byte[in.readInt()];
+        in.readFully(frame);
+        return frame;
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, Supplier<String> what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what.get());
+            }
+            LockSupport.parkNanos(200_000); // polls a condition until a deadline
+        }
+    }
+}
