@@ -1,7 +1,6 @@
 package lottery.server.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +34,7 @@ class DatasetIngestTest {
     @Test
     void theCourseDatasetIsStoredOnceAndDrawnWithTheExpectedWinners() throws Exception {
         Optional<Path> zip = Dataset.locate();
-        assumeTrue(zip.isPresent(), "dataset.zip not found beside the repository");
+        assertThat(zip).as("the course's dataset.zip in ../shared/data (or -D%s)", Dataset.PROPERTY).isPresent();
         Map<Integer, List<Bet>> bets = Dataset.load(zip.get());
         assertThat(bets.keySet()).containsExactly(1, 2, 3, 4, 5);
 
