@@ -2,25 +2,16 @@ package lottery.server.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import lottery.protocol.codec.LotteryCodec;
 import lottery.protocol.message.Finish;
 import lottery.protocol.message.Hello;
 import lottery.protocol.message.MessageType;
@@ -61,31 +51,19 @@ class ReplyBackPressureTest {
         ExecutorService single = Executors.newSingleThreadExecutor();
         AtomicInteger submitted = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
-        BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
-        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        try (BetStore store = BetStore.open(dir.resolve("bets.csv"), false); ClientGroup clients = new ClientGroup()) {
-            DrawCoordinator coordinator = new DrawCoordinator(store, 1, Runnable::run);
-            Channel server = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            LotteryCodec.addLast(ch.pipeline())
-                                    .addLast(new LotteryHandler(coordinator, task -> {
-                                        submitted.incrementAndGet();
-                                        single.execute(() -> {
-                                            try {
-                                                task.run();
-                                            } finally {
-                                                done.incrementAndGet();
-                                            }
-                                        });
-                                    }))
-                                    .addLast(ExceptionHandler.LOTTERY);
-                            accepted.add(ch);
-                        }
-                    })
-                    .bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
-            InetSocketAddress address = (InetSocketAddress) server.localAddress();
+        Executor worker = task -> {
+            submitted.incrementAndGet();
+            single.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    done.incrementAndGet();
+                }
+            });
+        };
+        try (BetStore store = BetStore.open(dir.resolve("bets.csv"), false); ClientGroup clients = new ClientGroup();
+             HandlerServer server = new HandlerServer(new DrawCoordinator(store, 1, Runnable::run), worker)) {
+            InetSocketAddress address = server.address();
             int winners = Winners.MAX_PER_FRAME; // every seventh bet wins: one full Winners frame per answer
             try (TestClient agency = TestClient.agency(clients.group(), address, 1)) {
                 LotteryProtocolTest.sendAll(agency, 1, Bets.range(1, 0, winners * 7));
@@ -111,9 +89,8 @@ class ReplyBackPressureTest {
                         throw new IllegalStateException(e);
                     }
                 });
-                accepted.take(); // the agency's own connection, closed by now
-                Channel connection = accepted.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-                assertThat(connection).isNotNull();
+                server.nextAccepted(WAIT); // the agency's own connection, closed by now
+                Channel connection = server.nextAccepted(WAIT);
 
                 // Before the fix reading resumed as soon as the worker was idle, and the replies piled up.
                 awaitTrue(() -> !connection.isWritable() && submitted.get() > 0 && done.get() == submitted.get()
@@ -130,12 +107,9 @@ class ReplyBackPressureTest {
                 }
                 writing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 assertThat(connection.config().isAutoRead()).isTrue();
-            } finally {
-                server.close().sync();
             }
         } finally {
             single.shutdownNow();
-            loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         }
     }
 
