@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import lottery.client.lottery.BetSource;
 import lottery.client.lottery.EnvBet;
 import lottery.client.net.ServerAddress;
 import lottery.protocol.message.Bet;
@@ -221,8 +222,9 @@ public record ClientConfig(int id, ServerAddress server, int loopAmount, GoDurat
                         + ") or the variables " + String.join(", ", EnvBet.VARIABLES));
             }
             Path path = Path.of(dataFile);
-            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-                throw new ConfigException("data.file " + dataFile + " is not a readable file");
+            if (BetSource.locate(path).isEmpty()) {
+                throw new ConfigException("data.file " + dataFile + " is not a readable file, and no "
+                        + String.join(" or ", BetSource.ZIP_NAMES) + " beside it holds " + path.getFileName());
             }
         }
 

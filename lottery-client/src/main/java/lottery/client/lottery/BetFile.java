@@ -10,10 +10,10 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.ZipFile;
 import lottery.client.LogText;
 import lottery.protocol.message.Bet;
 import org.slf4j.Logger;
@@ -34,7 +34,8 @@ public final class BetFile implements AutoCloseable {
     private static final CsvFactory CSV = new CsvFactory();
     private static final char BYTE_ORDER_MARK = '\uFEFF';
 
-    private final Path path;
+    private final BetSource path;
+    private final ZipFile archive;
     private final int clientId;
     private final long size;
     private final CsvParser parser;
@@ -42,24 +43,49 @@ public final class BetFile implements AutoCloseable {
     private boolean firstRow = true;
     private boolean ended;
 
-    private BetFile(Path path, int clientId, long size, CsvParser parser) {
+    private BetFile(BetSource path, ZipFile archive, int clientId, long size, CsvParser parser) {
         this.path = path;
+        this.archive = archive;
         this.clientId = clientId;
         this.size = size;
         this.parser = parser;
     }
 
-    /** Opens {@code path} for reading; {@code clientId} only labels the log lines. */
+    /**
+     * Opens {@code path} for reading, or the entry of that name in the course's zip beside it when the file itself
+     * does not exist ({@link BetSource}); {@code clientId} only labels the log lines.
+     */
     public static BetFile open(Path path, int clientId) throws BetFileException {
+        BetSource source = BetSource.locate(path).orElseThrow(() -> new BetFileException(path
+                + " cannot be opened: not a readable file, and no " + String.join(" or ", BetSource.ZIP_NAMES)
+                + " beside it holds " + path.getFileName(), null));
+        ZipFile archive = null;
+        Reader reader = null;
         try {
-            long size = Files.size(path);
+            archive = source.openArchive();
+            long size = source.size(archive);
             // newDecoder() reports malformed input instead of replacing it with U+FFFD.
-            Reader reader = new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8.newDecoder());
+            reader = new InputStreamReader(source.open(archive), StandardCharsets.UTF_8.newDecoder());
             CsvParser parser = CSV.createParser(reader);
             parser.setSchema(CsvSchema.emptySchema()); // no header: every row comes as an array of strings
-            return new BetFile(path, clientId, size, parser);
+            if (source.entry() != null) {
+                LOG.info("action: open_bets | result: success | client_id: {} | file: {}", clientId, source);
+            }
+            return new BetFile(source, archive, clientId, size, parser);
         } catch (IOException e) {
-            throw new BetFileException(path + " cannot be opened: " + LogText.clean(e.getMessage()), e);
+            closeQuietly(reader, e);
+            closeQuietly(archive, e);
+            throw new BetFileException(source + " cannot be opened: " + LogText.clean(e.getMessage()), e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource, Exception failure) {
+        if (resource != null) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                failure.addSuppressed(e);
+            }
         }
     }
 
@@ -152,7 +178,7 @@ public final class BetFile implements AutoCloseable {
 
     /** How far the reading got, 0..100: characters parsed against the file's size in bytes; 100 at the end. */
     public int percentRead() {
-        if (ended || size == 0) {
+        if (ended || size <= 0) {
             return 100;
         }
         long chars = Math.max(0, parser.currentLocation().getCharOffset());
@@ -162,7 +188,13 @@ public final class BetFile implements AutoCloseable {
     @Override
     public void close() throws BetFileException {
         try {
-            parser.close(); // closes the reader and the file
+            try {
+                parser.close(); // closes the reader and the file
+            } finally {
+                if (archive != null) {
+                    archive.close();
+                }
+            }
         } catch (IOException e) {
             throw new BetFileException(path + " cannot be closed: " + LogText.clean(e.getMessage()), e);
         }
