@@ -13,7 +13,7 @@
 #
 # Settings (environment variables, all optional):
 #   ECHO_HOST            server host name on the network       (default: server)
-#   ECHO_PORT            server port      (default: server.port of deploy/server/config.yaml, else 12345)
+#   ECHO_PORT            server port      (default: SERVER_PORT of server/config.ini, else 12345)
 #   ECHO_NETWORK         Docker network to attach to           (default: tp0_testing_net)
 #   ECHO_WAIT_SECONDS    how long to retry refused connections (default: 10)
 #   ECHO_ANSWER_SECONDS  how long one attempt waits for the answer (default: 3)
@@ -21,13 +21,14 @@
 
 cd "$(dirname "$0")" || exit 1
 
-CONFIG=deploy/server/config.yaml
+CONFIG=server/config.ini
 
-# server.port from the YAML config: the first `port:` line indented under `server:` (the file's only port key).
+# SERVER_PORT from the INI config: its `SERVER_PORT = N` line (keys are case-insensitive, `=` or `:` separates).
 config_port() {
     [ -r "$CONFIG" ] || return 0
-    sed -n 's/^[[:space:]][[:space:]]*port:[[:space:]]*"\{0,1\}\([0-9][0-9]*\)"\{0,1\}[[:space:]]*\(#.*\)\{0,1\}$/\1/p' \
-        "$CONFIG" | head -n 1
+    tr -d '\r' <"$CONFIG" \
+        | sed -n 's/^[[:space:]]*[Ss][Ee][Rr][Vv][Ee][Rr]_[Pp][Oo][Rr][Tt][[:space:]]*[=:][[:space:]]*\([0-9][0-9]*\)[[:space:]]*$/\1/p' \
+        | head -n 1
 }
 
 host=${ECHO_HOST:-server}

@@ -4,8 +4,8 @@
 # shellcheck disable=SC2034 # the constants are used by scenarios.sh
 
 COMPOSE_FILE=docker-compose-dev.yaml
-SERVER_CONFIG=deploy/server/config.yaml
-CLIENT_CONFIG=deploy/client/config.yaml
+SERVER_CONFIG=server/config.ini
+CLIENT_CONFIG=client/config.yaml
 BETS_FILE=.data/state/bets.csv
 WINNING_NUMBER=7574
 
@@ -23,8 +23,9 @@ compose() {
     docker compose -f "$COMPOSE_FILE" "$@"
 }
 
-# set_yaml FILE KEY VALUE: sets a config key in place; KEY is "section.name" or a top-level "name"; VALUE is written
-# as given (YAML). The file is rewritten in place (same inode), as a single-file bind mount needs.
+# set_yaml FILE KEY VALUE: sets a config key in place; KEY is "section.name" or a top-level "name" (appended when
+# the file has none); VALUE is written as given (YAML). The file is rewritten in place (same inode), as a
+# single-file bind mount needs.
 set_yaml() {
     local file=$1 key=$2 value=$3 tmp
     tmp=$(mktemp)
@@ -36,10 +37,28 @@ set_yaml() {
             print "  " name ": " value; done = 1; next
         }
         { print }
-        END { exit done ? 0 : 3 }' "$file" >"$tmp"; then
+        END {
+            if (!done && section == "") { print name ": " value; done = 1 }
+            exit done ? 0 : 3
+        }' "$file" >"$tmp"; then
         rm -f "$tmp"
         fail "set_yaml: no key $key in $file"
     fi
+    cat "$tmp" >"$file"
+    rm -f "$tmp"
+}
+
+# set_ini FILE KEY VALUE: sets KEY (any case) of the INI file to VALUE in place (same inode), or appends it.
+set_ini() {
+    local file=$1 key=$2 value=$3 tmp
+    tmp=$(mktemp)
+    awk -v key="$key" -v value="$value" '
+        { line = $0; sub(/\r$/, "", line); name = line; sub(/[ \t]*[=:].*/, "", name); gsub(/^[ \t]+/, "", name) }
+        !done && toupper(name) == toupper(key) && line ~ /[=:]/ && line !~ /^[ \t]*[#;]/ {
+            print key " = " value; done = 1; next
+        }
+        { print }
+        END { if (!done) print key " = " value }' "$file" >"$tmp"
     cat "$tmp" >"$file"
     rm -f "$tmp"
 }

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.." || exit 1
 scenario_timeout=${E2E_SCENARIO_TIMEOUT:-300}
 E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/lottery-e2e.XXXXXX")
 export E2E_TMP
-saved_files=(deploy/server/config.yaml deploy/client/config.yaml docker-compose-dev.yaml)
+saved_files=(server/config.ini client/config.yaml docker-compose-dev.yaml)
 data_backup=$E2E_TMP/data-backup
 
 log() {

@@ -78,15 +78,15 @@ scenario_echo_5x5() { echo_run 5 5; }
 # lines, with the images left as they were.
 config_run() {
     local amount=$1 period=$2 client_level=$3 backlog=$4 server_level=$5 images_before
-    images_before=$(docker image inspect -f '{{.Id}}' lottery-server:latest lottery-client:latest)
+    images_before=$(docker image inspect -f '{{.Id}}' server:latest client:latest)
     generate 1
     client_echo_config "$amount" "$period" "$client_level"
-    set_yaml "$SERVER_CONFIG" server.listen_backlog "$backlog"
-    set_yaml "$SERVER_CONFIG" logging.level "$server_level"
+    set_ini "$SERVER_CONFIG" SERVER_LISTEN_BACKLOG "$backlog"
+    set_ini "$SERVER_CONFIG" LOGGING_LEVEL "$server_level"
     up
     wait_exited 60 client1
     expect_exit_zero client1
-    expect_equal "images" "$(docker image inspect -f '{{.Id}}' lottery-server:latest lottery-client:latest)" \
+    expect_equal "images" "$(docker image inspect -f '{{.Id}}' server:latest client:latest)" \
         "$images_before"
     expect_equal "client loop_amount" "$(value_of client1 config loop_amount)" "$amount"
     expect_equal "client loop_period" "$(value_of client1 config loop_period)" "$period"
@@ -171,7 +171,7 @@ scenario_validator_no_server() {
 start_long_echo() {
     generate "$1"
     client_echo_config 500 150ms
-    set_yaml "$SERVER_CONFIG" logging.level DEBUG
+    set_ini "$SERVER_CONFIG" LOGGING_LEVEL DEBUG
     up
     [ "$1" -eq 0 ] || wait_lines 30 client1 'action: receive_message | result: success' 3
 }
@@ -323,7 +323,7 @@ scenario_blackbox_style_lottery() {
     mapfile -t names < <(clients_list 5)
     printf '%s\n' 'server:' '  address: "server:12345"' 'loop:' '  amount: 500' '  period: "150ms"' 'log:' \
         '  level: "INFO"' 'batch:' '  maxAmount: 10' >"$CLIENT_CONFIG"
-    set_yaml "$SERVER_CONFIG" logging.level DEBUG
+    set_ini "$SERVER_CONFIG" LOGGING_LEVEL DEBUG
     rm -f .data/agency-*.csv "$BETS_FILE"
     for ((k = 1; k <= 5; k++)); do
         for ((i = 0; i < 60; i++)); do

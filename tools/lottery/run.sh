@@ -4,8 +4,8 @@
 #      docker-compose-dev.yaml is left alone) and prepares .data/agency-1..N.csv;
 #   2. stops and removes whatever an earlier run or `make docker-compose-up` left of the system;
 #   3. starts the system with every client forced into lottery mode (CLI_MODE=lottery, whatever
-#      deploy/client/config.yaml says) and without the single-bet variables NOMBRE..NUMERO, so each agency sends its
-#      whole file; waits (bounded by LOTTERY_TIMEOUT seconds, default 600) until every client has exited;
+#      client/config.yaml says) and without the single-bet variables NOMBRE..NUMERO, so each agency sends its
+#      whole file (also on the branches ej1..ej5, whose compose defaults are echo or the single bet); waits (bounded by LOTTERY_TIMEOUT seconds, default 600) until every client has exited;
 #   4. prints each agency's exit status, bets sent and winners (cant_ganadores), the server's draw line and the
 #      number of stored bets;
 #   5. stops and removes the containers (always, also on failure or Ctrl-C).
@@ -23,11 +23,12 @@ agencies=${1:-5}
 timeout_s=${LOTTERY_TIMEOUT:-600}
 compose_file=target/lottery/docker-compose.yaml
 bets_file=.data/state/bets.csv
-# The project directory is the repository root, so the generated file's ./deploy and ./.data paths resolve there.
+# The project directory is the repository root, so the generated file's ./server, ./client and ./.data paths
+# resolve there.
 compose=(docker compose --project-directory . -f "$compose_file")
 
 # The whole lottery whatever the config file and the caller's environment say (empty means unset to the client).
-export CLI_MODE=lottery
+export CLI_MODE=lottery LOTTERY_EXERCISE=8
 unset NOMBRE APELLIDO DOCUMENTO NACIMIENTO NUMERO
 
 stop_system() {
