@@ -41,7 +41,7 @@ trap 'rm -f "$index"' EXIT
 for n in 1 2 3 4 5 6 7 8; do
     case $n in
         [1-4]) what="the echo loop" ;;
-        5) what="one bet from the environment (the statement's example bet by default)" ;;
+        5) what="one bet from the environment, the statement's example by default" ;;
         *) what="the whole lottery from the agency files" ;;
     esac
     # shellcheck disable=SC2001 # a whole-line substitution, not a fixed string
