@@ -1,5 +1,6 @@
 package lottery.server;
 
+import lottery.server.config.ConfigException;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import lottery.server.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,6 @@
 package lottery.server;
 
+import lottery.server.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
