@@ -1,86 +1,92 @@
 package lottery.server;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import lottery.server.config.ConfigException;
+import lottery.server.config.IniFile;
 
 /**
- * Reads {@link ServerConfig} from a YAML file, with environment variables overriding the file key by key:
+ * Reads {@link ServerConfig} from the course's INI file ({@link IniFile}), with environment variables of the same
+ * names overriding the file key by key:
  *
  * <pre>
- * server:
- *   port: 12345                 # SERVER_PORT                   (required)
- *   listen_backlog: 5           # SERVER_LISTEN_BACKLOG         (required)
- *   agencies: 5                 # SERVER_AGENCIES               (default 5)
- *   storage_path: ./bets.csv    # SERVER_STORAGE_PATH           (default ./bets.csv)
- *   idle_timeout_seconds: 60    # SERVER_IDLE_TIMEOUT_SECONDS   (default 60)
- *   shutdown_grace_seconds: 5   # SERVER_SHUTDOWN_GRACE_SECONDS (default 5)
- *   fsync: false                # SERVER_FSYNC                  (default false)
- * logging:
- *   level: INFO                 # LOGGING_LEVEL                 (required)
+ * [DEFAULT]
+ * SERVER_PORT = 12345                  # required, 0..65535
+ * SERVER_IP = 0.0.0.0                  # default 0.0.0.0: the address to listen on (IP literal or host name)
+ * SERVER_LISTEN_BACKLOG = 8            # required, 1..65535
+ * LOGGING_LEVEL = DEBUG                # required: TRACE, DEBUG, INFO, WARN or ERROR
+ * SERVER_AGENCIES = 5                  # default 5, 0..65535
+ * SERVER_STORAGE_PATH = bets.csv       # default bets.csv
+ * SERVER_IDLE_TIMEOUT_SECONDS = 60     # default 60, 0..86400
+ * SERVER_SHUTDOWN_GRACE_SECONDS = 5    # default 5, 0..3600
+ * SERVER_FSYNC = false                 # default false: true or false, any case
  * </pre>
  *
- * Unknown or duplicated keys, values of the wrong type and missing required keys are errors: a typo must not
- * silently fall back to a default.
+ * (The INI format has no inline comments: the {@code #} notes above are for this comment only.) Unknown keys, values
+ * of the wrong type or out of range and missing required keys are errors: a typo must not silently fall back to a
+ * default. An empty or blank environment variable counts as unset.
  */
 public final class ConfigLoader {
+    /** The configuration file read without {@code --config}, relative to the working directory. */
+    public static final Path DEFAULT_FILE = Path.of("config.ini");
 
-    /** One configuration key: where it lives in the YAML file, its environment variable and its default. */
+    /** One configuration key: its name in the file and in the environment, its default and (integers) its range. */
     enum Key {
-        PORT("server", "port", Kind.INT, null),
-        LISTEN_BACKLOG("server", "listen_backlog", Kind.INT, null),
-        AGENCIES("server", "agencies", Kind.INT, "5"),
-        STORAGE_PATH("server", "storage_path", Kind.TEXT, "./bets.csv"),
-        IDLE_TIMEOUT_SECONDS("server", "idle_timeout_seconds", Kind.INT, "60"),
-        SHUTDOWN_GRACE_SECONDS("server", "shutdown_grace_seconds", Kind.INT, "5"),
-        FSYNC("server", "fsync", Kind.BOOL, "false"),
-        LOGGING_LEVEL("logging", "level", Kind.TEXT, null);
+        SERVER_PORT(null, 0, 65535),
+        SERVER_IP(ServerConfig.ANY_ADDRESS),
+        SERVER_LISTEN_BACKLOG(null, 1, 65535),
+        LOGGING_LEVEL(null),
+        SERVER_AGENCIES("5", 0, 65535),
+        SERVER_STORAGE_PATH("bets.csv"),
+        SERVER_IDLE_TIMEOUT_SECONDS("60", 0, 86_400),
+        SERVER_SHUTDOWN_GRACE_SECONDS("5", 0, 3_600),
+        SERVER_FSYNC("false");
 
-        final String section;
-        final String name;
-        final Kind kind;
+        /** The value when neither the file nor the environment sets the key; null for a required key. */
         final String defaultValue;
+        /** The range of an integer key. */
+        final int min;
+        final int max;
 
-        Key(String section, String name, Kind kind, String defaultValue) {
-            this.section = section;
-            this.name = name;
-            this.kind = kind;
+        Key(String defaultValue) {
+            this(defaultValue, 0, 0);
+        }
+
+        Key(String defaultValue, int min, int max) {
             this.defaultValue = defaultValue;
+            this.min = min;
+            this.max = max;
         }
 
-        String path() {
-            return section + "." + name;
-        }
-
-        String envVar() {
-            return (section + "_" + name).toUpperCase(Locale.ROOT);
-        }
-
-        static Key find(String section, String name) {
+        static Key find(String name) {
             for (Key key : values()) {
-                if (key.section.equals(section) && key.name.equals(name)) {
+                if (key.name().equals(name)) {
                     return key;
                 }
             }
             return null;
         }
+
+        static String known() {
+            return Arrays.stream(values()).map(Key::name).collect(Collectors.joining(", "));
+        }
     }
 
-    private enum Kind { INT, BOOL, TEXT }
+    /** A key's text and where it came from ("config.ini line 3", "env SERVER_PORT", "default"), for messages. */
+    private record Value(String text, String source) {
+    }
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
 
     private ConfigLoader() {
     }
@@ -88,7 +94,7 @@ public final class ConfigLoader {
     /**
      * Loads the configuration.
      *
-     * @param file     the YAML file
+     * @param file     the INI file
      * @param required whether a missing file is an error (a path given with {@code --config}); a missing default
      *                 file counts as empty, so the environment alone can configure the server
      * @param env      the environment (System.getenv() in production)
@@ -99,130 +105,107 @@ public final class ConfigLoader {
 
     /**
      * Loads the configuration like {@link #load(Path, boolean, Map)} and adds to {@code overrides} one log line for
-     * every key that the environment overrides although the file sets it too, so no override is silent.
+     * every key that the environment changes although the file sets it, so no override is silent.
      */
     public static ServerConfig load(Path file, boolean required, Map<String, String> env, List<String> overrides)
             throws ConfigException {
-        Map<Key, String> values = readFile(file, required);
+        boolean exists = Files.exists(file);
+        if (!exists && required) {
+            throw new ConfigException("config file " + file + " does not exist");
+        }
+        Map<Key, Value> values = exists ? readFile(file) : new EnumMap<>(Key.class);
         for (Key key : Key.values()) {
-            String fromEnv = env.get(key.envVar());
+            String fromEnv = env.get(key.name());
             // An empty variable counts as unset (Compose writes `NAME: ${NAME:-}` entries).
             if (fromEnv != null && !fromEnv.isBlank()) {
-                String fileValue = values.put(key, fromEnv.trim());
-                if (fileValue != null && !fileValue.equals(fromEnv.trim())) {
-                    overrides.add("action: config_override | result: success | key: " + key.path() + " | env: "
-                            + key.envVar() + " | file_value: " + LogText.clean(fileValue) + " | value: "
-                            + LogText.clean(fromEnv.trim()));
+                String text = fromEnv.strip();
+                Value fileValue = values.put(key, new Value(text, "env " + key.name()));
+                if (fileValue != null && !fileValue.text().equals(text)) {
+                    overrides.add("action: config_override | result: success | key: " + key.name()
+                            + " | file_value: " + LogText.clean(fileValue.text()) + " | value: " + LogText.clean(text));
                 }
             } else if (!values.containsKey(key)) {
                 if (key.defaultValue == null) {
-                    throw new ConfigException("missing key " + key.path() + " in " + file + " (or env "
-                            + key.envVar() + ")");
+                    throw new ConfigException("missing key " + key.name() + ": set it in " + file
+                            + (exists ? "" : " (no such file)") + " or in the environment variable " + key.name());
                 }
-                values.put(key, key.defaultValue);
+                values.put(key, new Value(key.defaultValue, "default"));
             }
         }
         try {
             return new ServerConfig(
-                    intValue(values, Key.PORT),
-                    intValue(values, Key.LISTEN_BACKLOG),
-                    intValue(values, Key.AGENCIES),
-                    Path.of(values.get(Key.STORAGE_PATH)),
-                    intValue(values, Key.IDLE_TIMEOUT_SECONDS),
-                    intValue(values, Key.SHUTDOWN_GRACE_SECONDS),
-                    boolValue(values, Key.FSYNC),
-                    values.get(Key.LOGGING_LEVEL));
+                    intValue(values, Key.SERVER_PORT),
+                    intValue(values, Key.SERVER_LISTEN_BACKLOG),
+                    intValue(values, Key.SERVER_AGENCIES),
+                    pathValue(values, Key.SERVER_STORAGE_PATH),
+                    intValue(values, Key.SERVER_IDLE_TIMEOUT_SECONDS),
+                    intValue(values, Key.SERVER_SHUTDOWN_GRACE_SECONDS),
+                    boolValue(values, Key.SERVER_FSYNC),
+                    levelValue(values, Key.LOGGING_LEVEL),
+                    values.get(Key.SERVER_IP).text());
         } catch (IllegalArgumentException e) {
+            // ServerConfig checks again what the checks above let through: nothing, unless they disagree.
             throw new ConfigException(e.getMessage(), e);
         }
     }
 
-    /** The file's values as text, checked for unknown keys and for the YAML type of each value. */
-    private static Map<Key, String> readFile(Path file, boolean required) throws ConfigException {
-        Map<Key, String> values = new EnumMap<>(Key.class);
-        if (!Files.exists(file)) {
-            if (required) {
-                throw new ConfigException("config file " + file + " does not exist");
+    /** The file's values, checked for unknown keys. */
+    private static Map<Key, Value> readFile(Path file) throws ConfigException {
+        IniFile ini = IniFile.read(file);
+        Map<Key, Value> values = new EnumMap<>(Key.class);
+        for (IniFile.Entry entry : ini.entries().values()) {
+            Key key = Key.find(entry.key());
+            String where = file + " line " + entry.line();
+            if (key == null) {
+                throw new ConfigException(where + ": unknown key " + entry.key() + " (known keys: " + Key.known()
+                        + ")");
             }
-            return values;
-        }
-        JsonNode root;
-        try {
-            root = YAML.readTree(file.toFile());
-        } catch (JacksonException e) {
-            throw new ConfigException("config file " + file + " is not valid YAML: "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""), e);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
-        }
-        if (root == null || root instanceof MissingNode || root.isNull()) {
-            return values;
-        }
-        if (!root.isObject()) {
-            throw new ConfigException("config file " + file + " is not a mapping of sections");
-        }
-        for (Map.Entry<String, JsonNode> section : root.properties()) {
-            if (!isSection(section.getKey())) {
-                throw new ConfigException("unknown key " + section.getKey() + " in " + file);
-            }
-            if (!section.getValue().isObject()) {
-                throw new ConfigException("key " + section.getKey() + " in " + file + " must be a mapping");
-            }
-            for (Map.Entry<String, JsonNode> field : section.getValue().properties()) {
-                Key key = Key.find(section.getKey(), field.getKey());
-                if (key == null) {
-                    throw new ConfigException("unknown key " + section.getKey() + "." + field.getKey() + " in "
-                            + file);
-                }
-                values.put(key, scalar(key, field.getValue()));
-            }
+            values.put(key, new Value(entry.value(), where));
         }
         return values;
     }
 
-    private static boolean isSection(String name) {
-        for (Key key : Key.values()) {
-            if (key.section.equals(name)) {
-                return true;
-            }
+    private static int intValue(Map<Key, Value> values, Key key) throws ConfigException {
+        Value value = values.get(key);
+        if (!INTEGER.matcher(value.text()).matches()) {
+            throw new ConfigException(key.name() + " must be an integer, not '" + value.text() + "' ("
+                    + value.source() + ")");
         }
-        return false;
+        // BigInteger: a number too large for an int is out of range, not "not an integer".
+        BigInteger number = new BigInteger(value.text());
+        if (number.compareTo(BigInteger.valueOf(key.min)) < 0 || number.compareTo(BigInteger.valueOf(key.max)) > 0) {
+            throw new ConfigException(key.name() + " " + value.text() + " is not in " + key.min + ".." + key.max
+                    + " (" + value.source() + ")");
+        }
+        return number.intValueExact();
     }
 
-    /** The text of a YAML scalar, after checking that its YAML type is the key's type. */
-    private static String scalar(Key key, JsonNode node) throws ConfigException {
-        boolean ok = switch (key.kind) {
-            case INT -> node.isIntegralNumber();
-            case BOOL -> node.isBoolean();
-            case TEXT -> node.isTextual() || (key == Key.STORAGE_PATH && node.isNumber());
-        };
-        if (!ok) {
-            String expected = switch (key.kind) {
-                case INT -> "an integer";
-                case BOOL -> "true or false";
-                case TEXT -> "a string";
-            };
-            throw new ConfigException("key " + key.path() + " must be " + expected + ", not '" + node + "'");
-        }
-        return node.asText();
-    }
-
-    private static int intValue(Map<Key, String> values, Key key) throws ConfigException {
-        String text = values.get(key);
+    private static Path pathValue(Map<Key, Value> values, Key key) throws ConfigException {
+        Value value = values.get(key);
         try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key.path() + " (env " + key.envVar() + ") must be an integer, not '" + text
-                    + "'", e);
+            return Path.of(value.text());
+        } catch (InvalidPathException e) {
+            throw new ConfigException(key.name() + " '" + value.text() + "' is not a valid path: " + e.getReason()
+                    + " (" + value.source() + ")", e);
         }
     }
 
-    private static boolean boolValue(Map<Key, String> values, Key key) throws ConfigException {
-        String text = values.get(key).toLowerCase(Locale.ROOT);
+    private static boolean boolValue(Map<Key, Value> values, Key key) throws ConfigException {
+        Value value = values.get(key);
+        String text = value.text().toLowerCase(Locale.ROOT);
         if (!text.equals("true") && !text.equals("false")) {
-            throw new ConfigException(key.path() + " (env " + key.envVar() + ") must be true or false, not '"
-                    + values.get(key) + "'");
+            throw new ConfigException(key.name() + " must be true or false, not '" + value.text() + "' ("
+                    + value.source() + ")");
         }
         return Boolean.parseBoolean(text);
+    }
+
+    private static String levelValue(Map<Key, Value> values, Key key) throws ConfigException {
+        Value value = values.get(key);
+        if (!ServerConfig.LEVELS.contains(value.text().toUpperCase(Locale.ROOT))) {
+            throw new ConfigException(key.name() + " '" + value.text()
+                    + "' is not one of TRACE, DEBUG, INFO, WARN, ERROR (" + value.source() + ")");
+        }
+        return value.text();
     }
 }

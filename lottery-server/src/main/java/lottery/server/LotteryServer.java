@@ -18,10 +18,12 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +48,7 @@ public final class LotteryServer {
     private static final long MIN_STEP_MILLIS = 200;
 
     private final ServerConfig config;
+    /** The address given to the constructor, or null: {@code config.listenAddress()}, resolved by {@link #start}. */
     private final InetAddress bindAddress;
     private final CountDownLatch terminated = new CountDownLatch(1);
 
@@ -59,19 +62,26 @@ public final class LotteryServer {
     private boolean started;
     private boolean stopped;
 
-    /**
-     * @param bindAddress the local address to listen on ({@code 0.0.0.0} in production, loopback in tests)
-     */
-    public LotteryServer(ServerConfig config, InetAddress bindAddress) {
+    /** A server listening on {@link ServerConfig#listenAddress()}, resolved when it starts. */
+    public LotteryServer(ServerConfig config) {
         this.config = config;
-        this.bindAddress = bindAddress;
+        this.bindAddress = null;
     }
 
     /**
-     * Moves an earlier run's bets file aside ({@link BetStore#archiveExisting}), opens a new one and starts
-     * listening.
+     * A server listening on {@code bindAddress} whatever {@link ServerConfig#listenAddress()} says (tests: loopback).
+     */
+    public LotteryServer(ServerConfig config, InetAddress bindAddress) {
+        this.config = config;
+        this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+    }
+
+    /**
+     * Resolves the listen address, moves an earlier run's bets file aside ({@link BetStore#archiveExisting}), opens a
+     * new one and starts listening.
      *
      * @return the address the server listens on (its port is the real one when the configured port is 0)
+     * @throws UnknownHostException when the listen address cannot be resolved; the bets file is left alone
      * @throws IOException when the bets file cannot be opened or the port cannot be bound; nothing is left running
      */
     public synchronized InetSocketAddress start() throws IOException, InterruptedException {
@@ -79,6 +89,7 @@ public final class LotteryServer {
             throw new IllegalStateException("the server was already started");
         }
         started = true;
+        InetAddress address = bindAddress != null ? bindAddress : resolve(config.listenAddress());
         Optional<Path> archived = BetStore.archiveExisting(config.storagePath(), Clock.systemDefaultZone());
         if (archived.isPresent()) {
             LOG.info("action: archive_bets | result: success | from: {} | to: {}", config.storagePath(),
@@ -100,11 +111,12 @@ public final class LotteryServer {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ServerInitializer(channels, coordinator, business, config.idleTimeoutSeconds()));
         try {
-            serverChannel = bootstrap.bind(bindAddress, config.port()).sync().channel();
+            serverChannel = bootstrap.bind(address, config.port()).sync().channel();
         } catch (Exception e) {
             stop();
-            throw e instanceof IOException io ? io
-                    : new IOException("cannot listen on port " + config.port() + ": " + e.getMessage(), e);
+            // Which address and port: with SERVER_IP set, "Cannot assign requested address" alone does not say.
+            throw new IOException("cannot listen on " + address.getHostAddress() + " port " + config.port() + ": "
+                    + e.getMessage(), e);
         }
         InetSocketAddress local = (InetSocketAddress) serverChannel.localAddress();
         LOG.info("action: bind | result: success | port: {}", local.getPort());
@@ -162,6 +174,18 @@ public final class LotteryServer {
             }
         }
         terminated.countDown();
+    }
+
+    /** The address of an IP literal or a host name (in Docker Compose, a service's name is its own address). */
+    private static InetAddress resolve(String host) throws UnknownHostException {
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            UnknownHostException unresolved = new UnknownHostException("cannot resolve SERVER_IP '" + host
+                    + "' to an address (" + e.getMessage() + ")");
+            unresolved.initCause(e);
+            throw unresolved;
+        }
     }
 
     /** Milliseconds a closing step may take: what is left until {@code deadline}, but at least a short minimum. */

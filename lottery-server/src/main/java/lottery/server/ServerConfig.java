@@ -6,39 +6,57 @@ import java.util.Set;
 
 /**
  * The server's settings, validated: an instance exists only if every value is usable. Built by {@link ConfigLoader}
- * from {@code config.yaml} and the environment.
+ * from {@code config.ini} and the environment; the names in parentheses are the keys of that file.
  *
- * @param port                 TCP port to listen on, 0..65535 (0 picks a free port, for tests)
- * @param listenBacklog        accept queue length, 1..65535
+ * @param port                 TCP port to listen on, 0..65535 (0 picks a free port, for tests) (SERVER_PORT)
+ * @param listenBacklog        accept queue length, 1..65535 (SERVER_LISTEN_BACKLOG)
  * @param agencies             agencies the draw waits for (agency ids 1..agencies); 0 means no draw ever and any
- *                             agency id is accepted
- * @param storagePath          the bets file (CSV)
+ *                             agency id is accepted (SERVER_AGENCIES)
+ * @param storagePath          the bets file (CSV) (SERVER_STORAGE_PATH)
  * @param idleTimeoutSeconds   seconds without a byte from a peer before its connection is closed; 0 disables
+ *                             (SERVER_IDLE_TIMEOUT_SECONDS)
  * @param shutdownGraceSeconds seconds a stop waits for in-flight requests before closing connections
- * @param fsync                whether every stored batch is also forced to the disk before its Ack
- * @param loggingLevel         TRACE, DEBUG, INFO, WARN or ERROR (upper case)
+ *                             (SERVER_SHUTDOWN_GRACE_SECONDS)
+ * @param fsync                whether every stored batch is also forced to the disk before its Ack (SERVER_FSYNC)
+ * @param loggingLevel         TRACE, DEBUG, INFO, WARN or ERROR (upper case) (LOGGING_LEVEL)
+ * @param listenAddress        the address to listen on: an IP literal or a host name, resolved when the server
+ *                             starts ({@link LotteryServer#start}); {@value #ANY_ADDRESS} is every interface
+ *                             (SERVER_IP)
  */
 public record ServerConfig(int port, int listenBacklog, int agencies, Path storagePath, int idleTimeoutSeconds,
-                           int shutdownGraceSeconds, boolean fsync, String loggingLevel) {
+                           int shutdownGraceSeconds, boolean fsync, String loggingLevel, String listenAddress) {
 
     /** Logging levels the server accepts. */
     public static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+    /** The default listen address: every interface. */
+    public static final String ANY_ADDRESS = "0.0.0.0";
 
     public ServerConfig {
-        checkRange("server.port", port, 0, 65535);
-        checkRange("server.listen_backlog", listenBacklog, 1, 65535);
-        checkRange("server.agencies", agencies, 0, 65535);
-        checkRange("server.idle_timeout_seconds", idleTimeoutSeconds, 0, 86_400);
-        checkRange("server.shutdown_grace_seconds", shutdownGraceSeconds, 0, 3_600);
+        checkRange("SERVER_PORT", port, 0, 65535);
+        checkRange("SERVER_LISTEN_BACKLOG", listenBacklog, 1, 65535);
+        checkRange("SERVER_AGENCIES", agencies, 0, 65535);
+        checkRange("SERVER_IDLE_TIMEOUT_SECONDS", idleTimeoutSeconds, 0, 86_400);
+        checkRange("SERVER_SHUTDOWN_GRACE_SECONDS", shutdownGraceSeconds, 0, 3_600);
         if (storagePath == null || storagePath.toString().isBlank()) {
-            throw new IllegalArgumentException("server.storage_path is empty");
+            throw new IllegalArgumentException("SERVER_STORAGE_PATH is empty");
         }
         String level = loggingLevel == null ? "" : loggingLevel.trim().toUpperCase(Locale.ROOT);
         if (!LEVELS.contains(level)) {
-            throw new IllegalArgumentException("logging.level '" + loggingLevel
+            throw new IllegalArgumentException("LOGGING_LEVEL '" + loggingLevel
                     + "' is not one of TRACE, DEBUG, INFO, WARN, ERROR");
         }
         loggingLevel = level;
+        if (listenAddress == null || listenAddress.isBlank()) {
+            throw new IllegalArgumentException("SERVER_IP is empty");
+        }
+        listenAddress = listenAddress.strip();
+    }
+
+    /** The settings listening on every interface ({@value #ANY_ADDRESS}), as before the listen address existed. */
+    public ServerConfig(int port, int listenBacklog, int agencies, Path storagePath, int idleTimeoutSeconds,
+                        int shutdownGraceSeconds, boolean fsync, String loggingLevel) {
+        this(port, listenBacklog, agencies, storagePath, idleTimeoutSeconds, shutdownGraceSeconds, fsync,
+                loggingLevel, ANY_ADDRESS);
     }
 
     private static void checkRange(String key, int value, int min, int max) {
@@ -47,9 +65,13 @@ public record ServerConfig(int port, int listenBacklog, int agencies, Path stora
         }
     }
 
-    /** The first log line of the server, as the black-box tests expect it. */
+    /**
+     * The first log line of the server, as the black-box tests expect it (they compare {@code listen_backlog} and
+     * {@code logging_level} with the values they wrote into config.ini).
+     */
     public String logLine() {
         return "action: config | result: success | port: " + port + " | listen_backlog: " + listenBacklog
-                + " | logging_level: " + loggingLevel + " | agencies: " + agencies + " | storage: " + storagePath;
+                + " | logging_level: " + loggingLevel + " | agencies: " + agencies + " | storage: "
+                + LogText.clean(storagePath.toString()) + " | ip: " + LogText.clean(listenAddress);
     }
 }

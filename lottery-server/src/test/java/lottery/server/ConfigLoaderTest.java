@@ -10,172 +10,289 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
+import lottery.server.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
-    /** The file the deploy scripts write, key for key. */
+    /** The file the course's black-box tests write, byte for byte: no line end after the last line. */
+    private static final String COURSE = "[DEFAULT]\nSERVER_PORT = 12345\nSERVER_IP = server\n"
+            + "SERVER_LISTEN_BACKLOG = 8\nLOGGING_LEVEL = DEBUG";
+    /** Every key, none at its default. */
     private static final String FULL = """
-            server:
-              port: 12345
-              listen_backlog: 5
-              agencies: 5
-              storage_path: ./bets.csv
-              idle_timeout_seconds: 60
-              shutdown_grace_seconds: 5
-              fsync: false
-            logging:
-              level: INFO
+            [DEFAULT]
+            SERVER_PORT = 12345
+            SERVER_IP = 127.0.0.1
+            SERVER_LISTEN_BACKLOG = 8
+            LOGGING_LEVEL = INFO
+            SERVER_AGENCIES = 3
+            SERVER_STORAGE_PATH = /data/bets.csv
+            SERVER_IDLE_TIMEOUT_SECONDS = 30
+            SERVER_SHUTDOWN_GRACE_SECONDS = 2
+            SERVER_FSYNC = false
             """;
     private static final String MINIMAL = """
-            server:
-              port: 12345
-              listen_backlog: 5
-            logging:
-              level: debug
+            [DEFAULT]
+            server_port = 12345
+            server_listen_backlog: 5
+            logging_level = debug
             """;
+    private static final String KNOWN = "(known keys: SERVER_PORT, SERVER_IP, SERVER_LISTEN_BACKLOG, LOGGING_LEVEL,"
+            + " SERVER_AGENCIES, SERVER_STORAGE_PATH, SERVER_IDLE_TIMEOUT_SECONDS, SERVER_SHUTDOWN_GRACE_SECONDS,"
+            + " SERVER_FSYNC)";
 
     @TempDir
     Path dir;
 
-    private Path write(String yaml) throws IOException {
-        return Files.writeString(dir.resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
+    private Path write(String ini) throws IOException {
+        return Files.writeString(dir.resolve("config.ini"), ini, StandardCharsets.UTF_8);
     }
 
-    private ServerConfig load(String yaml, Map<String, String> env) throws IOException, ConfigException {
-        return ConfigLoader.load(write(yaml), true, env);
+    private ServerConfig load(String ini, Map<String, String> env) throws IOException, ConfigException {
+        return ConfigLoader.load(write(ini), true, env);
+    }
+
+    /** The message of the ConfigException that loading {@code ini} with {@code env} throws. */
+    private String error(String ini, Map<String, String> env) throws IOException {
+        Path file = write(ini);
+        try {
+            ConfigLoader.load(file, true, env);
+        } catch (ConfigException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("no error for " + ini + " with " + env);
+    }
+
+    private String file() {
+        return dir.resolve("config.ini").toString();
     }
 
     @Test
-    void readsEveryKeyOfTheDeployedFile() throws Exception {
+    void readsTheCourseFileAndLogsTheValuesItWrote() throws Exception {
+        ServerConfig config = load(COURSE, Map.of());
+
+        assertThat(config).isEqualTo(new ServerConfig(12345, 8, 5, Path.of("bets.csv"), 60, 5, false, "DEBUG",
+                "server"));
+        assertThat(config.logLine()).isEqualTo("action: config | result: success | port: 12345 | listen_backlog: 8"
+                + " | logging_level: DEBUG | agencies: 5 | storage: bets.csv | ip: server");
+    }
+
+    @Test
+    void readsEveryKey() throws Exception {
         ServerConfig config = load(FULL, Map.of());
 
-        assertThat(config).isEqualTo(new ServerConfig(12345, 5, 5, Path.of("./bets.csv"), 60, 5, false, "INFO"));
-        assertThat(config.logLine()).isEqualTo("action: config | result: success | port: 12345 | listen_backlog: 5"
-                + " | logging_level: INFO | agencies: 5 | storage: ./bets.csv");
+        assertThat(config).isEqualTo(new ServerConfig(12345, 8, 3, Path.of("/data/bets.csv"), 30, 2, false, "INFO",
+                "127.0.0.1"));
+        assertThat(config.logLine()).isEqualTo("action: config | result: success | port: 12345 | listen_backlog: 8"
+                + " | logging_level: INFO | agencies: 3 | storage: /data/bets.csv | ip: 127.0.0.1");
     }
 
     @Test
-    void optionalKeysTakeTheirDocumentedDefaultsAndLevelsAnyCase() throws Exception {
+    void optionalKeysTakeTheirDocumentedDefaultsAndKeysAndLevelsAnyCase() throws Exception {
         ServerConfig config = load(MINIMAL, Map.of());
 
-        assertThat(config).isEqualTo(new ServerConfig(12345, 5, 5, Path.of("./bets.csv"), 60, 5, false, "DEBUG"));
+        assertThat(config).isEqualTo(new ServerConfig(12345, 5, 5, Path.of("bets.csv"), 60, 5, false, "DEBUG",
+                "0.0.0.0"));
+        assertThat(load(MINIMAL + "SERVER_FSYNC = TRUE\n", Map.of()).fsync()).isTrue();
+        assertThat(load(MINIMAL + "server_fsync = False\n", Map.of()).fsync()).isFalse();
     }
 
     @Test
     void environmentOverridesTheFileKeyByKey() throws Exception {
-        Map<String, String> env = Map.of("SERVER_PORT", "4000", "SERVER_LISTEN_BACKLOG", "10",
-                "SERVER_AGENCIES", "3", "SERVER_STORAGE_PATH", "/data/bets.csv", "SERVER_IDLE_TIMEOUT_SECONDS", "0",
+        Map<String, String> env = Map.of("SERVER_PORT", "4000", "SERVER_IP", "::1", "SERVER_LISTEN_BACKLOG", "10",
+                "SERVER_AGENCIES", "4", "SERVER_STORAGE_PATH", "other.csv", "SERVER_IDLE_TIMEOUT_SECONDS", "0",
                 "SERVER_SHUTDOWN_GRACE_SECONDS", "1", "SERVER_FSYNC", "TRUE", "LOGGING_LEVEL", "warn");
 
         ServerConfig config = load(FULL, env);
 
-        assertThat(config).isEqualTo(new ServerConfig(4000, 10, 3, Path.of("/data/bets.csv"), 0, 1, true, "WARN"));
+        assertThat(config).isEqualTo(new ServerConfig(4000, 10, 4, Path.of("other.csv"), 0, 1, true, "WARN", "::1"));
+    }
+
+    @Test
+    void environmentVariablesAreTrimmedAndOnlyTheKeysNamesCount() throws Exception {
+        ServerConfig config = load(FULL, Map.of("SERVER_PORT", " 4001 ", "server_port", "9", "SERVER_COLOUR", "x"));
+
+        assertThat(config.port()).isEqualTo(4001);
     }
 
     @Test
     void everyOverrideOfAValueTheFileSetsIsReportedNoneIsSilent() throws Exception {
         List<String> overrides = new ArrayList<>();
 
-        ServerConfig config = ConfigLoader.load(write(FULL), true,
-                Map.of("SERVER_AGENCIES", "3", "SERVER_PORT", "12345", "SERVER_FSYNC", "true"), overrides);
+        ServerConfig config = ConfigLoader.load(write(COURSE), true, Map.of("SERVER_PORT", "4000", "SERVER_IP",
+                "0.0.0.0", "SERVER_LISTEN_BACKLOG", "8", "SERVER_FSYNC", "true"), overrides);
 
-        assertThat(config.agencies()).isEqualTo(3);
-        // SERVER_PORT repeats the file's value, so it changes nothing and is not reported.
+        assertThat(config.port()).isEqualTo(4000);
+        // SERVER_LISTEN_BACKLOG repeats the file's value, so it changes nothing and is not reported; SERVER_FSYNC is
+        // not in the file, so it overrides nothing. The lines come in the order of the keys.
         assertThat(overrides).containsExactly(
-                "action: config_override | result: success | key: server.agencies | env: SERVER_AGENCIES"
-                        + " | file_value: 5 | value: 3",
-                "action: config_override | result: success | key: server.fsync | env: SERVER_FSYNC"
-                        + " | file_value: false | value: true");
+                "action: config_override | result: success | key: SERVER_PORT | file_value: 12345 | value: 4000",
+                "action: config_override | result: success | key: SERVER_IP | file_value: server | value: 0.0.0.0");
     }
 
     @Test
-    void anEmptyEnvironmentVariableCountsAsUnset() throws Exception {
-        ServerConfig config = load(FULL, Map.of("LOGGING_LEVEL", "", "SERVER_AGENCIES", "  "));
+    void overrideLinesAndTheConfigLineCannotBeBrokenByTheirValues() throws Exception {
+        List<String> overrides = new ArrayList<>();
+
+        ServerConfig config = ConfigLoader.load(write(MINIMAL + "SERVER_STORAGE_PATH = a|b.csv\n"), true,
+                Map.of("SERVER_STORAGE_PATH", "c|d.csv"), overrides);
+
+        assertThat(overrides).containsExactly("action: config_override | result: success | key: SERVER_STORAGE_PATH"
+                + " | file_value: a¦b.csv | value: c¦d.csv");
+        assertThat(config.logLine()).endsWith(" | storage: c¦d.csv | ip: 0.0.0.0");
+    }
+
+    @Test
+    void anEmptyOrBlankEnvironmentVariableCountsAsUnset() throws Exception {
+        List<String> overrides = new ArrayList<>();
+
+        ServerConfig config = ConfigLoader.load(write(FULL), true,
+                Map.of("LOGGING_LEVEL", "", "SERVER_AGENCIES", "  ", "SERVER_IP", "\t"), overrides);
 
         assertThat(config.loggingLevel()).isEqualTo("INFO");
-        assertThat(config.agencies()).isEqualTo(5);
+        assertThat(config.agencies()).isEqualTo(3);
+        assertThat(config.listenAddress()).isEqualTo("127.0.0.1");
+        assertThat(overrides).isEmpty();
+        // Blank does not stand in for a required key either.
+        assertThat(error(MINIMAL.replace("server_port = 12345\n", ""), Map.of("SERVER_PORT", " ")))
+                .startsWith("missing key SERVER_PORT");
     }
 
     @Test
     void aMissingDefaultFileLeavesTheEnvironmentAlone() throws Exception {
         Map<String, String> env = Map.of("SERVER_PORT", "1", "SERVER_LISTEN_BACKLOG", "2", "LOGGING_LEVEL", "ERROR");
 
-        ServerConfig config = ConfigLoader.load(dir.resolve("absent.yaml"), false, env);
+        ServerConfig config = ConfigLoader.load(dir.resolve("absent.ini"), false, env);
 
-        assertThat(config.port()).isEqualTo(1);
-        assertThat(config.loggingLevel()).isEqualTo("ERROR");
+        assertThat(config).isEqualTo(new ServerConfig(1, 2, 5, Path.of("bets.csv"), 60, 5, false, "ERROR"));
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("absent.ini"), false, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessage("missing key SERVER_PORT: set it in "
+                        + dir.resolve("absent.ini") + " (no such file) or in the environment variable SERVER_PORT");
     }
 
     @Test
     void aMissingExplicitFileIsAnError() {
-        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("absent.yaml"), true, Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("absent.yaml does not exist");
-    }
+        Map<String, String> env = Map.of("SERVER_PORT", "1", "SERVER_LISTEN_BACKLOG", "2", "LOGGING_LEVEL", "ERROR");
 
-    @Test
-    void aMissingRequiredKeyIsAnErrorNamingKeyAndVariable() {
-        assertThatThrownBy(() -> load(MINIMAL.replace("  port: 12345\n", ""), Map.of()))
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("absent.ini"), true, env))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("missing key server.port in ").hasMessageEndingWith("(or env SERVER_PORT)");
-        assertThatThrownBy(() -> load("server:\n  port: 1\n  listen_backlog: 1\n", Map.of()))
-                .hasMessageStartingWith("missing key logging.level");
+                .hasMessage("config file " + dir.resolve("absent.ini") + " does not exist");
     }
 
     @Test
-    void unknownKeysAreErrorsNotSilentlyIgnored() {
-        assertThatThrownBy(() -> load(FULL.replace("fsync:", "fsnyc:"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("unknown key server.fsnyc");
-        assertThatThrownBy(() -> load(FULL + "batch:\n  maxAmount: 3\n", Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("unknown key batch");
+    void eachMissingRequiredKeyIsAnErrorNamingTheFileAndTheVariable() throws IOException {
+        assertThat(error(MINIMAL.replace("server_port = 12345\n", ""), Map.of())).isEqualTo(
+                "missing key SERVER_PORT: set it in " + file() + " or in the environment variable SERVER_PORT");
+        assertThat(error(MINIMAL.replace("server_listen_backlog: 5\n", ""), Map.of())).isEqualTo(
+                "missing key SERVER_LISTEN_BACKLOG: set it in " + file()
+                        + " or in the environment variable SERVER_LISTEN_BACKLOG");
+        assertThat(error(MINIMAL.replace("logging_level = debug\n", ""), Map.of())).isEqualTo(
+                "missing key LOGGING_LEVEL: set it in " + file() + " or in the environment variable LOGGING_LEVEL");
     }
 
     @Test
-    void valuesOfTheWrongTypeAreErrors() {
-        assertThatThrownBy(() -> load(FULL.replace("port: 12345", "port: twelve"), Map.of()))
-                .hasMessage("key server.port must be an integer, not '\"twelve\"'");
-        assertThatThrownBy(() -> load(FULL.replace("fsync: false", "fsync: 1"), Map.of()))
-                .hasMessage("key server.fsync must be true or false, not '1'");
-        assertThatThrownBy(() -> load(FULL.replace("level: INFO", "level: [INFO]"), Map.of()))
-                .hasMessageStartingWith("key logging.level must be a string");
-        assertThatThrownBy(() -> load(FULL.replace("port: 12345", "port: 1.5"), Map.of()))
-                .hasMessageStartingWith("key server.port must be an integer");
-        assertThatThrownBy(() -> load("server: 3\n", Map.of()))
-                .hasMessageStartingWith("key server in ").hasMessageEndingWith("must be a mapping");
+    void anEmptyFileNeedsTheEnvironmentForTheRequiredKeys() throws Exception {
+        assertThat(error("", Map.of())).startsWith("missing key SERVER_PORT");
+        assertThat(load("", Map.of("SERVER_PORT", "1", "SERVER_LISTEN_BACKLOG", "2", "LOGGING_LEVEL", "INFO")).port())
+                .isEqualTo(1);
     }
 
     @Test
-    void badEnvironmentValuesAreErrors() {
-        assertThatThrownBy(() -> load(FULL, Map.of("SERVER_PORT", "80a")))
-                .hasMessage("server.port (env SERVER_PORT) must be an integer, not '80a'");
-        assertThatThrownBy(() -> load(FULL, Map.of("SERVER_FSYNC", "yes")))
-                .hasMessage("server.fsync (env SERVER_FSYNC) must be true or false, not 'yes'");
+    void unknownKeysAreErrorsNamingTheKeyAndListingTheKnownOnes() throws IOException {
+        assertThat(error(FULL.replace("SERVER_FSYNC", "SERVER_FSNYC"), Map.of()))
+                .isEqualTo(file() + " line 10: unknown key SERVER_FSNYC " + KNOWN);
+        // The YAML names of the keys are not INI names.
+        assertThat(error("[DEFAULT]\nport = 1\n", Map.of()))
+                .isEqualTo(file() + " line 2: unknown key PORT " + KNOWN);
     }
 
     @Test
-    void outOfRangeValuesAndUnknownLevelsAreErrors() {
-        assertThatThrownBy(() -> load(FULL.replace("port: 12345", "port: 70000"), Map.of()))
-                .hasMessage("server.port 70000 is not in 0..65535");
-        assertThatThrownBy(() -> load(FULL.replace("listen_backlog: 5", "listen_backlog: 0"), Map.of()))
-                .hasMessage("server.listen_backlog 0 is not in 1..65535");
-        assertThatThrownBy(() -> load(FULL.replace("agencies: 5", "agencies: -1"), Map.of()))
-                .hasMessage("server.agencies -1 is not in 0..65535");
-        assertThatThrownBy(() -> load(FULL.replace("level: INFO", "level: VERBOSE"), Map.of()))
-                .hasMessage("logging.level 'VERBOSE' is not one of TRACE, DEBUG, INFO, WARN, ERROR");
-        assertThatThrownBy(() -> load(FULL.replace("storage_path: ./bets.csv", "storage_path: ''"), Map.of()))
-                .hasMessage("server.storage_path is empty");
+    void theParsersErrorsReachTheOperatorWithFileAndLine() throws IOException {
+        assertThat(error("[server]\nSERVER_PORT = 1\n", Map.of()))
+                .isEqualTo(file() + " line 1: section [server]: only [DEFAULT] is read");
+        assertThat(error(FULL + "server_port = 1\n", Map.of()))
+                .isEqualTo(file() + " line 11: duplicate key SERVER_PORT (first on line 2)");
+        // The old YAML file, given as config.ini.
+        assertThat(error("server:\n  port: 12345\n", Map.of()))
+                .isEqualTo(file() + " line 1: key before the section header: the file must start with [DEFAULT]");
     }
 
     @Test
-    void invalidYamlAndDuplicateKeysAreErrors() {
-        assertThatThrownBy(() -> load("server:\n  port: [1,\n", Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("is not valid YAML");
-        assertThatThrownBy(() -> load(FULL.replace("  fsync: false\n", "  fsync: false\n  port: 1\n"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("Duplicate field 'port'");
+    void valuesOfTheWrongTypeAreErrorsSayingWhereTheyCameFrom() throws IOException {
+        assertThat(error(FULL.replace("SERVER_PORT = 12345", "SERVER_PORT = twelve"), Map.of()))
+                .isEqualTo("SERVER_PORT must be an integer, not 'twelve' (" + file() + " line 2)");
+        assertThat(error(FULL.replace("SERVER_PORT = 12345", "SERVER_PORT = 1.5"), Map.of()))
+                .isEqualTo("SERVER_PORT must be an integer, not '1.5' (" + file() + " line 2)");
+        // Not a Java-only integer either: no Unicode digits, no underscores.
+        assertThat(error(FULL.replace("SERVER_PORT = 12345", "SERVER_PORT = \u0661\u0662"), Map.of()))
+                .startsWith("SERVER_PORT must be an integer");
+        assertThat(error(FULL.replace("SERVER_PORT = 12345", "SERVER_PORT = 12_345"), Map.of()))
+                .startsWith("SERVER_PORT must be an integer");
+        assertThat(error(FULL.replace("SERVER_FSYNC = false", "SERVER_FSYNC = 1"), Map.of()))
+                .isEqualTo("SERVER_FSYNC must be true or false, not '1' (" + file() + " line 10)");
+        // No inline comments: the comment is part of the value.
+        assertThat(error(FULL.replace("SERVER_LISTEN_BACKLOG = 8", "SERVER_LISTEN_BACKLOG = 8 # queue"), Map.of()))
+                .isEqualTo("SERVER_LISTEN_BACKLOG must be an integer, not '8 # queue' (" + file() + " line 4)");
     }
 
     @Test
-    void anEmptyFileNeedsTheEnvironmentForTheRequiredKeys() {
-        assertThatThrownBy(() -> load("", Map.of())).hasMessageStartingWith("missing key server.port");
+    void badEnvironmentValuesAreErrorsNamingTheVariable() throws IOException {
+        assertThat(error(FULL, Map.of("SERVER_PORT", "80a")))
+                .isEqualTo("SERVER_PORT must be an integer, not '80a' (env SERVER_PORT)");
+        assertThat(error(FULL, Map.of("SERVER_FSYNC", "yes")))
+                .isEqualTo("SERVER_FSYNC must be true or false, not 'yes' (env SERVER_FSYNC)");
+        assertThat(error(FULL, Map.of("SERVER_IDLE_TIMEOUT_SECONDS", "-1")))
+                .isEqualTo("SERVER_IDLE_TIMEOUT_SECONDS -1 is not in 0..86400 (env SERVER_IDLE_TIMEOUT_SECONDS)");
+        assertThat(error(FULL, Map.of("LOGGING_LEVEL", "loud")))
+                .isEqualTo("LOGGING_LEVEL 'loud' is not one of TRACE, DEBUG, INFO, WARN, ERROR (env LOGGING_LEVEL)");
+        assertThat(error(FULL, Map.of("SERVER_STORAGE_PATH", "a\u0000b")))
+                .startsWith("SERVER_STORAGE_PATH 'a\u0000b' is not a valid path: ")
+                .endsWith(" (env SERVER_STORAGE_PATH)");
+    }
+
+    @Test
+    void outOfRangeValuesAndUnknownLevelsAreErrors() throws IOException {
+        assertThat(error(FULL.replace("SERVER_PORT = 12345", "SERVER_PORT = 70000"), Map.of()))
+                .isEqualTo("SERVER_PORT 70000 is not in 0..65535 (" + file() + " line 2)");
+        assertThat(error(FULL.replace("SERVER_PORT = 12345", "SERVER_PORT = 99999999999999999999"), Map.of()))
+                .isEqualTo("SERVER_PORT 99999999999999999999 is not in 0..65535 (" + file() + " line 2)");
+        assertThat(error(FULL.replace("SERVER_LISTEN_BACKLOG = 8", "SERVER_LISTEN_BACKLOG = 0"), Map.of()))
+                .isEqualTo("SERVER_LISTEN_BACKLOG 0 is not in 1..65535 (" + file() + " line 4)");
+        assertThat(error(FULL.replace("SERVER_AGENCIES = 3", "SERVER_AGENCIES = -1"), Map.of()))
+                .isEqualTo("SERVER_AGENCIES -1 is not in 0..65535 (" + file() + " line 6)");
+        assertThat(error(FULL.replace("LOGGING_LEVEL = INFO", "LOGGING_LEVEL = VERBOSE"), Map.of()))
+                .isEqualTo("LOGGING_LEVEL 'VERBOSE' is not one of TRACE, DEBUG, INFO, WARN, ERROR (" + file()
+                        + " line 5)");
+        // configparser does not strip quotes, so neither does the loader.
+        assertThat(error(FULL.replace("LOGGING_LEVEL = INFO", "LOGGING_LEVEL = \"INFO\""), Map.of()))
+                .startsWith("LOGGING_LEVEL '\"INFO\"' is not one of");
+    }
+
+    /** An integer key, its documented range and the component it sets. */
+    private record IntKey(String name, int min, int max, ToIntFunction<ServerConfig> component) {
+    }
+
+    @Test
+    void everyIntegerKeyAcceptsItsDocumentedBoundsAndRejectsOneBeyond() throws Exception {
+        // The loader's ranges must be the ones ServerConfig enforces: a bound the loader accepts but the record does
+        // not would fail here as an IllegalArgumentException turned ConfigException.
+        List<IntKey> keys = List.of(
+                new IntKey("SERVER_PORT", 0, 65535, ServerConfig::port),
+                new IntKey("SERVER_LISTEN_BACKLOG", 1, 65535, ServerConfig::listenBacklog),
+                new IntKey("SERVER_AGENCIES", 0, 65535, ServerConfig::agencies),
+                new IntKey("SERVER_IDLE_TIMEOUT_SECONDS", 0, 86_400, ServerConfig::idleTimeoutSeconds),
+                new IntKey("SERVER_SHUTDOWN_GRACE_SECONDS", 0, 3_600, ServerConfig::shutdownGraceSeconds));
+        for (IntKey key : keys) {
+            for (int good : new int[] {key.min(), key.max()}) {
+                ServerConfig config = load(FULL, Map.of(key.name(), String.valueOf(good)));
+                assertThat(key.component().applyAsInt(config)).as(key.name()).isEqualTo(good);
+            }
+            for (int bad : new int[] {key.min() - 1, key.max() + 1}) {
+                assertThat(error(FULL, Map.of(key.name(), String.valueOf(bad)))).isEqualTo(key.name() + " " + bad
+                        + " is not in " + key.min() + ".." + key.max() + " (env " + key.name() + ")");
+            }
+        }
+        assertThat(load(FULL, Map.of("SERVER_PORT", "+80")).port()).isEqualTo(80);
     }
 }

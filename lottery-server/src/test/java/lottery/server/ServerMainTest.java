@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import lottery.server.support.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,13 +33,15 @@ class ServerMainTest {
     }
 
     @Test
-    void helpPrintsTheUsageAndExitsZero() {
+    void helpPrintsTheUsageWithTheIniFormatAndEveryKeyAndExitsZero() {
         assertThat(run(Map.of(), "--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .startsWith("Usage: java -jar lottery-server.jar [--config PATH] [--help]")
-                .contains("SERVER_PORT", "SERVER_LISTEN_BACKLOG", "SERVER_AGENCIES", "SERVER_STORAGE_PATH",
+                .contains("default ./config.ini", "[DEFAULT]", "KEY = VALUE")
+                .contains("SERVER_PORT", "SERVER_IP", "SERVER_LISTEN_BACKLOG", "SERVER_AGENCIES", "SERVER_STORAGE_PATH",
                         "SERVER_IDLE_TIMEOUT_SECONDS", "SERVER_SHUTDOWN_GRACE_SECONDS", "SERVER_FSYNC",
-                        "LOGGING_LEVEL");
+                        "LOGGING_LEVEL")
+                .doesNotContain("yaml", "YAML");
         assertThat(err()).isEmpty();
     }
 
@@ -51,33 +54,56 @@ class ServerMainTest {
 
     @Test
     void aBadConfigurationExitsTwoWithOneLine() throws IOException {
-        Path config = Files.writeString(dir.resolve("c.yaml"), "server:\n  port: 1\nlogging:\n  level: INFO\n");
+        Path config = Files.writeString(dir.resolve("c.ini"), "[DEFAULT]\nSERVER_PORT = 1\nLOGGING_LEVEL = INFO\n");
 
         assertThat(run(Map.of(), "--config", config.toString())).isEqualTo(2);
         assertThat(err().lines()).containsExactly("action: config | result: fail | error: missing key "
-                + "server.listen_backlog in " + config + " (or env SERVER_LISTEN_BACKLOG)");
+                + "SERVER_LISTEN_BACKLOG: set it in " + config
+                + " or in the environment variable SERVER_LISTEN_BACKLOG");
+    }
+
+    @Test
+    void aFileTheParserRejectsExitsTwoWithOneLineNamingTheLine() throws IOException {
+        Path config = Files.writeString(dir.resolve("c.ini"), "[DEFAULT]\nSERVER_PORT = 1\n  2\n");
+
+        assertThat(run(Map.of(), "--config", config.toString())).isEqualTo(2);
+        assertThat(err().lines()).containsExactly("action: config | result: fail | error: " + config + " line 3:"
+                + " indented line '2': continuation lines (multi-line values) are not supported; remove the"
+                + " indentation");
+    }
+
+    @Test
+    void theErrorLineCannotBeBrokenByTheFilesText() throws IOException {
+        Path config = Files.writeString(dir.resolve("c.ini"), "[DEFAULT]\nSERVER_PORT = 1 | result: success\n"
+                + "SERVER_LISTEN_BACKLOG = 1\nLOGGING_LEVEL = INFO\n");
+
+        assertThat(run(Map.of(), "--config", config.toString())).isEqualTo(2);
+        assertThat(err().lines()).containsExactly("action: config | result: fail | error: SERVER_PORT must be an"
+                + " integer, not '1 ¦ result: success' (" + config + " line 2)");
     }
 
     @Test
     void aMissingConfigFileGivenOnTheCommandLineExitsTwo() {
-        assertThat(run(Map.of(), "--config", dir.resolve("nope.yaml").toString())).isEqualTo(2);
-        assertThat(err()).contains("does not exist");
+        Path missing = dir.resolve("nope.ini");
+
+        assertThat(run(Map.of(), "--config", missing.toString())).isEqualTo(2);
+        assertThat(err().lines()).containsExactly("action: config | result: fail | error: config file " + missing
+                + " does not exist");
     }
 
     @Test
-    void aPortThatCannotBeBoundExitsOne() throws Exception {
-        String previous = System.setProperty(ServerMain.HOST_PROPERTY, "127.0.0.1");
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Map<String, String> env = Map.of("SERVER_PORT", String.valueOf(taken.getLocalPort()),
+    void aPortThatCannotBeBoundExitsOneWithTheStartServerLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+             LogCapture log = LogCapture.open()) {
+            int port = taken.getLocalPort();
+            Map<String, String> env = Map.of("SERVER_PORT", String.valueOf(port), "SERVER_IP", "127.0.0.1",
                     "SERVER_LISTEN_BACKLOG", "1", "LOGGING_LEVEL", "INFO",
                     "SERVER_STORAGE_PATH", dir.resolve("bets.csv").toString());
-            assertThat(run(env, "--config", Files.writeString(dir.resolve("e.yaml"), "").toString())).isEqualTo(1);
-        } finally {
-            if (previous == null) {
-                System.clearProperty(ServerMain.HOST_PROPERTY);
-            } else {
-                System.setProperty(ServerMain.HOST_PROPERTY, previous);
-            }
+
+            assertThat(run(env, "--config", Files.writeString(dir.resolve("e.ini"), "").toString())).isEqualTo(1);
+
+            assertThat(log.messages()).anySatisfy(line -> assertThat(line).startsWith(
+                    "action: start_server | result: fail | error: cannot listen on 127.0.0.1 port " + port + ": "));
         }
     }
 }

@@ -13,16 +13,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real process: {@code ServerMain} in a child JVM, stopped with SIGTERM ({@code ProcessHandle.destroy()} on
- * Linux), must log its shutdown and exit 0; a bad configuration must exit 2 through {@code System.exit}.
+ * Linux), must log its shutdown and exit 0; a bad configuration must exit 2 and a listen address that cannot be
+ * resolved 1, through {@code System.exit}.
  */
 class ServerProcessTest {
     private static final long WAIT_SECONDS = 60;
@@ -41,18 +44,30 @@ class ServerProcessTest {
         }
     }
 
-    private void start(String yaml) throws IOException {
-        Path config = Files.writeString(dir.resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
+    /**
+     * Starts {@code ServerMain} in {@code dir}, where {@code iniFile} (unless null) is the default config.ini, with
+     * {@code env} as the only configuration variables (any inherited from the test's shell are removed). The child
+     * resolves host names through {@code dir/hosts} only, which maps {@code server} to 127.0.0.1 as Docker's DNS
+     * maps the service name to the container's own address.
+     */
+    private void start(String iniFile, Map<String, String> env, String... args) throws IOException {
+        if (iniFile != null) {
+            Files.writeString(dir.resolve("config.ini"), iniFile, StandardCharsets.UTF_8);
+        }
+        Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 server\n", StandardCharsets.UTF_8);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-D" + ServerMain.HOST_PROPERTY + "=127.0.0.1",
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "-Djdk.net.hosts.file=" + hosts,
                 // The production logging setup, not the tests' logback-test.xml (also on this class path).
                 "-Dlogback.configurationFile=logback.xml",
-                ServerMain.class.getName(), "--config",
-                config.toString())
+                ServerMain.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .start();
+                .redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("SERVER_") || name.equals("LOGGING_LEVEL"));
+        builder.environment().putAll(env);
+        process = builder.start();
         Thread reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -94,22 +109,22 @@ class ServerProcessTest {
 
     @Test
     void sigtermStopsGracefullyLogsEveryResourceAndExitsZero() throws Exception {
-        start("""
-                server:
-                  port: 0
-                  listen_backlog: 5
-                logging:
-                  level: INFO
-                """);
+        // The course's file, byte for byte (no line end at the end), as the default ./config.ini; only the port is
+        // overridden, so that the test does not depend on 12345 being free.
+        start("[DEFAULT]\nSERVER_PORT = 12345\nSERVER_IP = server\nSERVER_LISTEN_BACKLOG = 8\nLOGGING_LEVEL = DEBUG",
+                Map.of("SERVER_PORT", "0"));
         List<String> startup = readUntil("action: bind | result: success | port: ");
-        assertThat(startup).isNotEmpty();
+        assertThat(startup).hasSizeGreaterThanOrEqualTo(3);
         String bind = startup.get(startup.size() - 1);
         assertThat(message(startup.get(0))).isEqualTo("action: config | result: success | port: 0"
-                + " | listen_backlog: 5 | logging_level: INFO | agencies: 5 | storage: ./bets.csv");
+                + " | listen_backlog: 8 | logging_level: DEBUG | agencies: 5 | storage: bets.csv | ip: server");
+        assertThat(message(startup.get(1))).isEqualTo("action: config_override | result: success | key: SERVER_PORT"
+                + " | file_value: 12345 | value: 0");
         int port = Integer.parseInt(bind.substring(bind.lastIndexOf(' ') + 1));
         assertThat(message(readUntil("in_progress").get(0))).isEqualTo(
                 "action: accept_connections | result: in_progress");
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        // SERVER_IP = server resolved to 127.0.0.1 through the hosts file.
+        try (Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), port)) {
             OutputStream out = socket.getOutputStream();
             out.write("hola\n".getBytes(StandardCharsets.UTF_8));
             assertThat(new String(socket.getInputStream().readNBytes(5), StandardCharsets.UTF_8)).isEqualTo("hola\n");
@@ -136,12 +151,50 @@ class ServerProcessTest {
 
     @Test
     void aBadConfigurationExitsTwoFromTheRealMain() throws Exception {
-        start("server:\n  port: 0\n  listen_backlog: 5\n  colour: blue\nlogging:\n  level: INFO\n");
+        start("[DEFAULT]\nSERVER_PORT = 0\nSERVER_LISTEN_BACKLOG = 5\nSERVER_COLOUR = blue\nLOGGING_LEVEL = INFO\n",
+                Map.of());
 
         assertThat(process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
 
         assertThat(process.exitValue()).isEqualTo(2);
-        assertThat(readUntil(EOF)).containsExactly("action: config | result: fail | error: unknown key server.colour"
-                + " in " + dir.resolve("config.yaml"));
+        assertThat(readUntil(EOF)).containsExactly("action: config | result: fail | error: config.ini line 4:"
+                + " unknown key SERVER_COLOUR (known keys: SERVER_PORT, SERVER_IP, SERVER_LISTEN_BACKLOG,"
+                + " LOGGING_LEVEL, SERVER_AGENCIES, SERVER_STORAGE_PATH, SERVER_IDLE_TIMEOUT_SECONDS,"
+                + " SERVER_SHUTDOWN_GRACE_SECONDS, SERVER_FSYNC)");
+    }
+
+    @Test
+    void aMissingConfigFileGivenOnTheCommandLineExitsTwoFromTheRealMain() throws Exception {
+        // The environment would be enough, but a file named on the command line must exist.
+        start(null, Map.of("SERVER_PORT", "0", "SERVER_LISTEN_BACKLOG", "5", "LOGGING_LEVEL", "INFO"),
+                "--config", "server.ini");
+
+        assertThat(process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(readUntil(EOF)).containsExactly(
+                "action: config | result: fail | error: config file server.ini does not exist");
+    }
+
+    @Test
+    void anAddressThatCannotBeResolvedExitsOneAndLeavesTheBetsFileAlone() throws Exception {
+        // No config.ini: the environment alone configures the server.
+        Files.writeString(dir.resolve("bets.csv"), "earlier run\n", StandardCharsets.UTF_8);
+        start(null, Map.of("SERVER_PORT", "0", "SERVER_IP", "nohost.invalid", "SERVER_LISTEN_BACKLOG", "5",
+                "LOGGING_LEVEL", "INFO"));
+
+        assertThat(process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(process.exitValue()).isEqualTo(1);
+        List<String> lines = readUntil(EOF).stream().map(ServerProcessTest::message).toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).isEqualTo("action: config | result: success | port: 0 | listen_backlog: 5"
+                + " | logging_level: INFO | agencies: 5 | storage: bets.csv | ip: nohost.invalid");
+        assertThat(lines.get(1)).startsWith("action: start_server | result: fail | error: cannot resolve SERVER_IP"
+                + " 'nohost.invalid' to an address (");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(file -> file.getFileName().toString())).containsExactlyInAnyOrder("bets.csv", "hosts");
+        }
+        assertThat(dir.resolve("bets.csv")).hasContent("earlier run");
     }
 }

@@ -1,4 +1,4 @@
-package lottery.server;
+package lottery.server.config;
 
 /** A configuration that cannot be used: the message is the one line the operator sees before exit status 2. */
 public final class ConfigException extends Exception {
