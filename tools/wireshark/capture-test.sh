@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Tests tools/wireshark/lottery.lua against real traffic and against the golden frames of docs/PROTOCOL.md:
 #   1. captures loopback traffic (tshark -i lo) on a free port while the real server jar runs with one real agency
-#      client jar (env-only configuration, 40 bets in batches of 7), one plain-text echo exchange and two bad lottery
-#      connections (a HELLO with a wrong magic; a HELLO with a secret followed by an unknown type);
+#      client jar (env-only configuration, 40 bets in batches of 7), two bad lottery connections (a HELLO with a
+#      wrong magic; a HELLO with a secret followed by an unknown type) and one plain-text echo exchange;
 #   2. decodes the capture with the dissector and checks it against what the client sent (its CSV) and what the
 #      server and the client logged: messages per type, every batch's seq and count, the agency, the winners, the
 #      error codes, the echo line; no expert error on the good frames, no Lua error, the secret never shown;
@@ -235,10 +235,11 @@ fi
 
 # ---------------------------------------------------------------------------------------------------------------------
 say "server: java -jar lottery-server.jar (env only, no config file)"
+# -XX:-UsePerfData: a JVM that has to be killed leaves no hsperfdata file in /tmp.
 (
     cd "$tmp/server"
     exec env SERVER_PORT="$port" SERVER_LISTEN_BACKLOG=16 LOGGING_LEVEL=INFO SERVER_AGENCIES=1 \
-        SERVER_STORAGE_PATH="$tmp/bets.csv" java -jar "$SERVER_JAR"
+        SERVER_STORAGE_PATH="$tmp/bets.csv" java -XX:-UsePerfData -jar "$SERVER_JAR"
 ) >"$tmp/server.log" 2>&1 &
 server_pid=$!
 server_listening() {
@@ -247,14 +248,6 @@ server_listening() {
 }
 wait_for "the server to listen" server_listening
 
-# ---------------------------------------------------------------------------------------------------------------------
-say "echo: one plain-text line"
-exec 3<>"/dev/tcp/127.0.0.1/$port"
-printf '%s\n' "$ECHO_LINE" >&3
-echo_reply="(no reply)"
-IFS= read -r -t "$(left)" echo_reply <&3 || true
-exec 3>&-
-check "echo: the server answers the line with itself" "$ECHO_LINE" "$echo_reply"
 
 # ---------------------------------------------------------------------------------------------------------------------
 say "client: java -jar lottery-client.jar (agency $AGENCY, batches of $BATCH_MAX)"
@@ -263,7 +256,7 @@ client_status=0
     cd "$tmp/client"
     exec env CLI_ID="$AGENCY" CLI_SERVER_ADDRESS="127.0.0.1:$port" CLI_LOOP_AMOUNT=1 CLI_LOOP_PERIOD=1s \
         CLI_LOG_LEVEL=INFO CLI_MODE=lottery CLI_DATA_FILE="$tmp/agency-{id}.csv" CLI_BATCH_MAXAMOUNT="$BATCH_MAX" \
-        timeout "$(left)" java -jar "$CLIENT_JAR"
+        timeout "$(left)" java -XX:-UsePerfData -jar "$CLIENT_JAR"
 ) >"$tmp/client.log" 2>&1 || client_status=$?
 check "client exit status" 0 "$client_status"
 if ((client_status != 0)); then
@@ -297,6 +290,24 @@ check "server acknowledges the HELLO with a secret" "00 00 00 0a 81 01 00 00 00 
     "$(hex_of "$tmp/hello.reply")"
 check "server answers type 0x7e with ERROR 3 (UNKNOWN_TYPE)" "82 00 03" \
     "$(cut -d' ' -f5-7 <<<"$(hex_of "$tmp/unknown-type.reply")")"
+
+# ---------------------------------------------------------------------------------------------------------------------
+say "echo: one plain-text line, the last exchange of the capture"
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+printf '%s\n' "$ECHO_LINE" >&3
+echo_reply="(no reply)"
+IFS= read -r -t "$(left)" echo_reply <&3 || true
+exec 3>&-
+check "echo: the server answers the line with itself" "$ECHO_LINE" "$echo_reply"
+# dumpcap reads the kernel's capture buffer in blocks: stopping it now could lose the last packets. Loopback
+# delivers them in order, so once the echo's answer is in the file, everything before it is too.
+echo_captured() {
+    local found
+    found=$(timeout "$(left)" tshark -n -r "$capture" -Y "tcp.srcport == $port && frame contains \"${ECHO_LINE%% *}\"" \
+        2>/dev/null || true) # the file is still being written: its last record may be cut
+    [[ -n "$found" ]]
+}
+wait_for "the echo's answer in the capture file" echo_captured
 
 # ---------------------------------------------------------------------------------------------------------------------
 say "stop the server and the capture"
