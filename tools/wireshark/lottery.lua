@@ -23,7 +23,6 @@ local lottery = Proto("lottery", "Lottery Protocol")
 
 local DEFAULT_PORT = 12345
 local MAX_LENGTH = 8188 -- the length field: type byte + body, 8192 - 4
-local MAX_STRING = 255
 local MAX_DOCUMENT_DIGITS = 20
 local MAX_NUMBER = 9999
 local MAX_WINNERS = 389
