@@ -98,7 +98,8 @@ cleanup() {
     stop_process "$capture_pid"
     stop_process "$dumpcap_pid"
     if [[ -n "$tmp" && -n "${CAPTURE_TEST_KEEP:-}" ]]; then
-        mkdir -p "$CAPTURE_TEST_KEEP" && cp -p "$tmp"/*.pcapng "$tmp"/*.log "$tmp"/*.csv "$CAPTURE_TEST_KEEP"/ 2>/dev/null \
+        mkdir -p "$CAPTURE_TEST_KEEP" \
+            && cp -p "$tmp"/*.pcapng "$tmp"/*.log "$tmp"/*.csv "$CAPTURE_TEST_KEEP"/ 2>/dev/null \
             && echo "captures and logs kept in $CAPTURE_TEST_KEEP"
     fi
     if [[ -n "$tmp" ]]; then
@@ -195,8 +196,8 @@ for ((i = 1; i <= BETS; i++)); do
     if ((i == 5 || i == 18 || i == 33)); then
         number=$WINNING_NUMBER
     fi
-    printf '%s,%s,%d,%04d-%02d-%02d,%d\n' "${first_names[i % 10]}" "${last_names[(i * 3) % 10]}" $((30000000 + i * 101)) \
-        $((1950 + i)) $((i % 12 + 1)) $((i % 28 + 1)) "$number"
+    printf '%s,%s,%d,%04d-%02d-%02d,%d\n' "${first_names[i % 10]}" "${last_names[(i * 3) % 10]}" \
+        $((30000000 + i * 101)) $((1950 + i)) $((i % 12 + 1)) $((i % 28 + 1)) "$number"
 done >"$csv"
 expected_winners=$(awk -F, -v n="$WINNING_NUMBER" '$5 == n { c++ } END { print c + 0 }' "$csv")
 
@@ -226,7 +227,7 @@ tshark -n -i lo -f "tcp port $port" -w "$capture" -q >"$tmp/capture.out" 2>"$tmp
 capture_pid=$!
 capture_ready() {
     kill -0 "$capture_pid" 2>/dev/null || die "tshark -i lo stopped: $(tr '\n' ' ' <"$tmp/capture.err")"
-    grep -q "Capturing on" "$tmp/capture.err"
+    grep -qs "Capturing on" "$tmp/capture.err" # -s: the background job may not have created it yet
 }
 wait_for "tshark to start capturing" capture_ready
 if [[ -r /proc/$capture_pid/task/$capture_pid/children ]]; then
@@ -244,7 +245,7 @@ say "server: java -jar lottery-server.jar (env only, no config file)"
 server_pid=$!
 server_listening() {
     kill -0 "$server_pid" 2>/dev/null || die "the server exited: $(tail -n 5 "$tmp/server.log" | tr '\n' ' ')"
-    grep -q "action: bind | result: success" "$tmp/server.log"
+    grep -qs "action: bind | result: success" "$tmp/server.log"
 }
 wait_for "the server to listen" server_listening
 
