@@ -1,0 +1,637 @@
+#!/usr/bin/env bash
+# Tests tools/wireshark/lottery.lua against real traffic and against the golden frames of docs/PROTOCOL.md:
+#   1. captures loopback traffic (tshark -i lo) on a free port while the real server jar runs with one real agency
+#      client jar (env-only configuration, 40 bets in batches of 7), two bad lottery connections (a HELLO with a
+#      wrong magic; a HELLO with a secret followed by an unknown type) and one plain-text echo exchange;
+#   2. decodes the capture with the dissector and checks it against what the client sent (its CSV) and what the
+#      server and the client logged: messages per type, every batch's seq and count, the agency, the winners, the
+#      error codes, the echo line; no expert error on the good frames, no Lua error, the secret never shown;
+#   3. builds captures of every golden example of docs/PROTOCOL.md with text2pcap (one frame per segment, every
+#      frame split into 3-byte segments, all frames coalesced) plus malformed frames, and checks each decode.
+# Prints one PASS/FAIL line per check and ends with `N passed, N failed`; exit status 1 on any failure.
+# Needs root (or capture rights) for tshark -i lo; installs tshark with apt-get when it is missing, builds the jars
+# with Maven when they are missing. Bounded: CAPTURE_TEST_TIMEOUT seconds (default 180) after the prerequisites.
+# CAPTURE_TEST_KEEP=DIR copies the captures (.pcapng), the logs and the agency CSV there before the cleanup.
+#
+#   bash tools/wireshark/capture-test.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+readonly LUA_SCRIPT=$PWD/tools/wireshark/lottery.lua
+readonly SERVER_JAR=$PWD/lottery-server/target/lottery-server.jar
+readonly CLIENT_JAR=$PWD/lottery-client/target/lottery-client.jar
+readonly PROTOCOL_DOC=$PWD/docs/PROTOCOL.md
+readonly TIME_LIMIT=${CAPTURE_TEST_TIMEOUT:-180}
+readonly AGENCY=1
+readonly BETS=40
+readonly BATCH_MAX=7
+readonly WINNING_NUMBER=7574
+readonly ECHO_LINE='hola eco ñandú 42'
+# Sent in a HELLO on the wire: the dissector must never show it (only "present" and its length).
+readonly SECRET='s3cr3t-Pa55'
+# Every expert item that means a bad frame (the ERROR-reply note is not one of them), plus Lua and dissector errors.
+readonly BAD_EXPERTS='lottery.expert.bad_length || lottery.expert.unknown_type || lottery.expert.truncated ||
+ lottery.expert.malformed || lottery.expert.bad_magic || lottery.expert.invalid_value || lottery.expert.incomplete ||
+ lottery.expert.desync || lottery.expert.not_lottery || lottery.expert.internal || _ws.malformed || _ws.lua.error'
+readonly EXPERTS=(bad_length unknown_type truncated malformed bad_magic invalid_value incomplete desync not_lottery
+    internal)
+
+started=$SECONDS
+passed=0
+failed=0
+tmp=""
+server_pid=""
+capture_pid=""
+dumpcap_pid=""
+
+pass() {
+    passed=$((passed + 1))
+    echo "PASS $1"
+}
+
+fail() {
+    failed=$((failed + 1))
+    echo "FAIL $1"
+}
+
+# check NAME EXPECTED ACTUAL
+check() {
+    if [[ "$2" == "$3" ]]; then
+        pass "$1: $3"
+    else
+        fail "$1: expected '$2', got '$3'"
+    fi
+}
+
+# check_true NAME COMMAND...: passes when COMMAND succeeds.
+check_true() {
+    local name=$1
+    shift
+    if "$@"; then
+        pass "$name"
+    else
+        fail "$name"
+    fi
+}
+
+say() {
+    echo "== $*"
+}
+
+# Stops a process started here: SIGTERM, up to 10 s, then SIGKILL.
+stop_process() {
+    local pid=$1 i
+    [[ -n "$pid" ]] || return 0
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for ((i = 0; i < 100; i++)); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    exec 3>&-
+    stop_process "$server_pid"
+    stop_process "$capture_pid"
+    stop_process "$dumpcap_pid"
+    if [[ -n "$tmp" && -n "${CAPTURE_TEST_KEEP:-}" ]]; then
+        mkdir -p "$CAPTURE_TEST_KEEP" \
+            && cp -p "$tmp"/*.pcapng "$tmp"/*.log "$tmp"/*.csv "$CAPTURE_TEST_KEEP"/ 2>/dev/null \
+            && echo "captures and logs kept in $CAPTURE_TEST_KEEP"
+    fi
+    if [[ -n "$tmp" ]]; then
+        rm -rf "$tmp"
+    fi
+    if ((status != 0 && failed == 0)); then
+        fail "the test stopped early (exit status $status)"
+    fi
+    echo "wall time: $((SECONDS - started)) s"
+    echo "$passed passed, $failed failed"
+    if ((failed > 0)); then
+        exit 1
+    fi
+    exit 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Ends the test at once with the reason as a failure.
+die() {
+    fail "$*"
+    exit 1
+}
+
+process_gone() {
+    ! kill -0 "$1" 2>/dev/null
+}
+
+# Seconds left before the deadline (at least 1), for `timeout` and `read -t`.
+left() {
+    local rest=$((deadline - SECONDS))
+    echo $((rest > 1 ? rest : 1))
+}
+
+# wait_for DESCRIPTION COMMAND...: polls COMMAND until it succeeds, at most until the deadline.
+wait_for() {
+    local description=$1
+    shift
+    until "$@"; do
+        if ((SECONDS >= deadline)); then
+            die "timed out waiting for $description"
+        fi
+        sleep 0.1
+    done
+}
+
+# The caller's configuration must not leak into the server and client run here.
+for variable in $(compgen -e); do
+    case $variable in
+        SERVER_* | CLI_* | LOGGING_* | NOMBRE | APELLIDO | DOCUMENTO | NACIMIENTO | NUMERO) unset "$variable" ;;
+    esac
+done
+
+# ---------------------------------------------------------------------------------------------------------------------
+say "prerequisites"
+if ! command -v tshark >/dev/null 2>&1 || ! command -v text2pcap >/dev/null 2>&1; then
+    if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+        die "tshark and text2pcap are missing: install them (Debian: apt-get install tshark) and run again"
+    fi
+    echo "installing tshark from the Debian packages"
+    timeout 600 apt-get update -qq >/dev/null || die "apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq tshark >/dev/null \
+        || die "apt-get install tshark failed"
+fi
+for tool in tshark text2pcap mergecap java od; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool is missing"
+done
+if [[ ! -f "$SERVER_JAR" || ! -f "$CLIENT_JAR" ]]; then
+    command -v mvn >/dev/null 2>&1 \
+        || die "the jars are missing and Maven is not installed: build them with 'mvn -B -q package -DskipTests'"
+    echo "building the jars (mvn -B -q package -DskipTests)"
+    timeout 900 mvn -B -q package -DskipTests >/dev/null || die "mvn -B -q package -DskipTests failed"
+    [[ -f "$SERVER_JAR" && -f "$CLIENT_JAR" ]] || die "Maven ran but $SERVER_JAR or $CLIENT_JAR is missing"
+fi
+tshark -v 2>/dev/null | head -n 1
+
+deadline=$((SECONDS + TIME_LIMIT))
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lottery-capture.XXXXXX")
+mkdir "$tmp/server" "$tmp/client"
+
+# tshark with the dissector; stderr kept apart so that a Lua error shows there too.
+decode() {
+    timeout "$(left)" tshark -n -X "lua_script:$LUA_SCRIPT" "$@" 2>>"$tmp/tshark-decode.err"
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+say "agency CSV: $BETS bets"
+csv=$tmp/agency-$AGENCY.csv
+first_names=("José María" "Zoë" "Ana" "Iñaki" "Lucía" "Ramón" "Chloé" "Juan" "Müller" "Sofía")
+last_names=("Núñez" "Peña" "O'Brien" "Gómez" "Saldaña" "Pérez" "Ibáñez" "Smith" "Łukasz" "Díaz")
+for ((i = 1; i <= BETS; i++)); do
+    number=$(((i * 37) % 7000))
+    if ((i == 5 || i == 18 || i == 33)); then
+        number=$WINNING_NUMBER
+    fi
+    printf '%s,%s,%d,%04d-%02d-%02d,%d\n' "${first_names[i % 10]}" "${last_names[(i * 3) % 10]}" \
+        $((30000000 + i * 101)) $((1950 + i)) $((i % 12 + 1)) $((i % 28 + 1)) "$number"
+done >"$csv"
+expected_winners=$(awk -F, -v n="$WINNING_NUMBER" '$5 == n { c++ } END { print c + 0 }' "$csv")
+
+# ---------------------------------------------------------------------------------------------------------------------
+say "free loopback port"
+port_in_use() {
+    local hex
+    hex=$(printf ':%04X' "$1")
+    awk -v h="$hex" 'FNR > 1 && substr($2, length($2) - 4) == h { found = 1 } END { exit !found }' \
+        /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+port=""
+for ((attempt = 0; attempt < 50; attempt++)); do
+    candidate=$((20000 + RANDOM % 12000)) # below the kernel's ephemeral range
+    if ! port_in_use "$candidate"; then
+        port=$candidate
+        break
+    fi
+done
+[[ -n "$port" ]] || die "no free port found"
+echo "port $port"
+
+# ---------------------------------------------------------------------------------------------------------------------
+say "capture: tshark -i lo -f 'tcp port $port'"
+capture=$tmp/capture.pcapng
+tshark -n -i lo -f "tcp port $port" -w "$capture" -q >"$tmp/capture.out" 2>"$tmp/capture.err" &
+capture_pid=$!
+capture_ready() {
+    kill -0 "$capture_pid" 2>/dev/null || die "tshark -i lo stopped: $(tr '\n' ' ' <"$tmp/capture.err")"
+    grep -qs "Capturing on" "$tmp/capture.err" # -s: the background job may not have created it yet
+}
+wait_for "tshark to start capturing" capture_ready
+if [[ -r /proc/$capture_pid/task/$capture_pid/children ]]; then
+    dumpcap_pid=$(tr -s ' ' '\n' <"/proc/$capture_pid/task/$capture_pid/children" | head -n 1)
+fi
+
+# ---------------------------------------------------------------------------------------------------------------------
+say "server: java -jar lottery-server.jar (env only, no config file)"
+# -XX:-UsePerfData: a JVM that has to be killed leaves no hsperfdata file in /tmp.
+(
+    cd "$tmp/server"
+    exec env SERVER_PORT="$port" SERVER_LISTEN_BACKLOG=16 LOGGING_LEVEL=INFO SERVER_AGENCIES=1 \
+        SERVER_STORAGE_PATH="$tmp/bets.csv" java -XX:-UsePerfData -jar "$SERVER_JAR"
+) >"$tmp/server.log" 2>&1 &
+server_pid=$!
+server_listening() {
+    kill -0 "$server_pid" 2>/dev/null || die "the server exited: $(tail -n 5 "$tmp/server.log" | tr '\n' ' ')"
+    grep -qs "action: bind | result: success" "$tmp/server.log"
+}
+wait_for "the server to listen" server_listening
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+say "client: java -jar lottery-client.jar (agency $AGENCY, batches of $BATCH_MAX)"
+client_status=0
+(
+    cd "$tmp/client"
+    exec env CLI_ID="$AGENCY" CLI_SERVER_ADDRESS="127.0.0.1:$port" CLI_LOOP_AMOUNT=1 CLI_LOOP_PERIOD=1s \
+        CLI_LOG_LEVEL=INFO CLI_MODE=lottery CLI_DATA_FILE="$tmp/agency-{id}.csv" CLI_BATCH_MAXAMOUNT="$BATCH_MAX" \
+        timeout "$(left)" java -XX:-UsePerfData -jar "$CLIENT_JAR"
+) >"$tmp/client.log" 2>&1 || client_status=$?
+check "client exit status" 0 "$client_status"
+if ((client_status != 0)); then
+    tail -n 20 "$tmp/client.log"
+fi
+client_winners=$(sed -n 's/.*action: consulta_ganadores | result: success | cant_ganadores: \([0-9]*\).*/\1/p' \
+    "$tmp/client.log" | tail -n 1)
+check "client: cant_ganadores is the CSV's $WINNING_NUMBER count" "$expected_winners" "${client_winners:-none}"
+
+# ---------------------------------------------------------------------------------------------------------------------
+say "bad frames: a HELLO with magic TP0X; a HELLO with a secret, then type 0x7e"
+hex_of() {
+    od -An -v -tx1 "$1" | tr -s ' \n' '  ' | sed 's/^ //; s/ $//'
+}
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+printf '\x00\x00\x00\x09\x01TP0X\x01\x00\x01\x00' >&3
+timeout "$(left)" cat <&3 >"$tmp/bad-magic.reply" || true # the server closes after a fatal ERROR
+exec 3>&-
+bad_magic_reply=$(hex_of "$tmp/bad-magic.reply")
+check "server answers the bad magic with ERROR 5 (BAD_MAGIC)" "82 00 05" "$(cut -d' ' -f5-7 <<<"$bad_magic_reply")"
+
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+# HELLO: length 9 + secret bytes, type 1, "TP0L", version 1, agency 1, secret str8.
+printf '\x00\x00\x00%b\x01TP0L\x01\x00\x01%b%s' "$(printf '\\x%02x' $((9 + ${#SECRET})))" \
+    "$(printf '\\x%02x' ${#SECRET})" "$SECRET" >&3
+timeout "$(left)" head -c 14 <&3 >"$tmp/hello.reply" || true # ACK(HELLO, 0, 0) before the next frame
+printf '\x00\x00\x00\x01\x7e' >&3
+timeout "$(left)" cat <&3 >"$tmp/unknown-type.reply" || true
+exec 3>&-
+check "server acknowledges the HELLO with a secret" "00 00 00 0a 81 01 00 00 00 00 00 00 00 00" \
+    "$(hex_of "$tmp/hello.reply")"
+check "server answers type 0x7e with ERROR 3 (UNKNOWN_TYPE)" "82 00 03" \
+    "$(cut -d' ' -f5-7 <<<"$(hex_of "$tmp/unknown-type.reply")")"
+
+# ---------------------------------------------------------------------------------------------------------------------
+say "echo: one plain-text line, the last exchange of the capture"
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+printf '%s\n' "$ECHO_LINE" >&3
+echo_reply="(no reply)"
+IFS= read -r -t "$(left)" echo_reply <&3 || true
+exec 3>&-
+check "echo: the server answers the line with itself" "$ECHO_LINE" "$echo_reply"
+# dumpcap reads the kernel's capture buffer in blocks: stopping it now could lose the last packets. Loopback
+# delivers them in order, so once the echo's answer is in the file, everything before it is too.
+echo_captured() {
+    local found
+    found=$(timeout "$(left)" tshark -n -r "$capture" -Y "tcp.srcport == $port && frame contains \"${ECHO_LINE%% *}\"" \
+        2>/dev/null || true) # the file is still being written: its last record may be cut
+    [[ -n "$found" ]]
+}
+wait_for "the echo's answer in the capture file" echo_captured
+
+# ---------------------------------------------------------------------------------------------------------------------
+say "stop the server and the capture"
+kill -TERM "$server_pid"
+server_status=0
+wait_for "the server to stop" process_gone "$server_pid"
+wait "$server_pid" || server_status=$?
+server_pid=""
+check "server exit status after SIGTERM" 0 "$server_status"
+kill -TERM "$capture_pid"
+wait_for "the capture to stop" process_gone "$capture_pid"
+wait "$capture_pid" || true
+capture_pid=""
+dumpcap_pid=""
+[[ -s "$capture" ]] || die "the capture file is empty: $(tr '\n' ' ' <"$tmp/capture.err")"
+
+# ---------------------------------------------------------------------------------------------------------------------
+say "decode the capture (tshark -X lua_script:lottery.lua -o lottery.tcp_port:$port)"
+port_pref=(-o "lottery.tcp_port:$port")
+fields=(frame.number tcp.stream lottery.type lottery.agency lottery.hello.secret_present lottery.hello.secret_length
+    lottery.batch.seq lottery.batch.count lottery.bet.first_name lottery.bet.document lottery.bet.number
+    lottery.ack.ref lottery.ack.seq lottery.ack.stored lottery.error.code lottery.error.name lottery.winners.last
+    lottery.winners.count lottery.winners.document lottery.echo.line _ws.col.Info)
+field_args=()
+for field in "${fields[@]}"; do
+    field_args+=(-e "$field")
+done
+decode -r "$capture" "${port_pref[@]}" -Y lottery -T fields -E separator=/t -E aggregator=, "${field_args[@]}" \
+    >"$tmp/fields.tsv"
+decode -r "$capture" "${port_pref[@]}" -V >"$tmp/full.txt"
+decode -r "$capture" "${port_pref[@]}" -T json -J lottery >"$tmp/lottery.json"
+awk -F'\t' '{ printf "%5s  %s\n", $1, substr($NF, 1, 110) }' "$tmp/fields.tsv"
+
+# values FIELD [TYPE]: every value of FIELD in frame order, one per line (only in PDUs of that type when given:
+# the fields of one message type occur once per PDU, so their lists line up).
+column_of() {
+    local i
+    for i in "${!fields[@]}"; do
+        if [[ "${fields[i]}" == "$1" ]]; then
+            echo $((i + 1))
+            return
+        fi
+    done
+    echo "unknown field $1" >&2
+    return 1
+}
+values() {
+    local column
+    column=$(column_of "$1")
+    awk -F'\t' -v c="$column" '$c != "" { n = split($c, v, ","); for (i = 1; i <= n; i++) print v[i] }' \
+        "${2:-$tmp/fields.tsv}"
+}
+joined() {
+    values "$@" | paste -sd' ' -
+}
+count_type() {
+    values lottery.type | grep -cx -- "$1" || true
+}
+sum_of() {
+    values "$@" | awk '{ s += $1 } END { print s + 0 }'
+}
+
+batches=$(((BETS + BATCH_MAX - 1) / BATCH_MAX))
+check "HELLO frames (client, bad magic, with secret)" 3 "$(count_type 0x01)"
+check "BET frames" 0 "$(count_type 0x02)"
+check "BATCH frames" "$batches" "$(count_type 0x03)"
+check "FINISH frames" 1 "$(count_type 0x04)"
+check "WINNERS_QUERY frames" 1 "$(count_type 0x05)"
+check "ACK frames (HELLO x2, BATCH x$batches, FINISH)" $((batches + 3)) "$(count_type 0x81)"
+check "ERROR frames" 2 "$(count_type 0x82)"
+check "frames of unknown type 0x7e" 1 "$(count_type 0x7e)"
+check "HELLO agencies" "$AGENCY $AGENCY $AGENCY" "$(joined lottery.agency)"
+check "HELLO secret present flags" "0 0 1" "$(joined lottery.hello.secret_present)"
+check "HELLO secret lengths" "0 0 ${#SECRET}" "$(joined lottery.hello.secret_length)"
+
+expected_seqs=$(seq 1 "$batches" | paste -sd' ' -)
+check "BATCH seq numbers" "$expected_seqs" "$(joined lottery.batch.seq)"
+check "BATCH bet counts add up to the CSV's rows" "$BETS" "$(sum_of lottery.batch.count)"
+check "no BATCH over $BATCH_MAX bets" "" "$(values lottery.batch.count | awk -v m="$BATCH_MAX" '$1 > m')"
+server_counts=$(sed -n 's/.*action: apuesta_recibida | result: success | cantidad: \([0-9]*\).*/\1/p' \
+    "$tmp/server.log" | paste -sd' ' -)
+check "BATCH counts = the server's apuesta_recibida cantidad, in order" "$server_counts" \
+    "$(joined lottery.batch.count)"
+check "bet documents, in order, = the CSV's" "$(cut -d, -f3 "$csv" | paste -sd' ' -)" \
+    "$(joined lottery.bet.document)"
+check "bet numbers, in order, = the CSV's" "$(cut -d, -f5 "$csv" | paste -sd' ' -)" "$(joined lottery.bet.number)"
+check "bet first names (accents intact) = the CSV's" "$(cut -d, -f1 "$csv" | paste -sd'|' -)" \
+    "$(values lottery.bet.first_name | paste -sd'|' -)"
+
+ack_rows=$tmp/acks.tsv
+awk -F'\t' -v c="$(column_of lottery.type)" '$c == "0x81"' "$tmp/fields.tsv" >"$ack_rows"
+check "ACK refs (HELLO, BATCH x$batches, FINISH, HELLO)" \
+    "0x01 $(yes 0x03 | head -n "$batches" | paste -sd' ' -) 0x04 0x01" "$(joined lottery.ack.ref "$ack_rows")"
+check "ACK seqs echo the batches" "0 $expected_seqs 0 0" "$(joined lottery.ack.seq "$ack_rows")"
+check "ACK stored: 0, each batch's count, the FINISH total, 0" "0 $(joined lottery.batch.count) $BETS 0" \
+    "$(joined lottery.ack.stored "$ack_rows")"
+
+check "WINNERS documents = the client's cant_ganadores" "${client_winners:-none}" \
+    "$(sum_of lottery.winners.count)"
+check "WINNERS documents = the CSV's bets on $WINNING_NUMBER" \
+    "$(awk -F, -v n="$WINNING_NUMBER" '$5 == n { print $3 }' "$csv" | sort | paste -sd' ' -)" \
+    "$(values lottery.winners.document | sort | paste -sd' ' -)"
+check "only the last WINNERS frame has the last flag" \
+    "$(values lottery.winners.last | sed '$d' | sed 's/.*/0/'; echo 1)" "$(values lottery.winners.last)"
+server_winners=$(sed -n 's/.*action: winners | result: success | agency: [0-9]* | cant_ganadores: \([0-9]*\).*/\1/p' \
+    "$tmp/server.log" | paste -sd' ' -)
+check "server's winners line for the agency" "$expected_winners" "$server_winners"
+
+check "ERROR codes: BAD_MAGIC, UNKNOWN_TYPE" "5 3" "$(joined lottery.error.code)"
+check "ERROR names" "BAD_MAGIC UNKNOWN_TYPE" "$(joined lottery.error.name)"
+check "server logged both protocol errors" "BAD_MAGIC UNKNOWN_TYPE" \
+    "$(sed -n 's/.*action: protocol_error | result: fail | ip: [^|]* | code: \([A-Z_]*\).*/\1/p' "$tmp/server.log" \
+        | paste -sd' ' -)"
+
+check "echo line shown as text (request and echo)" "$ECHO_LINE|$ECHO_LINE" \
+    "$(values lottery.echo.line | paste -sd'|' -)"
+check_true "server logged the echo line" grep -qF "msg: $ECHO_LINE" "$tmp/server.log"
+
+check "frames with a bad-frame expert item: only the two bad frames" "0x01 0x7e" \
+    "$(decode -r "$capture" "${port_pref[@]}" -Y "$BAD_EXPERTS" -T fields -e lottery.type | paste -sd' ' -)"
+check "no Lua error" 0 "$(cat "$tmp/full.txt" "$tmp/tshark-decode.err" | grep -c 'Lua Error' || true)"
+secret_hex=$(printf '%s' "$SECRET" | od -An -v -tx1 | tr -d ' \n')
+secret_colons=$(sed 's/../&:/g; s/:$//' <<<"$secret_hex")
+secret_shown() {
+    grep -qiF -e "$SECRET" -e "$secret_hex" -e "$secret_colons" \
+        "$tmp/fields.tsv" "$tmp/full.txt" "$tmp/lottery.json"
+}
+secret_hidden() {
+    ! secret_shown
+}
+check_true "the secret never appears in tshark's output" secret_hidden
+check_true "the secret's presence and length are shown" grep -q "Secret length: ${#SECRET}" "$tmp/full.txt"
+
+# ---------------------------------------------------------------------------------------------------------------------
+say "synthetic captures (text2pcap): the golden examples of docs/PROTOCOL.md, malformed frames, echo"
+# NAME HEX... for every "<!-- golden: NAME -->" block: the bytes left of "|".
+awk '
+/^<!-- golden: / { name = $3; next }
+/^```text/ && name != "" { inblock = 1; hex = ""; next }
+/^```/ && inblock { print name hex; inblock = 0; name = ""; next }
+inblock { split($0, part, "|"); hex = hex " " part[1] }
+' "$PROTOCOL_DOC" | tr -s ' ' >"$tmp/goldens.txt"
+
+# What each golden must decode to: NAME|field=value|... (several values of one frame joined with ",").
+cat >"$tmp/expected.txt" <<'EOF'
+HELLO|lottery.type=0x01|lottery.length=9|lottery.hello.version=1|lottery.agency=1|lottery.hello.secret_present=0|lottery.hello.secret_length=0
+HELLO_WITH_SECRET|lottery.type=0x01|lottery.length=15|lottery.hello.version=1|lottery.agency=3|lottery.hello.secret_present=1|lottery.hello.secret_length=6
+BET|lottery.type=0x02|lottery.length=34|lottery.bet.first_name=Nicolás|lottery.bet.last_name=Saldaña|lottery.bet.document=30904465|lottery.bet.birthdate=1999-03-17|lottery.bet.number=7574
+BATCH|lottery.type=0x03|lottery.length=61|lottery.batch.seq=7|lottery.batch.count=2|lottery.bet.first_name=María José,Ana|lottery.bet.last_name=Peña,O'Brien|lottery.bet.document=21689196,1|lottery.bet.birthdate=2000-05-10,1950-12-31|lottery.bet.number=9325,0
+FINISH|lottery.type=0x04|lottery.length=1
+WINNERS_QUERY|lottery.type=0x05|lottery.length=1
+ACK_HELLO|lottery.type=0x81|lottery.length=10|lottery.ack.ref=0x01|lottery.ack.seq=0|lottery.ack.stored=0
+ACK_BATCH|lottery.type=0x81|lottery.length=10|lottery.ack.ref=0x03|lottery.ack.seq=7|lottery.ack.stored=2
+ERROR|lottery.type=0x82|lottery.length=23|lottery.error.code=10|lottery.error.name=INVALID_BET|lottery.error.ref=0x03|lottery.error.seq=7|lottery.error.reason=número > 9999
+ERROR_NO_REF|lottery.type=0x82|lottery.length=24|lottery.error.code=2|lottery.error.name=FRAME_TOO_LARGE|lottery.error.ref=0x00|lottery.error.seq=0|lottery.error.reason=frame too large
+WINNERS_NOT_LAST|lottery.type=0x83|lottery.length=22|lottery.winners.last=0|lottery.winners.count=2|lottery.winners.document=30904465,21689196
+WINNERS_LAST|lottery.type=0x83|lottery.length=6|lottery.winners.last=1|lottery.winners.count=1|lottery.winners.document=1
+WINNERS_EMPTY|lottery.type=0x83|lottery.length=4|lottery.winners.last=1|lottery.winners.count=0|lottery.winners.document=
+EOF
+check "goldens in PROTOCOL.md = goldens expected here" "$(cut -d'|' -f1 "$tmp/expected.txt" | paste -sd' ' -)" \
+    "$(cut -d' ' -f1 "$tmp/goldens.txt" | paste -sd' ' -)"
+
+# NAME|hex|expected expert items (lottery.expert.*): one frame per segment, in this order on one connection.
+cat >"$tmp/malformed.txt" <<'EOF'
+length 0|00 00 00 00|bad_length
+unknown type 0x7e|00 00 00 01 7e|unknown_type
+HELLO cut after the magic|00 00 00 05 01 54 50 30 4c|truncated
+HELLO magic TP0X|00 00 00 09 01 54 50 30 58 01 00 01 00|bad_magic
+HELLO version 0, agency 0|00 00 00 09 01 54 50 30 4c 00 00 00 00|invalid_value
+HELLO secret with a control character|00 00 00 0a 01 54 50 30 4c 01 00 01 01 09|malformed
+FINISH with a trailing byte|00 00 00 02 04 ff|malformed
+BATCH of 0 bets|00 00 00 07 03 00 00 00 01 00 00|malformed
+BATCH count 2, one bet|00 00 00 13 03 00 00 00 01 00 02 01 41 01 42 01 31 07 cf 03 11 1d 96|malformed
+BET cut in the document|00 00 00 09 02 01 41 01 42 08 33 30 39|truncated
+BET number 10000, 2001-02-29, document 12a|00 00 00 0f 02 01 41 01 42 03 31 32 61 07 d1 02 1d 27 10|invalid_value
+BET first name not UTF-8|00 00 00 0e 02 02 c3 28 01 42 01 31 07 cf 03 11 1d 96|invalid_value
+BET blank last name|00 00 00 0e 02 01 41 02 20 20 01 31 07 cf 03 11 1d 96|invalid_value
+ACK of type ACK|00 00 00 0a 81 81 00 00 00 00 00 00 00 00|malformed
+ERROR code 9|00 00 00 09 82 00 09 00 00 00 00 00 00|malformed
+WINNERS flags 0x02|00 00 00 04 83 02 00 00|malformed
+WINNERS document A|00 00 00 06 83 01 00 01 01 41|malformed
+length 8189 (over 8188)|00 00 1f fd 01 02 03|bad_length
+FINISH after the bad length|00 00 00 01 04|desync
+EOF
+
+# text2pcap input of the goldens: I = client to server (type < 0x80), O = server to client; $1 = bytes per segment
+# (0 = a whole frame per segment).
+golden_segments() {
+    local chunk=$1 hex bytes direction i
+    while read -r _ hex; do
+        read -ra bytes <<<"$hex"
+        direction=I
+        if ((16#${bytes[4]} >= 0x80)); then
+            direction=O
+        fi
+        if ((chunk == 0)); then
+            printf '%s\n000000 %s\n' "$direction" "$hex"
+        else
+            for ((i = 0; i < ${#bytes[@]}; i += chunk)); do
+                printf '%s\n000000 %s\n' "$direction" "${bytes[*]:i:chunk}"
+            done
+        fi
+    done <"$tmp/goldens.txt"
+}
+# All client goldens in one segment, then all server goldens in one.
+golden_coalesced() {
+    local hex direction server
+    for direction in I O; do
+        server=0
+        if [[ $direction == O ]]; then
+            server=1
+        fi
+        printf '%s\n000000' "$direction"
+        while read -r _ hex; do
+            if (((16#${hex:12:2} >= 0x80) == server)); then
+                printf ' %s' "$hex"
+            fi
+        done <"$tmp/goldens.txt"
+        printf '\n'
+    done
+}
+# Each capture is one connection to port 12345 (the dissector's default: no -o needed) from its own client port.
+declare -A client_port=([golden-segments]=40001 [golden-split]=40002 [golden-coalesced]=40003 [malformed]=40004
+    [neither]=40005 [echo]=40006)
+to_pcap() { # NAME < text2pcap input
+    text2pcap -q -D -4 127.0.0.1,127.0.0.1 -T "${client_port[$1]},12345" - "$tmp/$1.pcapng" >/dev/null 2>&1 \
+        || die "text2pcap failed for $1"
+}
+golden_segments 0 | to_pcap golden-segments
+golden_segments 3 | to_pcap golden-split
+golden_coalesced | to_pcap golden-coalesced
+while IFS='|' read -r _ hex _; do
+    printf 'I\n000000 %s\n' "$hex"
+done <"$tmp/malformed.txt" | to_pcap malformed
+printf 'I\n000000 01 02 03\n' | to_pcap neither
+printf 'I\n000000 68 6f 6c 61 20\nI\n000000 6d 75 6e 64 6f 0a\nO\n000000 68 6f 6c 61 20 6d 75 6e 64 6f 0a\n' \
+    | to_pcap echo
+synthetic=$tmp/synthetic.pcapng
+mergecap -a -w "$synthetic" "$tmp"/{golden-segments,golden-split,golden-coalesced,malformed,neither,echo}.pcapng \
+    || die "mergecap failed"
+
+synthetic_fields=(tcp.srcport tcp.dstport _ws.col.Info lottery.type lottery.length lottery.hello.version
+    lottery.agency lottery.hello.secret_present lottery.hello.secret_length lottery.bet.first_name
+    lottery.bet.last_name lottery.bet.document lottery.bet.birthdate lottery.bet.number lottery.batch.seq
+    lottery.batch.count lottery.ack.ref lottery.ack.seq lottery.ack.stored lottery.error.code lottery.error.name
+    lottery.error.ref lottery.error.seq lottery.error.reason lottery.winners.last lottery.winners.count
+    lottery.winners.document lottery.echo.line)
+for name in "${EXPERTS[@]}"; do
+    synthetic_fields+=("lottery.expert.$name")
+done
+synthetic_args=()
+for field in "${synthetic_fields[@]}"; do
+    synthetic_args+=(-e "$field")
+done
+decode -r "$synthetic" -Y lottery -T fields -E header=y -E separator=/t -E aggregator=, "${synthetic_args[@]}" \
+    >"$tmp/synthetic.tsv"
+decode -r "$synthetic" -V >"$tmp/synthetic.txt"
+
+# rows_of NAME: the header and the rows of that capture's connection.
+rows_of() {
+    awk -F'\t' -v p="${client_port[$1]}" 'NR == 1 || $1 == p || $2 == p' "$tmp/synthetic.tsv"
+}
+# column_values FIELD: the values of FIELD, one line per row, from a header + rows on stdin.
+column_values() {
+    awk -F'\t' -v f="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == f) c = i; next } { print $c }'
+}
+
+# check_goldens LABEL NAME: row i of capture NAME is golden i of the doc.
+check_goldens() {
+    local label=$1 row=0 spec name pair field expected actual ok key value
+    local -A got=()
+    # "row<TAB>field<TAB>value" for every cell: read -a would merge the empty cells of a tab-separated line.
+    while IFS=$'\t' read -r key field value; do
+        got["$key|$field"]=$value
+    done < <(rows_of "$2" | awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) name[i] = $i; next }
+        { for (i = 1; i <= NF; i++) print NR - 1 "\t" name[i] "\t" $i }')
+    while IFS= read -r spec; do
+        row=$((row + 1))
+        name=${spec%%|*}
+        ok=1
+        IFS='|' read -ra pairs <<<"${spec#*|}"
+        for pair in "${pairs[@]}"; do
+            field=${pair%%=*}
+            expected=${pair#*=}
+            actual=${got["$row|$field"]:-}
+            if [[ "$actual" != "$expected" ]]; then
+                fail "$label $name: $field expected '$expected', got '$actual'"
+                ok=0
+            fi
+        done
+        if ((ok)); then
+            pass "$label $name"
+        fi
+    done <"$tmp/expected.txt"
+    check "$label decoded frames" "$(wc -l <"$tmp/expected.txt")" "$(($(rows_of "$2" | wc -l) - 1))"
+}
+check_goldens "golden, one frame per segment:" golden-segments
+check_goldens "golden, split in 3-byte segments:" golden-split
+# The coalesced segments hold several frames: their Info, split at each message name, lists the same messages.
+check "golden, all frames coalesced in 2 segments: same messages" \
+    "$(rows_of golden-segments | column_values _ws.col.Info | paste -sd'|' -)" \
+    "$(rows_of golden-coalesced | column_values _ws.col.Info \
+        | sed -E 's/, (HELLO|BET|BATCH|FINISH|WINNERS_QUERY|ACK|ERROR|WINNERS)\b/|\1/g' | paste -sd'|' -)"
+bad_ports=$(decode -r "$synthetic" -Y "$BAD_EXPERTS" -T fields -e tcp.srcport | sort -u | paste -sd' ' -)
+check "golden captures: no bad-frame expert item (only the malformed and neither connections have one)" \
+    "${client_port[malformed]} ${client_port[neither]}" "$bad_ports"
+
+# experts_of NAME: per lottery frame of that capture, the names of the expert items it carries.
+experts_of() {
+    rows_of "$1" | awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^lottery\.expert\./) {
+            name[i] = substr($i, 16) }; next }
+        { out = ""; for (i = 1; i <= NF; i++) if ((i in name) && $i != "") out = out (out == "" ? "" : " ") name[i]
+          print out }'
+}
+mapfile -t got_experts < <(experts_of malformed)
+i=0
+while IFS='|' read -r name _ expected; do
+    check "malformed: $name" "$expected" "${got_experts[i]:-not decoded}"
+    i=$((i + 1))
+done <"$tmp/malformed.txt"
+check "malformed: no other frame" "$i" "${#got_experts[@]}"
+check "first byte 0x01: neither protocol" "not_lottery" "$(experts_of neither)"
+check "echo line split over 2 segments, then echoed" "hola mundo|hola mundo" \
+    "$(rows_of echo | column_values lottery.echo.line | paste -sd'|' -)"
+check "synthetic captures: no Lua error" 0 "$(grep -c 'Lua Error' "$tmp/synthetic.txt" || true)"
+check "tshark stderr: no Lua error" 0 "$(grep -c 'Lua' "$tmp/tshark-decode.err" || true)"
