@@ -136,14 +136,14 @@ ej3() {
     client_config 3 50ms INFO
     build
     generate_up 0
-    out=$(sh validar-echo-server.sh 2>/dev/null)
+    out=$(sh validar-echo-server.sh 2>"$E2E_TMP/validator.err") || true
     expect_equal "validator, real server" "$out" "action: test_echo_server | result: success"
     wait_lines 10 server 'action: receive_message | result: success'
     expect_clean_logs server
     down
     for profile in healthy unhealthy; do
         docker compose -f "$mock" --profile "$profile" up -d >/dev/null 2>&1 || fail "$profile mock"
-        out=$(sh validar-echo-server.sh 2>/dev/null)
+        out=$(sh validar-echo-server.sh 2>"$E2E_TMP/validator.err") || true
         docker compose -f "$mock" --profile "$profile" down -t 1 >/dev/null 2>&1
         expect_equal "validator, $profile mock" "$out" \
             "action: test_echo_server | result: $([ "$profile" = healthy ] && echo success || echo fail)"
