@@ -28,10 +28,11 @@ import lottery.protocol.message.Bet;
  * The agency files the dataset tests run on: {@code agency-1.csv} .. {@code agency-5.csv} (UTF-8, CRLF, no header;
  * columns first_name, last_name, document, birthdate, number) in one directory under this module's {@code target/}.
  *
- * <p>Where they come from, the one rule of this module (the module directory is Maven's {@code basedir}, which
- * surefire sets, else the working directory):
+ * <p>Where they come from, the one rule of this module, the same as lottery-server's {@code support.Dataset} (the
+ * module directory is Maven's {@code basedir}, which surefire sets, else the working directory):
  * <ol>
- *   <li>{@code -Dlottery.dataset=PATH}: that zip. A property naming no file is an error, never a fallback.</li>
+ *   <li>{@code -Dlottery.dataset=PATH}: that zip (a relative PATH is from the module directory). A property naming
+ *       no file is an error, never a fallback.</li>
  *   <li>{@code ../../shared/data/dataset.zip} from the module: the course's zip beside the repository (CI).</li>
  *   <li>{@code ../shared/data/dataset.zip} from the module: a {@code shared/} inside the repository.</li>
  *   <li>Otherwise the project's deterministic synthetic dataset: {@code tools/data/GenerateDataset.java} at the
@@ -101,7 +102,7 @@ public final class Dataset {
     public static Optional<Path> courseZip() {
         String configured = System.getProperty(PROPERTY);
         if (configured != null) {
-            Path zip = Path.of(configured).toAbsolutePath().normalize();
+            Path zip = module().resolve(configured).normalize();
             if (!Files.isRegularFile(zip)) {
                 throw new IllegalStateException("-D" + PROPERTY + "=" + configured + " names no file");
             }
@@ -215,10 +216,10 @@ public final class Dataset {
         });
     }
 
-    /** Runs the generator with this JVM's java into target/dataset/generated-HASH/, its output in a log beside. */
+    /** Runs the generator with this JVM's java into target/dataset/generated-HASH/, its output kept there too. */
     private static Path generate(Path generator) throws IOException, InterruptedException {
         return materialise("generated-" + hash(generator), tmp -> {
-            Path log = tmp.resolveSibling(tmp.getFileName() + ".log");
+            Path log = tmp.resolve("GenerateDataset.log");
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     generator.toString(), tmp.toString()));

@@ -35,7 +35,8 @@ import lottery.protocol.message.Bet;
  * <p>Where they come from, the one rule of this module (the module directory is Maven's {@code basedir}, which
  * surefire sets, else the working directory):
  * <ol>
- *   <li>{@code -Dlottery.dataset=PATH}: that zip. A property naming no file is an error, never a fallback.</li>
+ *   <li>{@code -Dlottery.dataset=PATH}: that zip (a relative PATH is from the module directory). A property naming
+ *       no file is an error, never a fallback.</li>
  *   <li>{@code ../../shared/data/dataset.zip} from the module: the course's zip beside the repository (CI).</li>
  *   <li>{@code ../shared/data/dataset.zip} from the module: a {@code shared/} inside the repository.</li>
  *   <li>Otherwise the project's deterministic synthetic dataset: {@code tools/data/GenerateDataset.java} at the
@@ -106,7 +107,7 @@ public final class Dataset {
     public static Optional<Path> courseZip() {
         String configured = System.getProperty(PROPERTY);
         if (configured != null) {
-            Path zip = Path.of(configured).toAbsolutePath().normalize();
+            Path zip = module().resolve(configured).normalize();
             if (!Files.isRegularFile(zip)) {
                 throw new IllegalStateException("-D" + PROPERTY + "=" + configured + " names no file");
             }
@@ -225,10 +226,10 @@ public final class Dataset {
         });
     }
 
-    /** Runs the generator with this JVM's java into target/dataset/generated-HASH/, its output in a log beside. */
+    /** Runs the generator with this JVM's java into target/dataset/generated-HASH/, its output kept there too. */
     private static Path generate(Path generator) throws IOException, InterruptedException {
         return materialise("generated-" + hash(generator), tmp -> {
-            Path log = tmp.resolveSibling(tmp.getFileName() + ".log");
+            Path log = tmp.resolve("GenerateDataset.log");
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     generator.toString(), tmp.toString()));
