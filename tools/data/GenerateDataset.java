@@ -34,18 +34,23 @@ public final class GenerateDataset {
     /** Bets of agencies 1..5 (any other agency gets the last size): uneven, like the course's files. */
     private static final int[] ROWS = {3000, 2400, 1800, 1200, 600};
 
+    // Letters beyond ASCII are written as Unicode escapes: Java 17's source launcher decodes this file in the
+    // platform charset, so under a C/POSIX locale literal accents became U+FFFD and the output changed by machine.
     private static final String[] FIRST_NAMES = {
-        "Santiago", "Mateo", "Joaquín", "Tomás", "Benjamín", "Martín", "Agustín", "Nicolás", "Julián", "Facundo",
-        "Lautaro", "Thiago", "Valentín", "Ignacio", "Franco", "Gonzalo", "Sebastián", "Matías", "Emiliano", "Lucía",
-        "Sofía", "Valentina", "Martina", "Camila", "Julieta", "Milagros", "Catalina", "Belén", "Agustina",
-        "Florencia", "Micaela", "Rocío", "Ana", "María", "Abril", "Josefina", "Candela", "Renata", "Inés",
+        "Santiago", "Mateo", "Joaqu\u00edn", "Tom\u00e1s", "Benjam\u00edn", "Mart\u00edn", "Agust\u00edn",
+        "Nicol\u00e1s", "Juli\u00e1n", "Facundo", "Lautaro", "Thiago", "Valent\u00edn", "Ignacio", "Franco", "Gonzalo",
+        "Sebasti\u00e1n", "Mat\u00edas", "Emiliano", "Luc\u00eda", "Sof\u00eda", "Valentina", "Martina", "Camila",
+        "Julieta", "Milagros", "Catalina", "Bel\u00e9n", "Agustina", "Florencia", "Micaela", "Roc\u00edo", "Ana",
+        "Mar\u00eda", "Abril", "Josefina", "Candela", "Renata", "In\u00e9s",
     };
     private static final String[] LAST_NAMES = {
-        "González", "Rodríguez", "Gómez", "Fernández", "López", "Díaz", "Martínez", "Pérez", "García", "Sánchez",
-        "Romero", "Sosa", "Álvarez", "Torres", "Ruiz", "Ramírez", "Flores", "Benítez", "Acosta", "Medina", "Herrera",
-        "Suárez", "Aguirre", "Giménez", "Gutiérrez", "Pereyra", "Rojas", "Molina", "Castro", "Ortiz", "Silva",
-        "Núñez", "Luna", "Juárez", "Cabrera", "Ríos", "Ferreyra", "Godoy", "Morales", "Domínguez", "Peña", "Saldaña",
-        "Muñoz", "Ibáñez", "Quiroga", "De La Fuente", "Del Valle", "Ávila", "Chávez", "Ledesma",
+        "Gonz\u00e1lez", "Rodr\u00edguez", "G\u00f3mez", "Fern\u00e1ndez", "L\u00f3pez", "D\u00edaz", "Mart\u00ednez",
+        "P\u00e9rez", "Garc\u00eda", "S\u00e1nchez", "Romero", "Sosa", "\u00c1lvarez", "Torres", "Ruiz", "Ram\u00edrez",
+        "Flores", "Ben\u00edtez", "Acosta", "Medina", "Herrera", "Su\u00e1rez", "Aguirre", "Gim\u00e9nez",
+        "Guti\u00e9rrez", "Pereyra", "Rojas", "Molina", "Castro", "Ortiz", "Silva", "N\u00fa\u00f1ez", "Luna",
+        "Ju\u00e1rez", "Cabrera", "R\u00edos", "Ferreyra", "Godoy", "Morales", "Dom\u00ednguez", "Pe\u00f1a",
+        "Salda\u00f1a", "Mu\u00f1oz", "Ib\u00e1\u00f1ez", "Quiroga", "De La Fuente", "Del Valle", "\u00c1vila",
+        "Ch\u00e1vez", "Ledesma",
     };
     private static final LocalDate OLDEST = LocalDate.of(1940, 1, 1);
     private static final LocalDate YOUNGEST = LocalDate.of(2005, 12, 31);

@@ -11,18 +11,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
+import lottery.client.testing.Dataset;
 import lottery.client.testing.TestConfigs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Exercises 6 and 7 with the course's own data: five real clients at once, each sending its agency-N.csv, against
- * one real server for five agencies. Every bet must be stored exactly once under its agency, and each agency must
- * learn as many winners as its file has bets on 7574.
+ * Exercises 6 and 7 with a whole dataset: five real clients at once, each sending its agency-N.csv, against one real
+ * server for five agencies. Every bet must be stored exactly once under its agency, and each agency must learn as
+ * many winners as its file has bets on 7574. The files are the course's dataset.zip when it is found, else the
+ * generated dataset; the expected figures are counted from the files ({@link Dataset#expectedCounts()}, which also
+ * checks the course's published figures when the zip is used).
  */
 class CourseDataEndToEndTest {
-    private static final int AGENCIES = 5;
-    private static final int WINNING_NUMBER = 7574;
+    private static final int AGENCIES = Dataset.AGENCIES;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
@@ -30,21 +32,21 @@ class CourseDataEndToEndTest {
 
     @Test
     void fiveAgenciesSendTheWholeDataSetAtOnceAndEachLearnsItsWinners() throws Exception {
-        CourseData.extractAll(dir);
+        Dataset dataset = Dataset.get();
+        Map<Integer, Dataset.AgencyCounts> expected = dataset.expectedCounts();
         Map<Integer, List<String>> lines = new TreeMap<>();
         for (int agency = 1; agency <= AGENCIES; agency++) {
-            lines.put(agency, Files.readAllLines(dir.resolve("agency-" + agency + ".csv"), StandardCharsets.UTF_8)
+            lines.put(agency, Files.readAllLines(dataset.file(agency), StandardCharsets.UTF_8)
                     .stream().filter(line -> !line.isEmpty()).toList());
         }
-        assertThat(lines.values().stream().mapToInt(List::size).sum()).isEqualTo(78_697);
 
-        try (RealServer server = RealServer.start(dir.resolve("server"), AGENCIES);
+        try (RealServer server = RealServer.start(dir, AGENCIES);
              LogRecorder logs = LogRecorder.open()) {
             List<ClientThread> clients = new ArrayList<>();
             try {
                 for (int agency = 1; agency <= AGENCIES; agency++) {
                     clients.add(ClientThread.start("client-" + agency, TestConfigs.config(agency, server.port(),
-                            Map.of("CLI_DATA_FILE", dir.resolve("agency-{id}.csv").toString(),
+                            Map.of("CLI_DATA_FILE", dataset.dir().resolve("agency-{id}.csv").toString(),
                                     "CLI_WINNERS_TIMEOUT", WAIT.toSeconds() + "s"))));
                 }
                 for (ClientThread client : clients) {
@@ -57,16 +59,15 @@ class CourseDataEndToEndTest {
             }
 
             Map<Integer, List<String>> stored = storedLinesByAgency(server.storedText());
-            assertThat(stored.values().stream().mapToInt(List::size).sum()).isEqualTo(78_697);
+            assertThat(stored.keySet()).containsExactlyElementsOf(expected.keySet());
             for (int agency = 1; agency <= AGENCIES; agency++) {
-                List<String> expected = lines.get(agency);
-                assertThat(stored.get(agency)).as("rows of agency %d", agency).hasSameSizeAs(expected);
-                // The course data needs no quoting, so each row is the agency, a comma and the file's line, and
-                // one connection's batches are stored in the order they were sent.
-                assertSameRows(agency, stored.get(agency), expected);
-                long winners = expected.stream().filter(line -> line.endsWith("," + WINNING_NUMBER)).count();
+                assertThat(stored.get(agency)).as("rows of agency %d", agency).hasSize(expected.get(agency).bets());
+                // Neither dataset needs quoting, so each row is the agency, a comma and the file's line, and one
+                // connection's batches are stored in the order they were sent.
+                assertSameRows(agency, stored.get(agency), lines.get(agency));
                 assertThat(logs.client("client-" + agency)).as("client %d", agency)
-                        .contains("action: consulta_ganadores | result: success | cant_ganadores: " + winners);
+                        .contains("action: consulta_ganadores | result: success | cant_ganadores: "
+                                + expected.get(agency).winners());
             }
             assertThat(logs.server()).filteredOn(line -> line.startsWith("action: sorteo"))
                     .containsExactly("action: sorteo | result: success");

@@ -2,8 +2,6 @@ package lottery.client.lottery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import lottery.client.ClientConfig;
@@ -18,27 +16,26 @@ import lottery.protocol.message.Batch;
 import lottery.protocol.message.Bet;
 import lottery.protocol.message.Limits;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The course's own files, sent whole: every bet arrives once, in order, in full batches under 8 kB. */
+/**
+ * A whole dataset's files, sent whole: every bet arrives once, in order, in full batches under 8 kB. The files are
+ * the course's dataset.zip when it is found, else the generated dataset ({@link Dataset}); the expected bets are the
+ * files' lines read plainly, and with the course's zip also its published counts.
+ */
 class CourseDataTest {
-    @TempDir
-    static Path dir;
-
-    @ParameterizedTest(name = "agency {0}: {1} bets")
-    @CsvSource({"5, 991", "1, 26936"})
-    void sendsAWholeAgencyFile(int agency, int expectedBets) throws Exception {
-        String name = "agency-" + agency + ".csv";
-        Dataset.extract(dir, name);
-        Path file = dir.resolve(name);
-        List<Bet> expected = Dataset.parsePlain(file);
+    @ParameterizedTest(name = "agency {0}")
+    @ValueSource(ints = {5, 1})
+    void sendsAWholeAgencyFile(int agency) throws Exception {
+        Dataset dataset = Dataset.get();
+        int expectedBets = dataset.expectedCounts().get(agency).bets();
+        List<Bet> expected = dataset.parsePlain(agency);
         assertThat(expected).hasSize(expectedBets);
 
         try (FakeLotteryServer server = FakeLotteryServer.start(); LogCapture logs = LogCapture.start()) {
             ClientConfig config = TestConfigs.config(agency, server.port(), Map.of("CLI_DATA_FILE",
-                    dir.resolve("agency-{id}.csv").toString()));
+                    dataset.dir().resolve("agency-{id}.csv").toString()));
             assertThat(config.batchMaxAmount()).isEqualTo(ClientConfig.DEFAULT_BATCH_MAX_AMOUNT);
 
             assertThat(ClientMain.run(config, new StopSignal())).isZero();
@@ -63,29 +60,31 @@ class CourseDataTest {
     }
 
     /**
-     * The default batch.maxAmount is the most bets of the course data that always fit a frame: the largest bet
-     * takes 50 bytes on the wire, a batch frame has 11 more, and 163 * 50 + 11 = 8161 <= 8192 < 164 * 50 + 11.
+     * A full batch of the default size always fits a frame, whatever the dataset. With the course's zip, the default
+     * is also the most that fit: its largest bet takes 50 bytes on the wire, a batch frame has 11 more, and
+     * 163 * 50 + 11 = 8161 <= 8192 < 164 * 50 + 11.
      */
     @Test
     void theDefaultMaxAmountIsTheMostBetsOfTheLargestSizeThatFitAFrame() throws Exception {
-        String[] names = {"agency-1.csv", "agency-2.csv", "agency-3.csv", "agency-4.csv", "agency-5.csv"};
-        Path all = dir.resolve("all");
-        Files.createDirectories(all);
-        Dataset.extract(all, names);
+        Dataset dataset = Dataset.get();
+        int expectedBets = dataset.expectedCounts().values().stream().mapToInt(Dataset.AgencyCounts::bets).sum();
         int largest = 0;
         int count = 0;
-        for (String name : names) {
-            for (Bet bet : Dataset.parsePlain(all.resolve(name))) {
+        for (int agency = 1; agency <= Dataset.AGENCIES; agency++) {
+            for (Bet bet : dataset.parsePlain(agency)) {
                 largest = Math.max(largest, Wire.betSize(bet));
                 count++;
             }
         }
-        assertThat(count).isEqualTo(78_697);
-        assertThat(largest).isEqualTo(50);
-        assertThat(ClientConfig.DEFAULT_BATCH_MAX_AMOUNT)
-                .isEqualTo((Limits.MAX_FRAME_BYTES - Wire.BATCH_OVERHEAD) / largest)
-                .isEqualTo(163);
+        assertThat(count).isEqualTo(expectedBets);
         assertThat(ClientConfig.DEFAULT_BATCH_MAX_AMOUNT * largest + Wire.BATCH_OVERHEAD)
+                .as("a full batch of the largest bet of %s", dataset)
                 .isLessThanOrEqualTo(Limits.MAX_FRAME_BYTES);
+        if (dataset.isCourse()) {
+            assertThat(largest).isEqualTo(50);
+            assertThat(ClientConfig.DEFAULT_BATCH_MAX_AMOUNT)
+                    .isEqualTo((Limits.MAX_FRAME_BYTES - Wire.BATCH_OVERHEAD) / largest)
+                    .isEqualTo(163);
+        }
     }
 }

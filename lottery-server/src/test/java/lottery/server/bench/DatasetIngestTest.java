@@ -6,7 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import lottery.protocol.message.Ack;
 import lottery.protocol.message.Bet;
 import lottery.protocol.message.Finish;
@@ -14,6 +15,7 @@ import lottery.protocol.message.MessageType;
 import lottery.protocol.message.Winners;
 import lottery.protocol.message.WinnersQuery;
 import lottery.server.lottery.BetStore;
+import lottery.server.lottery.StoredBet;
 import lottery.server.support.ClientGroup;
 import lottery.server.support.Dataset;
 import lottery.server.support.LogCapture;
@@ -23,48 +25,56 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole course dataset through the server, five agencies at once, then the draw: every bet stored once and the
- * winners the course's tests expect (2, 3, 3, 2 and 0). Prints the ingest time; it asserts none (the test JVM runs
- * with PARANOID leak detection, see {@link IngestBenchmark} for the figure). Skipped when the dataset is absent.
+ * A whole dataset through the server, five agencies at once, then the draw: every bet stored once under its agency
+ * and each agency told exactly its own winners. The expected figures are counted from the agency files by
+ * {@link Dataset#expectedCounts()}: the course's dataset.zip when it is found (then also its published figures:
+ * 78,697 bets, winners 2, 3, 3, 2 and 0), else the generated dataset. Prints the ingest time; it asserts none (the
+ * test JVM runs with PARANOID leak detection, see {@link IngestBenchmark} for the figure).
  */
 class DatasetIngestTest {
     @TempDir
     Path dir;
 
     @Test
-    void theCourseDatasetIsStoredOnceAndDrawnWithTheExpectedWinners() throws Exception {
-        Optional<Path> zip = Dataset.locate();
-        assertThat(zip).as("the course's dataset.zip in ../shared/data (or -D%s)", Dataset.PROPERTY).isPresent();
-        Map<Integer, List<Bet>> bets = Dataset.load(zip.get());
-        assertThat(bets.keySet()).containsExactly(1, 2, 3, 4, 5);
+    void theDatasetIsStoredOnceAndEachAgencyLearnsExactlyItsWinners() throws Exception {
+        Dataset dataset = Dataset.get();
+        Map<Integer, Dataset.AgencyCounts> expected = dataset.expectedCounts();
+        int total = expected.values().stream().mapToInt(Dataset.AgencyCounts::bets).sum();
+        Map<Integer, List<Bet>> bets = dataset.loadBets();
+        assertThat(bets.keySet()).containsExactlyElementsOf(expected.keySet());
 
         List<TestClient> connected = new ArrayList<>();
         try (ClientGroup clients = new ClientGroup(); LogCapture log = LogCapture.open();
              TestServer server = TestServer.start(dir, bets.size())) {
             Ingest.Result result = Ingest.run(clients.group(), server.address(), bets, connected);
-            System.out.println("dataset ingest (PARANOID leak detection, not a benchmark): " + result);
-            assertThat(result.bets()).isEqualTo(78_697);
+            System.out.println("ingest of " + dataset + " (PARANOID leak detection, not a benchmark): " + result);
+            assertThat(result.bets()).isEqualTo(total);
 
-            List<Integer> winners = new ArrayList<>();
+            List<Integer> agencies = List.copyOf(bets.keySet());
             for (int i = 0; i < connected.size(); i++) {
-                TestClient client = connected.get(i);
-                client.send(Finish.INSTANCE);
-                assertThat(client.receive()).isEqualTo(new Ack(MessageType.FINISH, 0, bets.get(i + 1).size()));
+                connected.get(i).send(Finish.INSTANCE);
+                assertThat(connected.get(i).receive()).as("agency %d", agencies.get(i))
+                        .isEqualTo(new Ack(MessageType.FINISH, 0, expected.get(agencies.get(i)).bets()));
             }
-            for (TestClient client : connected) {
-                client.send(WinnersQuery.INSTANCE);
-                Winners answer = (Winners) client.receive();
+            for (int i = 0; i < connected.size(); i++) {
+                connected.get(i).send(WinnersQuery.INSTANCE);
+                Winners answer = (Winners) connected.get(i).receive();
                 assertThat(answer.last()).isTrue();
-                winners.add(answer.documents().size());
+                assertThat(answer.documents()).as("winners of agency %d", agencies.get(i))
+                        .containsExactlyInAnyOrderElementsOf(expected.get(agencies.get(i)).winnerDocuments());
             }
 
-            assertThat(winners).containsExactly(2, 3, 3, 2, 0);
+            Map<Integer, Long> stored;
             try (BetStore store = BetStore.open(server.storage(), false)) {
-                assertThat(store.loadBets()).hasSize(78_697);
+                stored = store.loadBets().stream()
+                        .collect(Collectors.groupingBy(StoredBet::agency, TreeMap::new, Collectors.counting()));
             }
+            Map<Integer, Long> expectedStored = new TreeMap<>();
+            expected.forEach((agency, counts) -> expectedStored.put(agency, (long) counts.bets()));
+            assertThat(stored).as("stored bets per agency").isEqualTo(expectedStored);
             assertThat(log.count("action: sorteo | result: success")).isEqualTo(1);
             assertThat(log.messages().stream().filter(m -> m.startsWith("action: apuesta_recibida | result: success"))
-                    .mapToInt(m -> Integer.parseInt(m.substring(m.lastIndexOf(' ') + 1))).sum()).isEqualTo(78_697);
+                    .mapToInt(m -> Integer.parseInt(m.substring(m.lastIndexOf(' ') + 1))).sum()).isEqualTo(total);
         } finally {
             connected.forEach(TestClient::close);
         }

@@ -27,9 +27,10 @@ public final class IngestBenchmark {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         boolean fsync = args.length > 1 && Boolean.parseBoolean(args[1]);
-        Path zip = Dataset.locate().orElseThrow(() -> new IllegalStateException(
+        // A figure of the course's data only: no fallback to the generated dataset here.
+        Dataset.courseZip().orElseThrow(() -> new IllegalStateException(
                 "dataset.zip not found: set -D" + Dataset.PROPERTY + "=PATH"));
-        Map<Integer, List<Bet>> bets = Dataset.load(zip);
+        Map<Integer, List<Bet>> bets = Dataset.get().loadBets();
         Path dir = Files.createTempDirectory("ingest-bench");
         try (ClientGroup clients = new ClientGroup()) {
             for (int run = 1; run <= runs; run++) {
