@@ -315,6 +315,30 @@ scenario_make_lottery() {
         "$COMPOSE_FILE untouched; $(printf '%s\n' "$output" | grep -E '^(stored bets|elapsed)' | tr '\n' ' ')"
 }
 
+# make lottery on a machine with Docker only: a PATH without java, javac, jar or mvn (every other command of this
+# machine stays), no agency files. The images compile the project in Docker and the synthetic dataset is generated
+# in the build image.
+scenario_make_lottery_docker_only() {
+    local bin=$E2E_TMP/docker-only-bin dir f name output
+    mkdir -p "$bin"
+    for dir in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
+        for f in "$dir"/*; do
+            name=${f##*/}
+            case $name in java | javac | jar | jshell | mvn | mvnDebug) continue ;; esac
+            [ -e "$bin/$name" ] || ln -s "$f" "$bin/$name" 2>/dev/null || true
+        done
+    done
+    PATH=$bin command -v java >/dev/null 2>&1 && fail "java still on the reduced PATH"
+    PATH=$bin command -v mvn >/dev/null 2>&1 && fail "mvn still on the reduced PATH"
+    rm -f .data/agency-*.csv
+    output=$(PATH=$bin make lottery AGENCIES=2 2>&1) || { printf '%s\n' "$output" | tail -n 40 >&2; fail "make lottery failed"; }
+    printf '%s\n' "$output" | grep -q 'no java on this machine: running the generator in' \
+        || fail "the dataset was not generated in Docker"
+    printf '%s\n' "$output" | grep -q '^lottery: success$' || fail "make lottery did not report success"
+    say "make lottery with Docker only (no java, javac, jar, mvn on the PATH): $(printf '%s\n' "$output" \
+        | grep -E '^(stored bets|elapsed)' | tr '\n' ' ')"
+}
+
 # The course's black-box ej7 test, replayed: it overwrites the client config with only the skeleton's keys
 # (maxAmount 10), writes agency files of 60 bets where agency K has K winners, and expects batches of 10, the sum
 # before the single sorteo, and cant_ganadores K for clientK.
@@ -354,7 +378,7 @@ SCENARIOS=(
     config_a config_b
     sigterm_client sigterm_server sigterm_all sigterm_server_alone
     bet_from_env
-    blackbox_style_lottery lottery_course_data make_lottery
+    blackbox_style_lottery lottery_course_data make_lottery make_lottery_docker_only
 )
 
 case ${1:-} in
