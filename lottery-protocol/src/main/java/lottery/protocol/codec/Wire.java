@@ -37,6 +37,9 @@ import lottery.protocol.message.WinnersQuery;
  * bet            =     first_name str8 | last_name str8 | document str8 | year u16 | month u8 | day u8 | number u16
  * </pre>
  *
+ * <p>Example: the frame {@code 81 03 00 00 00 07 00 00 00 02} reads as {@code new Ack(BATCH, 7, 2)} (type ACK, ref
+ * BATCH, seq 7, stored 2), and writing that Ack gives these bytes back; docs/PROTOCOL.md §8 has one per type.
+ *
  * <p>{@link #write} and {@link #read} only dispatch on the type; below them each message with a body has one
  * {@code writeX}/{@code readX} pair, in the order of this table. A Bet's body is one bet, so {@code writeBet} also
  * writes each bet of a Batch; {@code BetFields.read} reads one, leaving its values to be checked after the structure.
