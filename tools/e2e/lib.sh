@@ -147,8 +147,8 @@ expect_equal() {
     [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"
 }
 
-# expect_clean_logs CONTAINER...: what the course's log parser demands of every line (see /tmp/tp0-blackbox.md in
-# the project notes): valid UTF-8; no "result: fail"; each "action:" line reads "action: A | result: R" with R in
+# expect_clean_logs CONTAINER...: what the course's log parser (tp0-tests, utils/line_parser.py) demands of every
+# line: valid UTF-8; no "result: fail"; each "action:" line reads "action: A | result: R" with R in
 # success|fail|in_progress and every further "|" segment is "key: value" with a key other than source/action/result;
 # and no app line contains " exited with code " (Compose's own phrase).
 expect_clean_logs() {

@@ -14,7 +14,7 @@ import lottery.client.net.Connection;
 import lottery.client.net.ExchangeException;
 import lottery.client.net.StoppedException;
 import lottery.protocol.codec.BatchPacker;
-import lottery.protocol.codec.LotteryCodec;
+import lottery.protocol.codec.LotteryPipeline;
 import lottery.protocol.message.Bet;
 import lottery.protocol.message.LotteryMessage;
 import org.slf4j.Logger;
@@ -63,7 +63,7 @@ public final class AgencyClient {
                 file = BetFile.open(Path.of(config.dataFile()), id);
             }
             action = "connect";
-            connection = transport.connect(config.server(), LotteryCodec::addLast, LotteryMessage.class,
+            connection = transport.connect(config.server(), LotteryPipeline::addLast, LotteryMessage.class,
                     config.connectTimeout().toDuration());
             AgencySession session = new AgencySession(connection);
             action = "hello";

@@ -103,7 +103,7 @@ public final class BetFile implements AutoCloseable {
                 return null;
             }
             long line = -1;
-            List<String> fields = new ArrayList<>(BetFields.COLUMNS);
+            List<String> fields = new ArrayList<>(BetParser.COLUMNS);
             for (token = nextToken(); token == JsonToken.VALUE_STRING; token = nextToken()) {
                 if (line < 0) {
                     line = parser.currentTokenLocation().getLineNr();
@@ -129,11 +129,11 @@ public final class BetFile implements AutoCloseable {
 
     private Bet toBet(List<String> fields, long line) {
         String reason;
-        if (fields.size() != BetFields.COLUMNS) {
-            reason = BetFields.COLUMNS + " columns expected, found " + fields.size();
+        if (fields.size() != BetParser.COLUMNS) {
+            reason = BetParser.COLUMNS + " columns expected, found " + fields.size();
         } else {
             try {
-                return BetFields.toBet(fields.get(0), fields.get(1), fields.get(2), fields.get(3), fields.get(4));
+                return BetParser.parse(fields.get(0), fields.get(1), fields.get(2), fields.get(3), fields.get(4));
             } catch (IllegalArgumentException e) {
                 reason = e.getMessage();
             }

@@ -41,7 +41,7 @@ public final class EnvBet {
                     + " missing (" + String.join(", ", VARIABLES) + " go together)");
         }
         try {
-            return Optional.of(BetFields.toBet(values.get(0), values.get(1), values.get(2), values.get(3),
+            return Optional.of(BetParser.parse(values.get(0), values.get(1), values.get(2), values.get(3),
                     values.get(4)));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bet from the environment: " + e.getMessage(), e);

@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import lottery.protocol.codec.LotteryCodec;
+import lottery.protocol.codec.LotteryPipeline;
 import lottery.protocol.message.Ack;
 import lottery.protocol.message.Batch;
 import lottery.protocol.message.Bet;
@@ -71,8 +71,8 @@ public final class FakeLotteryServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        LotteryCodec.addLast(channel.pipeline());
-                        channel.pipeline().addAfter(LotteryCodec.FRAME_DECODER, "frameSizes", new FrameSizes());
+                        LotteryPipeline.addLast(channel.pipeline());
+                        channel.pipeline().addAfter(LotteryPipeline.FRAME_DECODER, "frameSizes", new FrameSizes());
                         channel.pipeline().addLast("script", new ScriptHandler());
                     }
                 })

@@ -19,7 +19,7 @@ import lottery.protocol.message.Limits;
  */
 public final class BatchPacker {
     /** Bytes a Batch frame has for its bets. */
-    public static final int BET_BUDGET = Limits.MAX_FRAME_BYTES - Wire.BATCH_OVERHEAD;
+    static final int BET_BUDGET = Limits.MAX_FRAME_BYTES - Wire.BATCH_OVERHEAD;
 
     private final int maxAmount;
     private final List<Bet> bets = new ArrayList<>();
@@ -30,13 +30,6 @@ public final class BatchPacker {
             throw new IllegalArgumentException("batch maxAmount " + maxAmount + " is not in 1.." + Limits.MAX_U16);
         }
         this.maxAmount = maxAmount;
-    }
-
-    /**
-     * How many bets of {@code betSize} encoded bytes each fit one Batch frame.
-     */
-    public static int betsPerFrame(int betSize) {
-        return Math.min(Limits.MAX_U16, BET_BUDGET / betSize);
     }
 
     /**
@@ -57,15 +50,6 @@ public final class BatchPacker {
 
     public boolean isEmpty() {
         return bets.isEmpty();
-    }
-
-    public int size() {
-        return bets.size();
-    }
-
-    /** The bytes the packed bets will take in the frame, the batch header included. */
-    public int frameBytes() {
-        return Wire.BATCH_OVERHEAD + bytes;
     }
 
     /** Returns the packed bets as a batch with sequence number {@code seq} and empties the packer. */

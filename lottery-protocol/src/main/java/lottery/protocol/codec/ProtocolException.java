@@ -13,8 +13,8 @@ import lottery.protocol.message.MessageType;
 public final class ProtocolException extends DecoderException {
     private static final long serialVersionUID = 1L;
 
-    private final transient ErrorCode code;
-    private final transient MessageType ref;
+    private final ErrorCode code;
+    private final MessageType ref;
     private final long seq;
     private final int count;
 

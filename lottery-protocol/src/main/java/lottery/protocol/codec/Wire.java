@@ -26,16 +26,23 @@ import lottery.protocol.message.WinnersQuery;
  * big-endian; a {@code str8} is a one-byte length followed by that many bytes of UTF-8.
  *
  * <pre>
- * HELLO   0x01  magic "TP0L" (4) | version u8 | agency u16 | secret str8
- * BET     0x02  bet
- * BATCH   0x03  seq u32 | count u16 | bet * count
- * FINISH  0x04  (empty)
- * QUERY   0x05  (empty)
- * ACK     0x81  ref u8 | seq u32 | stored u32
- * ERROR   0x82  code u16 | ref u8 (0 = none) | seq u32 | reason str8
- * WINNERS 0x83  flags u8 (bit 0 = last) | count u16 | document str8 * count
- * bet     =     first_name str8 | last_name str8 | document str8 | year u16 | month u8 | day u8 | number u16
+ * HELLO          0x01  magic "TP0L" (4) | version u8 | agency u16 | secret str8
+ * BET            0x02  bet
+ * BATCH          0x03  seq u32 | count u16 | bet * count
+ * FINISH         0x04  (empty)
+ * WINNERS_QUERY  0x05  (empty)
+ * ACK            0x81  ref u8 | seq u32 | stored u32
+ * ERROR          0x82  code u16 | ref u8 (0 = none) | seq u32 | reason str8
+ * WINNERS        0x83  flags u8 (bit 0 = last) | count u16 | document str8 * count
+ * bet            =     first_name str8 | last_name str8 | document str8 | year u16 | month u8 | day u8 | number u16
  * </pre>
+ *
+ * <p>Example: the frame {@code 81 03 00 00 00 07 00 00 00 02} reads as {@code new Ack(BATCH, 7, 2)} (type ACK, ref
+ * BATCH, seq 7, stored 2), and writing that Ack gives these bytes back; docs/PROTOCOL.md §8 has one per type.
+ *
+ * <p>{@link #write} and {@link #read} only dispatch on the type; below them each message with a body has one
+ * {@code writeX}/{@code readX} pair, in the order of this table. A Bet's body is one bet, so {@code writeBet} also
+ * writes each bet of a Batch; {@code BetFields.read} reads one, leaving its values to be checked after the structure.
  */
 public final class Wire {
     /** The four bytes that open a Hello body: ASCII {@code TP0L}. */
@@ -63,44 +70,13 @@ public final class Wire {
         int start = out.writerIndex();
         out.writeByte(msg.type().opcode());
         switch (msg.type()) {
-            case HELLO -> {
-                Hello hello = (Hello) msg;
-                out.writeInt(HELLO_MAGIC);
-                out.writeByte(hello.version());
-                out.writeShort(hello.agency());
-                writeStr8(out, hello.secret());
-            }
+            case HELLO -> writeHello(out, (Hello) msg);
             case BET -> writeBet(out, (Bet) msg);
-            case BATCH -> {
-                Batch batch = (Batch) msg;
-                out.writeInt((int) batch.seq());
-                out.writeShort(batch.bets().size());
-                for (Bet bet : batch.bets()) {
-                    writeBet(out, bet);
-                }
-            }
-            case FINISH, WINNERS_QUERY -> { }
-            case ACK -> {
-                Ack ack = (Ack) msg;
-                out.writeByte(ack.ref().opcode());
-                out.writeInt((int) ack.seq());
-                out.writeInt((int) ack.stored());
-            }
-            case ERROR -> {
-                ErrorReply error = (ErrorReply) msg;
-                out.writeShort(error.code().code());
-                out.writeByte(error.ref() == null ? 0 : error.ref().opcode());
-                out.writeInt((int) error.seq());
-                writeStr8(out, error.reason());
-            }
-            case WINNERS -> {
-                Winners winners = (Winners) msg;
-                out.writeByte(winners.last() ? 1 : 0);
-                out.writeShort(winners.documents().size());
-                for (String document : winners.documents()) {
-                    writeStr8(out, document);
-                }
-            }
+            case BATCH -> writeBatch(out, (Batch) msg);
+            case FINISH, WINNERS_QUERY -> { } // the type byte is the whole message
+            case ACK -> writeAck(out, (Ack) msg);
+            case ERROR -> writeError(out, (ErrorReply) msg);
+            case WINNERS -> writeWinners(out, (Winners) msg);
             default -> throw new IllegalStateException("no layout for " + msg.type());
         }
         int length = out.writerIndex() - start;
@@ -129,7 +105,16 @@ public final class Wire {
             throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, String.format("unknown message type 0x%02x", opcode));
         }
         try {
-            LotteryMessage msg = readBody(type, frame);
+            LotteryMessage msg = switch (type) {
+                case HELLO -> readHello(frame);
+                case BET -> readBet(frame);
+                case BATCH -> readBatch(frame);
+                case FINISH -> Finish.INSTANCE;
+                case WINNERS_QUERY -> WinnersQuery.INSTANCE;
+                case ACK -> readAck(frame);
+                case ERROR -> readError(frame);
+                case WINNERS -> readWinners(frame);
+            };
             requireConsumed(frame, type, 0, 0);
             return msg;
         } catch (IndexOutOfBoundsException e) {
@@ -137,63 +122,14 @@ public final class Wire {
         }
     }
 
-    private static LotteryMessage readBody(MessageType type, ByteBuf in) {
-        return switch (type) {
-            case HELLO -> readHello(in);
-            case BET -> {
-                BetFields fields = BetFields.read(in);
-                requireConsumed(in, type, 0, 1);
-                try {
-                    yield fields.toBet();
-                } catch (IllegalArgumentException | DateTimeException e) {
-                    throw invalidBet(type, 0, 1, e);
-                }
-            }
-            case BATCH -> readBatch(in);
-            case FINISH -> Finish.INSTANCE;
-            case WINNERS_QUERY -> WinnersQuery.INSTANCE;
-            case ACK -> {
-                MessageType ref = MessageType.fromOpcode(in.readUnsignedByte());
-                long seq = in.readUnsignedInt();
-                long stored = in.readUnsignedInt();
-                if (ref == null || ref.direction() != MessageType.Direction.TO_SERVER) {
-                    throw malformed(type, "ACK refers to no client request type");
-                }
-                yield new Ack(ref, seq, stored);
-            }
-            case ERROR -> {
-                int number = in.readUnsignedShort();
-                int refOpcode = in.readUnsignedByte();
-                long seq = in.readUnsignedInt();
-                String reason = readStr8(in, type);
-                ErrorCode code = ErrorCode.fromCode(number);
-                MessageType ref = MessageType.fromOpcode(refOpcode);
-                if (code == null || (refOpcode != 0 && ref == null)) {
-                    throw malformed(type, "ERROR has unknown code " + number + " or type " + refOpcode);
-                }
-                try {
-                    yield new ErrorReply(code, ref, seq, reason);
-                } catch (IllegalArgumentException e) {
-                    throw malformed(type, "ERROR reason: " + e.getMessage());
-                }
-            }
-            case WINNERS -> {
-                int flags = in.readUnsignedByte();
-                int count = in.readUnsignedShort();
-                if ((flags & ~1) != 0) {
-                    throw malformed(type, String.format("WINNERS has unknown flags 0x%02x", flags));
-                }
-                List<String> documents = new ArrayList<>(Math.min(count, Winners.MAX_PER_FRAME));
-                for (int i = 0; i < count; i++) {
-                    documents.add(readStr8(in, type));
-                }
-                try {
-                    yield new Winners((flags & 1) != 0, documents);
-                } catch (IllegalArgumentException e) {
-                    throw malformed(type, "WINNERS: " + e.getMessage());
-                }
-            }
-        };
+    // ---- one write/read pair per message, in the order of the table above -------------------------------------
+    // Each read method throws IndexOutOfBoundsException on a body cut short; read() turns it into MALFORMED_FRAME.
+
+    private static void writeHello(ByteBuf out, Hello hello) {
+        out.writeInt(HELLO_MAGIC);
+        out.writeByte(hello.version());
+        out.writeShort(hello.agency());
+        writeStr8(out, hello.secret());
     }
 
     private static Hello readHello(ByteBuf in) {
@@ -218,6 +154,35 @@ public final class Wire {
             return new Hello(version, agency, secret);
         } catch (IllegalArgumentException e) {
             throw malformed(MessageType.HELLO, "HELLO secret: " + e.getMessage());
+        }
+    }
+
+    /** The body of a Bet message is one bet, laid out as in a Batch. */
+    private static void writeBet(ByteBuf out, Bet bet) {
+        writeStr8(out, bet.firstName());
+        writeStr8(out, bet.lastName());
+        writeStr8(out, bet.document());
+        out.writeShort(bet.birthdate().getYear());
+        out.writeByte(bet.birthdate().getMonthValue());
+        out.writeByte(bet.birthdate().getDayOfMonth());
+        out.writeShort(bet.number());
+    }
+
+    private static Bet readBet(ByteBuf in) {
+        BetFields fields = BetFields.read(in);
+        requireConsumed(in, MessageType.BET, 0, 1);
+        try {
+            return fields.toBet();
+        } catch (IllegalArgumentException | DateTimeException e) {
+            throw invalidBet(MessageType.BET, 0, 1, e);
+        }
+    }
+
+    private static void writeBatch(ByteBuf out, Batch batch) {
+        out.writeInt((int) batch.seq());
+        out.writeShort(batch.bets().size());
+        for (Bet bet : batch.bets()) {
+            writeBet(out, bet);
         }
     }
 
@@ -249,10 +214,75 @@ public final class Wire {
         return new Batch(seq, bets);
     }
 
+    private static void writeAck(ByteBuf out, Ack ack) {
+        out.writeByte(ack.ref().opcode());
+        out.writeInt((int) ack.seq());
+        out.writeInt((int) ack.stored());
+    }
+
+    private static Ack readAck(ByteBuf in) {
+        MessageType ref = MessageType.fromOpcode(in.readUnsignedByte());
+        long seq = in.readUnsignedInt();
+        long stored = in.readUnsignedInt();
+        if (ref == null || ref.direction() != MessageType.Direction.TO_SERVER) {
+            throw malformed(MessageType.ACK, "ACK refers to no client request type");
+        }
+        return new Ack(ref, seq, stored);
+    }
+
+    private static void writeError(ByteBuf out, ErrorReply error) {
+        out.writeShort(error.code().code());
+        out.writeByte(error.ref() == null ? 0 : error.ref().opcode());
+        out.writeInt((int) error.seq());
+        writeStr8(out, error.reason());
+    }
+
+    private static ErrorReply readError(ByteBuf in) {
+        int number = in.readUnsignedShort();
+        int refOpcode = in.readUnsignedByte();
+        long seq = in.readUnsignedInt();
+        String reason = readStr8(in, MessageType.ERROR);
+        ErrorCode code = ErrorCode.fromCode(number);
+        MessageType ref = MessageType.fromOpcode(refOpcode);
+        if (code == null || (refOpcode != 0 && ref == null)) {
+            throw malformed(MessageType.ERROR, "ERROR has unknown code " + number + " or type " + refOpcode);
+        }
+        try {
+            return new ErrorReply(code, ref, seq, reason);
+        } catch (IllegalArgumentException e) {
+            throw malformed(MessageType.ERROR, "ERROR reason: " + e.getMessage());
+        }
+    }
+
+    private static void writeWinners(ByteBuf out, Winners winners) {
+        out.writeByte(winners.last() ? 1 : 0);
+        out.writeShort(winners.documents().size());
+        for (String document : winners.documents()) {
+            writeStr8(out, document);
+        }
+    }
+
+    private static Winners readWinners(ByteBuf in) {
+        int flags = in.readUnsignedByte();
+        int count = in.readUnsignedShort();
+        if ((flags & ~1) != 0) {
+            throw malformed(MessageType.WINNERS, String.format("WINNERS has unknown flags 0x%02x", flags));
+        }
+        List<String> documents = new ArrayList<>(Math.min(count, Winners.MAX_PER_FRAME));
+        for (int i = 0; i < count; i++) {
+            documents.add(readStr8(in, MessageType.WINNERS));
+        }
+        try {
+            return new Winners((flags & 1) != 0, documents);
+        } catch (IllegalArgumentException e) {
+            throw malformed(MessageType.WINNERS, "WINNERS: " + e.getMessage());
+        }
+    }
+
     /**
      * The fields of one bet as read from the wire, before any value is checked: reading them consumes exactly the
      * bet's bytes (or throws IndexOutOfBoundsException), so the frame's structure can be checked first.
-     * A text field that is not UTF-8 is {@code null}.
+     * A text field that is not UTF-8 is {@code null}. {@link #writeBet} is its writing side.
      */
     private record BetFields(String firstName, String lastName, String document, int year, int month, int day,
                              int number) {
@@ -276,15 +306,7 @@ public final class Wire {
         }
     }
 
-    private static void writeBet(ByteBuf out, Bet bet) {
-        writeStr8(out, bet.firstName());
-        writeStr8(out, bet.lastName());
-        writeStr8(out, bet.document());
-        out.writeShort(bet.birthdate().getYear());
-        out.writeByte(bet.birthdate().getMonthValue());
-        out.writeByte(bet.birthdate().getDayOfMonth());
-        out.writeShort(bet.number());
-    }
+    // ---- field encodings and errors ---------------------------------------------------------------------------
 
     /** Writes a str8; the records guarantee the value fits 255 bytes. */
     private static void writeStr8(ByteBuf out, String value) {

@@ -39,6 +39,23 @@ public enum ErrorCode {
     /** An unexpected failure inside the server. */
     INTERNAL_ERROR(99, true);
 
+    /** Indexed by code: the codes are small numbers (the largest is 99), so an array is the lookup table. */
+    private static final ErrorCode[] BY_CODE;
+
+    static {
+        int largest = 0;
+        for (ErrorCode value : values()) {
+            largest = Math.max(largest, value.code);
+        }
+        BY_CODE = new ErrorCode[largest + 1];
+        for (ErrorCode value : values()) {
+            if (BY_CODE[value.code] != null) {
+                throw new AssertionError("duplicate error code " + value.code);
+            }
+            BY_CODE[value.code] = value;
+        }
+    }
+
     private final int code;
     private final boolean closesConnection;
 
@@ -57,11 +74,6 @@ public enum ErrorCode {
 
     /** The error code with this number, or {@code null} if there is none. */
     public static ErrorCode fromCode(int code) {
-        for (ErrorCode value : values()) {
-            if (value.code == code) {
-                return value;
-            }
-        }
-        return null;
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     }
 }

@@ -12,6 +12,7 @@ import lottery.protocol.message.Bet;
 import lottery.protocol.message.Limits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The packer fills a Batch frame up to 8192 bytes and no further; the encoder agrees on every byte. */
@@ -26,27 +27,28 @@ class BatchPackerTest {
         assertThat(Wire.betSize((Bet) GoldenFrames.BET.message())).isEqualTo(33);
     }
 
-    @Test
-    void betsPerFrameIsTheBudgetDividedByTheBetSize() {
-        assertThat(BatchPacker.betsPerFrame(539)).isEqualTo(15);
-        assertThat(BatchPacker.betsPerFrame(32)).isEqualTo(255);
-        assertThat(BatchPacker.betsPerFrame(50)).isEqualTo(163);
-        assertThat(BatchPacker.betsPerFrame(12)).isEqualTo(681);
-        assertThat(BatchPacker.betsPerFrame(8181)).isEqualTo(1);
-    }
-
-    /** Uniform bets: the packer takes exactly betsPerFrame of them, and the frame is as large as computed. */
-    @ParameterizedTest(name = "bets of {0} bytes")
-    @ValueSource(ints = {12, 32, 50, 539})
-    void aFullPackerHoldsBetsPerFrameBets(int betSize) {
+    /**
+     * Uniform bets: a full packer holds the budget divided by the bet size (docs/PROTOCOL.md §5: 15 of the largest
+     * bets, 255 typical ones, 163 of the course data's largest, 681 of the smallest), and its frame is that large.
+     */
+    @ParameterizedTest(name = "bets of {0} bytes: {1} per frame")
+    @CsvSource({"12, 681", "32, 255", "50, 163", "539, 15"})
+    void aFullPackerHoldsTheBudgetDividedByTheBetSize(int betSize, int perFrame) {
         Bet bet = betOfSize(betSize);
         BatchPacker packer = new BatchPacker(Limits.MAX_U16);
+        int added = 0;
         while (packer.add(bet)) {
-            assertThat(packer.size()).isLessThanOrEqualTo(Limits.MAX_U16);
+            added++;
+            assertThat(added).isLessThanOrEqualTo(perFrame);
         }
-        assertThat(packer.size()).isEqualTo(BatchPacker.betsPerFrame(betSize));
-        assertThat(packer.frameBytes()).isEqualTo(11 + packer.size() * betSize).isLessThanOrEqualTo(8192);
-        assertThat(packer.frameBytes() + betSize).isGreaterThan(8192);
+        Batch full = packer.take(1);
+        assertThat(full.bets()).hasSize(perFrame);
+        try (CodecChannel codec = new CodecChannel()) {
+            byte[] frame = codec.encode(full);
+            assertThat(frame).hasSize(11 + perFrame * betSize);
+            assertThat(frame.length).isLessThanOrEqualTo(8192);
+            assertThat(frame.length + betSize).isGreaterThan(8192);
+        }
     }
 
     /** Random bets: the largest batch that fits encodes within the limit, and one bet more does not encode. */
@@ -55,15 +57,15 @@ class BatchPackerTest {
     void theLargestBatchThatFitsEncodesAndOneMoreBetDoesNot(long seed) {
         MessageGenerator generator = new MessageGenerator(seed);
         BatchPacker packer = new BatchPacker(Limits.MAX_U16);
+        int frameBytes = Wire.BATCH_OVERHEAD;
         Bet rejected;
         while (packer.add(rejected = generator.bet())) {
-            assertThat(packer.frameBytes()).isLessThanOrEqualTo(Limits.MAX_FRAME_BYTES);
+            frameBytes += Wire.betSize(rejected);
         }
-        int frameBytes = packer.frameBytes();
+        assertThat(frameBytes).isLessThanOrEqualTo(Limits.MAX_FRAME_BYTES);
         assertThat(frameBytes + Wire.betSize(rejected)).isGreaterThan(Limits.MAX_FRAME_BYTES);
         Batch full = packer.take(seed);
         assertThat(packer.isEmpty()).isTrue();
-        assertThat(packer.frameBytes()).isEqualTo(Wire.BATCH_OVERHEAD);
 
         try (CodecChannel codec = new CodecChannel()) {
             byte[] frame = codec.encode(full);
@@ -76,6 +78,12 @@ class BatchPackerTest {
                     .isInstanceOf(EncoderException.class).hasMessageContaining("exceeds the 8192-byte limit");
             assertThat(codec.drainOutbound()).isEmpty();
         }
+
+        // take() empties the frame budget too: the same bets fit again, and the rejected one still does not.
+        for (Bet bet : full.bets()) {
+            assertThat(packer.add(bet)).isTrue();
+        }
+        assertThat(packer.add(rejected)).isFalse();
     }
 
     /** 15 of the largest bets plus one of 96 bytes fill the frame to exactly 8192 bytes: allowed both ways. */
@@ -87,11 +95,10 @@ class BatchPackerTest {
         }
         Bet last = betOfSize(8181 - 15 * 539);
         assertThat(packer.add(last)).isTrue();
-        assertThat(packer.frameBytes()).isEqualTo(8192);
         assertThat(packer.add(MessageGenerator.smallestBet())).isFalse();
-        assertThat(packer.size()).isEqualTo(16);
 
         Batch batch = packer.take(1);
+        assertThat(batch.bets()).hasSize(16);
         try (CodecChannel codec = new CodecChannel()) {
             byte[] frame = codec.encode(batch);
             assertThat(frame).hasSize(8192);
@@ -107,7 +114,6 @@ class BatchPackerTest {
         assertThat(packer.add(bet)).isTrue();
         assertThat(packer.add(bet)).isTrue();
         assertThat(packer.add(bet)).isFalse();
-        assertThat(packer.size()).isEqualTo(3);
 
         Batch batch = packer.take(42);
         assertThat(batch.seq()).isEqualTo(42);

@@ -14,7 +14,7 @@ import java.util.List;
 import lottery.protocol.message.LotteryMessage;
 
 /**
- * An {@link EmbeddedChannel} with the lottery codec installed by {@link LotteryCodec#addLast}, plus the byte-level
+ * An {@link EmbeddedChannel} with the lottery codec installed by {@link LotteryPipeline#addLast}, plus the byte-level
  * plumbing the tests share. Inbound bytes are copied into buffers of the channel's allocator, so leak detection
  * follows them through the codec. Everything read back is released here, so tests only see plain values.
  */
@@ -22,7 +22,7 @@ final class CodecChannel implements AutoCloseable {
     private final EmbeddedChannel channel = new EmbeddedChannel();
 
     CodecChannel() {
-        LotteryCodec.addLast(channel.pipeline());
+        LotteryPipeline.addLast(channel.pipeline());
     }
 
     /**

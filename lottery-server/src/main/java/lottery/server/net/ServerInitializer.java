@@ -9,7 +9,7 @@ import io.netty.handler.codec.string.StringEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.nio.charset.StandardCharsets;
-import lottery.protocol.codec.LotteryCodec;
+import lottery.protocol.codec.LotteryPipeline;
 import lottery.server.lottery.DrawCoordinator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +76,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> i
 
     @Override
     public void installLottery(ChannelPipeline pipeline) {
-        LotteryCodec.addLast(pipeline);
+        LotteryPipeline.addLast(pipeline);
         pipeline.addLast(LOTTERY_HANDLER, new LotteryHandler(coordinator, business.next()))
                 .addLast(EXCEPTION_HANDLER, ExceptionHandler.LOTTERY);
     }

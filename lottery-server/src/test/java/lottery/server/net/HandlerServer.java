@@ -15,7 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import lottery.protocol.codec.LotteryCodec;
+import lottery.protocol.codec.LotteryPipeline;
 import lottery.server.lottery.DrawCoordinator;
 
 /**
@@ -32,7 +32,7 @@ final class HandlerServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        LotteryCodec.addLast(ch.pipeline())
+                        LotteryPipeline.addLast(ch.pipeline())
                                 .addLast(new LotteryHandler(coordinator, worker))
                                 .addLast(ExceptionHandler.LOTTERY);
                         accepted.add(ch);

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import lottery.protocol.codec.LotteryCodec;
+import lottery.protocol.codec.LotteryPipeline;
 import lottery.protocol.message.Ack;
 import lottery.protocol.message.ErrorCode;
 import lottery.protocol.message.ErrorReply;
@@ -53,7 +53,7 @@ public final class TestClient implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        LotteryCodec.addLast(ch.pipeline()).addLast(new SimpleChannelInboundHandler<LotteryMessage>() {
+                        LotteryPipeline.addLast(ch.pipeline()).addLast(new SimpleChannelInboundHandler<LotteryMessage>() {
                             @Override
                             protected void channelRead0(ChannelHandlerContext ctx, LotteryMessage msg) {
                                 received.add(msg);

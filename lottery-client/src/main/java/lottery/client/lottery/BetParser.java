@@ -5,16 +5,16 @@ import java.time.format.DateTimeParseException;
 import lottery.protocol.message.Bet;
 
 /**
- * Turns the five text fields of a bet (a CSV row, or the {@code NOMBRE}.. environment variables) into a
+ * Parses the five text fields of a bet (a CSV row, or the {@code NOMBRE}.. environment variables) into a
  * {@link Bet}. The text-to-value conversions live here; every other rule (non-empty names, 1..20 digit document,
  * years 1..9999, number 0..9999, UTF-8 length) is the {@link Bet} constructor's, so the client refuses exactly what
  * the protocol cannot carry.
  */
-public final class BetFields {
+public final class BetParser {
     /** How many columns a bet row has: first name, last name, document, birthdate, number. */
     public static final int COLUMNS = 5;
 
-    private BetFields() {
+    private BetParser() {
     }
 
     /**
@@ -22,7 +22,7 @@ public final class BetFields {
      *
      * @throws IllegalArgumentException with a short reason naming the bad field
      */
-    public static Bet toBet(String firstName, String lastName, String document, String birthdate, String number) {
+    public static Bet parse(String firstName, String lastName, String document, String birthdate, String number) {
         return new Bet(firstName, lastName, document, parseDate(birthdate), parseNumber(number));
     }
 
