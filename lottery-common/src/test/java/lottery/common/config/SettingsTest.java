@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,18 +41,11 @@ class SettingsTest {
         return Settings.load(KEYS, file, true, IniFile::read, env);
     }
 
-    private static String error(ThrowingLoad load) throws IOException {
-        try {
-            load.run();
-        } catch (ConfigException e) {
-            return e.getMessage();
-        }
-        throw new AssertionError("no ConfigException");
-    }
-
-    @FunctionalInterface
-    private interface ThrowingLoad {
-        void run() throws ConfigException, IOException;
+    /** The message of the ConfigException that {@code load} throws. */
+    private static String error(ThrowingCallable load) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, load);
+        assertThat(e).as("a ConfigException").isNotNull();
+        return e.getMessage();
     }
 
     @Test
@@ -184,11 +178,9 @@ class SettingsTest {
 
         String upper = settings.get(NAME, text -> text.toUpperCase(Locale.ROOT));
         assertThat(upper).isEqualTo("BOB");
-        ConfigException e = catchThrowableOfType(ConfigException.class,
-                () -> settings.get(NAME, text -> {
-                    throw new IllegalArgumentException("is not a colour");
-                }));
-        assertThat(e).hasMessage("NAME 'Bob' is not a colour (" + file + " line 3)")
+        assertThatThrownBy(() -> settings.get(NAME, text -> {
+            throw new IllegalArgumentException("is not a colour");
+        })).isInstanceOf(ConfigException.class).hasMessage("NAME 'Bob' is not a colour (" + file + " line 3)")
                 .hasCauseInstanceOf(IllegalArgumentException.class);
     }
 

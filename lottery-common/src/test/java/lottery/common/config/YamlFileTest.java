@@ -1,6 +1,7 @@
 package lottery.common.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -111,21 +112,9 @@ class YamlFileTest {
         Path latin1 = Files.write(dir.resolve("latin1.yaml"), new byte[] {'a', ':', ' ', (byte) 0xF1, '\n'});
         Path missing = dir.resolve("missing.yaml");
 
-        assertThat(error(() -> YamlFile.read(latin1))).isEqualTo("config file " + latin1 + " is not valid UTF-8");
-        assertThat(error(() -> YamlFile.read(missing))).startsWith("cannot read config file " + missing + ": ");
-    }
-
-    private static String error(Read read) {
-        try {
-            read.run();
-        } catch (ConfigException e) {
-            return e.getMessage();
-        }
-        throw new AssertionError("no error");
-    }
-
-    @FunctionalInterface
-    private interface Read {
-        void run() throws ConfigException;
+        assertThatThrownBy(() -> YamlFile.read(latin1)).isInstanceOf(ConfigException.class)
+                .hasMessage("config file " + latin1 + " is not valid UTF-8");
+        assertThatThrownBy(() -> YamlFile.read(missing)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("cannot read config file " + missing + ": ");
     }
 }
