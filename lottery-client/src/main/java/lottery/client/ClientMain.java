@@ -1,19 +1,24 @@
 package lottery.client;
 
-import ch.qos.logback.classic.Level;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import lottery.client.echo.EchoClient;
 import lottery.client.lottery.AgencyClient;
 import lottery.client.net.ClientTransport;
+import lottery.common.config.ConfigException;
+import lottery.common.lifecycle.SignalExit;
+import lottery.common.log.LogText;
+import lottery.common.log.Logging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Entry point of the agency client: {@code java -jar lottery-client.jar [--config PATH] [--help]}. Reads the config
- * ({@link ClientConfig}), sets the log level, installs the SIGTERM handling ({@link SignalExit}) and runs the mode.
- * Exit status: 0 done (or stopped by SIGTERM), 1 failed, 2 bad command line or configuration.
+ * Entry point of the agency client: {@code java -jar lottery-client.jar [--config PATH] [--help]}. Installs the
+ * SIGTERM handling ({@link SignalExit}), reads the config ({@link ClientConfigLoader}), sets the log level and runs
+ * the mode. Exit status: 0 done (or stopped by SIGTERM), 1 failed, 2 bad command line or configuration.
  *
  * <p>{@link #run(ClientConfig, StopSignal)} runs a client in-process and returns its status, for tests.
  */
@@ -45,7 +50,8 @@ public final class ClientMain {
             connect.timeout   CLI_CONNECT_TIMEOUT    how long to retry the first connection (30s)
             winners.timeout   CLI_WINNERS_TIMEOUT    how long to wait for the winners (60s)
             NOMBRE, APELLIDO, DOCUMENTO, NACIMIENTO (YYYY-MM-DD), NUMERO: one bet to send instead of data.file.
-            Environment variables override the file; empty ones are ignored.
+            Environment variables override the file; empty or blank ones count as unset. Unknown keys, a key
+            given twice, lists and values of the wrong type in the file are errors.
 
             Exit status: 0 done or stopped by SIGTERM, 1 failed, 2 bad command line or configuration.
             """;
@@ -61,16 +67,21 @@ public final class ClientMain {
      * with status 1 at once, instead of leaving {@code main} and letting the shutdown hook take it for a SIGTERM.
      */
     public static void main(String[] args) {
+        // First of all, so that a SIGTERM during start-up (docker stop right after up) is handled too: the run then
+        // sees the stop at once.
+        SignalExit signalExit = SignalExit.install();
+        signalExit.context(logContext("?"));
         StopSignal stop = new StopSignal();
-        SignalExit signalExit = SignalExit.install(stop);
+        signalExit.onSignal(stop::request);
         String clientId = "?";
         int status = EXIT_FAILURE;
         try {
-            ClientConfig config = configure(args, System.getenv(), System.out);
+            List<String> overrides = new ArrayList<>();
+            ClientConfig config = configure(args, System.getenv(), System.out, overrides);
             clientId = Integer.toString(config.id());
-            signalExit.clientId(config.id());
-            applyLogLevel(config.logLevel());
-            status = run(config, stop);
+            signalExit.context(logContext(clientId));
+            Logging.setRootLevel(config.logLevel());
+            status = run(config, overrides, stop);
         } catch (StartupExit e) {
             status = e.status();
         } catch (Throwable e) { // the last line of defence: whatever went wrong, the process must end with 1
@@ -79,6 +90,11 @@ public final class ClientMain {
         } finally {
             signalExit.exit(status); // even if logging the crash failed too
         }
+    }
+
+    /** The client's field in the lines of a stop ({@code action: receive_signal}, {@code action: exit}). */
+    private static String logContext(String clientId) {
+        return "client_id: " + clientId;
     }
 
     /** The command line said to stop before running: {@code --help} (status 0) or an error (status 2). */
@@ -100,10 +116,12 @@ public final class ClientMain {
      * Reads the command line and the config. Prints the usage to {@code out} for {@code --help}; logs one line for
      * an error.
      *
+     * @param overrides receives the {@code action: config_override} lines, for {@link #run} to log
      * @throws StartupExit when the program must exit without running
      */
-    static ClientConfig configure(String[] args, Map<String, String> env, PrintStream out) throws StartupExit {
-        Path file = ClientConfig.DEFAULT_FILE;
+    static ClientConfig configure(String[] args, Map<String, String> env, PrintStream out, List<String> overrides)
+            throws StartupExit {
+        Path file = ClientConfigLoader.DEFAULT_FILE;
         boolean explicit = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -123,7 +141,7 @@ public final class ClientMain {
             }
         }
         try {
-            return ClientConfig.load(file, explicit, env);
+            return ClientConfigLoader.load(file, explicit, env, overrides);
         } catch (ConfigException e) {
             LOG.error("action: config | result: fail | error: {}", LogText.clean(e.getMessage()));
             throw new StartupExit(EXIT_CONFIG);
@@ -136,9 +154,18 @@ public final class ClientMain {
      * @return the exit status: {@link #EXIT_OK} or {@link #EXIT_FAILURE}
      */
     public static int run(ClientConfig config, StopSignal stop) {
+        return run(config, List.of(), stop);
+    }
+
+    /**
+     * {@link #run(ClientConfig, StopSignal)}, logging the environment's {@code overrides} of the config file right
+     * after the config line, as the server does.
+     */
+    static int run(ClientConfig config, List<String> overrides, StopSignal stop) {
         LOG.info("action: config | result: success | client_id: {} | server_address: {} | loop_amount: {}"
                         + " | loop_period: {} | log_level: {}", config.id(), config.server(), config.loopAmount(),
                 config.loopPeriod(), config.logLevel());
+        overrides.forEach(LOG::info);
         LOG.debug("action: config_details | result: success | client_id: {} | mode: {} | batch_max_amount: {}"
                         + " | data_file: {} | single_bet: {} | connect_timeout: {} | winners_timeout: {}",
                 config.id(), config.mode(), config.batchMaxAmount(), config.dataFile(), config.singleBet().isPresent(),
@@ -158,13 +185,5 @@ public final class ClientMain {
     private static void logCrash(String clientId, Throwable e) {
         LOG.error("action: run | result: fail | client_id: {} | error: {}", clientId, LogText.clean(e.toString()));
         LOG.debug("action: run | result: fail | client_id: {} | stack_trace: follows", clientId, e);
-    }
-
-    /** Sets the root logger's level (the config's {@code log.level}); Netty's loggers stay at WARN. */
-    static void applyLogLevel(String level) {
-        Logger root = LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-        if (root instanceof ch.qos.logback.classic.Logger logback) {
-            logback.setLevel(Level.toLevel(level, Level.INFO));
-        }
     }
 }

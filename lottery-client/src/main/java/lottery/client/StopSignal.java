@@ -5,15 +5,16 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import lottery.common.lifecycle.SignalExit;
 
 /**
  * A one-way "please stop" flag shared by the thread that runs the client and whoever asks it to stop: the SIGTERM
- * shutdown hook in production, a test in-process. Waits that must end early on a stop (the echo loop's period, the
- * connect backoff, the wait for the winners) go through {@link #await(Duration)} or register a listener with
- * {@link #onStop(Runnable)}; work that should finish (the batches in flight) checks {@link #isRequested()} when it
- * is done, and bounds its waits with {@link #cap(long)}: once a stop is requested, no wait lasts past the request
- * time plus {@link #STOP_GRACE}, however many waits follow, so the run always ends well within the
- * {@link SignalExit#GRACE} the SIGTERM hook allows. Thread-safe.
+ * shutdown hook in production ({@link SignalExit#onSignal}), a test in-process. Waits that must end early on a stop
+ * (the echo loop's period, the connect backoff, the wait for the winners) go through {@link #await(Duration)} or
+ * register a listener with {@link #onStop(Runnable)}; work that should finish (the batches in flight) checks
+ * {@link #isRequested()} when it is done, and bounds its waits with {@link #cap(long)}: once a stop is requested, no
+ * wait lasts past the request time plus {@link #STOP_GRACE}, however many waits follow, so the run always ends well
+ * within the {@link SignalExit#GRACE} the SIGTERM hook allows. Thread-safe.
  */
 public final class StopSignal {
     /** How long, counted from the stop request, exchanges in flight may still take. */

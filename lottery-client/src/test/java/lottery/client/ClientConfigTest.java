@@ -10,10 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import lottery.client.ClientConfig.Mode;
-import lottery.client.testing.LogCapture;
+import lottery.common.config.ConfigException;
+import lottery.common.testing.LogCapture;
 import lottery.protocol.message.Bet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +58,8 @@ class ClientConfigTest {
 
     @Test
     void readsTheSkeletonFileWithDefaultsForTheAddedKeys() throws Exception {
-        ClientConfig config = ClientConfig.load(yaml(SKELETON_YAML), true, env("CLI_ID", "3", "CLI_MODE", "echo"));
+        ClientConfig config = ClientConfigLoader.load(yaml(SKELETON_YAML), true,
+                env("CLI_ID", "3", "CLI_MODE", "echo"));
 
         assertThat(config.id()).isEqualTo(3);
         assertThat(config.server()).hasToString("server:12345");
@@ -73,7 +77,7 @@ class ClientConfigTest {
     @Test
     void theDeployFileWithEveryKeyAndTheIdPlaceholder() throws Exception {
         betsFile();
-        ClientConfig config = ClientConfig.load(yaml("""
+        ClientConfig config = ClientConfigLoader.load(yaml("""
                 server:
                   address: "server:12345"
                 loop:
@@ -101,7 +105,7 @@ class ClientConfigTest {
     @Test
     void environmentOverridesTheFile() throws Exception {
         Path bets = betsFile();
-        ClientConfig config = ClientConfig.load(yaml(SKELETON_YAML), true, env(
+        ClientConfig config = ClientConfigLoader.load(yaml(SKELETON_YAML), true, env(
                 "CLI_ID", "2",
                 "CLI_SERVER_ADDRESS", "10.0.0.9:4000",
                 "CLI_LOOP_AMOUNT", "500",
@@ -127,14 +131,14 @@ class ClientConfigTest {
 
     @Test
     void anEmptyVariableDoesNotOverride() throws Exception {
-        ClientConfig config = ClientConfig.load(yaml(SKELETON_YAML), true,
+        ClientConfig config = ClientConfigLoader.load(yaml(SKELETON_YAML), true,
                 env("CLI_ID", "1", "CLI_MODE", "echo", "CLI_LOOP_PERIOD", ""));
         assertThat(config.loopPeriod()).hasToString("5s");
     }
 
     @Test
     void theEnvironmentAloneIsEnoughWhenTheDefaultFileIsAbsent() throws Exception {
-        ClientConfig config = ClientConfig.load(dir.resolve("absent.yaml"), false, env("CLI_ID", "4",
+        ClientConfig config = ClientConfigLoader.load(dir.resolve("absent.yaml"), false, env("CLI_ID", "4",
                 "CLI_MODE", "echo", "CLI_SERVER_ADDRESS", "[::1]:12345", "CLI_LOOP_AMOUNT", "0",
                 "CLI_LOOP_PERIOD", "0", "CLI_LOG_LEVEL", "warning"));
         assertThat(config.server().host()).isEqualTo("::1");
@@ -145,32 +149,38 @@ class ClientConfigTest {
 
     @Test
     void theSingleBetComesFromTheEnvironment() throws Exception {
-        ClientConfig config = ClientConfig.load(yaml(SKELETON_YAML), true, env("CLI_ID", "1",
+        ClientConfig config = ClientConfigLoader.load(yaml(SKELETON_YAML), true, env("CLI_ID", "1",
                 "NOMBRE", "Santiago Lionel", "APELLIDO", "Lorca", "DOCUMENTO", "30904465",
                 "NACIMIENTO", "1999-03-17", "NUMERO", "7574"));
         assertThat(config.singleBet()).contains(
                 new Bet("Santiago Lionel", "Lorca", "30904465", LocalDate.of(1999, 3, 17), 7574));
-        assertThat(config.withMode(Mode.ECHO).singleBet()).isEmpty();
+        ClientConfig echo = ClientConfigLoader.load(yaml(SKELETON_YAML), true, env("CLI_ID", "1", "CLI_MODE", "echo",
+                "NOMBRE", "Santiago Lionel", "APELLIDO", "Lorca", "DOCUMENTO", "30904465",
+                "NACIMIENTO", "1999-03-17", "NUMERO", "7574"));
+        assertThat(echo.singleBet()).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
-            "no CLI_ID;                 CLI_ID=;                     CLI_ID is not set",
-            "CLI_ID zero;               CLI_ID=0;                    CLI_ID = '0' is invalid: not in 1..65535",
-            "CLI_ID text;               CLI_ID=uno;                  CLI_ID = 'uno' is invalid: not an integer",
-            "bad address;               CLI_SERVER_ADDRESS=server;   'server' is not host:port",
-            "bad port;                  CLI_SERVER_ADDRESS=server:0; port 0 is not in 1..65535",
-            "bad amount;                CLI_LOOP_AMOUNT=-1;          config key 'loop.amount' = '-1' from environment variable CLI_LOOP_AMOUNT is invalid: not in 0",
-            "bad period;                CLI_LOOP_PERIOD=5;           time: missing unit in duration",
-            "negative period;           CLI_LOOP_PERIOD=-1s;         a negative duration",
-            "bad level;                 CLI_LOG_LEVEL=LOUD;          not one of TRACE, DEBUG, INFO, WARN, ERROR",
-            "batch too big;             CLI_BATCH_MAXAMOUNT=70000;   'batch.maxAmount' = '70000'",
-            "batch zero;                CLI_BATCH_MAXAMOUNT=0;       not in 1..65535",
-            "bad mode;                  CLI_MODE=poker;              not 'lottery' or 'echo'",
-            "zero winners timeout;      CLI_WINNERS_TIMEOUT=0s;      a zero duration",
+            "no CLI_ID;                 CLI_ID=;                     missing key CLI_ID: set the environment variable CLI_ID",
+            "blank CLI_ID;              'CLI_ID= ';                   missing key CLI_ID: set the environment variable CLI_ID",
+            "CLI_ID zero;               CLI_ID=0;                    CLI_ID 0 is not in 1..65535 (env CLI_ID)",
+            "CLI_ID text;               CLI_ID=uno;                  CLI_ID must be an integer, not 'uno' (env CLI_ID)",
+            "bad address;               CLI_SERVER_ADDRESS=server;   server.address 'server' is not host:port (env CLI_SERVER_ADDRESS)",
+            "bad port;                  CLI_SERVER_ADDRESS=server:0; server.address 'server:0' has port 0, which is not in 1..65535",
+            "no host;                   CLI_SERVER_ADDRESS=:80;      server.address ':80' has no host",
+            "bad amount;                CLI_LOOP_AMOUNT=-1;          loop.amount -1 is not in 0..2147483647 (env CLI_LOOP_AMOUNT)",
+            "bad period;                CLI_LOOP_PERIOD=5;           loop.period '5' is not a Go duration: time: missing unit in duration",
+            "negative period;           CLI_LOOP_PERIOD=-1s;         loop.period '-1s' is a negative duration (env CLI_LOOP_PERIOD)",
+            "bad level;                 CLI_LOG_LEVEL=LOUD;          log.level 'LOUD' is not one of TRACE, DEBUG, INFO, WARN, ERROR (env CLI_LOG_LEVEL)",
+            "batch too big;             CLI_BATCH_MAXAMOUNT=70000;   batch.maxAmount 70000 is not in 1..65535 (env CLI_BATCH_MAXAMOUNT)",
+            "batch zero;                CLI_BATCH_MAXAMOUNT=0;       batch.maxAmount 0 is not in 1..65535",
+            "bad mode;                  CLI_MODE=poker;              mode 'poker' is not 'lottery' or 'echo' (env CLI_MODE)",
+            "zero winners timeout;      CLI_WINNERS_TIMEOUT=0s;      winners.timeout '0s' is a zero duration (env CLI_WINNERS_TIMEOUT)",
             "default data file absent;  CLI_MODE=lottery;            data.file /data/agency-1.csv is not a readable file",
             "missing data file;         CLI_DATA_FILE=/nonexistent/agency-{id}.csv; data.file /nonexistent/agency-1.csv is not a readable file",
             "partial bet;               NOMBRE=Ana;                  APELLIDO, DOCUMENTO, NACIMIENTO, NUMERO missing",
+            "blank bet field;           'APELLIDO= ';                 bet from the environment: APELLIDO missing",
     })
     void refusesBadValuesWithOneClearMessage(String name, String variable, String message) throws Exception {
         Map<String, String> env = env("CLI_ID", "1", "CLI_MODE", "echo");
@@ -179,8 +189,12 @@ class ClientConfigTest {
         if (pair[0].equals("CLI_DATA_FILE") || pair[0].equals("NOMBRE")) {
             env.put("CLI_MODE", "lottery");
         }
+        if (pair[0].equals("APELLIDO")) {
+            env.putAll(env("CLI_MODE", "lottery", "NOMBRE", "Ana", "DOCUMENTO", "1", "NACIMIENTO", "2000-01-01",
+                    "NUMERO", "1"));
+        }
         Path file = yaml(SKELETON_YAML);
-        assertThatThrownBy(() -> ClientConfig.load(file, true, env))
+        assertThatThrownBy(() -> ClientConfigLoader.load(file, true, env))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(message.strip());
     }
@@ -191,15 +205,14 @@ class ClientConfigTest {
             "NUMERO=10000;            number 10000 is not in 0..9999",
             "NUMERO=7a;               number '7a' is not a number",
             "DOCUMENTO=30.904.465;    document '30.904.465' is not all digits",
-            "NOMBRE=' ';              first name is empty",
     })
     void refusesAnInvalidEnvironmentBet(String variable, String message) throws Exception {
         Map<String, String> env = env("CLI_ID", "1", "NOMBRE", "Ana", "APELLIDO", "Pérez", "DOCUMENTO", "1",
                 "NACIMIENTO", "2000-01-01", "NUMERO", "1");
         String[] pair = variable.split("=", 2);
-        env.put(pair[0], pair[1].replace("'", ""));
+        env.put(pair[0], pair[1]);
         Path file = yaml(SKELETON_YAML);
-        assertThatThrownBy(() -> ClientConfig.load(file, true, env))
+        assertThatThrownBy(() -> ClientConfigLoader.load(file, true, env))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("bet from the environment: " + message);
     }
@@ -207,33 +220,45 @@ class ClientConfigTest {
     @Test
     void anEmptyDataFileInTheFileMeansNoBets() throws Exception {
         Path file = yaml(SKELETON_YAML + "data:\n  file: \"\"\n");
-        assertThatThrownBy(() -> ClientConfig.load(file, true, env("CLI_ID", "1")))
+        assertThatThrownBy(() -> ClientConfigLoader.load(file, true, env("CLI_ID", "1")))
                 .hasMessageStartingWith("lottery mode has no bets to send: set data.file (CLI_DATA_FILE) or the"
                         + " variables NOMBRE, APELLIDO, DOCUMENTO, NACIMIENTO, NUMERO");
-        assertThat(ClientConfig.load(file, true, env("CLI_ID", "1", "CLI_MODE", "echo")).dataFile()).isEmpty();
+        assertThat(ClientConfigLoader.load(file, true, env("CLI_ID", "1", "CLI_MODE", "echo")).dataFile()).isEmpty();
     }
 
     @Test
     void aMissingRequiredKeyIsNamedWithItsVariable() throws Exception {
         Path file = yaml(SKELETON_YAML.replace("  period: \"5s\"\n", ""));
-        assertThatThrownBy(() -> ClientConfig.load(file, true, env("CLI_ID", "1", "CLI_MODE", "echo")))
-                .hasMessage("config key 'loop.period' is missing (set it in the config file or CLI_LOOP_PERIOD)");
+        assertThatThrownBy(() -> ClientConfigLoader.load(file, true, env("CLI_ID", "1", "CLI_MODE", "echo")))
+                .hasMessage("missing key loop.period: set it in " + file + " or in the environment variable"
+                        + " CLI_LOOP_PERIOD");
     }
 
     @Test
     void refusesUnknownKeysAndWrongShapes() throws Exception {
         Map<String, String> env = env("CLI_ID", "1", "CLI_MODE", "echo");
         Path unknown = yaml(SKELETON_YAML + "extra:\n  key: 1\n");
-        assertThatThrownBy(() -> ClientConfig.load(unknown, true, env)).hasMessageContaining("unknown config key 'extra.key'");
+        assertThatThrownBy(() -> ClientConfigLoader.load(unknown, true, env)).hasMessage(unknown + " line 11:"
+                + " unknown key extra.key (known keys: server.address, loop.amount, loop.period, log.level,"
+                + " batch.maxAmount, mode, data.file, connect.timeout, winners.timeout)");
         Path typo = yaml(SKELETON_YAML.replace("maxAmount", "maxamount"));
-        assertThatThrownBy(() -> ClientConfig.load(typo, true, env)).hasMessageContaining("'batch.maxamount'");
+        assertThatThrownBy(() -> ClientConfigLoader.load(typo, true, env))
+                .hasMessageStartingWith(typo + " line 9: unknown key batch.maxamount (known keys: ");
         Path list = yaml(SKELETON_YAML.replace("amount: 5", "amount: [5]"));
-        assertThatThrownBy(() -> ClientConfig.load(list, true, env)).hasMessageContaining("must be a single value");
+        assertThatThrownBy(() -> ClientConfigLoader.load(list, true, env))
+                .hasMessage(list + " line 4: key loop.amount must be a single value, not a list");
         Path fraction = yaml(SKELETON_YAML.replace("amount: 5", "amount: 5.5"));
-        assertThatThrownBy(() -> ClientConfig.load(fraction, true, env)).hasMessageContaining("not an integer");
-        Path broken = yaml("server: [\n");
-        assertThatThrownBy(() -> ClientConfig.load(broken, true, env)).hasMessageContaining("is not valid YAML");
-        assertThatThrownBy(() -> ClientConfig.load(dir.resolve("absent.yaml"), true, env))
+        assertThatThrownBy(() -> ClientConfigLoader.load(fraction, true, env))
+                .hasMessage("loop.amount must be an integer, not '5.5' (" + fraction + " line 4)");
+        Path twice = yaml(SKELETON_YAML + "loop.amount: 6\n");
+        assertThatThrownBy(() -> ClientConfigLoader.load(twice, true, env))
+                .hasMessage(twice + " line 10: duplicate key loop.amount (first on line 4)");
+        Path empty = yaml(SKELETON_YAML.replace("period: \"5s\"", "period:"));
+        assertThatThrownBy(() -> ClientConfigLoader.load(empty, true, env))
+                .hasMessage(empty + " line 5: empty value for key loop.period");
+        Path broken = yaml("server: 'no end quote\n");
+        assertThatThrownBy(() -> ClientConfigLoader.load(broken, true, env)).hasMessageContaining("is not valid YAML");
+        assertThatThrownBy(() -> ClientConfigLoader.load(dir.resolve("absent.yaml"), true, env))
                 .hasMessageContaining("does not exist");
     }
 
@@ -241,7 +266,7 @@ class ClientConfigTest {
     void helpPrintsTheUsageAndExitsZero() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThatThrownBy(() -> ClientMain.configure(new String[] {"--help"}, Map.of(),
-                new PrintStream(out, true, StandardCharsets.UTF_8)))
+                new PrintStream(out, true, StandardCharsets.UTF_8), new ArrayList<>()))
                 .isInstanceOfSatisfying(ClientMain.StartupExit.class, e -> assertThat(e.status()).isZero());
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--config PATH", "CLI_BATCH_MAXAMOUNT", "NACIMIENTO");
     }
@@ -250,18 +275,22 @@ class ClientConfigTest {
     void badArgumentsAndConfigsExitTwoWithOneLine() throws Exception {
         Path file = yaml(SKELETON_YAML);
         try (LogCapture logs = LogCapture.start()) {
-            assertThatThrownBy(() -> ClientMain.configure(new String[] {"--verbose"}, Map.of(), System.out))
+            assertThatThrownBy(() -> ClientMain.configure(new String[] {"--verbose"}, Map.of(), System.out,
+                    new ArrayList<>()))
                     .isInstanceOfSatisfying(ClientMain.StartupExit.class, e -> assertThat(e.status()).isEqualTo(2));
             assertThatThrownBy(() -> ClientMain.configure(new String[] {"--config", file.toString()}, Map.of(),
-                    System.out))
+                    System.out, new ArrayList<>()))
                     .isInstanceOfSatisfying(ClientMain.StartupExit.class, e -> assertThat(e.status()).isEqualTo(2));
             assertThat(logs.lines()).containsExactly(
                     "ERROR action: config | result: fail | error: unknown argument '--verbose' (see --help)",
-                    "ERROR action: config | result: fail | error: CLI_ID is not set: it must be the agency number"
-                            + " (1..65535)");
+                    "ERROR action: config | result: fail | error: missing key CLI_ID: set the environment variable"
+                            + " CLI_ID");
         }
+        List<String> overrides = new ArrayList<>();
         ClientConfig config = ClientMain.configure(new String[] {"--config=" + file}, env("CLI_ID", "5",
-                "CLI_MODE", "echo"), System.out);
+                "CLI_MODE", "echo", "CLI_LOOP_AMOUNT", "9"), System.out, overrides);
         assertThat(config.id()).isEqualTo(5);
+        assertThat(overrides).containsExactly(
+                "action: config_override | result: success | key: loop.amount | file_value: 5 | value: 9");
     }
 }

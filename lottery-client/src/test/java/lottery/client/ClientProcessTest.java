@@ -103,8 +103,9 @@ class ClientProcessTest {
     void aBadConfigExitsTwoWithOneLine() throws Exception {
         try (ClientProcess client = ClientProcess.start(dir, Map.of("CLI_ID", "1", "CLI_MODE", "echo"))) {
             assertThat(client.waitFor(WAIT)).isEqualTo(2);
-            assertThat(client.messages()).containsExactly("action: config | result: fail | error: config key"
-                    + " 'server.address' is missing (set it in the config file or CLI_SERVER_ADDRESS)");
+            assertThat(client.messages()).containsExactly("action: config | result: fail | error: missing key"
+                    + " server.address: set it in config.yaml (no such file) or in the environment variable"
+                    + " CLI_SERVER_ADDRESS");
         }
     }
 
@@ -143,6 +144,8 @@ class ClientProcessTest {
 
     @Test
     void aCrashBeforeTheConfigIsReadIsOneFailLineAndStatusOne() throws Exception {
+        // A config file to read, so the YAML parser is needed whenever the JVM loads classes.
+        Files.writeString(dir.resolve("config.yaml"), "log:\n  level: INFO\n");
         try (ClientProcess client = ClientProcess.startWithout("jackson", dir, Map.of("CLI_ID", "7",
                 "CLI_MODE", "echo", "CLI_SERVER_ADDRESS", "127.0.0.1:1", "CLI_LOOP_AMOUNT", "1",
                 "CLI_LOOP_PERIOD", "1s", "CLI_LOG_LEVEL", "INFO"))) {
@@ -174,7 +177,7 @@ class ClientProcessTest {
             batchesWaiting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             client.terminate();
 
-            // Well before SignalExit.GRACE, which would end the process with status 1.
+            // Well before SignalExit.GRACE (lottery.common.lifecycle), which would end the process with status 1.
             assertThat(client.waitFor(StopSignal.STOP_GRACE.plusSeconds(4))).isZero();
             assertThat(client.messages()).endsWith(
                     "action: receive_signal | result: success | client_id: 3 | signal: SIGTERM",

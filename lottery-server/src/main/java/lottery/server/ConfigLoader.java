@@ -1,23 +1,20 @@
 package lottery.server;
 
-import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import lottery.server.config.ConfigException;
-import lottery.server.config.IniFile;
+import lottery.common.config.ConfigException;
+import lottery.common.config.ConfigKey;
+import lottery.common.config.IniFile;
+import lottery.common.config.Settings;
+import lottery.common.log.Logging;
 
 /**
  * Reads {@link ServerConfig} from the course's INI file ({@link IniFile}), with environment variables of the same
- * names overriding the file key by key:
+ * names overriding the file key by key, by the rules both applications share ({@link Settings}):
  *
  * <pre>
  * [DEFAULT]
@@ -34,7 +31,8 @@ import lottery.server.config.IniFile;
  *
  * (The INI format has no inline comments: the {@code #} notes above are for this comment only.) Unknown keys, values
  * of the wrong type or out of range and missing required keys are errors: a typo must not silently fall back to a
- * default. An empty or blank environment variable counts as unset.
+ * default. An empty or blank environment variable counts as unset. {@code LOGGING_LEVEL} takes the names of
+ * {@link Logging#parseLevel}.
  */
 public final class ConfigLoader {
     /** The configuration file read without {@code --config}, relative to the working directory. */
@@ -52,8 +50,8 @@ public final class ConfigLoader {
         SERVER_SHUTDOWN_GRACE_SECONDS("5", 0, 3_600),
         SERVER_FSYNC("false");
 
-        /** The value when neither the file nor the environment sets the key; null for a required key. */
-        final String defaultValue;
+        /** The key for {@link Settings}: the file's key and the environment variable have the same name. */
+        final ConfigKey key;
         /** The range of an integer key. */
         final int min;
         final int max;
@@ -63,30 +61,13 @@ public final class ConfigLoader {
         }
 
         Key(String defaultValue, int min, int max) {
-            this.defaultValue = defaultValue;
+            this.key = ConfigKey.of(name(), name(), defaultValue);
             this.min = min;
             this.max = max;
         }
-
-        static Key find(String name) {
-            for (Key key : values()) {
-                if (key.name().equals(name)) {
-                    return key;
-                }
-            }
-            return null;
-        }
-
-        static String known() {
-            return Arrays.stream(values()).map(Key::name).collect(Collectors.joining(", "));
-        }
     }
 
-    /** A key's text and where it came from ("config.ini line 3", "env SERVER_PORT", "default"), for messages. */
-    private record Value(String text, String source) {
-    }
-
-    private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
+    private static final List<ConfigKey> KEYS = Arrays.stream(Key.values()).map(key -> key.key).toList();
 
     private ConfigLoader() {
     }
@@ -105,107 +86,38 @@ public final class ConfigLoader {
 
     /**
      * Loads the configuration like {@link #load(Path, boolean, Map)} and adds to {@code overrides} one log line for
-     * every key that the environment changes although the file sets it, so no override is silent.
+     * every key that the environment changes although the file sets it ({@link Settings#overrides}).
      */
     public static ServerConfig load(Path file, boolean required, Map<String, String> env, List<String> overrides)
             throws ConfigException {
-        boolean exists = Files.exists(file);
-        if (!exists && required) {
-            throw new ConfigException("config file " + file + " does not exist");
-        }
-        Map<Key, Value> values = exists ? readFile(file) : new EnumMap<>(Key.class);
-        for (Key key : Key.values()) {
-            String fromEnv = env.get(key.name());
-            // An empty variable counts as unset (Compose writes `NAME: ${NAME:-}` entries).
-            if (fromEnv != null && !fromEnv.isBlank()) {
-                String text = fromEnv.strip();
-                Value fileValue = values.put(key, new Value(text, "env " + key.name()));
-                if (fileValue != null && !fileValue.text().equals(text)) {
-                    overrides.add("action: config_override | result: success | key: " + key.name()
-                            + " | file_value: " + LogText.clean(fileValue.text()) + " | value: " + LogText.clean(text));
-                }
-            } else if (!values.containsKey(key)) {
-                if (key.defaultValue == null) {
-                    throw new ConfigException("missing key " + key.name() + ": set it in " + file
-                            + (exists ? "" : " (no such file)") + " or in the environment variable " + key.name());
-                }
-                values.put(key, new Value(key.defaultValue, "default"));
-            }
-        }
+        Settings settings = Settings.load(KEYS, file, required, IniFile::read, env);
+        overrides.addAll(settings.overrides());
         try {
             return new ServerConfig(
-                    intValue(values, Key.SERVER_PORT),
-                    intValue(values, Key.SERVER_LISTEN_BACKLOG),
-                    intValue(values, Key.SERVER_AGENCIES),
-                    pathValue(values, Key.SERVER_STORAGE_PATH),
-                    intValue(values, Key.SERVER_IDLE_TIMEOUT_SECONDS),
-                    intValue(values, Key.SERVER_SHUTDOWN_GRACE_SECONDS),
-                    boolValue(values, Key.SERVER_FSYNC),
-                    levelValue(values, Key.LOGGING_LEVEL),
-                    values.get(Key.SERVER_IP).text());
+                    integer(settings, Key.SERVER_PORT),
+                    integer(settings, Key.SERVER_LISTEN_BACKLOG),
+                    integer(settings, Key.SERVER_AGENCIES),
+                    settings.get(Key.SERVER_STORAGE_PATH.key, ConfigLoader::path),
+                    integer(settings, Key.SERVER_IDLE_TIMEOUT_SECONDS),
+                    integer(settings, Key.SERVER_SHUTDOWN_GRACE_SECONDS),
+                    settings.bool(Key.SERVER_FSYNC.key),
+                    settings.get(Key.LOGGING_LEVEL.key, Logging::parseLevel),
+                    settings.text(Key.SERVER_IP.key));
         } catch (IllegalArgumentException e) {
             // ServerConfig checks again what the checks above let through: nothing, unless they disagree.
             throw new ConfigException(e.getMessage(), e);
         }
     }
 
-    /** The file's values, checked for unknown keys. */
-    private static Map<Key, Value> readFile(Path file) throws ConfigException {
-        IniFile ini = IniFile.read(file);
-        Map<Key, Value> values = new EnumMap<>(Key.class);
-        for (IniFile.Entry entry : ini.entries().values()) {
-            Key key = Key.find(entry.key());
-            String where = file + " line " + entry.line();
-            if (key == null) {
-                throw new ConfigException(where + ": unknown key " + entry.key() + " (known keys: " + Key.known()
-                        + ")");
-            }
-            values.put(key, new Value(entry.value(), where));
-        }
-        return values;
+    private static int integer(Settings settings, Key key) throws ConfigException {
+        return settings.integer(key.key, key.min, key.max);
     }
 
-    private static int intValue(Map<Key, Value> values, Key key) throws ConfigException {
-        Value value = values.get(key);
-        if (!INTEGER.matcher(value.text()).matches()) {
-            throw new ConfigException(key.name() + " must be an integer, not '" + value.text() + "' ("
-                    + value.source() + ")");
-        }
-        // BigInteger: a number too large for an int is out of range, not "not an integer".
-        BigInteger number = new BigInteger(value.text());
-        if (number.compareTo(BigInteger.valueOf(key.min)) < 0 || number.compareTo(BigInteger.valueOf(key.max)) > 0) {
-            throw new ConfigException(key.name() + " " + value.text() + " is not in " + key.min + ".." + key.max
-                    + " (" + value.source() + ")");
-        }
-        return number.intValueExact();
-    }
-
-    private static Path pathValue(Map<Key, Value> values, Key key) throws ConfigException {
-        Value value = values.get(key);
+    private static Path path(String text) {
         try {
-            return Path.of(value.text());
+            return Path.of(text);
         } catch (InvalidPathException e) {
-            throw new ConfigException(key.name() + " '" + value.text() + "' is not a valid path: " + e.getReason()
-                    + " (" + value.source() + ")", e);
+            throw new IllegalArgumentException("is not a valid path: " + e.getReason(), e);
         }
-    }
-
-    private static boolean boolValue(Map<Key, Value> values, Key key) throws ConfigException {
-        Value value = values.get(key);
-        String text = value.text().toLowerCase(Locale.ROOT);
-        if (!text.equals("true") && !text.equals("false")) {
-            throw new ConfigException(key.name() + " must be true or false, not '" + value.text() + "' ("
-                    + value.source() + ")");
-        }
-        return Boolean.parseBoolean(text);
-    }
-
-    private static String levelValue(Map<Key, Value> values, Key key) throws ConfigException {
-        Value value = values.get(key);
-        if (!ServerConfig.LEVELS.contains(value.text().toUpperCase(Locale.ROOT))) {
-            throw new ConfigException(key.name() + " '" + value.text()
-                    + "' is not one of TRACE, DEBUG, INFO, WARN, ERROR (" + value.source() + ")");
-        }
-        return value.text();
     }
 }

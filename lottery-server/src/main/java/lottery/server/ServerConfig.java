@@ -2,7 +2,8 @@ package lottery.server;
 
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
+import lottery.common.log.LogText;
+import lottery.common.log.Logging;
 
 /**
  * The server's settings, validated: an instance exists only if every value is usable. Built by {@link ConfigLoader}
@@ -26,8 +27,6 @@ import java.util.Set;
 public record ServerConfig(int port, int listenBacklog, int agencies, Path storagePath, int idleTimeoutSeconds,
                            int shutdownGraceSeconds, boolean fsync, String loggingLevel, String listenAddress) {
 
-    /** Logging levels the server accepts. */
-    public static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     /** The default listen address: every interface. */
     public static final String ANY_ADDRESS = "0.0.0.0";
 
@@ -41,7 +40,7 @@ public record ServerConfig(int port, int listenBacklog, int agencies, Path stora
             throw new IllegalArgumentException("SERVER_STORAGE_PATH is empty");
         }
         String level = loggingLevel == null ? "" : loggingLevel.trim().toUpperCase(Locale.ROOT);
-        if (!LEVELS.contains(level)) {
+        if (!Logging.LEVELS.contains(level)) {
             throw new IllegalArgumentException("LOGGING_LEVEL '" + loggingLevel
                     + "' is not one of TRACE, DEBUG, INFO, WARN, ERROR");
         }

@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import lottery.server.config.ConfigException;
+import java.util.function.Consumer;
+import lottery.common.config.ConfigException;
+import lottery.common.lifecycle.SignalExit;
+import lottery.common.log.LogText;
+import lottery.common.log.Logging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * address not resolvable, port in use, bets file not writable); 2 for a bad command line or configuration.
  *
  * <p>SIGTERM: the JVM runs shutdown hooks on SIGTERM but then exits with 143, and the course's tests expect 0. The
- * hook therefore stops the server gracefully and ends the JVM with {@code Runtime.halt(0)}, unless the shutdown was
- * started by this program's own {@code System.exit}, whose status must stand.
+ * hook ({@link SignalExit}) therefore stops the server gracefully and ends the JVM with status 0, unless the program
+ * ended itself through {@code System.exit}, whose status must stand.
  */
 public final class ServerMain {
     static final int EXIT_OK = 0;
@@ -31,9 +33,6 @@ public final class ServerMain {
     static final int EXIT_USAGE = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerMain.class);
-    private static final AtomicBoolean EXITING_ON_PURPOSE = new AtomicBoolean();
-    /** The server {@link #run} started, for the shutdown hook; null before it exists. */
-    private static final AtomicReference<LotteryServer> RUNNING = new AtomicReference<>();
 
     static final String USAGE = """
             Usage: java -jar lottery-server.jar [--config PATH] [--help]
@@ -55,7 +54,8 @@ public final class ServerMain {
               SERVER_LISTEN_BACKLOG = 8
               LOGGING_LEVEL = DEBUG
 
-            Keys (an environment variable of the same name overrides the file; an empty one counts as unset):
+            Keys (an environment variable of the same name overrides the file; an empty or blank one counts as
+            unset):
               SERVER_PORT                    TCP port, 0..65535 (required)
               SERVER_IP                      address to listen on: an IP literal or a host name, resolved at start
                                              (default 0.0.0.0, every interface)
@@ -77,29 +77,31 @@ public final class ServerMain {
 
     public static void main(String[] args) {
         // First of all, so that a SIGTERM during start-up (docker stop right after up) still exits 0.
-        Runtime.getRuntime().addShutdownHook(new Thread(ServerMain::onShutdown, "shutdown"));
+        SignalExit signalExit = SignalExit.install();
         // UTF-8 whatever the locale (containers have none), like the log lines.
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         int status = EXIT_FAILURE;
         try {
-            status = run(args, System.getenv(), out, err);
+            status = run(args, System.getenv(), out, err, signalExit::onSignal);
         } catch (RuntimeException | Error e) {
-            // A crash must not look like SIGTERM to the shutdown hook (which would exit 0).
+            // A crash ends with status 1 through exit below, never mistaken for a SIGTERM by the hook.
             LOG.error("action: run | result: fail | error: {}", LogText.clean(e.toString()));
             LOG.debug("action: run | result: fail | stack_trace: follows", e);
         } finally {
-            EXITING_ON_PURPOSE.set(true);
+            signalExit.exit(status);
         }
-        System.exit(status);
     }
 
     /**
      * Runs the server until it is stopped, or returns at once on {@code --help} and on errors.
      *
+     * @param onSignal takes the server's stop once the server has started, for a SIGTERM to run
+     *                 ({@link SignalExit#onSignal}: at once when the signal came during start-up)
      * @return the process exit status
      */
-    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err,
+                   Consumer<Runnable> onSignal) {
         Path configFile = ConfigLoader.DEFAULT_FILE;
         boolean explicitConfig = false;
         for (int i = 0; i < args.length; i++) {
@@ -123,11 +125,10 @@ public final class ServerMain {
             err.println("action: config | result: fail | error: " + LogText.clean(e.getMessage()));
             return EXIT_USAGE;
         }
-        ServerLogging.setLevel(config.loggingLevel());
+        Logging.setRootLevel(config.loggingLevel());
         LOG.info(config.logLine());
         overrides.forEach(LOG::info);
         LotteryServer server = new LotteryServer(config);
-        RUNNING.set(server);
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
@@ -138,6 +139,9 @@ public final class ServerMain {
             server.stop();
             return EXIT_FAILURE;
         }
+        // Only a started server is handed over: a signal during start-up stops it here, once it is whole, so every
+        // resource it opened is closed and logged.
+        onSignal.accept(server::stop);
         try {
             server.awaitTermination();
         } catch (InterruptedException e) {
@@ -145,27 +149,5 @@ public final class ServerMain {
             server.stop();
         }
         return EXIT_OK;
-    }
-
-    /**
-     * The shutdown hook: a signal (SIGTERM from docker stop) or this program's own exit. A signal that arrives while
-     * the server starts waits for {@link LotteryServer#start} (both are synchronized) and then stops it; one that
-     * arrives before the server exists just ends the JVM with 0.
-     */
-    private static void onShutdown() {
-        LotteryServer server = RUNNING.get();
-        if (EXITING_ON_PURPOSE.get()) {
-            if (server != null) {
-                server.stop();
-            }
-            return;
-        }
-        LOG.info("action: receive_signal | result: success | signal: SIGTERM");
-        if (server != null) {
-            server.stop();
-        }
-        LOG.info("action: exit | result: success");
-        ServerLogging.flush();
-        Runtime.getRuntime().halt(EXIT_OK);
     }
 }

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
-import lottery.server.config.ConfigException;
+import lottery.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +95,8 @@ class ConfigLoaderTest {
         assertThat(config).isEqualTo(new ServerConfig(12345, 5, 5, Path.of("bets.csv"), 60, 5, false, "DEBUG",
                 "0.0.0.0"));
         assertThat(load(MINIMAL + "SERVER_FSYNC = TRUE\n", Map.of()).fsync()).isTrue();
+        // The level names both programs take (lottery.common.log.Logging), the original Go client's too.
+        assertThat(load(MINIMAL, Map.of("LOGGING_LEVEL", "Warning")).loggingLevel()).isEqualTo("WARN");
         assertThat(load(MINIMAL + "server_fsync = False\n", Map.of()).fsync()).isFalse();
     }
 
@@ -139,8 +141,8 @@ class ConfigLoaderTest {
                 Map.of("SERVER_STORAGE_PATH", "c|d.csv"), overrides);
 
         assertThat(overrides).containsExactly("action: config_override | result: success | key: SERVER_STORAGE_PATH"
-                + " | file_value: a¦b.csv | value: c¦d.csv");
-        assertThat(config.logLine()).endsWith(" | storage: c¦d.csv | ip: 0.0.0.0");
+                + " | file_value: a/b.csv | value: c/d.csv");
+        assertThat(config.logLine()).endsWith(" | storage: c/d.csv | ip: 0.0.0.0");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import lottery.server.support.LogCapture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line and configuration errors, through {@link ServerMain#run} (which returns the exit status). */
@@ -25,7 +26,7 @@ class ServerMainTest {
 
     private int run(Map<String, String> env, String... args) {
         return ServerMain.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(err, true, StandardCharsets.UTF_8), stop -> { });
     }
 
     private String err() {
@@ -79,7 +80,7 @@ class ServerMainTest {
 
         assertThat(run(Map.of(), "--config", config.toString())).isEqualTo(2);
         assertThat(err().lines()).containsExactly("action: config | result: fail | error: SERVER_PORT must be an"
-                + " integer, not '1 ¦ result: success' (" + config + " line 2)");
+                + " integer, not '1 / result: success' (" + config + " line 2)");
     }
 
     @Test
@@ -105,5 +106,29 @@ class ServerMainTest {
             assertThat(log.messages()).anySatisfy(line -> assertThat(line).startsWith(
                     "action: start_server | result: fail | error: cannot listen on 127.0.0.1 port " + port + ": "));
         }
+    }
+
+    @Test
+    @Timeout(60) // a stop that never comes would leave run waiting for ever
+    void aSignalThatCameDuringStartUpStopsTheServerOnceItIsWholeAndRunReturnsZero() throws Exception {
+        Map<String, String> env = Map.of("SERVER_PORT", "0", "SERVER_IP", "127.0.0.1", "SERVER_LISTEN_BACKLOG", "1",
+                "LOGGING_LEVEL", "INFO", "SERVER_STORAGE_PATH", dir.resolve("bets.csv").toString());
+        String config = Files.writeString(dir.resolve("e.ini"), "").toString();
+        try (LogCapture log = LogCapture.open()) {
+            // SignalExit.onSignal runs the stop at once when the signal already came: as here.
+            int status = ServerMain.run(new String[] {"--config", config}, env,
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), Runnable::run);
+
+            assertThat(status).isZero();
+            assertThat(log.messages()).containsSubsequence(
+                    "action: accept_connections | result: in_progress",
+                    "action: shutdown | result: success | resource: server_socket",
+                    "action: shutdown | result: success | resource: client_connections",
+                    "action: shutdown | result: success | resource: business_executor",
+                    "action: shutdown | result: success | resource: event_loops",
+                    "action: shutdown | result: success | resource: bet_store");
+        }
+        assertThat(err()).isEmpty();
     }
 }

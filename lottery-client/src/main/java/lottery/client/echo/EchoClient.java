@@ -7,13 +7,13 @@ import io.netty.handler.codec.string.StringEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import lottery.client.ClientConfig;
-import lottery.client.ShutdownLog;
 import lottery.client.StopSignal;
 import lottery.client.net.ClientTransport;
 import lottery.client.net.ConnectException;
 import lottery.client.net.Connection;
 import lottery.client.net.ExchangeException;
 import lottery.client.net.StoppedException;
+import lottery.common.log.ShutdownLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

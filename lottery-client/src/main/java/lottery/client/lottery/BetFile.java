@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipFile;
-import lottery.client.LogText;
+import lottery.common.log.LogText;
 import lottery.protocol.message.Bet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import lottery.common.config.Env;
 import lottery.protocol.message.Bet;
 
 /**
  * The single bet of exercise 5, given as environment variables {@code NOMBRE}, {@code APELLIDO}, {@code DOCUMENTO},
  * {@code NACIMIENTO} (YYYY-MM-DD) and {@code NUMERO}. They go together: setting any of them means the bet is wanted,
- * so the others are then required. An empty variable counts as unset.
+ * so the others are then required. An empty or blank variable counts as unset, and a set one is stripped
+ * ({@link Env#get}, the rule of every configuration variable).
  */
 public final class EnvBet {
     /** The variables, in the order of the bet's fields. */
@@ -27,11 +29,11 @@ public final class EnvBet {
         List<String> values = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (String name : VARIABLES) {
-            String value = env.get(name);
-            if (value == null || value.isEmpty()) {
+            Optional<String> value = Env.get(env, name);
+            if (value.isEmpty()) {
                 missing.add(name);
             }
-            values.add(value);
+            values.add(value.orElse(null));
         }
         if (missing.size() == VARIABLES.size()) {
             return Optional.empty();

@@ -15,9 +15,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import lottery.client.GoDuration;
-import lottery.client.LogText;
-import lottery.client.ShutdownLog;
 import lottery.client.StopSignal;
+import lottery.common.log.LogText;
+import lottery.common.log.ShutdownLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -8,8 +8,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import lottery.client.GoDuration;
-import lottery.client.LogText;
 import lottery.client.StopSignal;
+import lottery.common.log.LogText;
 
 /**
  * The last handler of a client pipeline: it hands every decoded message, failure and close from the event loop to

@@ -11,8 +11,8 @@ import lottery.client.ClientMain;
 import lottery.client.StopSignal;
 import lottery.client.testing.FakeEchoServer;
 import lottery.client.testing.FreePort;
-import lottery.client.testing.LogCapture;
 import lottery.client.testing.TestConfigs;
+import lottery.common.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 
 class EchoClientTest {

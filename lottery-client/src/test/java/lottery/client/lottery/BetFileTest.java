@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import lottery.client.testing.LogCapture;
+import lottery.common.testing.LogCapture;
 import lottery.protocol.message.Bet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import lottery.client.testing.LogCapture;
+import lottery.common.testing.LogCapture;
 import lottery.protocol.message.Bet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,7 +3,8 @@ package lottery.client.testing;
 import java.util.HashMap;
 import java.util.Map;
 import lottery.client.ClientConfig;
-import lottery.client.ConfigException;
+import lottery.client.ClientConfigLoader;
+import lottery.common.config.ConfigException;
 
 /** Client configs for tests, built from environment maps the way the real client reads them. */
 public final class TestConfigs {
@@ -33,6 +34,6 @@ public final class TestConfigs {
                 env.put(key, value);
             }
         });
-        return ClientConfig.load(null, false, env);
+        return ClientConfigLoader.load(null, false, env);
     }
 }

@@ -6,10 +6,10 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
+import lottery.common.log.LogText;
 import lottery.protocol.codec.ProtocolException;
 import lottery.protocol.message.ErrorCode;
 import lottery.protocol.message.ErrorReply;
-import lottery.server.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,7 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
-import lottery.server.LogText;
+import lottery.common.log.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

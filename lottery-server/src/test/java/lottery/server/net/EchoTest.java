@@ -70,7 +70,7 @@ class EchoTest {
     void aLineWithTheLogSeparatorIsEchoedAsSentAndLoggedWithoutBreakingTheLogFormat() throws IOException {
         assertThat(exchange("a | b: c\tz\n")).isEqualTo("a | b: c\tz\n");
 
-        assertThat(log.messages()).contains("action: receive_message | result: success | ip: 127.0.0.1 | msg: a ¦ b: c z");
+        assertThat(log.messages()).contains("action: receive_message | result: success | ip: 127.0.0.1 | msg: a / b: c z");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package lottery.client.testing;
+package lottery.common.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 

@@ -1,13 +1,6 @@
-package lottery.server.config;
+package lottery.common.config;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -15,8 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A strict reader of the course's INI files: the subset of Python's {@code configparser} format that the course's
- * server reads, with everything outside that subset rejected instead of guessed at.
+ * A strict reader of the course's INI files (the server's {@code config.ini}): the subset of Python's
+ * {@code configparser} format that the course's server reads, with everything outside that subset rejected instead of
+ * guessed at.
  *
  * <pre>
  * # a comment (also ; and indented comments); blank lines are ignored
@@ -40,20 +34,12 @@ import java.util.Optional;
  *       nor {@code KEY = VALUE}, an empty key, an empty value. Each error names the file and the line.</li>
  * </ul>
  */
-public final class IniFile {
+public final class IniFile extends ConfigFile {
     /** The only section read. */
     public static final String SECTION = "DEFAULT";
 
-    /** One {@code KEY = VALUE} line: the key in upper case, the trimmed value and the line number (from 1). */
-    public record Entry(String key, String value, int line) {
-    }
-
-    private final String name;
-    private final Map<String, Entry> entries;
-
     private IniFile(String name, Map<String, Entry> entries) {
-        this.name = name;
-        this.entries = Collections.unmodifiableMap(entries);
+        super(name, entries);
     }
 
     /**
@@ -62,23 +48,7 @@ public final class IniFile {
      * @throws ConfigException when the file cannot be read, is not UTF-8 or breaks a rule of the class comment
      */
     public static IniFile read(Path file) throws ConfigException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e, e);
-        }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new ConfigException("config file " + file + " is not valid UTF-8", e);
-        }
-        return parse(file.toString(), text);
+        return parse(file.toString(), readUtf8(file));
     }
 
     /**
@@ -153,22 +123,8 @@ public final class IniFile {
         return -1;
     }
 
-    private static ConfigException error(String name, int line, String problem) {
-        return new ConfigException(name + " line " + line + ": " + problem);
-    }
-
-    /** The file's name, as given to {@link #parse} or {@link #read}. */
-    public String name() {
-        return name;
-    }
-
-    /** Every entry, in file order, by upper-case key. */
-    public Map<String, Entry> entries() {
-        return entries;
-    }
-
     /** The entry of {@code key} (any case). */
     public Optional<Entry> get(String key) {
-        return Optional.ofNullable(entries.get(key.toUpperCase(Locale.ROOT)));
+        return Optional.ofNullable(entries().get(key.toUpperCase(Locale.ROOT)));
     }
 }

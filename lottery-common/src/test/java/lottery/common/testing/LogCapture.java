@@ -1,4 +1,4 @@
-package lottery.client.testing;
+package lottery.common.testing;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

@@ -1,0 +1,168 @@
+package lottery.client;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import lottery.client.ClientConfig.Mode;
+import lottery.client.lottery.BetSource;
+import lottery.client.lottery.EnvBet;
+import lottery.client.net.ServerAddress;
+import lottery.common.config.ConfigException;
+import lottery.common.config.ConfigKey;
+import lottery.common.config.Settings;
+import lottery.common.config.YamlFile;
+import lottery.common.log.Logging;
+import lottery.protocol.message.Bet;
+
+/**
+ * Reads {@link ClientConfig} from the YAML file of the original Go client ({@link YamlFile}) and the environment, by
+ * the rules both applications share ({@link Settings}): every key has an environment variable that overrides it
+ * ({@code server.address} is {@code CLI_SERVER_ADDRESS}, as the skeleton's viper setup named them), an empty or blank
+ * variable counts as unset, and the agency number comes from {@code CLI_ID} only.
+ *
+ * <pre>
+ * server:
+ *   address: "server:12345"     # required: host:port, or [v6]:port
+ * loop:
+ *   amount: 5                   # required: echo messages, 0..2147483647
+ *   period: "5s"                # required: pause after each echo message, a Go duration, not negative
+ * log:
+ *   level: "INFO"               # required: TRACE, DEBUG, INFO, WARN or ERROR (also logrus's warning, fatal, panic)
+ * batch:
+ *   maxAmount: 163              # default 163: most bets per batch, 1..65535
+ * mode: lottery                 # default lottery: lottery or echo
+ * data:
+ *   file: /data/agency-{id}.csv # default: the agency's CSV, {id} = CLI_ID; "" = none
+ * connect:
+ *   timeout: 30s                # default 30s: how long to retry the first connection, not negative
+ * winners:
+ *   timeout: 60s                # default 60s: how long to wait for the winners, positive
+ * </pre>
+ *
+ * The skeleton's keys are required; the added ones have defaults. Unknown keys, duplicates, lists and values of the
+ * wrong type are errors ({@link YamlFile}). In lottery mode the bets must exist: the single bet of the variables
+ * {@code NOMBRE}..{@code NUMERO} ({@link EnvBet}) or a readable {@code data.file}.
+ */
+public final class ClientConfigLoader {
+    /** The file read when no {@code --config} is given; it may be absent (then only the environment counts). */
+    public static final Path DEFAULT_FILE = Path.of("config.yaml");
+    /** The placeholder in {@code data.file} that stands for the agency id. */
+    public static final String ID_PLACEHOLDER = "{id}";
+
+    static final ConfigKey ID = ConfigKey.environmentOnly("CLI_ID", null);
+    static final ConfigKey SERVER_ADDRESS = key("server.address", null);
+    static final ConfigKey LOOP_AMOUNT = key("loop.amount", null);
+    static final ConfigKey LOOP_PERIOD = key("loop.period", null);
+    static final ConfigKey LOG_LEVEL = key("log.level", null);
+    static final ConfigKey BATCH_MAX_AMOUNT = key("batch.maxAmount",
+            Integer.toString(ClientConfig.DEFAULT_BATCH_MAX_AMOUNT));
+    static final ConfigKey MODE = key("mode", "lottery");
+    static final ConfigKey DATA_FILE = key("data.file", "/data/agency-" + ID_PLACEHOLDER + ".csv");
+    static final ConfigKey CONNECT_TIMEOUT = key("connect.timeout", "30s");
+    static final ConfigKey WINNERS_TIMEOUT = key("winners.timeout", "60s");
+    private static final List<ConfigKey> KEYS = List.of(ID, SERVER_ADDRESS, LOOP_AMOUNT, LOOP_PERIOD, LOG_LEVEL,
+            BATCH_MAX_AMOUNT, MODE, DATA_FILE, CONNECT_TIMEOUT, WINNERS_TIMEOUT);
+
+    private ClientConfigLoader() {
+    }
+
+    /** A key of the file and its variable: {@code CLI_} and the key in upper case, dots as underscores. */
+    private static ConfigKey key(String name, String defaultValue) {
+        return ConfigKey.of(name, "CLI_" + name.replace('.', '_').toUpperCase(Locale.ROOT), defaultValue);
+    }
+
+    /**
+     * Loads the settings.
+     *
+     * @param file         the YAML file, or {@code null} for none
+     * @param fileRequired whether a missing {@code file} is an error (an explicit {@code --config}) or just means
+     *                     "environment only" (the default path)
+     * @param env          the environment variables
+     * @throws ConfigException naming the first key that is missing or wrong, and where its value came from
+     */
+    public static ClientConfig load(Path file, boolean fileRequired, Map<String, String> env)
+            throws ConfigException {
+        return load(file, fileRequired, env, new ArrayList<>());
+    }
+
+    /**
+     * Loads the settings like {@link #load(Path, boolean, Map)} and adds to {@code overrides} one log line for every
+     * key that the environment changes although the file sets it ({@link Settings#overrides}).
+     */
+    public static ClientConfig load(Path file, boolean fileRequired, Map<String, String> env, List<String> overrides)
+            throws ConfigException {
+        Settings settings = Settings.load(KEYS, file, fileRequired, YamlFile::read, env);
+        overrides.addAll(settings.overrides());
+        int id = settings.integer(ID, 1, 65535);
+        ServerAddress server = settings.get(SERVER_ADDRESS, ServerAddress::parse);
+        int loopAmount = settings.integer(LOOP_AMOUNT, 0, Integer.MAX_VALUE);
+        GoDuration loopPeriod = settings.get(LOOP_PERIOD, ClientConfigLoader::nonNegative);
+        String logLevel = settings.get(LOG_LEVEL, Logging::parseLevel);
+        int maxAmount = settings.integer(BATCH_MAX_AMOUNT, 1, 65535);
+        Mode mode = settings.get(MODE, ClientConfigLoader::mode);
+        String dataFile = settings.text(DATA_FILE).replace(ID_PLACEHOLDER, Integer.toString(id));
+        GoDuration connectTimeout = settings.get(CONNECT_TIMEOUT, ClientConfigLoader::nonNegative);
+        GoDuration winnersTimeout = settings.get(WINNERS_TIMEOUT, ClientConfigLoader::positive);
+        Bet bet = null;
+        if (mode == Mode.LOTTERY) {
+            bet = envBet(env).orElse(null);
+            if (bet == null) {
+                checkDataFile(dataFile);
+            }
+        }
+        return new ClientConfig(id, server, loopAmount, loopPeriod, logLevel, maxAmount, mode, dataFile,
+                connectTimeout, winnersTimeout, bet);
+    }
+
+    private static Optional<Bet> envBet(Map<String, String> env) throws ConfigException {
+        try {
+            return EnvBet.from(env);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+    }
+
+    private static void checkDataFile(String dataFile) throws ConfigException {
+        if (dataFile.isEmpty()) {
+            throw new ConfigException("lottery mode has no bets to send: set data.file (" + DATA_FILE.variable()
+                    + ") or the variables " + String.join(", ", EnvBet.VARIABLES));
+        }
+        Path path = Path.of(dataFile);
+        if (BetSource.locate(path).isEmpty()) {
+            throw new ConfigException("data.file " + dataFile + " is not a readable file, and no "
+                    + String.join(" or ", BetSource.ZIP_NAMES) + " beside it holds " + path.getFileName());
+        }
+    }
+
+    private static GoDuration nonNegative(String text) {
+        GoDuration duration;
+        try {
+            duration = GoDuration.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("is not a Go duration: " + e.getMessage(), e);
+        }
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("is a negative duration");
+        }
+        return duration;
+    }
+
+    private static GoDuration positive(String text) {
+        GoDuration duration = nonNegative(text);
+        if (duration.nanos() == 0) {
+            throw new IllegalArgumentException("is a zero duration");
+        }
+        return duration;
+    }
+
+    private static Mode mode(String text) {
+        try {
+            return Mode.valueOf(text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("is not 'lottery' or 'echo'", e);
+        }
+    }
+}
