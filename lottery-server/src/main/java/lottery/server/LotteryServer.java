@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import lottery.server.lottery.BetStore;
+import lottery.server.lottery.CsvBetStore;
 import lottery.server.lottery.DrawCoordinator;
 import lottery.server.net.ServerInitializer;
 import org.slf4j.Logger;
@@ -77,8 +78,8 @@ public final class LotteryServer {
     }
 
     /**
-     * Resolves the listen address, moves an earlier run's bets file aside ({@link BetStore#archiveExisting}), opens a
-     * new one and starts listening.
+     * Resolves the listen address, moves an earlier run's bets file aside ({@link CsvBetStore#archiveExisting}), opens
+     * a new one and starts listening.
      *
      * @return the address the server listens on (its port is the real one when the configured port is 0)
      * @throws UnknownHostException when the listen address cannot be resolved; the bets file is left alone
@@ -90,12 +91,12 @@ public final class LotteryServer {
         }
         started = true;
         InetAddress address = bindAddress != null ? bindAddress : resolve(config.listenAddress());
-        Optional<Path> archived = BetStore.archiveExisting(config.storagePath(), Clock.systemDefaultZone());
+        Optional<Path> archived = CsvBetStore.archiveExisting(config.storagePath(), Clock.systemDefaultZone());
         if (archived.isPresent()) {
             LOG.info("action: archive_bets | result: success | from: {} | to: {}", config.storagePath(),
                     archived.get());
         }
-        store = BetStore.open(config.storagePath(), config.fsync());
+        store = CsvBetStore.open(config.storagePath(), config.fsync());
         acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("acceptor"), NioIoHandler.newFactory());
         ioLoops = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("io"), NioIoHandler.newFactory());
         business = new DefaultEventExecutorGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),

@@ -66,7 +66,7 @@ public final class DrawCoordinator {
             throw new LotteryRejection(ErrorCode.BET_AFTER_FINISH, "agency " + agency + " already sent Finish");
         }
         try {
-            store.storeBets(agency, bets);
+            store.append(agency, bets);
         } catch (IOException e) {
             throw new LotteryRejection(ErrorCode.STORAGE_FAILURE, "cannot store the bets: " + e.getMessage(), e);
         }
@@ -144,20 +144,20 @@ public final class DrawCoordinator {
         }
     }
 
-    /** load_bets + has_won, grouped by agency. Runs once, on the draw executor. */
+    /** load_bets + has_won, grouped by agency, streaming the store. Runs once, on the draw executor. */
     private void runDraw() {
         try {
-            List<StoredBet> bets = store.loadBets();
             Map<Integer, List<String>> winners = new HashMap<>();
-            int count = 0;
-            for (StoredBet bet : bets) {
+            long[] counts = new long[2];
+            store.forEach(bet -> {
+                counts[0]++;
                 if (bet.hasWon()) {
                     winners.computeIfAbsent(bet.agency(), a -> new ArrayList<>()).add(bet.document());
-                    count++;
+                    counts[1]++;
                 }
-            }
+            });
             winners.replaceAll((agency, documents) -> List.copyOf(documents));
-            LOG.debug("action: draw_summary | result: success | bets: {} | winners: {}", bets.size(), count);
+            LOG.debug("action: draw_summary | result: success | bets: {} | winners: {}", counts[0], counts[1]);
             // A stop may have failed the future first: then nobody gets these winners, so no success line.
             if (draw.complete(Map.copyOf(winners))) {
                 LOG.info("action: sorteo | result: success");

@@ -14,7 +14,7 @@ import lottery.protocol.message.Finish;
 import lottery.protocol.message.MessageType;
 import lottery.protocol.message.Winners;
 import lottery.protocol.message.WinnersQuery;
-import lottery.server.lottery.BetStore;
+import lottery.server.lottery.CsvBetStore;
 import lottery.server.lottery.StoredBet;
 import lottery.server.support.ClientGroup;
 import lottery.server.support.Dataset;
@@ -65,7 +65,7 @@ class DatasetIngestTest {
             }
 
             Map<Integer, Long> stored;
-            try (BetStore store = BetStore.open(server.storage(), false)) {
+            try (CsvBetStore store = CsvBetStore.open(server.storage(), false)) {
                 stored = store.loadBets().stream()
                         .collect(Collectors.groupingBy(StoredBet::agency, TreeMap::new, Collectors.counting()));
             }

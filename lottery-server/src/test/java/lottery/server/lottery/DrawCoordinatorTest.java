@@ -29,12 +29,12 @@ class DrawCoordinatorTest {
     @TempDir
     Path dir;
 
-    private final List<BetStore> stores = new ArrayList<>();
+    private final List<CsvBetStore> stores = new ArrayList<>();
     /** Counts the draws started; runs them on the calling thread. */
     private final AtomicInteger draws = new AtomicInteger();
 
     private DrawCoordinator coordinator(String name, int agencies) throws IOException {
-        BetStore store = BetStore.open(dir.resolve(name), false);
+        CsvBetStore store = CsvBetStore.open(dir.resolve(name), false);
         stores.add(store);
         return new DrawCoordinator(store, agencies, task -> {
             draws.incrementAndGet();
@@ -44,7 +44,7 @@ class DrawCoordinatorTest {
 
     @AfterEach
     void closeStores() throws IOException {
-        for (BetStore store : stores) {
+        for (CsvBetStore store : stores) {
             store.close();
         }
     }
@@ -134,7 +134,7 @@ class DrawCoordinatorTest {
         Path file = dir.resolve("failing.csv");
         FailingFileChannel channel = new FailingFileChannel(
                 FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE));
-        BetStore store = BetStore.over(file, false, channel);
+        CsvBetStore store = CsvBetStore.over(file, false, channel);
         stores.add(store);
         DrawCoordinator coordinator = new DrawCoordinator(store, 1, Runnable::run);
         coordinator.storeBets(1, Bets.range(1, 0, 2));

@@ -16,7 +16,7 @@ import lottery.protocol.message.Batch;
 import lottery.protocol.message.Hello;
 import lottery.protocol.message.LotteryMessage;
 import lottery.protocol.message.MessageType;
-import lottery.server.lottery.BetStore;
+import lottery.server.lottery.CsvBetStore;
 import lottery.server.lottery.DrawCoordinator;
 import lottery.server.support.Bets;
 import lottery.server.support.ClientGroup;
@@ -45,7 +45,7 @@ class BackPressureTest {
             single.execute(task);
         };
         single.execute(() -> await(gate)); // the worker is busy until the gate opens
-        try (BetStore store = BetStore.open(dir.resolve("bets.csv"), false); ClientGroup clients = new ClientGroup();
+        try (CsvBetStore store = CsvBetStore.open(dir.resolve("bets.csv"), false); ClientGroup clients = new ClientGroup();
              HandlerServer server = new HandlerServer(new DrawCoordinator(store, 1, Runnable::run), worker);
              TestClient client = TestClient.connect(clients.group(), server.address())) {
             List<LotteryMessage> requests = new ArrayList<>();

@@ -33,7 +33,7 @@ import lottery.protocol.message.LotteryMessage;
 import lottery.protocol.message.MessageType;
 import lottery.protocol.message.Winners;
 import lottery.protocol.message.WinnersQuery;
-import lottery.server.lottery.BetStore;
+import lottery.server.lottery.CsvBetStore;
 import lottery.server.lottery.StoredBet;
 import lottery.server.support.Bets;
 import lottery.server.support.ClientGroup;
@@ -65,7 +65,7 @@ class ConcurrencyTest {
     }
 
     private static List<StoredBet> stored(TestServer server) throws Exception {
-        try (BetStore store = BetStore.open(server.storage(), false)) {
+        try (CsvBetStore store = CsvBetStore.open(server.storage(), false)) {
             return store.loadBets();
         }
     }
