@@ -10,7 +10,9 @@ import lottery.protocol.message.Bet;
  * Where the bets are kept: the only way the lottery writes and reads them. {@link CsvBetStore}, the assignment's CSV
  * file, is the implementation; a store with group commit, crash recovery or a database goes behind this interface.
  *
- * <p>Thread context: every call may block on I/O, so never call it from an event loop.
+ * <p>Thread context: not thread-safe, and it need not be. One thread owns a store: the server's lottery thread,
+ * which runs every request and the draw (see {@link DrawCoordinator}). Every call may block on I/O, so that thread is
+ * never an event loop.
  */
 public interface BetStore extends Closeable {
 

@@ -30,7 +30,7 @@ import lottery.protocol.message.Bet;
  * cache (they survive a crash of the server process); with {@code fsync} they are also forced to the disk, which
  * survives a power loss but costs a disk flush per batch.
  *
- * <p>One caller at a time: every method is {@code synchronized}. Blocking: never call it from an event loop.
+ * <p>Thread context: no locks; one thread owns it (see {@link BetStore}). Blocking: never call it from an event loop.
  */
 public final class CsvBetStore implements BetStore {
     private static final DateTimeFormatter ARCHIVE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -96,7 +96,7 @@ public final class CsvBetStore implements BetStore {
      * @throws IOException when the rows could not be written; the file is then as it was before the call
      */
     @Override
-    public synchronized void append(int agency, List<Bet> bets) throws IOException {
+    public void append(int agency, List<Bet> bets) throws IOException {
         if (closed) {
             throw new IOException("the bets file " + path + " is closed");
         }
@@ -127,7 +127,7 @@ public final class CsvBetStore implements BetStore {
      * @throws IOException when the file cannot be read or a row is not a bet
      */
     @Override
-    public synchronized void forEach(Consumer<? super StoredBet> action) throws IOException {
+    public void forEach(Consumer<? super StoredBet> action) throws IOException {
         long row = 0;
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
              MappingIterator<String[]> rows = CSV.readerFor(String[].class).readValues(reader)) {
@@ -149,7 +149,7 @@ public final class CsvBetStore implements BetStore {
      *
      * @throws IOException when the file cannot be read or a row is not a bet
      */
-    public synchronized List<StoredBet> loadBets() throws IOException {
+    public List<StoredBet> loadBets() throws IOException {
         List<StoredBet> bets = new ArrayList<>();
         forEach(bets::add);
         return bets;
@@ -157,7 +157,7 @@ public final class CsvBetStore implements BetStore {
 
     /** Forces the rows to the disk and closes the file. Idempotent. */
     @Override
-    public synchronized void close() throws IOException {
+    public void close() throws IOException {
         if (closed) {
             return;
         }

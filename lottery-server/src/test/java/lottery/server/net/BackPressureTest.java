@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A client that pipelines faster than its worker: with the worker held, the connection stops being read after
- * {@link LotteryHandler#HIGH_WATER} requests; released, every request is answered in order and reading resumes.
+ * {@link ReadThrottle#HIGH_WATER} requests; released, every request is answered in order and reading resumes.
  */
 class BackPressureTest {
     private static final long WAIT_SECONDS = 30;
@@ -36,10 +36,10 @@ class BackPressureTest {
 
     @Test
     void readingPausesWhileTheWorkerIsBehindAndResumesWhenItCatchesUp() throws Exception {
-        int batches = LotteryHandler.HIGH_WATER * 3;
+        int batches = ReadThrottle.HIGH_WATER * 3;
         ExecutorService single = Executors.newSingleThreadExecutor();
         CountDownLatch gate = new CountDownLatch(1);
-        CountDownLatch dispatched = new CountDownLatch(LotteryHandler.HIGH_WATER);
+        CountDownLatch dispatched = new CountDownLatch(ReadThrottle.HIGH_WATER);
         Executor worker = task -> {
             dispatched.countDown();
             single.execute(task);

@@ -134,7 +134,7 @@ class ConcurrencyTest {
 
     @Test
     void aClientPipeliningBatchesGetsEveryAckInOrder() throws Exception {
-        int batches = LotteryHandler.HIGH_WATER * 10;
+        int batches = ReadThrottle.HIGH_WATER * 10;
         try (TestServer server = TestServer.start(dir, 1);
              TestClient client = TestClient.agency(clients.group(), server.address(), 1)) {
             // All sent at once, before any Ack is read: the server stops and resumes reading as its worker catches up.
@@ -295,7 +295,7 @@ class ConcurrencyTest {
             assertThat(log.messages()).containsSubsequence(
                     "action: shutdown | result: success | resource: server_socket",
                     "action: shutdown | result: success | resource: client_connections",
-                    "action: shutdown | result: success | resource: business_executor",
+                    "action: shutdown | result: success | resource: lottery_executor",
                     "action: shutdown | result: success | resource: event_loops",
                     "action: shutdown | result: success | resource: bet_store");
             assertThat(log.count("action: shutdown | result: success | resource: bet_store")).isEqualTo(1);

@@ -34,7 +34,7 @@ final class HandlerServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         LotteryCodec.addLast(ch.pipeline())
                                 .addLast(new LotteryHandler(coordinator, worker))
-                                .addLast(ExceptionHandler.LOTTERY);
+                                .addLast(ExceptionHandler.INSTANCE);
                         accepted.add(ch);
                     }
                 })
