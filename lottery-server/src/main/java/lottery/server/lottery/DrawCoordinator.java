@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import lottery.protocol.message.Bet;
 import lottery.protocol.message.ErrorCode;
+import lottery.server.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -198,7 +199,8 @@ public final class DrawCoordinator {
                 }
             });
         } catch (IOException | RuntimeException e) {
-            LOG.error("action: sorteo | result: fail | error: {}", e.getMessage());
+            // The text may come from the file itself: a '|' in it would split the log line.
+            LOG.error("action: sorteo | result: fail | error: {}", LogText.clean(String.valueOf(e.getMessage())));
             decide(null, new LotteryRejection(ErrorCode.INTERNAL_ERROR, "the draw failed: " + e.getMessage(), e));
             return;
         }

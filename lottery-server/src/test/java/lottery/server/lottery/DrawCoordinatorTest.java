@@ -206,15 +206,20 @@ class DrawCoordinatorTest {
     }
 
     @Test
-    void aDrawThatCannotReadTheBetsFailsTheQueries() throws Exception {
+    void aDrawThatCannotReadTheBetsFailsTheQueriesAndLogsTheFileTextSafely() throws Exception {
         DrawCoordinator coordinator = coordinator("corrupt.csv", 1);
-        Files.writeString(dir.resolve("corrupt.csv"), "not,a,bet\r\n");
+        // A '|' in the file's text must not reach the log line as is: the course's parser splits lines on it.
+        Files.writeString(dir.resolve("corrupt.csv"), "1,a,b,1,2000|01|01,5\r\n");
         try (LogCapture log = LogCapture.open()) {
             coordinator.finish(1);
             lotteryThread.runAll();
 
             assertRejected(() -> coordinator.winners(1), ErrorCode.INTERNAL_ERROR);
-            assertThat(log.messages()).anyMatch(line -> line.startsWith("action: sorteo | result: fail | error: "));
+            List<String> failures = log.messages().stream()
+                    .filter(line -> line.startsWith("action: sorteo | result: fail | error: ")).toList();
+            assertThat(failures).hasSize(1);
+            assertThat(failures.get(0).substring("action: sorteo | result: fail | error: ".length()))
+                    .contains("row 1", "2000¦01¦01").doesNotContain("|");
             assertThat(log.count("action: sorteo | result: success")).isZero();
         }
     }
