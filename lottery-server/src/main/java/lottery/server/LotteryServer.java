@@ -87,6 +87,7 @@ public final class LotteryServer {
      * @return the address the server listens on (its port is the real one when the configured port is 0)
      * @throws UnknownHostException when the listen address cannot be resolved; the bets file is left alone
      * @throws IOException when the bets file cannot be opened or the port cannot be bound; nothing is left running
+     * @throws InterruptedException when interrupted while binding; nothing is left running, the interrupt stays set
      */
     public synchronized InetSocketAddress start() throws IOException, InterruptedException {
         if (started) {
@@ -116,6 +117,11 @@ public final class LotteryServer {
                         config.idleTimeoutSeconds()));
         try {
             serverChannel = bootstrap.bind(address, config.port()).sync().channel();
+        } catch (InterruptedException e) {
+            // Not an I/O failure: whoever interrupted us must still see the interrupt.
+            stop();
+            Thread.currentThread().interrupt();
+            throw e;
         } catch (Exception e) {
             stop();
             // Which address and port: with SERVER_IP set, "Cannot assign requested address" alone does not say.

@@ -87,7 +87,9 @@ public final class CsvBetStore implements BetStore {
 
     /** A store writing through {@code file}, an open channel on {@code path} (tests pass one that fails). */
     static CsvBetStore over(Path path, boolean fsync, FileChannel file) throws IOException {
-        return new CsvBetStore(path, fsync, file, file.size());
+        // Files.size, not file.size(): a channel operation on an interrupted thread closes the channel, and an
+        // interrupt during LotteryServer.start is for its wait for the bind to report, not a reason to fail here.
+        return new CsvBetStore(path, fsync, file, Files.size(path));
     }
 
     /**
