@@ -435,7 +435,8 @@ class AgencyConversationTest {
         finish(2);
         lotteryThread.runAll();
 
-        assertThat(waiting.expectError(ErrorCode.INTERNAL_ERROR).reason()).isEqualTo("the draw failed: the disk is gone");
+        assertThat(waiting.expectError(ErrorCode.INTERNAL_ERROR).reason())
+                .isEqualTo("the draw failed: the disk is gone");
         assertThat(waiting.closedAfterLastAnswer()).isTrue();
     }
 

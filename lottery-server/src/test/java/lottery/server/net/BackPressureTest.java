@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A client that pipelines faster than its worker: with the worker held, the connection stops being read after
- * {@link ReadThrottle#HIGH_WATER} requests; released, every request is answered in order and reading resumes.
+ * A client that pipelines faster than the lottery thread (here a "worker" the test holds): the connection stops being
+ * read after {@link ReadThrottle#HIGH_WATER} unanswered requests; released, every request is answered in order and
+ * reading resumes.
  */
 class BackPressureTest {
     private static final long WAIT_SECONDS = 30;
@@ -45,7 +46,8 @@ class BackPressureTest {
             single.execute(task);
         };
         single.execute(() -> await(gate)); // the worker is busy until the gate opens
-        try (CsvBetStore store = CsvBetStore.open(dir.resolve("bets.csv"), false); ClientGroup clients = new ClientGroup();
+        try (CsvBetStore store = CsvBetStore.open(dir.resolve("bets.csv"), false);
+             ClientGroup clients = new ClientGroup();
              HandlerServer server = new HandlerServer(new DrawCoordinator(store, 1, Runnable::run), worker);
              TestClient client = TestClient.connect(clients.group(), server.address())) {
             List<LotteryMessage> requests = new ArrayList<>();

@@ -137,7 +137,8 @@ class ConcurrencyTest {
         int batches = ReadThrottle.HIGH_WATER * 10;
         try (TestServer server = TestServer.start(dir, 1);
              TestClient client = TestClient.agency(clients.group(), server.address(), 1)) {
-            // All sent at once, before any Ack is read: the server stops and resumes reading as its worker catches up.
+            // All sent at once, before any Ack is read: the server stops and resumes reading as the lottery thread
+            // catches up.
             List<Batch> all = new ArrayList<>();
             for (int b = 0; b < batches; b++) {
                 all.add(new Batch(b, Bets.range(1, b * 60, b * 60 + 60)));

@@ -115,7 +115,8 @@ class LotteryHandlerTest {
         assertThat(answers.get(2)).satisfies(isError(ErrorCode.INTERNAL_ERROR));
         assertThat(channel.isOpen()).isFalse();
         assertThat(log.messages()).contains(
-                "action: connection_error | result: fail | ip: embedded | error: java.lang.IllegalStateException: a bug");
+                "action: connection_error | result: fail | ip: embedded"
+                        + " | error: java.lang.IllegalStateException: a bug");
     }
 
     @Test
