@@ -68,11 +68,20 @@ final class ReadThrottle {
             eventLoop.execute(this::update);
             return;
         }
-        int waiting = unanswered.get();
         boolean reading = channel.config().isAutoRead();
-        boolean read = channel.isWritable() && (reading ? waiting < HIGH_WATER : waiting <= LOW_WATER);
+        boolean read = shouldRead(reading);
         if (read != reading) {
             channel.config().setAutoRead(read);
+            // The last answers may have come between the check and the pause, and seen auto-read still on, so they
+            // did not ask for this update: look again, or nothing would ever resume reading.
+            if (!read && shouldRead(false)) {
+                channel.config().setAutoRead(true);
+            }
         }
+    }
+
+    private boolean shouldRead(boolean reading) {
+        int waiting = unanswered.get();
+        return channel.isWritable() && (reading ? waiting < HIGH_WATER : waiting <= LOW_WATER);
     }
 }
