@@ -216,5 +216,4 @@ public final class LotteryServer {
     public void awaitTermination() throws InterruptedException {
         terminated.await();
     }
-
 }
