@@ -1,4 +1,4 @@
-"""The assignment's bet storage functions (utils.py), used by the server's tests to check that the Java BetStore
+"""The assignment's bet storage functions (utils.py), used by the server's tests to check that the Java CsvBetStore
 reads and writes the very same file. The functions below keep the assignment's csv calls exactly; only the file
 path is a parameter instead of a constant.
 

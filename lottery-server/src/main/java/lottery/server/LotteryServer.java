@@ -9,10 +9,9 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -21,26 +20,31 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import lottery.common.log.ShutdownLog;
 import lottery.server.lottery.BetStore;
+import lottery.server.lottery.CsvBetStore;
 import lottery.server.lottery.DrawCoordinator;
 import lottery.server.net.ServerInitializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's resources and their life cycle: one acceptor event loop, the I/O event loops, the business executor
- * group of the lottery handlers (and the draw), the group of open channels, the bets file and the draw coordinator.
+ * The server's resources and their life cycle: one acceptor event loop, the I/O event loops, the lottery thread, the
+ * group of open channels, the bets store and the draw coordinator.
+ *
+ * <p>Who owns what: the event loops own the connections (decoding, encoding, the echo); the <em>lottery thread</em>,
+ * a single-threaded executor, owns the bets store, the draw coordinator and every lottery connection's
+ * conversation, and runs all their requests and the draw, in the order they were handed to it, without locks. Once
+ * that thread has ended, the store passes to the thread that stops the server, which closes it.
  *
  * <p>{@link #stop()} is idempotent and may be called from any thread (the SIGTERM shutdown hook, a test). It stops
- * accepting, lets the requests already handed to the business threads finish (bounded by
- * {@code shutdown_grace_seconds}), refuses new ones with SHUTTING_DOWN, closes every connection, shuts the executors
- * down and closes the bets file, logging each resource.
+ * accepting, lets the requests already handed to the lottery thread finish (bounded by
+ * {@code shutdown_grace_seconds}), refuses new ones and held winners queries with SHUTTING_DOWN, closes every
+ * connection, shuts the executors down and closes the bets store, logging each resource.
  */
 public final class LotteryServer {
     private static final Logger LOG = LoggerFactory.getLogger(LotteryServer.class);
@@ -54,7 +58,8 @@ public final class LotteryServer {
 
     private EventLoopGroup acceptor;
     private EventLoopGroup ioLoops;
-    private EventExecutorGroup business;
+    /** The single thread that owns the store and the coordinator and runs every lottery request and the draw. */
+    private EventExecutor lotteryThread;
     private ChannelGroup channels;
     private BetStore store;
     private DrawCoordinator coordinator;
@@ -77,12 +82,13 @@ public final class LotteryServer {
     }
 
     /**
-     * Resolves the listen address, moves an earlier run's bets file aside ({@link BetStore#archiveExisting}), opens a
-     * new one and starts listening.
+     * Resolves the listen address, moves an earlier run's bets file aside ({@link CsvBetStore#archiveExisting}), opens
+     * a new one and starts listening.
      *
      * @return the address the server listens on (its port is the real one when the configured port is 0)
      * @throws UnknownHostException when the listen address cannot be resolved; the bets file is left alone
      * @throws IOException when the bets file cannot be opened or the port cannot be bound; nothing is left running
+     * @throws InterruptedException when interrupted while binding; nothing is left running, the interrupt stays set
      */
     public synchronized InetSocketAddress start() throws IOException, InterruptedException {
         if (started) {
@@ -90,18 +96,17 @@ public final class LotteryServer {
         }
         started = true;
         InetAddress address = bindAddress != null ? bindAddress : resolve(config.listenAddress());
-        Optional<Path> archived = BetStore.archiveExisting(config.storagePath(), Clock.systemDefaultZone());
+        Optional<Path> archived = CsvBetStore.archiveExisting(config.storagePath(), Clock.systemDefaultZone());
         if (archived.isPresent()) {
             LOG.info("action: archive_bets | result: success | from: {} | to: {}", config.storagePath(),
                     archived.get());
         }
-        store = BetStore.open(config.storagePath(), config.fsync());
+        store = CsvBetStore.open(config.storagePath(), config.fsync());
         acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("acceptor"), NioIoHandler.newFactory());
         ioLoops = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("io"), NioIoHandler.newFactory());
-        business = new DefaultEventExecutorGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                new DefaultThreadFactory("business"));
+        lotteryThread = new DefaultEventExecutor(new DefaultThreadFactory("lottery"));
         channels = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
-        coordinator = new DrawCoordinator(store, config.agencies(), business);
+        coordinator = new DrawCoordinator(store, config.agencies(), lotteryThread);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, ioLoops)
                 .channel(NioServerSocketChannel.class)
@@ -109,9 +114,15 @@ public final class LotteryServer {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // A peer that half-closes (printf hola | nc) still gets its answers.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new ServerInitializer(channels, coordinator, business, config.idleTimeoutSeconds()));
+                .childHandler(new ServerInitializer(channels, coordinator, lotteryThread,
+                        config.idleTimeoutSeconds()));
         try {
             serverChannel = bootstrap.bind(address, config.port()).sync().channel();
+        } catch (InterruptedException e) {
+            // Not an I/O failure: whoever interrupted us must still see the interrupt.
+            stop();
+            Thread.currentThread().interrupt();
+            throw e;
         } catch (Exception e) {
             stop();
             // Which address and port: with SERVER_IP set, "Cannot assign requested address" alone does not say.
@@ -137,25 +148,29 @@ public final class LotteryServer {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.shutdownGraceSeconds());
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly(stepMillis(deadline));
-            LOG.info("action: shutdown | result: success | resource: server_socket");
+            ShutdownLog.closed(ShutdownLog.SERVER_SOCKET);
         }
-        if (business != null) {
-            // Requests already handed over finish first; only then are new ones refused.
-            boolean drained = drainBusiness(deadline);
-            coordinator.close();
-            if (drained) {
-                // The refusals (and failed held queries) are queued: let them reach the event loops.
-                drainBusiness(deadline);
+        boolean storeReleased = true;
+        if (lotteryThread != null) {
+            // Queued behind every request already handed over, so those finish first; only later ones are refused.
+            // Once it has run, the SHUTTING_DOWN answers to held queries are on their way to the event loops.
+            if (!lotteryThread.submit(coordinator::close).awaitUninterruptibly(stepMillis(deadline))) {
+                ShutdownLog.failed(ShutdownLog.IN_FLIGHT_REQUESTS, "grace period over");
             }
         }
         if (channels != null) {
             channels.close().awaitUninterruptibly(stepMillis(deadline));
-            LOG.info("action: shutdown | result: success | resource: client_connections");
+            ShutdownLog.closed(ShutdownLog.CLIENT_CONNECTIONS);
         }
-        if (business != null) {
-            business.shutdownGracefully(0, stepMillis(deadline), TimeUnit.MILLISECONDS)
+        if (lotteryThread != null) {
+            // Closing the connections queued their last events on the lottery thread; it runs them, then ends.
+            storeReleased = lotteryThread.shutdownGracefully(0, stepMillis(deadline), TimeUnit.MILLISECONDS)
                     .awaitUninterruptibly(stepMillis(deadline));
-            LOG.info("action: shutdown | result: success | resource: business_executor");
+            if (storeReleased) {
+                ShutdownLog.closed(ShutdownLog.LOTTERY_EXECUTOR);
+            } else {
+                ShutdownLog.failed(ShutdownLog.LOTTERY_EXECUTOR, "still busy");
+            }
         }
         if (acceptor != null) {
             long quiet = stepMillis(deadline);
@@ -163,14 +178,18 @@ public final class LotteryServer {
             Future<?> ioDone = ioLoops.shutdownGracefully(0, quiet, TimeUnit.MILLISECONDS);
             acceptorDone.awaitUninterruptibly(quiet + MIN_STEP_MILLIS);
             ioDone.awaitUninterruptibly(quiet + MIN_STEP_MILLIS);
-            LOG.info("action: shutdown | result: success | resource: event_loops");
+            ShutdownLog.closed(ShutdownLog.EVENT_LOOPS);
         }
-        if (store != null) {
+        if (store != null && !storeReleased) {
+            // Its owner is still inside a call: closing it now could cut a batch in half.
+            ShutdownLog.failed(ShutdownLog.BET_STORE, "the lottery thread still uses it");
+        } else if (store != null) {
+            // The lottery thread has ended (awaited above), so this thread now owns the store.
             try {
                 store.close();
-                LOG.info("action: shutdown | result: success | resource: bet_store");
+                ShutdownLog.closed(ShutdownLog.BET_STORE);
             } catch (IOException e) {
-                LOG.error("action: shutdown | result: fail | resource: bet_store | error: {}", e.getMessage());
+                ShutdownLog.failed(ShutdownLog.BET_STORE, e);
             }
         }
         terminated.countDown();
@@ -196,24 +215,5 @@ public final class LotteryServer {
     /** Waits until {@link #stop()} has finished. */
     public void awaitTermination() throws InterruptedException {
         terminated.await();
-    }
-
-    /**
-     * Waits until every task queued on the business threads so far has run, or the deadline passes: each thread runs
-     * its tasks in order, so a no-op submitted now completes after them.
-     */
-    private boolean drainBusiness(long deadline) {
-        List<Future<?>> barriers = new ArrayList<>();
-        for (EventExecutor executor : business) {
-            barriers.add(executor.submit(() -> { }));
-        }
-        for (Future<?> barrier : barriers) {
-            // At least a short wait even with a zero grace period: an idle worker answers at once.
-            if (!barrier.awaitUninterruptibly(stepMillis(deadline))) {
-                LOG.warn("action: shutdown | result: fail | resource: in_flight_requests | error: grace period over");
-                return false;
-            }
-        }
-        return true;
     }
 }

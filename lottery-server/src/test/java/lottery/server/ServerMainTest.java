@@ -125,7 +125,7 @@ class ServerMainTest {
                     "action: accept_connections | result: in_progress",
                     "action: shutdown | result: success | resource: server_socket",
                     "action: shutdown | result: success | resource: client_connections",
-                    "action: shutdown | result: success | resource: business_executor",
+                    "action: shutdown | result: success | resource: lottery_executor",
                     "action: shutdown | result: success | resource: event_loops",
                     "action: shutdown | result: success | resource: bet_store");
         }

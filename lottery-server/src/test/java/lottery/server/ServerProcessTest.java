@@ -141,7 +141,7 @@ class ServerProcessTest {
                 "action: receive_signal | result: success | signal: SIGTERM",
                 "action: shutdown | result: success | resource: server_socket",
                 "action: shutdown | result: success | resource: client_connections",
-                "action: shutdown | result: success | resource: business_executor",
+                "action: shutdown | result: success | resource: lottery_executor",
                 "action: shutdown | result: success | resource: event_loops",
                 "action: shutdown | result: success | resource: bet_store",
                 "action: exit | result: success");

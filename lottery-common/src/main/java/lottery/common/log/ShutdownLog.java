@@ -22,8 +22,10 @@ public final class ShutdownLog {
     public static final String SERVER_SOCKET = "server_socket";
     /** Server: every client connection. */
     public static final String CLIENT_CONNECTIONS = "client_connections";
-    /** Server: the business threads of the lottery handlers and the draw. */
-    public static final String BUSINESS_EXECUTOR = "business_executor";
+    /** Server: requests still being answered when the grace period ends. */
+    public static final String IN_FLIGHT_REQUESTS = "in_flight_requests";
+    /** Server: the lottery thread, which runs every lottery request and the draw. */
+    public static final String LOTTERY_EXECUTOR = "lottery_executor";
     /** Server: the acceptor and I/O event loops. */
     public static final String EVENT_LOOPS = "event_loops";
     /** Server: the bets file. */
@@ -54,6 +56,11 @@ public final class ShutdownLog {
     public static void failed(String resource, Throwable error) {
         LOG.warn("action: shutdown | result: fail | resource: {} | error: {}", resource,
                 LogText.clean(error.toString()));
+    }
+
+    /** A resource that could not be closed, for a reason that is not an exception. */
+    public static void failed(String resource, String reason) {
+        LOG.warn("action: shutdown | result: fail | resource: {} | error: {}", resource, LogText.clean(reason));
     }
 
     /** The stop was asked for by a signal. */

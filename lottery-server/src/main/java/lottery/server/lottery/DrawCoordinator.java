@@ -4,53 +4,59 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import lottery.protocol.message.Bet;
 import lottery.protocol.message.ErrorCode;
+import lottery.common.log.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state every connection shares: which agencies have finished, how many bets each stored, and the draw.
+ * The state every connection shares: the bets store, which agencies have finished, how many bets each stored, and
+ * the draw (the assignment's {@code load_bets} + {@code has_won}, run once).
  *
- * <p>Synchronisation: one monitor ({@code this}) guards the finished set and the counters, and is held while a
- * batch is written, so "is this agency finished?" and "store its bets" are one atomic step (a bet can never slip in
- * after its agency's Finish, nor after the draw has read the file). The draw starts exactly once: only the call to
- * {@link #finish} that makes the finished set complete schedules it, and that transition happens under the monitor.
- * The draw itself runs on {@code drawExecutor}, outside the monitor (no bet can be stored any more by then), and
- * completes one future; winners queries are answered from that future, so nothing is ever answered before the draw.
- *
- * <p>Thread context: called from business threads; {@link #storeBets} blocks on file I/O.
+ * <p>Thread context: confined to the server's <em>lottery thread</em>, a single thread that also runs every
+ * {@link AgencyConversation}. One thread doing everything in the order it was asked needs no lock: "is this agency
+ * finished?" and "store its bets" cannot be separated by another request, a bet cannot slip in after its agency's
+ * Finish or the draw, and the draw starts exactly once (only the Finish that completes the set schedules it). The
+ * draw runs on that thread as well, as a task of its own queued behind that Finish, so the Finish is answered first.
+ * Winners queries wait as callbacks ({@link #whenDecided}), never as blocked threads.
  */
 public final class DrawCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(DrawCoordinator.class);
 
     private final BetStore store;
     private final int agencies;
-    private final Executor drawExecutor;
+    /** The lottery thread: where the draw is queued. */
+    private final Executor lotteryThread;
     private final Set<Integer> finished = new HashSet<>();
     private final Map<Integer, Long> storedByAgency = new HashMap<>();
-    /** Documents of the winners, per agency; completed once by the draw, or failed by a stop. */
-    private final CompletableFuture<Map<Integer, List<String>>> draw = new CompletableFuture<>();
+    /** Callbacks of held winners queries, run once the draw is decided. */
+    private final Set<Runnable> waiting = new LinkedHashSet<>();
+    /** Documents of the winners, per agency; null until the draw has run. */
+    private Map<Integer, List<String>> winners;
+    /** Why the draw will never answer (it failed, or the server stops first); null otherwise. */
+    private LotteryRejection failure;
     private boolean closed;
 
     /**
-     * @param agencies     the draw runs when agencies 1..{@code agencies} have all finished; 0 means never
-     * @param drawExecutor where the draw runs (it reads the whole file, so not an event loop)
+     * @param store         the bets; from now on used only by the lottery thread
+     * @param agencies      the draw runs when agencies 1..{@code agencies} have all finished; 0 means never
+     * @param lotteryThread the thread that calls this object; the draw is queued on it
      */
-    public DrawCoordinator(BetStore store, int agencies, Executor drawExecutor) {
+    public DrawCoordinator(BetStore store, int agencies, Executor lotteryThread) {
         this.store = store;
         this.agencies = agencies;
-        this.drawExecutor = drawExecutor;
+        this.lotteryThread = lotteryThread;
     }
 
     /** Whether {@code agency} may take part: 1..agencies, or any positive id when there is no draw. */
-    public boolean knowsAgency(int agency) {
+    boolean knowsAgency(int agency) {
         return agency >= 1 && (agencies == 0 || agency <= agencies);
     }
 
@@ -59,14 +65,14 @@ public final class DrawCoordinator {
      *
      * @return every bet {@code agency} has stored so far, these included
      */
-    public synchronized long storeBets(int agency, List<Bet> bets) throws LotteryRejection {
+    long storeBets(int agency, List<Bet> bets) throws LotteryRejection {
         checkAgency(agency);
         checkOpen();
         if (finished.contains(agency)) {
             throw new LotteryRejection(ErrorCode.BET_AFTER_FINISH, "agency " + agency + " already sent Finish");
         }
         try {
-            store.storeBets(agency, bets);
+            store.append(agency, bets);
         } catch (IOException e) {
             throw new LotteryRejection(ErrorCode.STORAGE_FAILURE, "cannot store the bets: " + e.getMessage(), e);
         }
@@ -74,64 +80,96 @@ public final class DrawCoordinator {
     }
 
     /**
-     * Records that {@code agency} has sent all its bets; the last agency to do so starts the draw.
+     * Records that {@code agency} has sent all its bets; the last agency to do so queues the draw.
      *
      * @return every bet {@code agency} stored
      */
-    public long finish(int agency) throws LotteryRejection {
-        long stored;
-        boolean startDraw;
+    long finish(int agency) throws LotteryRejection {
         checkAgency(agency);
-        synchronized (this) {
-            checkOpen();
-            if (!finished.add(agency)) {
-                throw new LotteryRejection(ErrorCode.ALREADY_FINISHED, "agency " + agency + " already sent Finish");
-            }
-            stored = storedByAgency.getOrDefault(agency, 0L);
-            startDraw = agencies > 0 && finished.size() == agencies;
+        checkOpen();
+        if (!finished.add(agency)) {
+            throw new LotteryRejection(ErrorCode.ALREADY_FINISHED, "agency " + agency + " already sent Finish");
         }
-        if (startDraw) {
+        if (agencies > 0 && finished.size() == agencies) {
             try {
-                drawExecutor.execute(this::runDraw);
+                lotteryThread.execute(this::runDraw);
             } catch (RejectedExecutionException e) {
-                draw.completeExceptionally(new LotteryRejection(ErrorCode.SHUTTING_DOWN, "the server is stopping"));
+                decide(null, new LotteryRejection(ErrorCode.SHUTTING_DOWN, "the server is stopping"));
             }
         }
-        return stored;
-    }
-
-    /**
-     * The documents of {@code agency}'s winners, completed once the draw has run (never with partial data). It
-     * fails with a {@link LotteryRejection} if the server stops first or the draw cannot read the bets.
-     */
-    public CompletableFuture<List<String>> winners(int agency) {
-        return draw.thenApply(byAgency -> byAgency.getOrDefault(agency, List.of()));
+        return storedByAgency.getOrDefault(agency, 0L);
     }
 
     /** Whether {@code agency} has sent FINISH (on any connection). */
-    public synchronized boolean hasFinished(int agency) {
+    boolean hasFinished(int agency) {
         return finished.contains(agency);
     }
 
-    /** Whether the draw has run. */
-    public boolean drawn() {
-        return draw.isDone() && !draw.isCompletedExceptionally();
+    /** Whether the winners are known, or known never to come ({@link #winners} answers either way). */
+    boolean drawDecided() {
+        return winners != null || failure != null;
     }
 
-    /** Refuses all further requests and fails the winners queries still waiting for the draw. Idempotent. */
-    public void close() {
-        synchronized (this) {
-            closed = true;
+    /**
+     * Runs {@code callback} (on the lottery thread) once {@link #drawDecided()}; at once if it already is. A
+     * callback runs at most once; {@link #forget} withdraws it.
+     */
+    void whenDecided(Runnable callback) {
+        if (drawDecided()) {
+            callback.run();
+        } else {
+            waiting.add(callback);
         }
-        draw.completeExceptionally(new LotteryRejection(ErrorCode.SHUTTING_DOWN, "the server is stopping"));
+    }
+
+    /** Withdraws a callback of {@link #whenDecided} that has not run (its connection is gone). */
+    void forget(Runnable callback) {
+        waiting.remove(callback);
+    }
+
+    /** How many callbacks wait for the draw. */
+    int waitingCount() {
+        return waiting.size();
+    }
+
+    /**
+     * The documents of {@code agency}'s winners; never partial.
+     *
+     * @throws LotteryRejection when the draw failed (INTERNAL_ERROR) or the server stopped first (SHUTTING_DOWN)
+     * @throws IllegalStateException before {@link #drawDecided()}
+     */
+    List<String> winners(int agency) throws LotteryRejection {
+        if (failure != null) {
+            throw failure;
+        }
+        if (winners == null) {
+            throw new IllegalStateException("the draw has not run");
+        }
+        return winners.getOrDefault(agency, List.of());
+    }
+
+    /** Whether the draw has run. */
+    boolean drawn() {
+        return winners != null;
+    }
+
+    /**
+     * Refuses all further requests and answers the winners queries still waiting for the draw with SHUTTING_DOWN.
+     * Idempotent. Call it on the lottery thread.
+     */
+    public void close() {
+        closed = true;
+        if (!drawDecided()) {
+            decide(null, new LotteryRejection(ErrorCode.SHUTTING_DOWN, "the server is stopping"));
+        }
     }
 
     /** Whether {@link #close} was called. */
-    public synchronized boolean isClosed() {
+    boolean isClosed() {
         return closed;
     }
 
-    /** The handler admits only known agencies (UNKNOWN_AGENCY at the handshake); anything else is a bug. */
+    /** The conversation admits only known agencies (UNKNOWN_AGENCY at the handshake); anything else is a bug. */
     private void checkAgency(int agency) {
         if (!knowsAgency(agency)) {
             throw new IllegalArgumentException("agency " + agency + " does not take part in this draw");
@@ -144,28 +182,42 @@ public final class DrawCoordinator {
         }
     }
 
-    /** load_bets + has_won, grouped by agency. Runs once, on the draw executor. */
+    /** load_bets + has_won, grouped by agency, streaming the store. Runs once, as its own lottery-thread task. */
     private void runDraw() {
+        if (drawDecided()) {
+            // A stop came first: nobody gets these winners, so no draw and no success line.
+            return;
+        }
+        Map<Integer, List<String>> byAgency = new HashMap<>();
+        long[] counts = new long[2];
         try {
-            List<StoredBet> bets = store.loadBets();
-            Map<Integer, List<String>> winners = new HashMap<>();
-            int count = 0;
-            for (StoredBet bet : bets) {
+            store.forEach(bet -> {
+                counts[0]++;
                 if (bet.hasWon()) {
-                    winners.computeIfAbsent(bet.agency(), a -> new ArrayList<>()).add(bet.document());
-                    count++;
+                    byAgency.computeIfAbsent(bet.agency(), a -> new ArrayList<>()).add(bet.document());
+                    counts[1]++;
                 }
-            }
-            winners.replaceAll((agency, documents) -> List.copyOf(documents));
-            LOG.debug("action: draw_summary | result: success | bets: {} | winners: {}", bets.size(), count);
-            // A stop may have failed the future first: then nobody gets these winners, so no success line.
-            if (draw.complete(Map.copyOf(winners))) {
-                LOG.info("action: sorteo | result: success");
-            }
+            });
         } catch (IOException | RuntimeException e) {
-            LOG.error("action: sorteo | result: fail | error: {}", e.getMessage());
-            draw.completeExceptionally(new LotteryRejection(ErrorCode.INTERNAL_ERROR,
-                    "the draw failed: " + e.getMessage(), e));
+            // The text may come from the file itself: a '|' in it would split the log line.
+            LOG.error("action: sorteo | result: fail | error: {}", LogText.clean(String.valueOf(e.getMessage())));
+            decide(null, new LotteryRejection(ErrorCode.INTERNAL_ERROR, "the draw failed: " + e.getMessage(), e));
+            return;
+        }
+        byAgency.replaceAll((agency, documents) -> List.copyOf(documents));
+        LOG.debug("action: draw_summary | result: success | bets: {} | winners: {}", counts[0], counts[1]);
+        LOG.info("action: sorteo | result: success");
+        decide(Map.copyOf(byAgency), null);
+    }
+
+    /** Fixes the outcome of the draw and runs the waiting callbacks, each once. */
+    private void decide(Map<Integer, List<String>> drawnWinners, LotteryRejection drawFailure) {
+        winners = drawnWinners;
+        failure = drawFailure;
+        List<Runnable> callbacks = new ArrayList<>(waiting);
+        waiting.clear();
+        for (Runnable callback : callbacks) {
+            callback.run();
         }
     }
 }

@@ -7,8 +7,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.EventExecutorGroup;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executor;
 import lottery.protocol.codec.LotteryPipeline;
 import lottery.server.lottery.DrawCoordinator;
 import org.slf4j.Logger;
@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * lottery: idle | frameDecoder frameEncoder messageDecoder messageEncoder | lotteryHandler exceptionHandler
  * echo:    idle | lineDecoder stringDecoder stringEncoder lineEchoHandler exceptionHandler
  * </pre>
- * Every handler runs on the channel's event loop; the lottery handler hands its requests to a worker thread of the
- * business group (one worker per connection, picked here), so blocking work never runs on an event loop.
- * Sharable: it holds only thread-safe collaborators.
+ * Every handler runs on the channel's event loop; the lottery handler hands its requests to the lottery thread (one
+ * for the whole server), so blocking work never runs on an event loop. Sharable: it holds only thread-safe
+ * collaborators (the coordinator is only passed on, to be used on the lottery thread).
  */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> implements ProtocolDetector.Protocols {
     public static final String IDLE_HANDLER = "idle";
@@ -45,19 +45,20 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> i
 
     private final ChannelGroup channels;
     private final DrawCoordinator coordinator;
-    private final EventExecutorGroup business;
+    private final Executor lotteryThread;
     private final int idleTimeoutSeconds;
 
     /**
      * @param channels           where accepted channels are registered
-     * @param business           the worker threads of the lottery connections
+     * @param coordinator        the shared lottery state, owned by {@code lotteryThread}
+     * @param lotteryThread      the single thread that runs every lottery connection's requests and the draw
      * @param idleTimeoutSeconds reader idle time that ends a connection; 0 disables the timer
      */
-    public ServerInitializer(ChannelGroup channels, DrawCoordinator coordinator, EventExecutorGroup business,
+    public ServerInitializer(ChannelGroup channels, DrawCoordinator coordinator, Executor lotteryThread,
                              int idleTimeoutSeconds) {
         this.channels = channels;
         this.coordinator = coordinator;
-        this.business = business;
+        this.lotteryThread = lotteryThread;
         this.idleTimeoutSeconds = idleTimeoutSeconds;
     }
 
@@ -77,8 +78,8 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> i
     @Override
     public void installLottery(ChannelPipeline pipeline) {
         LotteryPipeline.addLast(pipeline);
-        pipeline.addLast(LOTTERY_HANDLER, new LotteryHandler(coordinator, business.next()))
-                .addLast(EXCEPTION_HANDLER, ExceptionHandler.LOTTERY);
+        pipeline.addLast(LOTTERY_HANDLER, new LotteryHandler(coordinator, lotteryThread))
+                .addLast(EXCEPTION_HANDLER, ExceptionHandler.INSTANCE);
     }
 
     @Override
@@ -87,6 +88,6 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> i
                 .addLast(STRING_DECODER, UTF8_DECODER)
                 .addLast(STRING_ENCODER, UTF8_ENCODER)
                 .addLast(ECHO_HANDLER, LineEchoHandler.INSTANCE)
-                .addLast(EXCEPTION_HANDLER, ExceptionHandler.ECHO);
+                .addLast(EXCEPTION_HANDLER, ExceptionHandler.INSTANCE);
     }
 }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The bets file is the assignment's: a file written by {@link BetStore} loads with the Python {@code load_bets}, and
- * one written by the Python {@code store_bets} loads with {@link BetStore#loadBets}. Runs python3 (skipped, not
+ * The bets file is the assignment's: a file written by {@link CsvBetStore} loads with the Python {@code load_bets}, and
+ * one written by the Python {@code store_bets} loads with {@link CsvBetStore#loadBets}. Runs python3 (skipped, not
  * failed, on a machine without it) on {@code python/bets_compat.py}, which keeps the assignment's csv calls.
  */
 class PythonCsvCompatibilityTest {
@@ -54,8 +54,8 @@ class PythonCsvCompatibilityTest {
         Path file = dir.resolve("java-written.csv");
         List<Bet> bets = new ArrayList<>(TRICKY);
         bets.addAll(Bets.range(4, 0, 50));
-        try (BetStore store = BetStore.open(file, false)) {
-            store.storeBets(4, bets);
+        try (CsvBetStore store = CsvBetStore.open(file, false)) {
+            store.append(4, bets);
         }
 
         List<List<Object>> rows = JSON.readValue(python("load", file.toString()), new TypeReference<>() { });
@@ -73,12 +73,12 @@ class PythonCsvCompatibilityTest {
         JSON.writeValue(rows.toFile(), bets.stream().map(bet -> textRow(2, bet)).toList());
 
         python("store", pythonFile.toString(), rows.toString());
-        try (BetStore store = BetStore.open(javaFile, false)) {
-            store.storeBets(2, bets);
+        try (CsvBetStore store = CsvBetStore.open(javaFile, false)) {
+            store.append(2, bets);
         }
 
         assertThat(Files.readAllBytes(javaFile)).isEqualTo(Files.readAllBytes(pythonFile));
-        try (BetStore store = BetStore.open(pythonFile, false)) {
+        try (CsvBetStore store = CsvBetStore.open(pythonFile, false)) {
             assertThat(store.loadBets()).containsExactlyElementsOf(bets.stream().map(b -> Bets.stored(2, b)).toList());
         }
     }
@@ -94,7 +94,7 @@ class PythonCsvCompatibilityTest {
 
         python("store", pythonFile.toString(), rows.toString());
 
-        try (BetStore store = BetStore.open(pythonFile, false)) {
+        try (CsvBetStore store = CsvBetStore.open(pythonFile, false)) {
             assertThat(store.loadBets()).containsExactly(
                     new StoredBet(1, "two\nlines", "cr\rhere", "7", LocalDate.of(2001, 1, 1), 7574),
                     new StoredBet(1, "", "x", "8", LocalDate.of(2001, 1, 2), 1));
@@ -104,9 +104,9 @@ class PythonCsvCompatibilityTest {
     @Test
     void theDrawPicksTheWinnersPythonsHasWonPicks() throws Exception {
         Path file = dir.resolve("draw.csv");
-        try (BetStore store = BetStore.open(file, false)) {
+        try (CsvBetStore store = CsvBetStore.open(file, false)) {
             for (int agency = 1; agency <= 3; agency++) {
-                store.storeBets(agency, Bets.range(agency, 0, 60));
+                store.append(agency, Bets.range(agency, 0, 60));
             }
             Map<String, List<String>> expected = JSON.readValue(python("winners", file.toString()),
                     new TypeReference<>() { });

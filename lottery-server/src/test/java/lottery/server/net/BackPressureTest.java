@@ -16,7 +16,7 @@ import lottery.protocol.message.Batch;
 import lottery.protocol.message.Hello;
 import lottery.protocol.message.LotteryMessage;
 import lottery.protocol.message.MessageType;
-import lottery.server.lottery.BetStore;
+import lottery.server.lottery.CsvBetStore;
 import lottery.server.lottery.DrawCoordinator;
 import lottery.server.support.Bets;
 import lottery.server.support.ClientGroup;
@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A client that pipelines faster than its worker: with the worker held, the connection stops being read after
- * {@link LotteryHandler#HIGH_WATER} requests; released, every request is answered in order and reading resumes.
+ * A client that pipelines faster than the lottery thread (here a "worker" the test holds): the connection stops being
+ * read after {@link ReadThrottle#HIGH_WATER} unanswered requests; released, every request is answered in order and
+ * reading resumes.
  */
 class BackPressureTest {
     private static final long WAIT_SECONDS = 30;
@@ -36,16 +37,17 @@ class BackPressureTest {
 
     @Test
     void readingPausesWhileTheWorkerIsBehindAndResumesWhenItCatchesUp() throws Exception {
-        int batches = LotteryHandler.HIGH_WATER * 3;
+        int batches = ReadThrottle.HIGH_WATER * 3;
         ExecutorService single = Executors.newSingleThreadExecutor();
         CountDownLatch gate = new CountDownLatch(1);
-        CountDownLatch dispatched = new CountDownLatch(LotteryHandler.HIGH_WATER);
+        CountDownLatch dispatched = new CountDownLatch(ReadThrottle.HIGH_WATER);
         Executor worker = task -> {
             dispatched.countDown();
             single.execute(task);
         };
         single.execute(() -> await(gate)); // the worker is busy until the gate opens
-        try (BetStore store = BetStore.open(dir.resolve("bets.csv"), false); ClientGroup clients = new ClientGroup();
+        try (CsvBetStore store = CsvBetStore.open(dir.resolve("bets.csv"), false);
+             ClientGroup clients = new ClientGroup();
              HandlerServer server = new HandlerServer(new DrawCoordinator(store, 1, Runnable::run), worker);
              TestClient client = TestClient.connect(clients.group(), server.address())) {
             List<LotteryMessage> requests = new ArrayList<>();

@@ -19,8 +19,9 @@ import lottery.protocol.codec.LotteryPipeline;
 import lottery.server.lottery.DrawCoordinator;
 
 /**
- * A loopback server whose lottery connections run a {@link LotteryHandler} on a worker the test controls, and which
- * hands the test every accepted channel, so a test can watch a connection's auto-read and writability.
+ * A loopback server whose lottery connections run a {@link LotteryHandler} with a lottery thread (a "worker") that
+ * the test controls, and which hands the test every accepted channel, so a test can watch a connection's auto-read
+ * and writability.
  */
 final class HandlerServer implements AutoCloseable {
     private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -34,7 +35,7 @@ final class HandlerServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         LotteryPipeline.addLast(ch.pipeline())
                                 .addLast(new LotteryHandler(coordinator, worker))
-                                .addLast(ExceptionHandler.LOTTERY);
+                                .addLast(ExceptionHandler.INSTANCE);
                         accepted.add(ch);
                     }
                 })

@@ -20,7 +20,7 @@ import lottery.protocol.message.LotteryMessage;
 import lottery.protocol.message.MessageType;
 import lottery.protocol.message.Winners;
 import lottery.protocol.message.WinnersQuery;
-import lottery.server.lottery.BetStore;
+import lottery.server.lottery.CsvBetStore;
 import lottery.server.lottery.StoredBet;
 import lottery.server.support.Bets;
 import lottery.server.support.ClientGroup;
@@ -78,7 +78,7 @@ class LotteryProtocolTest {
     }
 
     private List<StoredBet> stored() throws Exception {
-        try (BetStore store = BetStore.open(server.storage(), false)) {
+        try (CsvBetStore store = CsvBetStore.open(server.storage(), false)) {
             return store.loadBets();
         }
     }

@@ -24,7 +24,7 @@ import lottery.protocol.message.Hello;
 import lottery.protocol.message.MessageType;
 import lottery.protocol.message.Winners;
 import lottery.protocol.message.WinnersQuery;
-import lottery.server.lottery.BetStore;
+import lottery.server.lottery.CsvBetStore;
 import lottery.server.lottery.DrawCoordinator;
 import lottery.server.support.Bets;
 import lottery.server.support.ClientGroup;
@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A peer that keeps asking for its winners but never reads the answers: once the replies cannot be written, the
- * connection is not read any more, even with the worker idle (so the replies cannot pile up in memory), and it is
- * read again when the peer catches up.
+ * connection is not read any more, even with the lottery thread (the "worker") idle, so the replies cannot pile up
+ * in memory; it is read again when the peer catches up.
  */
 class ReplyBackPressureTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -61,7 +61,8 @@ class ReplyBackPressureTest {
                 }
             });
         };
-        try (BetStore store = BetStore.open(dir.resolve("bets.csv"), false); ClientGroup clients = new ClientGroup();
+        try (CsvBetStore store = CsvBetStore.open(dir.resolve("bets.csv"), false);
+             ClientGroup clients = new ClientGroup();
              HandlerServer server = new HandlerServer(new DrawCoordinator(store, 1, Runnable::run), worker)) {
             InetSocketAddress address = server.address();
             int winners = Winners.MAX_PER_FRAME; // every seventh bet wins: one full Winners frame per answer

@@ -21,7 +21,7 @@ import lottery.server.support.Bets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class BetStoreTest {
+class CsvBetStoreTest {
     @TempDir
     Path dir;
 
@@ -31,8 +31,8 @@ class BetStoreTest {
 
     @Test
     void writesRowsWithMinimalQuotingAndCrlfLikePythonsCsvWriter() throws IOException {
-        try (BetStore store = BetStore.open(file(), false)) {
-            store.storeBets(3, List.of(
+        try (CsvBetStore store = CsvBetStore.open(file(), false)) {
+            store.append(3, List.of(
                     new Bet("Santiago Lionel", "Lorca", "30904465", LocalDate.of(1999, 3, 17), 7574),
                     new Bet("María \"Mery\"", "Saldaña, Jr", "1", LocalDate.of(987, 12, 1), 0)));
         }
@@ -45,11 +45,11 @@ class BetStoreTest {
     @Test
     void loadsBackWhatItStoredAcrossReopens() throws IOException {
         List<StoredBet> expected = new ArrayList<>();
-        try (BetStore store = BetStore.open(file(), false)) {
-            store.storeBets(1, Bets.range(1, 0, 40));
+        try (CsvBetStore store = CsvBetStore.open(file(), false)) {
+            store.append(1, Bets.range(1, 0, 40));
         }
-        try (BetStore store = BetStore.open(file(), true)) {
-            store.storeBets(2, Bets.range(2, 0, 25));
+        try (CsvBetStore store = CsvBetStore.open(file(), true)) {
+            store.append(2, Bets.range(2, 0, 25));
             Bets.range(1, 0, 40).forEach(bet -> expected.add(Bets.stored(1, bet)));
             Bets.range(2, 0, 25).forEach(bet -> expected.add(Bets.stored(2, bet)));
 
@@ -62,9 +62,9 @@ class BetStoreTest {
         Clock clock = Clock.fixed(Instant.parse("2026-11-24T10:15:30Z"), ZoneOffset.UTC);
         Files.writeString(file(), "1,a,b,1,2000-01-01,7574\r\n");
 
-        Optional<Path> first = BetStore.archiveExisting(file(), clock);
+        Optional<Path> first = CsvBetStore.archiveExisting(file(), clock);
         Files.writeString(file(), "2,c,d,2,2000-01-01,1\r\n");
-        Optional<Path> second = BetStore.archiveExisting(file(), clock);
+        Optional<Path> second = CsvBetStore.archiveExisting(file(), clock);
 
         assertThat(first).contains(dir.resolve("bets-20261124-101530.csv"));
         assertThat(second).contains(dir.resolve("bets-20261124-101530-2.csv"));
@@ -76,9 +76,9 @@ class BetStoreTest {
     @Test
     void aMissingOrEmptyBetsFileIsLeftAlone() throws IOException {
         Clock clock = Clock.systemUTC();
-        assertThat(BetStore.archiveExisting(file(), clock)).isEmpty();
+        assertThat(CsvBetStore.archiveExisting(file(), clock)).isEmpty();
         Files.createFile(file());
-        assertThat(BetStore.archiveExisting(file(), clock)).isEmpty();
+        assertThat(CsvBetStore.archiveExisting(file(), clock)).isEmpty();
         assertThat(file()).exists();
     }
 
@@ -92,12 +92,12 @@ class BetStoreTest {
     void aFailedWriteLeavesTheFileAsItWas() throws IOException {
         FailingFileChannel channel = new FailingFileChannel(
                 FileChannel.open(file(), StandardOpenOption.CREATE, StandardOpenOption.WRITE));
-        try (BetStore store = BetStore.over(file(), false, channel)) {
-            store.storeBets(1, Bets.range(1, 0, 10));
+        try (CsvBetStore store = CsvBetStore.over(file(), false, channel)) {
+            store.append(1, Bets.range(1, 0, 10));
             byte[] before = Files.readAllBytes(file());
 
             channel.failWrites();
-            assertThatThrownBy(() -> store.storeBets(1, Bets.range(1, 10, 20)))
+            assertThatThrownBy(() -> store.append(1, Bets.range(1, 10, 20)))
                     .isInstanceOf(IOException.class).hasMessage("No space left on device");
 
             assertThat(Files.readAllBytes(file())).isEqualTo(before);
@@ -108,21 +108,21 @@ class BetStoreTest {
     @Test
     void aCorruptRowFailsTheLoadNamingTheRow() throws IOException {
         Files.writeString(file(), "1,a,b,1,2000-01-01,5\r\n1,a,b,2,2000-13-01,5\r\n");
-        try (BetStore store = BetStore.open(file(), false)) {
+        try (CsvBetStore store = CsvBetStore.open(file(), false)) {
             assertThatThrownBy(store::loadBets).isInstanceOf(IOException.class).hasMessageContaining("row 2");
         }
         Files.writeString(file(), "1,a,b,1,2000-01-01\r\n");
-        try (BetStore store = BetStore.open(file(), false)) {
+        try (CsvBetStore store = CsvBetStore.open(file(), false)) {
             assertThatThrownBy(store::loadBets).hasMessageContaining("row 1 has 5 fields, not 6");
         }
     }
 
     @Test
     void aClosedStoreRefusesToWrite() throws IOException {
-        BetStore store = BetStore.open(file(), false);
+        CsvBetStore store = CsvBetStore.open(file(), false);
         store.close();
         store.close();
 
-        assertThatThrownBy(() -> store.storeBets(1, Bets.range(1, 0, 1))).hasMessageContaining("is closed");
+        assertThatThrownBy(() -> store.append(1, Bets.range(1, 0, 1))).hasMessageContaining("is closed");
     }
 }
