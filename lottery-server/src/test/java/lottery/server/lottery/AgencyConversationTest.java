@@ -258,7 +258,7 @@ class AgencyConversationTest {
         assertThat(lottery.hasFinished(1)).isFalse();
         // Peer text in a log line: '|' would split it.
         assertThat(log.messages()).contains("action: protocol_error | result: fail | ip: 10.0.0.7"
-                + " | code: MALFORMED_FRAME | reason: trailing ¦ bytes");
+                + " | code: MALFORMED_FRAME | reason: trailing / bytes");
     }
 
     @Test

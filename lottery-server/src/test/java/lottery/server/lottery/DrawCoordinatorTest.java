@@ -219,7 +219,7 @@ class DrawCoordinatorTest {
                     .filter(line -> line.startsWith("action: sorteo | result: fail | error: ")).toList();
             assertThat(failures).hasSize(1);
             assertThat(failures.get(0).substring("action: sorteo | result: fail | error: ".length()))
-                    .contains("row 1", "2000¦01¦01").doesNotContain("|");
+                    .contains("row 1", "2000/01/01").doesNotContain("|");
             assertThat(log.count("action: sorteo | result: success")).isZero();
         }
     }

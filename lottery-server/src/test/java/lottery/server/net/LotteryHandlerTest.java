@@ -147,7 +147,7 @@ class LotteryHandlerTest {
         assertThat(answers.get(1)).satisfies(isError(ErrorCode.INTERNAL_ERROR));
         assertThat(channel.isOpen()).isFalse();
         assertThat(log.messages()).contains("action: lottery_request | result: fail | ip: embedded"
-                + " | error: java.lang.IllegalStateException: bug ¦ in the store");
+                + " | error: java.lang.IllegalStateException: bug / in the store");
     }
 
     @Test
