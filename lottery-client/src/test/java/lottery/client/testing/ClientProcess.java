@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import lottery.common.testing.Lines;
+import lottery.testkit.Lines;
 
 /**
  * The client's {@code main} in a child JVM (the test classpath, {@code lottery.client.ClientMain}), in a C locale

@@ -1,0 +1,42 @@
+package lottery.testkit;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Lines that one thread appends (a log appender, a child process's output reader) and a test reads or waits for,
+ * with a deadline instead of sleeps. Thread-safe.
+ */
+public final class Lines {
+    private final List<String> lines = new ArrayList<>();
+
+    public synchronized void add(String line) {
+        lines.add(line);
+        notifyAll();
+    }
+
+    public synchronized List<String> all() {
+        return List.copyOf(lines);
+    }
+
+    /** Waits until a line matches (earlier lines count too), failing the test after {@code timeout}. */
+    public synchronized String await(Predicate<String> condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int seen = 0; ; ) {
+            for (; seen < lines.size(); seen++) {
+                if (condition.test(lines.get(seen))) {
+                    return lines.get(seen);
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return fail("no matching line within " + timeout + "; got " + lines);
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+}
