@@ -1,15 +1,13 @@
 package lottery.it;
 
-import static org.assertj.core.api.Assertions.fail;
-
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import lottery.testkit.Lines;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -38,7 +36,7 @@ final class LogRecorder extends AppenderBase<ILoggingEvent> implements AutoClose
 
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     private final Level previousLevel = root.getLevel();
-    private final List<Logged> lines = new ArrayList<>();
+    private final Lines<Logged> lines = new Lines<>();
 
     private LogRecorder() {
     }
@@ -59,15 +57,14 @@ final class LogRecorder extends AppenderBase<ILoggingEvent> implements AutoClose
     }
 
     @Override
-    protected synchronized void append(ILoggingEvent event) {
+    protected void append(ILoggingEvent event) {
         lines.add(new Logged(event.getThreadName(), event.getLoggerName(), event.getLevel(),
                 event.getFormattedMessage()));
-        notifyAll();
     }
 
     /** The messages so far of the lines that match, in logging order. */
-    synchronized List<String> messages(Predicate<Logged> condition) {
-        return lines.stream().filter(condition).map(Logged::message).toList();
+    List<String> messages(Predicate<Logged> condition) {
+        return lines.all().stream().filter(condition).map(Logged::message).toList();
     }
 
     /** The messages the server logged so far. */
@@ -121,20 +118,8 @@ final class LogRecorder extends AppenderBase<ILoggingEvent> implements AutoClose
     }
 
     /** Waits until a line matches (earlier lines count too); fails the test after {@code timeout}. */
-    synchronized Logged await(Predicate<Logged> condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (int seen = 0; ; ) {
-            for (; seen < lines.size(); seen++) {
-                if (condition.test(lines.get(seen))) {
-                    return lines.get(seen);
-                }
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return fail("no matching log line within " + timeout + "; got " + lines);
-            }
-            wait(Math.max(1, left / 1_000_000));
-        }
+    Logged await(Predicate<Logged> condition, Duration timeout) throws InterruptedException {
+        return lines.await(condition, timeout);
     }
 
     @Override

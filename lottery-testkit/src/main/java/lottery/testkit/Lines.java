@@ -10,21 +10,23 @@ import java.util.function.Predicate;
 /**
  * Lines that one thread appends (a log appender, a child process's output reader) and a test reads or waits for,
  * with a deadline instead of sleeps. Thread-safe.
+ *
+ * @param <T> a line: text, or a record of a logged event
  */
-public final class Lines {
-    private final List<String> lines = new ArrayList<>();
+public final class Lines<T> {
+    private final List<T> lines = new ArrayList<>();
 
-    public synchronized void add(String line) {
+    public synchronized void add(T line) {
         lines.add(line);
         notifyAll();
     }
 
-    public synchronized List<String> all() {
+    public synchronized List<T> all() {
         return List.copyOf(lines);
     }
 
     /** Waits until a line matches (earlier lines count too), failing the test after {@code timeout}. */
-    public synchronized String await(Predicate<String> condition, Duration timeout) throws InterruptedException {
+    public synchronized T await(Predicate<? super T> condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int seen = 0; ; ) {
             for (; seen < lines.size(); seen++) {

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class LogCapture implements AutoCloseable {
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     private final Level previousLevel = root.getLevel();
-    private final Lines lines = new Lines();
+    private final Lines<String> lines = new Lines<>();
     private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
         @Override
         protected void append(ILoggingEvent event) {

@@ -25,7 +25,7 @@ import lottery.testkit.Lines;
 public final class ClientProcess implements AutoCloseable {
     private final Process process;
     private final Thread reader;
-    private final Lines messages = new Lines();
+    private final Lines<String> messages = new Lines<>();
 
     private ClientProcess(Process process) {
         this.process = process;

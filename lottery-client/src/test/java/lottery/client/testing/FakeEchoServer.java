@@ -28,7 +28,7 @@ public final class FakeEchoServer implements AutoCloseable {
     /** What the server does with each line. */
     public enum Reply { ECHO, CLOSE, NONE }
 
-    private final Lines lines = new Lines();
+    private final Lines<String> lines = new Lines<>();
     private final Reply reply;
     private Channel serverChannel;
 
