@@ -3,6 +3,7 @@ package lottery.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import lottery.client.ClientConfig.Mode;
 import lottery.common.config.ConfigException;
-import lottery.common.testing.LogCapture;
 import lottery.protocol.message.Bet;
+import lottery.testkit.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -274,7 +275,7 @@ class ClientConfigTest {
     @Test
     void badArgumentsAndConfigsExitTwoWithOneLine() throws Exception {
         Path file = yaml(SKELETON_YAML);
-        try (LogCapture logs = LogCapture.start()) {
+        try (LogCapture logs = LogCapture.open(Level.DEBUG)) {
             assertThatThrownBy(() -> ClientMain.configure(new String[] {"--verbose"}, Map.of(), System.out,
                     new ArrayList<>()))
                     .isInstanceOfSatisfying(ClientMain.StartupExit.class, e -> assertThat(e.status()).isEqualTo(2));

@@ -13,9 +13,9 @@ import lottery.client.testing.BetRows;
 import lottery.client.testing.ClientProcess;
 import lottery.client.testing.FakeEchoServer;
 import lottery.client.testing.FakeLotteryServer;
-import lottery.client.testing.FreePort;
 import lottery.protocol.message.Batch;
 import lottery.protocol.message.MessageType;
+import lottery.testkit.FreePort;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

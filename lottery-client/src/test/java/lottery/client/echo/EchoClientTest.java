@@ -2,6 +2,7 @@ package lottery.client.echo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -10,9 +11,9 @@ import lottery.client.ClientConfig;
 import lottery.client.ClientMain;
 import lottery.client.StopSignal;
 import lottery.client.testing.FakeEchoServer;
-import lottery.client.testing.FreePort;
 import lottery.client.testing.TestConfigs;
-import lottery.common.testing.LogCapture;
+import lottery.testkit.FreePort;
+import lottery.testkit.LogCapture;
 import org.junit.jupiter.api.Test;
 
 class EchoClientTest {
@@ -23,7 +24,7 @@ class EchoClientTest {
 
     @Test
     void sendsNumberedLinesAndLogsEachEcho() throws Exception {
-        try (FakeEchoServer server = FakeEchoServer.start(); LogCapture logs = LogCapture.start()) {
+        try (FakeEchoServer server = FakeEchoServer.start(); LogCapture logs = LogCapture.open(Level.DEBUG)) {
             int status = ClientMain.run(echoConfig(4, server.port(), "3"), new StopSignal());
 
             assertThat(status).isZero();
@@ -43,7 +44,7 @@ class EchoClientTest {
     @Test
     void aConnectionClosedWithoutAnswerFails() throws Exception {
         try (FakeEchoServer server = FakeEchoServer.start(FakeEchoServer.Reply.CLOSE);
-             LogCapture logs = LogCapture.start()) {
+             LogCapture logs = LogCapture.open(Level.DEBUG)) {
             int status = ClientMain.run(echoConfig(2, server.port(), "3"), new StopSignal());
 
             assertThat(status).isEqualTo(1);
@@ -61,7 +62,7 @@ class EchoClientTest {
     @Test
     void noServerFailsAfterTheConnectBudget() throws Exception {
         int port = FreePort.pick();
-        try (LogCapture logs = LogCapture.start()) {
+        try (LogCapture logs = LogCapture.open(Level.DEBUG)) {
             ClientConfig config = TestConfigs.config(1, port, Map.of("CLI_MODE", "echo", "CLI_CONNECT_TIMEOUT", "200ms"));
             assertThat(ClientMain.run(config, new StopSignal())).isEqualTo(1);
             assertThat(logs.messagesStartingWith("action: connect | result: in_progress")).isNotEmpty();
@@ -73,7 +74,7 @@ class EchoClientTest {
 
     @Test
     void aStopDuringThePauseEndsTheLoopWithStatusZero() throws Exception {
-        try (FakeEchoServer server = FakeEchoServer.start(); LogCapture logs = LogCapture.start()) {
+        try (FakeEchoServer server = FakeEchoServer.start(); LogCapture logs = LogCapture.open(Level.DEBUG)) {
             StopSignal stop = new StopSignal();
             ClientConfig config = TestConfigs.config(6, server.port(),
                     Map.of("CLI_MODE", "echo", "CLI_LOOP_AMOUNT", "100", "CLI_LOOP_PERIOD", "1h"));
@@ -100,7 +101,7 @@ class EchoClientTest {
     @Test
     void aStopWhileTheAnswerIsWithheldEndsWithinTheStopGraceWithStatusZeroAndLogsTheConnection() throws Exception {
         try (FakeEchoServer server = FakeEchoServer.start(FakeEchoServer.Reply.NONE);
-             LogCapture logs = LogCapture.start()) {
+             LogCapture logs = LogCapture.open(Level.DEBUG)) {
             StopSignal stop = new StopSignal();
             ClientConfig config = echoConfig(5, server.port(), "3");
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> ClientMain.run(config, stop));

@@ -2,6 +2,7 @@ package lottery.client.lottery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import io.netty.channel.ChannelFutureListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,9 +21,7 @@ import lottery.client.ClientMain;
 import lottery.client.StopSignal;
 import lottery.client.testing.BetRows;
 import lottery.client.testing.FakeLotteryServer;
-import lottery.client.testing.FreePort;
 import lottery.client.testing.TestConfigs;
-import lottery.common.testing.LogCapture;
 import lottery.protocol.message.Ack;
 import lottery.protocol.message.Batch;
 import lottery.protocol.message.Bet;
@@ -32,6 +31,8 @@ import lottery.protocol.message.Finish;
 import lottery.protocol.message.Hello;
 import lottery.protocol.message.MessageType;
 import lottery.protocol.message.WinnersQuery;
+import lottery.testkit.FreePort;
+import lottery.testkit.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +57,7 @@ class AgencyClientTest {
 
     @Test
     void sendsTheSingleBetOfTheEnvironmentThenFinishesAndAsksForTheWinners() throws Exception {
-        try (FakeLotteryServer server = FakeLotteryServer.start(); LogCapture logs = LogCapture.start()) {
+        try (FakeLotteryServer server = FakeLotteryServer.start(); LogCapture logs = LogCapture.open(Level.DEBUG)) {
             server.winners(List.of("30904465"));
             ClientConfig config = TestConfigs.config(1, server.port(), Map.of("NOMBRE", "Santiago Lionel",
                     "APELLIDO", "Lorca", "DOCUMENTO", "30904465", "NACIMIENTO", "1999-03-17", "NUMERO", "7574"));
@@ -92,7 +93,7 @@ class AgencyClientTest {
                 "",
                 ",Vacío,4,1970-06-15,1",      // line 7: empty first name
                 "Émile,Zoë,000123,1950-07-04,0") + "\r\n");
-        try (FakeLotteryServer server = FakeLotteryServer.start(); LogCapture logs = LogCapture.start()) {
+        try (FakeLotteryServer server = FakeLotteryServer.start(); LogCapture logs = LogCapture.open(Level.DEBUG)) {
             assertThat(ClientMain.run(fileConfig(3, server.port(), file), new StopSignal())).isZero();
 
             assertThat(server.bets()).containsExactly(
@@ -123,7 +124,7 @@ class AgencyClientTest {
             rows.append("A,B,").append(String.format("%08d", i)).append(",2000-01-01,").append(i).append('\n');
         }
         Path file = csv("agency-1.csv", rows.toString());
-        try (FakeLotteryServer server = FakeLotteryServer.start(); LogCapture logs = LogCapture.start()) {
+        try (FakeLotteryServer server = FakeLotteryServer.start(); LogCapture logs = LogCapture.open(Level.DEBUG)) {
             assertThat(ClientMain.run(fileConfig(1, server.port(), file, "CLI_BATCH_MAXAMOUNT", "10"),
                     new StopSignal())).isZero();
 
@@ -178,7 +179,7 @@ class AgencyClientTest {
                 FakeLotteryServer.answer(ctx, message, server);
             }
         };
-        try (FakeLotteryServer server = FakeLotteryServer.start(script); LogCapture logs = LogCapture.start()) {
+        try (FakeLotteryServer server = FakeLotteryServer.start(script); LogCapture logs = LogCapture.open(Level.DEBUG)) {
             assertThat(ClientMain.run(fileConfig(4, server.port(), file, "CLI_BATCH_MAXAMOUNT", "10"),
                     new StopSignal())).isZero();
 
@@ -193,7 +194,7 @@ class AgencyClientTest {
     void theWinnersMayComeInSeveralFrames() throws Exception {
         Path file = csv("agency-5.csv", "A,B,1,2000-01-01,7574\n");
         List<String> winners = IntStream.range(0, 1000).mapToObj(i -> Integer.toString(10_000_000 + i)).toList();
-        try (FakeLotteryServer server = FakeLotteryServer.start(); LogCapture logs = LogCapture.start()) {
+        try (FakeLotteryServer server = FakeLotteryServer.start(); LogCapture logs = LogCapture.open(Level.DEBUG)) {
             server.winners(winners);
             assertThat(ClientMain.run(fileConfig(5, server.port(), file), new StopSignal())).isZero();
             assertThat(logs.messagesStartingWith("action: consulta_ganadores")).containsExactly(
@@ -206,7 +207,7 @@ class AgencyClientTest {
         int port = FreePort.pick();
         Path file = csv("agency-1.csv", "A,B,1,2000-01-01,1\nC,D,2,2000-01-02,2\n");
         ClientConfig config = fileConfig(1, port, file, "CLI_CONNECT_TIMEOUT", "20s");
-        try (LogCapture logs = LogCapture.start()) {
+        try (LogCapture logs = LogCapture.open(Level.DEBUG)) {
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> ClientMain.run(config,
                     new StopSignal()));
             // The server comes up only after the client has seen a refused connection.
@@ -225,7 +226,7 @@ class AgencyClientTest {
         FakeLotteryServer.Script refuseAgency = (ctx, message, server) -> ctx.writeAndFlush(ErrorReply.of(
                 ErrorCode.UNKNOWN_AGENCY, MessageType.HELLO, 0, "agency 9 is not one of the 5 agencies"))
                 .addListener(ChannelFutureListener.CLOSE);
-        try (FakeLotteryServer server = FakeLotteryServer.start(refuseAgency); LogCapture logs = LogCapture.start()) {
+        try (FakeLotteryServer server = FakeLotteryServer.start(refuseAgency); LogCapture logs = LogCapture.open(Level.DEBUG)) {
             assertThat(ClientMain.run(fileConfig(9, server.port(), file), new StopSignal())).isEqualTo(1);
             assertThat(logs.lines()).contains("ERROR action: hello | result: fail | client_id: 9 | code: UNKNOWN_AGENCY(7)"
                     + " | reason: agency 9 is not one of the 5 agencies");
@@ -244,7 +245,7 @@ class AgencyClientTest {
                 FakeLotteryServer.answer(ctx, message, server);
             }
         };
-        try (FakeLotteryServer server = FakeLotteryServer.start(failStorage); LogCapture logs = LogCapture.start()) {
+        try (FakeLotteryServer server = FakeLotteryServer.start(failStorage); LogCapture logs = LogCapture.open(Level.DEBUG)) {
             assertThat(ClientMain.run(fileConfig(2, server.port(), file), new StopSignal())).isEqualTo(1);
             assertThat(logs.lines()).contains("ERROR action: batch_enviado | result: fail | client_id: 2"
                     + " | code: STORAGE_FAILURE(20) | reason: disk full");
@@ -262,7 +263,7 @@ class AgencyClientTest {
                 FakeLotteryServer.answer(ctx, message, server);
             }
         };
-        try (FakeLotteryServer server = FakeLotteryServer.start(wrongSeq); LogCapture logs = LogCapture.start()) {
+        try (FakeLotteryServer server = FakeLotteryServer.start(wrongSeq); LogCapture logs = LogCapture.open(Level.DEBUG)) {
             assertThat(ClientMain.run(fileConfig(2, server.port(), file), new StopSignal())).isEqualTo(1);
             assertThat(logs.lines()).contains("ERROR action: batch_enviado | result: fail | client_id: 2"
                     + " | error: the server acknowledged batch 101, which is not in flight");
@@ -277,7 +278,7 @@ class AgencyClientTest {
                 FakeLotteryServer.answer(ctx, message, server);
             }
         };
-        try (FakeLotteryServer server = FakeLotteryServer.start(neverDraw); LogCapture logs = LogCapture.start()) {
+        try (FakeLotteryServer server = FakeLotteryServer.start(neverDraw); LogCapture logs = LogCapture.open(Level.DEBUG)) {
             ClientConfig config = fileConfig(3, server.port(), file, "CLI_WINNERS_TIMEOUT", "200ms");
             assertThat(ClientMain.run(config, new StopSignal())).isEqualTo(1);
             assertThat(logs.lines()).contains("ERROR action: consulta_ganadores | result: fail | client_id: 3"
@@ -296,7 +297,7 @@ class AgencyClientTest {
                 FakeLotteryServer.answer(ctx, message, server);
             }
         };
-        try (FakeLotteryServer server = FakeLotteryServer.start(stopOnQuery); LogCapture logs = LogCapture.start()) {
+        try (FakeLotteryServer server = FakeLotteryServer.start(stopOnQuery); LogCapture logs = LogCapture.open(Level.DEBUG)) {
             ClientConfig config = fileConfig(3, server.port(), file, "CLI_WINNERS_TIMEOUT", "1h");
             assertThat(ClientMain.run(config, stop)).isZero();
             assertThat(logs.messagesStartingWith("action: stop")).containsExactly(
@@ -319,7 +320,7 @@ class AgencyClientTest {
             FakeLotteryServer.answer(ctx, message, server);
         };
         try (FakeLotteryServer server = FakeLotteryServer.start(stopOnSecondBatch);
-             LogCapture logs = LogCapture.start()) {
+             LogCapture logs = LogCapture.open(Level.DEBUG)) {
             assertThat(ClientMain.run(fileConfig(1, server.port(), file, "CLI_BATCH_MAXAMOUNT", "10"), stop))
                     .isZero();
 
@@ -351,7 +352,7 @@ class AgencyClientTest {
             }
         };
         try (FakeLotteryServer server = FakeLotteryServer.start(slowThenSilent);
-             LogCapture logs = LogCapture.start()) {
+             LogCapture logs = LogCapture.open(Level.DEBUG)) {
             ClientConfig config = fileConfig(1, server.port(), file, "CLI_BATCH_MAXAMOUNT", "10");
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> ClientMain.run(config, stop));
 
@@ -371,7 +372,7 @@ class AgencyClientTest {
         Path file = dir.resolve("agency-8.csv");
         Files.write(file, new byte[] {'A', ',', 'B', ',', '1', ',', '2', '0', '0', '0', '-', '0', '1', '-', '0', '1',
             ',', '1', '\n', 'C', (byte) 0xC3, (byte) 0x28, ',', 'D', '\n'});
-        try (FakeLotteryServer server = FakeLotteryServer.start(); LogCapture logs = LogCapture.start()) {
+        try (FakeLotteryServer server = FakeLotteryServer.start(); LogCapture logs = LogCapture.open(Level.DEBUG)) {
             assertThat(ClientMain.run(fileConfig(8, server.port(), file), new StopSignal())).isEqualTo(1);
             assertThat(logs.messagesStartingWith("action: read_bets | result: fail")).singleElement().asString()
                     .startsWith("action: read_bets | result: fail | client_id: 8 | error: " + file + " near line ")

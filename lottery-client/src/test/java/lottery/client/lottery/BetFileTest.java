@@ -3,14 +3,15 @@ package lottery.client.lottery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import lottery.common.testing.LogCapture;
 import lottery.protocol.message.Bet;
+import lottery.testkit.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +49,7 @@ class BetFileTest {
 
     @Test
     void quotedFieldsMayHoldSeparatorsQuotesAndLineBreaks() throws Exception {
-        try (LogCapture logs = LogCapture.start()) {
+        try (LogCapture logs = LogCapture.open(Level.DEBUG)) {
             assertThat(readAll("\"a,b\",\"say \"\"hi\"\"\",1,2000-01-01,1\n"
                     + "\"two\nlines\",X,1,2000-01-01,2\n"   // lines 2-3: a line break is a control character
                     + "bad,row\n"))                          // line 4
@@ -64,7 +65,7 @@ class BetFileTest {
     void countsInvalidLinesAndCleansTheirReasonForTheLog() throws Exception {
         Path file = Files.writeString(dir.resolve("bets.csv"),
                 "A,B,1|2,2000-01-01,1\nA,B,1,2000-01-01,1,\nA,B,1,01/02/2000,1\n", StandardCharsets.UTF_8);
-        try (LogCapture logs = LogCapture.start(); BetFile bets = BetFile.open(file, 4)) {
+        try (LogCapture logs = LogCapture.open(Level.DEBUG); BetFile bets = BetFile.open(file, 4)) {
             assertThat(bets.next()).isNull();
             assertThat(bets.invalidLines()).isEqualTo(3);
             assertThat(logs.messagesStartingWith("action: read_bet")).containsExactly(

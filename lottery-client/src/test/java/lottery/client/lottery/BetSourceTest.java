@@ -3,6 +3,7 @@ package lottery.client.lottery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import lottery.common.testing.LogCapture;
 import lottery.protocol.message.Bet;
+import lottery.testkit.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,7 +63,7 @@ class BetSourceTest {
     void aMissingFileIsReadFromTheZipBesideIt() throws Exception {
         Path zip = zip("dataset.zip", Map.of("agency-1.csv", "X,Y,9,2000-01-01,9\n", "agency-2.csv", ROWS));
         Path csv = dir.resolve("agency-2.csv");
-        try (LogCapture logs = LogCapture.start()) {
+        try (LogCapture logs = LogCapture.open(Level.DEBUG)) {
             assertThat(readAll(csv)).containsExactly(
                     new Bet("Ana", "Peña", "1", LocalDate.of(2000, 1, 1), 7574),
                     new Bet("José", "Díaz", "2", LocalDate.of(1990, 12, 31), 1));

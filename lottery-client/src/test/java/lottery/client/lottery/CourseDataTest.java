@@ -2,19 +2,21 @@ package lottery.client.lottery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import java.util.List;
 import java.util.Map;
 import lottery.client.ClientConfig;
 import lottery.client.ClientMain;
 import lottery.client.StopSignal;
-import lottery.client.testing.Dataset;
+import lottery.client.testing.BetRows;
 import lottery.client.testing.FakeLotteryServer;
 import lottery.client.testing.TestConfigs;
-import lottery.common.testing.LogCapture;
 import lottery.protocol.codec.Wire;
 import lottery.protocol.message.Batch;
 import lottery.protocol.message.Bet;
 import lottery.protocol.message.Limits;
+import lottery.testkit.Dataset;
+import lottery.testkit.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,10 +32,10 @@ class CourseDataTest {
     void sendsAWholeAgencyFile(int agency) throws Exception {
         Dataset dataset = Dataset.get();
         int expectedBets = dataset.expectedCounts().get(agency).bets();
-        List<Bet> expected = dataset.parsePlain(agency);
+        List<Bet> expected = BetRows.plain(dataset, agency);
         assertThat(expected).hasSize(expectedBets);
 
-        try (FakeLotteryServer server = FakeLotteryServer.start(); LogCapture logs = LogCapture.start()) {
+        try (FakeLotteryServer server = FakeLotteryServer.start(); LogCapture logs = LogCapture.open(Level.DEBUG)) {
             ClientConfig config = TestConfigs.config(agency, server.port(), Map.of("CLI_DATA_FILE",
                     dataset.dir().resolve("agency-{id}.csv").toString()));
             assertThat(config.batchMaxAmount()).isEqualTo(ClientConfig.DEFAULT_BATCH_MAX_AMOUNT);
@@ -71,7 +73,7 @@ class CourseDataTest {
         int largest = 0;
         int count = 0;
         for (int agency = 1; agency <= Dataset.AGENCIES; agency++) {
-            for (Bet bet : dataset.parsePlain(agency)) {
+            for (Bet bet : BetRows.plain(dataset, agency)) {
                 largest = Math.max(largest, Wire.betSize(bet));
                 count++;
             }

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import lottery.common.testing.Lines;
+import lottery.testkit.Lines;
 
 /**
  * The client's {@code main} in a child JVM (the test classpath, {@code lottery.client.ClientMain}), in a C locale
@@ -25,7 +25,7 @@ import lottery.common.testing.Lines;
 public final class ClientProcess implements AutoCloseable {
     private final Process process;
     private final Thread reader;
-    private final Lines messages = new Lines();
+    private final Lines<String> messages = new Lines<>();
 
     private ClientProcess(Process process) {
         this.process = process;

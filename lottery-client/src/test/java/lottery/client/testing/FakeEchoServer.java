@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import lottery.common.testing.Lines;
+import lottery.testkit.Lines;
 
 /**
  * The skeleton's echo server as a test fixture: on 127.0.0.1, each UTF-8 line received is recorded and answered as
@@ -28,7 +28,7 @@ public final class FakeEchoServer implements AutoCloseable {
     /** What the server does with each line. */
     public enum Reply { ECHO, CLOSE, NONE }
 
-    private final Lines lines = new Lines();
+    private final Lines<String> lines = new Lines<>();
     private final Reply reply;
     private Channel serverChannel;
 

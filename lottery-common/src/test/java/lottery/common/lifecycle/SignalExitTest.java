@@ -2,13 +2,14 @@ package lottery.common.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import lottery.common.testing.LogCapture;
+import lottery.testkit.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +45,7 @@ class SignalExitTest {
     }
 
     private final RecordingTerminator terminator = new RecordingTerminator();
-    private final LogCapture log = LogCapture.start();
+    private final LogCapture log = LogCapture.open(Level.DEBUG);
     private Thread hook;
 
     @AfterEach

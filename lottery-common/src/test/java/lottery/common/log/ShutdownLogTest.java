@@ -2,14 +2,15 @@ package lottery.common.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import java.io.IOException;
-import lottery.common.testing.LogCapture;
+import lottery.testkit.LogCapture;
 import org.junit.jupiter.api.Test;
 
 class ShutdownLogTest {
     @Test
     void theLinesOfAStopWithAndWithoutContext() {
-        try (LogCapture log = LogCapture.start()) {
+        try (LogCapture log = LogCapture.open(Level.DEBUG)) {
             ShutdownLog.signalReceived("");
             ShutdownLog.closed(ShutdownLog.SERVER_SOCKET);
             ShutdownLog.closedRoutinely(ShutdownLog.CONNECTION);

@@ -16,11 +16,12 @@ import lottery.protocol.message.Winners;
 import lottery.protocol.message.WinnersQuery;
 import lottery.server.lottery.CsvBetStore;
 import lottery.server.lottery.StoredBet;
+import lottery.server.support.Bets;
 import lottery.server.support.ClientGroup;
-import lottery.server.support.Dataset;
-import lottery.server.support.LogCapture;
 import lottery.server.support.TestClient;
 import lottery.server.support.TestServer;
+import lottery.testkit.Dataset;
+import lottery.testkit.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +41,7 @@ class DatasetIngestTest {
         Dataset dataset = Dataset.get();
         Map<Integer, Dataset.AgencyCounts> expected = dataset.expectedCounts();
         int total = expected.values().stream().mapToInt(Dataset.AgencyCounts::bets).sum();
-        Map<Integer, List<Bet>> bets = dataset.loadBets();
+        Map<Integer, List<Bet>> bets = Bets.fromDataset(dataset);
         assertThat(bets.keySet()).containsExactlyElementsOf(expected.keySet());
 
         List<TestClient> connected = new ArrayList<>();

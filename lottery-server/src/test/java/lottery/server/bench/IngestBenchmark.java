@@ -9,9 +9,10 @@ import java.util.Map;
 import lottery.protocol.message.Bet;
 import lottery.server.LotteryServer;
 import lottery.server.ServerConfig;
+import lottery.server.support.Bets;
 import lottery.server.support.ClientGroup;
-import lottery.server.support.Dataset;
 import lottery.server.support.TestClient;
+import lottery.testkit.Dataset;
 
 /**
  * Measures how fast the server ingests the course dataset: {@code IngestBenchmark [runs] [fsync]} starts an
@@ -30,7 +31,7 @@ public final class IngestBenchmark {
         // A figure of the course's data only: no fallback to the generated dataset here.
         Dataset.courseZip().orElseThrow(() -> new IllegalStateException(
                 "dataset.zip not found: set -D" + Dataset.PROPERTY + "=PATH"));
-        Map<Integer, List<Bet>> bets = Dataset.get().loadBets();
+        Map<Integer, List<Bet>> bets = Bets.fromDataset(Dataset.get());
         Path dir = Files.createTempDirectory("ingest-bench");
         try (ClientGroup clients = new ClientGroup()) {
             for (int run = 1; run <= runs; run++) {
