@@ -20,13 +20,16 @@ import lottery.common.log.Logging;
  * [DEFAULT]
  * SERVER_PORT = 12345                  # required, 0..65535
  * SERVER_IP = 0.0.0.0                  # default 0.0.0.0: the address to listen on (IP literal or host name)
- * SERVER_LISTEN_BACKLOG = 8            # required, 1..65535
+ * SERVER_LISTEN_BACKLOG = 1024         # default 1024, 1..65535
  * LOGGING_LEVEL = DEBUG                # required: TRACE, DEBUG, INFO, WARN or ERROR
  * SERVER_AGENCIES = 5                  # default 5, 0..65535
  * SERVER_STORAGE_PATH = bets.csv       # default bets.csv
  * SERVER_IDLE_TIMEOUT_SECONDS = 60     # default 60, 0..86400
  * SERVER_SHUTDOWN_GRACE_SECONDS = 5    # default 5, 0..3600
- * SERVER_FSYNC = false                 # default false: true or false, any case
+ * SERVER_FSYNC = true                  # default true: true or false, any case
+ * SERVER_SECRETS_FILE = secrets.ini    # default none (agencies not authenticated)
+ * SERVER_MAX_CONNECTIONS = 10000       # default 10000, 1..1000000
+ * SERVER_HANDSHAKE_TIMEOUT_SECONDS = 10 # default 10, 0..3600
  * </pre>
  *
  * (The INI format has no inline comments: the {@code #} notes above are for this comment only.) Unknown keys, values
@@ -42,13 +45,16 @@ public final class ConfigLoader {
     enum Key {
         SERVER_PORT(null, 0, 65535),
         SERVER_IP(ServerConfig.ANY_ADDRESS),
-        SERVER_LISTEN_BACKLOG(null, 1, 65535),
+        SERVER_LISTEN_BACKLOG(Integer.toString(ServerConfig.DEFAULT_LISTEN_BACKLOG), 1, 65535),
         LOGGING_LEVEL(null),
         SERVER_AGENCIES("5", 0, 65535),
         SERVER_STORAGE_PATH("bets.csv"),
         SERVER_IDLE_TIMEOUT_SECONDS("60", 0, 86_400),
         SERVER_SHUTDOWN_GRACE_SECONDS("5", 0, 3_600),
-        SERVER_FSYNC("false");
+        SERVER_FSYNC("true"),
+        SERVER_SECRETS_FILE(""),
+        SERVER_MAX_CONNECTIONS(Integer.toString(ServerConfig.DEFAULT_MAX_CONNECTIONS), 1, 1_000_000),
+        SERVER_HANDSHAKE_TIMEOUT_SECONDS(Integer.toString(ServerConfig.DEFAULT_HANDSHAKE_TIMEOUT_SECONDS), 0, 3_600);
 
         /** The key for {@link Settings}: the file's key and the environment variable have the same name. */
         final ConfigKey key;
@@ -102,7 +108,10 @@ public final class ConfigLoader {
                     integer(settings, Key.SERVER_SHUTDOWN_GRACE_SECONDS),
                     settings.bool(Key.SERVER_FSYNC.key),
                     settings.get(Key.LOGGING_LEVEL.key, Logging::parseLevel),
-                    settings.text(Key.SERVER_IP.key));
+                    settings.text(Key.SERVER_IP.key),
+                    secretsFile(settings.text(Key.SERVER_SECRETS_FILE.key)),
+                    integer(settings, Key.SERVER_MAX_CONNECTIONS),
+                    integer(settings, Key.SERVER_HANDSHAKE_TIMEOUT_SECONDS));
         } catch (IllegalArgumentException e) {
             // ServerConfig checks again what the checks above let through: nothing, unless they disagree.
             throw new ConfigException(e.getMessage(), e);
@@ -111,6 +120,10 @@ public final class ConfigLoader {
 
     private static int integer(Settings settings, Key key) throws ConfigException {
         return settings.integer(key.key, key.min, key.max);
+    }
+
+    private static Path secretsFile(String text) {
+        return text == null || text.isBlank() ? null : path(text.strip());
     }
 
     private static Path path(String text) {

@@ -23,12 +23,25 @@ import lottery.common.log.Logging;
  * @param listenAddress        the address to listen on: an IP literal or a host name, resolved when the server
  *                             starts ({@link LotteryServer#start}); {@value #ANY_ADDRESS} is every interface
  *                             (SERVER_IP)
+ * @param secretsFile          the agencies' secrets, one {@code AGENCY = SECRET} line each; {@code null} = agencies
+ *                             are not authenticated (SERVER_SECRETS_FILE)
+ * @param maxConnections       open connections at most; a new one beyond is refused with TOO_MANY_CONNECTIONS
+ *                             (SERVER_MAX_CONNECTIONS)
+ * @param handshakeTimeoutSeconds seconds a new connection has to complete its HELLO (or to show it is an echo
+ *                             connection); 0 disables (SERVER_HANDSHAKE_TIMEOUT_SECONDS)
  */
 public record ServerConfig(int port, int listenBacklog, int agencies, Path storagePath, int idleTimeoutSeconds,
-                           int shutdownGraceSeconds, boolean fsync, String loggingLevel, String listenAddress) {
+                           int shutdownGraceSeconds, boolean fsync, String loggingLevel, String listenAddress,
+                           Path secretsFile, int maxConnections, int handshakeTimeoutSeconds) {
 
     /** The default listen address: every interface. */
     public static final String ANY_ADDRESS = "0.0.0.0";
+    /** Default accept queue: 1,000 agencies connecting at once all get in (Linux caps it at net.core.somaxconn). */
+    public static final int DEFAULT_LISTEN_BACKLOG = 1024;
+    /** Default connection limit: 10,000 agencies, well under the usual open-file limit of a container. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    /** Default handshake deadline, in seconds. */
+    public static final int DEFAULT_HANDSHAKE_TIMEOUT_SECONDS = 10;
 
     public ServerConfig {
         checkRange("SERVER_PORT", port, 0, 65535);
@@ -49,6 +62,18 @@ public record ServerConfig(int port, int listenBacklog, int agencies, Path stora
             throw new IllegalArgumentException("SERVER_IP is empty");
         }
         listenAddress = listenAddress.strip();
+        if (secretsFile != null && secretsFile.toString().isBlank()) {
+            secretsFile = null;
+        }
+        checkRange("SERVER_MAX_CONNECTIONS", maxConnections, 1, 1_000_000);
+        checkRange("SERVER_HANDSHAKE_TIMEOUT_SECONDS", handshakeTimeoutSeconds, 0, 3_600);
+    }
+
+    /** The settings without agency secrets and with the default connection limits. */
+    public ServerConfig(int port, int listenBacklog, int agencies, Path storagePath, int idleTimeoutSeconds,
+                        int shutdownGraceSeconds, boolean fsync, String loggingLevel, String listenAddress) {
+        this(port, listenBacklog, agencies, storagePath, idleTimeoutSeconds, shutdownGraceSeconds, fsync,
+                loggingLevel, listenAddress, null, DEFAULT_MAX_CONNECTIONS, DEFAULT_HANDSHAKE_TIMEOUT_SECONDS);
     }
 
     /** The settings listening on every interface ({@value #ANY_ADDRESS}), as before the listen address existed. */
@@ -56,6 +81,23 @@ public record ServerConfig(int port, int listenBacklog, int agencies, Path stora
                         int shutdownGraceSeconds, boolean fsync, String loggingLevel) {
         this(port, listenBacklog, agencies, storagePath, idleTimeoutSeconds, shutdownGraceSeconds, fsync,
                 loggingLevel, ANY_ADDRESS);
+    }
+
+    /** Whether agencies must prove who they are with a secret ({@link #secretsFile} is set). */
+    public boolean authenticates() {
+        return secretsFile != null;
+    }
+
+    /** The same settings with agency secrets read from {@code file} (null: none). */
+    public ServerConfig withSecretsFile(Path file) {
+        return new ServerConfig(port, listenBacklog, agencies, storagePath, idleTimeoutSeconds, shutdownGraceSeconds,
+                fsync, loggingLevel, listenAddress, file, maxConnections, handshakeTimeoutSeconds);
+    }
+
+    /** The same settings with other connection limits. */
+    public ServerConfig withConnectionLimits(int maxConnections, int handshakeTimeoutSeconds) {
+        return new ServerConfig(port, listenBacklog, agencies, storagePath, idleTimeoutSeconds, shutdownGraceSeconds,
+                fsync, loggingLevel, listenAddress, secretsFile, maxConnections, handshakeTimeoutSeconds);
     }
 
     private static void checkRange(String key, int value, int min, int max) {

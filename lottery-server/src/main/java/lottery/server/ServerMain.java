@@ -59,14 +59,20 @@ public final class ServerMain {
               SERVER_PORT                    TCP port, 0..65535 (required)
               SERVER_IP                      address to listen on: an IP literal or a host name, resolved at start
                                              (default 0.0.0.0, every interface)
-              SERVER_LISTEN_BACKLOG          accept queue length, 1..65535 (required)
+              SERVER_LISTEN_BACKLOG          accept queue length, 1..65535 (default 1024: 1,000 agencies connecting
+                                             at once all get in; Linux caps it at net.core.somaxconn)
               LOGGING_LEVEL                  TRACE, DEBUG, INFO, WARN or ERROR (required)
               SERVER_AGENCIES                agencies the draw waits for (default 5; 0 = no draw, any agency id
                                              accepted)
               SERVER_STORAGE_PATH            bets file, CSV, relative to the working directory (default bets.csv)
               SERVER_IDLE_TIMEOUT_SECONDS    close connections silent this long (default 60; 0 = never)
               SERVER_SHUTDOWN_GRACE_SECONDS  time in-flight requests get on SIGTERM (default 5)
-              SERVER_FSYNC                   fsync every batch before its Ack: true or false (default false)
+              SERVER_FSYNC                   an Ack waits until the bets are fsynced (group commit: one fsync covers
+                                             every batch that arrived meanwhile): true or false (default true)
+              SERVER_SECRETS_FILE            file of AGENCY = SECRET lines; HELLO must carry the agency's secret
+                                             (default none: agencies are not authenticated)
+              SERVER_MAX_CONNECTIONS         open connections at most; more are refused (default 10000)
+              SERVER_HANDSHAKE_TIMEOUT_SECONDS  time a new connection has for its HELLO (default 10; 0 = none)
 
             Exit status: 0 stopped by SIGTERM, 1 cannot start (address not resolvable, port in use, bets file not
             writable), 2 bad arguments or configuration.

@@ -55,12 +55,12 @@ class ServerMainTest {
 
     @Test
     void aBadConfigurationExitsTwoWithOneLine() throws IOException {
-        Path config = Files.writeString(dir.resolve("c.ini"), "[DEFAULT]\nSERVER_PORT = 1\nLOGGING_LEVEL = INFO\n");
+        Path config = Files.writeString(dir.resolve("c.ini"), "[DEFAULT]\nSERVER_PORT = 1\nSERVER_IP = 127.0.0.1\n");
 
         assertThat(run(Map.of(), "--config", config.toString())).isEqualTo(2);
         assertThat(err().lines()).containsExactly("action: config | result: fail | error: missing key "
-                + "SERVER_LISTEN_BACKLOG: set it in " + config
-                + " or in the environment variable SERVER_LISTEN_BACKLOG");
+                + "LOGGING_LEVEL: set it in " + config
+                + " or in the environment variable LOGGING_LEVEL");
     }
 
     @Test

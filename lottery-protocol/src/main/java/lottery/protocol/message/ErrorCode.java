@@ -22,20 +22,30 @@ public enum ErrorCode {
     UNKNOWN_AGENCY(7, true),
     /** A message that only the other side may send (e.g. an Ack sent to the server). */
     UNEXPECTED_MESSAGE(8, true),
+    /** A Hello whose secret is missing or wrong for its agency (the server has agency secrets configured). */
+    AUTHENTICATION_FAILED(9, true),
     /** A well-framed Bet or Batch holding an invalid field: nothing of it is stored. */
     INVALID_BET(10, false),
     /** A Bet or Batch from an agency that already sent Finish: nothing of it is stored. */
     BET_AFTER_FINISH(11, false),
-    /** A second Finish from the same agency. */
+    /** A second Finish from the same agency (version 1 servers before resume; the server now Acks it again). */
     ALREADY_FINISHED(12, false),
     /** A WINNERS_QUERY from an agency that has not sent FINISH: its winners would never come. */
     FINISH_REQUIRED(13, false),
+    /** A Hello for an agency that already has a live session on another connection. */
+    AGENCY_BUSY(14, true),
+    /** A Batch whose seq is not the agency's next one (the last stored seq + 1): nothing of it is stored. */
+    SEQUENCE_GAP(15, false),
+    /** No Hello completed within the server's handshake deadline. */
+    HANDSHAKE_TIMEOUT(16, true),
     /** The server could not write the bets to its store: nothing of the batch is stored. */
     STORAGE_FAILURE(20, false),
     /** The server is stopping and takes no new work. */
     SHUTTING_DOWN(21, true),
     /** The connection sent nothing for longer than the server's idle timeout. */
     IDLE_TIMEOUT(22, true),
+    /** The server already holds its maximum number of connections; this one is closed at once. */
+    TOO_MANY_CONNECTIONS(23, true),
     /** An unexpected failure inside the server. */
     INTERNAL_ERROR(99, true);
 

@@ -52,13 +52,18 @@ class WireTablesTest {
         table.put(ErrorCode.UNSUPPORTED_VERSION, new Row(6, true));
         table.put(ErrorCode.UNKNOWN_AGENCY, new Row(7, true));
         table.put(ErrorCode.UNEXPECTED_MESSAGE, new Row(8, true));
+        table.put(ErrorCode.AUTHENTICATION_FAILED, new Row(9, true));
         table.put(ErrorCode.INVALID_BET, new Row(10, false));
         table.put(ErrorCode.BET_AFTER_FINISH, new Row(11, false));
         table.put(ErrorCode.ALREADY_FINISHED, new Row(12, false));
         table.put(ErrorCode.FINISH_REQUIRED, new Row(13, false));
+        table.put(ErrorCode.AGENCY_BUSY, new Row(14, true));
+        table.put(ErrorCode.SEQUENCE_GAP, new Row(15, false));
+        table.put(ErrorCode.HANDSHAKE_TIMEOUT, new Row(16, true));
         table.put(ErrorCode.STORAGE_FAILURE, new Row(20, false));
         table.put(ErrorCode.SHUTTING_DOWN, new Row(21, true));
         table.put(ErrorCode.IDLE_TIMEOUT, new Row(22, true));
+        table.put(ErrorCode.TOO_MANY_CONNECTIONS, new Row(23, true));
         table.put(ErrorCode.INTERNAL_ERROR, new Row(99, true));
 
         assertThat(ErrorCode.values()).containsExactlyElementsOf(table.keySet());
@@ -67,7 +72,7 @@ class WireTablesTest {
             assertThat(code.closesConnection()).as("%s closes the connection", code).isEqualTo(row.closes());
             assertThat(ErrorCode.fromCode(row.code())).isEqualTo(code);
         });
-        assertThat(Arrays.stream(new int[] {0, 9, 14, 19, 23, 98, 100, 0xFFFF}).mapToObj(ErrorCode::fromCode))
+        assertThat(Arrays.stream(new int[] {0, 17, 19, 24, 98, 100, 0xFFFF}).mapToObj(ErrorCode::fromCode))
                 .containsOnlyNulls();
     }
 
