@@ -1,7 +1,7 @@
 #!/bin/sh
 # Writes a Docker Compose file with the lottery server and N agency clients (exercise 1).
 #
-#   sh generar-compose.sh OUTPUT N        e.g.  ./generar-compose.sh docker-compose-dev.yaml 5
+#   sh generar-compose.sh OUTPUT N [--secrets]     e.g.  ./generar-compose.sh docker-compose-dev.yaml 5
 #
 # POSIX sh only (runs under dash and bash; the course's tests call it with `sh` and with `bash`), no other tool.
 # The output is deterministic: the same N always gives the same bytes.
@@ -19,16 +19,26 @@
 #     LOTTERY_EXERCISE): 1-4 CLI_MODE=echo; 5 the statement's example bet in NOMBRE..NUMERO; 6-8 (main) neither.
 #     Each is only a default: CLI_MODE, NOMBRE, APELLIDO, DOCUMENTO, NACIMIENTO and NUMERO set in the shell that
 #     runs `docker compose` win (empty = unset; `make lottery` sets CLI_MODE=lottery to force the whole lottery).
+#   - with --secrets (optional; the course's two-argument usage has none): agency authentication. The script keeps
+#     one random secret per agency in .secrets/ beside OUTPUT (created if missing, existing secrets kept,
+#     git-ignored; outside .data/, which every client mounts): .secrets/agencies (`K = SECRET` lines) is mounted
+#     into the server only, as SERVER_SECRETS_FILE, and .secrets/agency-K into client K only, as
+#     CLI_AUTH_SECRET_FILE. The compose file itself holds no secret (same N, same bytes).
 
 usage() {
-    echo "usage: $0 OUTPUT N   (OUTPUT: compose file to write; N: number of clients, an integer from 0 to $MAX_CLIENTS)" >&2
+    echo "usage: $0 OUTPUT N [--secrets]   (OUTPUT: compose file to write; N: number of clients, an integer from 0 to $MAX_CLIENTS; --secrets: authenticate the agencies)" >&2
     exit 2
 }
 
 # 172.25.125.0/24 leaves 253 addresses after the gateway: the server, the clients and a spare one for the validator.
 MAX_CLIENTS=250
 
-[ "$#" -eq 2 ] || usage
+secrets=no
+if [ "$#" -eq 3 ] && [ "$3" = "--secrets" ]; then
+    secrets=yes
+elif [ "$#" -ne 2 ]; then
+    usage
+fi
 output=$1
 case $2 in
     '' | *[!0-9]*) usage ;;
@@ -74,9 +84,23 @@ services:
     image: server:latest
     environment:
       SERVER_AGENCIES: "$1"
+EOF
+    if [ "$secrets" = yes ]; then
+        cat <<EOF
+      SERVER_SECRETS_FILE: /run/secrets/agencies
+EOF
+    fi
+    cat <<EOF
     volumes:
       - ./server/config.ini:/app/config.ini:ro
       - ./.data/state:/app/state
+EOF
+    if [ "$secrets" = yes ]; then
+        cat <<EOF
+      - ./.secrets/agencies:/run/secrets/agencies:ro
+EOF
+    fi
+    cat <<EOF
     networks:
       - testing_net
 EOF
@@ -96,9 +120,23 @@ client_service() {
       DOCUMENTO: "\${DOCUMENTO:-$bet_documento}"
       NACIMIENTO: "\${NACIMIENTO:-$bet_nacimiento}"
       NUMERO: "\${NUMERO:-$bet_numero}"
+EOF
+    if [ "$secrets" = yes ]; then
+        cat <<EOF
+      CLI_AUTH_SECRET_FILE: /run/secrets/agency
+EOF
+    fi
+    cat <<EOF
     volumes:
       - ./client/config.yaml:/app/config.yaml:ro
       - ./.data:/data:ro
+EOF
+    if [ "$secrets" = yes ]; then
+        cat <<EOF
+      - ./.secrets/agency-$1:/run/secrets/agency:ro
+EOF
+    fi
+    cat <<EOF
     networks:
       - testing_net
     depends_on:
@@ -128,6 +166,32 @@ compose_file() {
     networks_section
 }
 
+# One random secret per agency, kept across runs (a round resumed after a restart must see the same secrets):
+# 16 random bytes as 32 hex digits (od and tr are POSIX). The server's file is rebuilt from the agencies' files.
+write_secrets() {
+    dir="$(dirname "$output")/.secrets"
+    (umask 077 && mkdir -p "$dir") || return 1
+    server_tmp="$dir/agencies.tmp.$$"
+    (umask 077 && : >"$server_tmp") || return 1
+    id=1
+    while [ "$id" -le "$clients" ]; do
+        if [ ! -s "$dir/agency-$id" ]; then
+            secret=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n') || return 1
+            [ "${#secret}" -eq 32 ] || return 1
+            (umask 077 && printf '%s\n' "$secret" >"$dir/agency-$id.tmp.$$") || return 1
+            mv -f "$dir/agency-$id.tmp.$$" "$dir/agency-$id" || return 1
+        fi
+        printf '%s = %s\n' "$id" "$(sed -n 1p "$dir/agency-$id")" >>"$server_tmp" || return 1
+        id=$((id + 1))
+    done
+    mv -f "$server_tmp" "$dir/agencies"
+}
+if [ "$secrets" = yes ] && ! write_secrets; then
+    rm -f "$(dirname "$output")/.secrets/"*.tmp.$$
+    echo "$0: cannot write the agency secrets in $(dirname "$output")/.secrets" >&2
+    exit 1
+fi
+
 # Write to a temporary file first, so a failure never leaves a half-written compose file behind.
 tmp="$output.tmp.$$"
 if ! compose_file >"$tmp"; then
@@ -140,4 +204,8 @@ if ! mv -f "$tmp" "$output"; then
     echo "$0: cannot write $output" >&2
     exit 1
 fi
-echo "$0: wrote $output (server + $clients client(s), exercise $exercise)"
+if [ "$secrets" = yes ]; then
+    echo "$0: wrote $output (server + $clients client(s), exercise $exercise, agency secrets in $(dirname "$output")/.secrets)"
+else
+    echo "$0: wrote $output (server + $clients client(s), exercise $exercise)"
+fi
