@@ -206,6 +206,31 @@ class ResumeAndReconnectTest {
     }
 
     @Test
+    void aSingleBetStoredJustBeforeTheConnectionBrokeIsNotSentAgain() throws Exception {
+        AtomicBoolean cutOnce = new AtomicBoolean();
+        ResumingAgency agency = new ResumingAgency(List.of()).fault((ctx, message, a) -> {
+            if (message instanceof Bet && cutOnce.compareAndSet(false, true)) {
+                a.storeBetWithoutAck();
+                a.cut(ctx);
+                return true;
+            }
+            return false;
+        });
+        try (FakeLotteryServer server = FakeLotteryServer.start(agency); LogCapture logs = LogCapture.open(Level.DEBUG)) {
+            ClientConfig config = TestConfigs.config(12, server.port(), Map.of("NOMBRE", "Ana", "APELLIDO", "Lu",
+                    "DOCUMENTO", "1", "NACIMIENTO", "1999-03-17", "NUMERO", "1", "CLI_RECONNECT_TIMEOUT", "10s"));
+            assertThat(ClientMain.run(config, new StopSignal())).isZero();
+
+            assertThat(server.receivedTypes()).containsExactly(MessageType.HELLO, MessageType.BET, MessageType.HELLO,
+                    MessageType.FINISH, MessageType.WINNERS_QUERY);
+            assertThat(agency.stored()).isEqualTo(1);
+            assertThat(logs.messagesStartingWith("action: apuesta_enviada")).singleElement().asString()
+                    .startsWith("action: apuesta_enviada | result: skipped | client_id: 12 |");
+            assertThat(failures(logs)).isEmpty();
+        }
+    }
+
+    @Test
     void theSecretGoesInTheHelloAndNeverInTheLog() throws Exception {
         String secret = "s3cr3t-Agency-8";
         ResumingAgency agency = new ResumingAgency(List.of());

@@ -73,6 +73,11 @@ public final class ResumingAgency implements FakeLotteryServer.Script {
         storeCounts.merge(batch.seq(), 1, Integer::sum);
     }
 
+    /** Stores a single bet without answering it (the Ack is lost with the connection). */
+    public synchronized void storeBetWithoutAck() {
+        stored++;
+    }
+
     /** Closes the connection of {@code ctx} without an answer; later messages on it are ignored. */
     public void cut(ChannelHandlerContext ctx) {
         cut.add(ctx.channel());
