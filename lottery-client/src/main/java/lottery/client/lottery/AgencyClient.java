@@ -1,5 +1,6 @@
 package lottery.client.lottery;
 
+import io.netty.handler.codec.DecoderException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -156,7 +157,10 @@ public final class AgencyClient {
         if (e instanceof ServerErrorException error) {
             return RETRYABLE.contains(error.reply().code());
         }
-        return e instanceof ExchangeException && !(e instanceof UnexpectedReplyException);
+        // An unreadable frame from the server is a protocol mismatch, not a network hiccup: a new connection
+        // would read the same.
+        return e instanceof ExchangeException && !(e instanceof UnexpectedReplyException)
+                && !(e.getCause() instanceof DecoderException);
     }
 
     private static String describe(Exception e) {

@@ -231,6 +231,27 @@ class ResumeAndReconnectTest {
     }
 
     @Test
+    void aServerThatLostAcknowledgedBatchesFailsTheRunInsteadOfResending() throws Exception {
+        AtomicBoolean cutOnce = new AtomicBoolean();
+        ResumingAgency agency = new ResumingAgency(List.of()).fault((ctx, message, a) -> {
+            if (message instanceof Batch batch && batch.seq() == 4 && cutOnce.compareAndSet(false, true)) {
+                a.rollBack(1, 10); // batches 2 and 3 were acknowledged, and are gone
+                a.cut(ctx);
+                return true;
+            }
+            return false;
+        });
+        try (FakeLotteryServer server = FakeLotteryServer.start(agency); LogCapture logs = LogCapture.open(Level.DEBUG)) {
+            assertThat(ClientMain.run(config(13, server.port(), 200), new StopSignal())).isEqualTo(1);
+
+            assertThat(failures(logs)).containsExactly("ERROR action: batch_enviado | result: fail | client_id: 13"
+                    + " | error: the server's last stored batch is 1, but it had acknowledged every batch up to 3"
+                    + " (were the server's files replaced?)");
+            assertThat(server.receivedTypes()).doesNotContain(MessageType.FINISH);
+        }
+    }
+
+    @Test
     void theSecretGoesInTheHelloAndNeverInTheLog() throws Exception {
         String secret = "s3cr3t-Agency-8";
         ResumingAgency agency = new ResumingAgency(List.of());

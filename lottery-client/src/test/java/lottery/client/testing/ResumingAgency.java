@@ -73,6 +73,13 @@ public final class ResumingAgency implements FakeLotteryServer.Script {
         storeCounts.merge(batch.seq(), 1, Integer::sum);
     }
 
+    /** Forgets every batch after {@code seq}: a server whose files were replaced by older ones. */
+    public synchronized void rollBack(long seq, long bets) {
+        lastSeq = seq;
+        stored = bets;
+        storeCounts.keySet().removeIf(s -> s > seq);
+    }
+
     /** Stores a single bet without answering it (the Ack is lost with the connection). */
     public synchronized void storeBetWithoutAck() {
         stored++;
