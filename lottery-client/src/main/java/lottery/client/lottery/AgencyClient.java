@@ -63,6 +63,7 @@ public final class AgencyClient {
     private final ClientTransport transport;
     private final StopSignal stop;
     private final int window;
+    private final Duration replyTimeout;
     /** The protocol step under way, named as in the log lines. */
     private String action;
     /** The session of the current connection; replaced by {@link #reconnect}. */
@@ -71,14 +72,16 @@ public final class AgencyClient {
     private Ack resumePoint;
 
     public AgencyClient(ClientConfig config, ClientTransport transport, StopSignal stop) {
-        this(config, transport, stop, BatchSender.DEFAULT_WINDOW);
+        this(config, transport, stop, BatchSender.DEFAULT_WINDOW, Connection.REPLY_TIMEOUT);
     }
 
-    AgencyClient(ClientConfig config, ClientTransport transport, StopSignal stop, int window) {
+    /** A client with {@code window} batches in flight at most, waiting {@code replyTimeout} for each Ack. */
+    AgencyClient(ClientConfig config, ClientTransport transport, StopSignal stop, int window, Duration replyTimeout) {
         this.config = config;
         this.transport = transport;
         this.stop = stop;
         this.window = window;
+        this.replyTimeout = replyTimeout;
     }
 
     /** What the bets phase achieved: every bet the agency sent, the skipped-as-stored ones included. */
@@ -106,7 +109,7 @@ public final class AgencyClient {
             action = "connect";
             Connection<LotteryMessage> connection = transport.connect(config.server(), LotteryPipeline::addLast,
                     LotteryMessage.class, config.connectTimeout().toDuration());
-            session = new AgencySession(connection);
+            session = new AgencySession(connection, replyTimeout);
             action = "hello";
             try {
                 resumePoint = session.hello(id, config.secret());
@@ -207,7 +210,7 @@ public final class AgencyClient {
             try {
                 Connection<LotteryMessage> connection = transport.connect(config.server(), LotteryPipeline::addLast,
                         LotteryMessage.class, Duration.ZERO);
-                session = new AgencySession(connection);
+                session = new AgencySession(connection, replyTimeout);
             } catch (ConnectException e) {
                 last = e;
                 continue;

@@ -26,9 +26,16 @@ import lottery.protocol.message.WinnersQuery;
  */
 public final class AgencySession {
     private final Connection<LotteryMessage> connection;
+    private final Duration replyTimeout;
 
     public AgencySession(Connection<LotteryMessage> connection) {
+        this(connection, Connection.REPLY_TIMEOUT);
+    }
+
+    /** A session that waits {@code replyTimeout} for each Ack (tests shorten it). */
+    AgencySession(Connection<LotteryMessage> connection, Duration replyTimeout) {
         this.connection = connection;
+        this.replyTimeout = replyTimeout;
     }
 
     /**
@@ -112,7 +119,7 @@ public final class AgencySession {
 
     /** Waits for an Ack of {@code ref}; anything else is a failure. */
     Ack expectAck(MessageType ref) throws ExchangeException, StoppedException, ServerErrorException {
-        LotteryMessage reply = reply(Connection.REPLY_TIMEOUT, false);
+        LotteryMessage reply = reply(replyTimeout, false);
         if (reply instanceof Ack ack && ack.ref() == ref) {
             return ack;
         }

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.stream.LongStream;
 import lottery.client.ClientConfig;
 import lottery.client.ClientMain;
 import lottery.client.StopSignal;
+import lottery.client.net.ClientTransport;
 import lottery.client.testing.BetRows;
 import lottery.client.testing.FakeLotteryServer;
 import lottery.client.testing.ResumingAgency;
@@ -248,6 +250,35 @@ class ResumeAndReconnectTest {
                     + " | error: the server's last stored batch is 1, but it had acknowledged every batch up to 3"
                     + " (were the server's files replaced?)");
             assertThat(server.receivedTypes()).doesNotContain(MessageType.FINISH);
+        }
+    }
+
+    @Test
+    void anAckThatDoesNotComeInTimeCountsAsALostConnection() throws Exception {
+        AtomicBoolean silentOnce = new AtomicBoolean();
+        // Batch 2 is stored but its Ack never comes; the others are acknowledged (Acks may come in any order), so
+        // the client waits for the Ack of 2 last, times out, and finds every batch stored on the new session.
+        ResumingAgency agency = new ResumingAgency(List.of()).fault((ctx, message, a) -> {
+            if (message instanceof Batch batch && batch.seq() == 2 && silentOnce.compareAndSet(false, true)) {
+                a.storeWithoutAck(batch);
+                return true;
+            }
+            return false;
+        });
+        try (FakeLotteryServer server = FakeLotteryServer.start(agency); LogCapture logs = LogCapture.open(Level.DEBUG);
+             ClientTransport transport = new ClientTransport(14, new StopSignal())) {
+            StopSignal stop = new StopSignal();
+            AgencyClient client = new AgencyClient(config(14, server.port(), 50), transport, stop,
+                    BatchSender.DEFAULT_WINDOW, Duration.ofMillis(300));
+            assertThat(client.run()).isZero();
+
+            assertThat(agency.storeCounts()).containsOnlyKeys(1L, 2L, 3L, 4L, 5L)
+                    .allSatisfy((seq, count) -> assertThat(count).isEqualTo(1));
+            assertThat(logs.messagesStartingWith("action: reconnect")).containsExactly(
+                    "action: reconnect | result: in_progress | client_id: 14 | attempt: 1 | error: no answer from"
+                            + " the server within 300ms",
+                    "action: reconnect | result: success | client_id: 14 | resume_seq: 5");
+            assertThat(failures(logs)).isEmpty();
         }
     }
 
