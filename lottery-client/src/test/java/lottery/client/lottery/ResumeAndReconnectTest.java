@@ -283,6 +283,32 @@ class ResumeAndReconnectTest {
     }
 
     @Test
+    void aStopWhileReconnectingEndsTheRunWithStatusZeroAndNoFinish() throws Exception {
+        StopSignal stop = new StopSignal();
+        AtomicInteger hellos = new AtomicInteger();
+        ResumingAgency agency = new ResumingAgency(List.of()).fault((ctx, message, a) -> {
+            if (message instanceof Hello) {
+                if (hellos.incrementAndGet() == 2) {
+                    stop.request(); // SIGTERM while the client keeps getting AGENCY_BUSY
+                }
+                a.refuse(ctx, message, ErrorCode.AGENCY_BUSY, "busy");
+                return true;
+            }
+            return false;
+        });
+        try (FakeLotteryServer server = FakeLotteryServer.start(agency); LogCapture logs = LogCapture.open(Level.DEBUG)) {
+            long start = System.nanoTime();
+            assertThat(ClientMain.run(config(15, server.port(), 5, "CLI_RECONNECT_TIMEOUT", "1h"), stop)).isZero();
+
+            assertThat(System.nanoTime() - start).isLessThan(10_000_000_000L);
+            assertThat(logs.messagesStartingWith("action: stop")).containsExactly(
+                    "action: stop | result: success | client_id: 15 | step: hello");
+            assertThat(server.receivedTypes()).containsOnly(MessageType.HELLO);
+            assertThat(failures(logs)).isEmpty();
+        }
+    }
+
+    @Test
     void theSecretGoesInTheHelloAndNeverInTheLog() throws Exception {
         String secret = "s3cr3t-Agency-8";
         ResumingAgency agency = new ResumingAgency(List.of());
