@@ -345,8 +345,8 @@ public final class AgencyClient {
             }
         }
         if (stored != sentBets) {
-            LOG.error("action: finish | result: fail | client_id: {} | error: server stored {} bets, the agency sent {}",
-                    config.id(), stored, sentBets);
+            LOG.error("action: finish | result: fail | client_id: {} | error: server stored {} bets,"
+                    + " the agency sent {}", config.id(), stored, sentBets);
             throw new Logged();
         }
         LOG.debug("action: finish | result: success | client_id: {} | stored: {}", config.id(), stored);
