@@ -23,10 +23,14 @@ import lottery.protocol.message.Bet;
  * @param winnersTimeout lottery mode: how long to wait for the winners once asked (winners.timeout)
  * @param envBet         lottery mode: the single bet of NOMBRE..NUMERO, or {@code null} when those are unset (and
  *                       always in echo mode)
+ * @param secret         lottery mode: the agency's secret sent in the Hello (auth.secret, or the first line of
+ *                       auth.secretFile), "" when none; never logged, not in {@link #toString()}
+ * @param reconnectTimeout lottery mode: how long to keep trying to get a session back after a lost connection
+ *                       or a retryable server error, counted from the loss (reconnect.timeout)
  */
 public record ClientConfig(int id, ServerAddress server, int loopAmount, GoDuration loopPeriod, String logLevel,
                            int batchMaxAmount, Mode mode, String dataFile, GoDuration connectTimeout,
-                           GoDuration winnersTimeout, Bet envBet) {
+                           GoDuration winnersTimeout, Bet envBet, String secret, GoDuration reconnectTimeout) {
 
     /**
      * Default {@code batch.maxAmount}: the most bets of the course data that always fit one 8192-byte frame. The
@@ -53,6 +57,24 @@ public record ClientConfig(int id, ServerAddress server, int loopAmount, GoDurat
         if (id < 1 || id > 65535) {
             throw new IllegalArgumentException("client id " + id + " is not in 1..65535");
         }
+        if (secret == null) {
+            throw new IllegalArgumentException("secret is null (\"\" means none)");
+        }
+    }
+
+    /** Whether the Hello carries a secret: what the log lines may say about it ({@code set} or {@code none}). */
+    public String secretState() {
+        return secret.isEmpty() ? "none" : "set";
+    }
+
+    /** Every setting but the secret, which shows as {@code set} or {@code none} only. */
+    @Override
+    public String toString() {
+        return "ClientConfig[id=" + id + ", server=" + server + ", loopAmount=" + loopAmount + ", loopPeriod="
+                + loopPeriod + ", logLevel=" + logLevel + ", batchMaxAmount=" + batchMaxAmount + ", mode=" + mode
+                + ", dataFile=" + dataFile + ", connectTimeout=" + connectTimeout + ", winnersTimeout="
+                + winnersTimeout + ", envBet=" + envBet + ", secret=" + secretState() + ", reconnectTimeout="
+                + reconnectTimeout + "]";
     }
 
     /** The single bet from the environment, when there is one. */

@@ -1,5 +1,9 @@
 package lottery.client;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +18,9 @@ import lottery.common.config.ConfigException;
 import lottery.common.config.ConfigKey;
 import lottery.common.config.Settings;
 import lottery.common.config.YamlFile;
+import lottery.common.log.LogText;
 import lottery.common.log.Logging;
+import lottery.protocol.message.Limits;
 import lottery.protocol.message.Bet;
 
 /**
@@ -40,7 +46,15 @@ import lottery.protocol.message.Bet;
  *   timeout: 30s                # default 30s: how long to retry the first connection, not negative
  * winners:
  *   timeout: 60s                # default 60s: how long to wait for the winners, positive
+ * reconnect:
+ *   timeout: 60s                # default 60s: how long to try to get a session back after a loss, not negative
+ * auth:
+ *   secret: "..."               # optional: the agency's secret for the Hello
+ *   secretFile: /run/secrets/x  # optional: a file whose first line (trimmed) is the secret; at most one of the two
  * </pre>
+ *
+ * The secret is never logged: not in the config lines (they say {@code secret: set} or {@code none}), not in an
+ * error message, not in the {@code config_override} line of {@code auth.secret} (its values show as {@code ***}).
  *
  * The skeleton's keys are required; the added ones have defaults. Unknown keys, duplicates, lists and values of the
  * wrong type are errors ({@link YamlFile}). In lottery mode the bets must exist: the single bet of the variables
@@ -63,8 +77,15 @@ public final class ClientConfigLoader {
     static final ConfigKey DATA_FILE = key("data.file", "/data/agency-" + ID_PLACEHOLDER + ".csv");
     static final ConfigKey CONNECT_TIMEOUT = key("connect.timeout", "30s");
     static final ConfigKey WINNERS_TIMEOUT = key("winners.timeout", "60s");
+    static final ConfigKey RECONNECT_TIMEOUT = key("reconnect.timeout", "60s");
+    static final ConfigKey AUTH_SECRET = key("auth.secret", "");
+    static final ConfigKey AUTH_SECRET_FILE = ConfigKey.of("auth.secretFile", "CLI_AUTH_SECRET_FILE", "");
     private static final List<ConfigKey> KEYS = List.of(ID, SERVER_ADDRESS, LOOP_AMOUNT, LOOP_PERIOD, LOG_LEVEL,
-            BATCH_MAX_AMOUNT, MODE, DATA_FILE, CONNECT_TIMEOUT, WINNERS_TIMEOUT);
+            BATCH_MAX_AMOUNT, MODE, DATA_FILE, CONNECT_TIMEOUT, WINNERS_TIMEOUT, RECONNECT_TIMEOUT, AUTH_SECRET,
+            AUTH_SECRET_FILE);
+    /** The start of the {@code config_override} line of {@link #AUTH_SECRET}, whose values must not be logged. */
+    private static final String SECRET_OVERRIDE = "action: config_override | result: success | key: "
+            + "auth.secret | ";
 
     private ClientConfigLoader() {
     }
@@ -95,7 +116,9 @@ public final class ClientConfigLoader {
     public static ClientConfig load(Path file, boolean fileRequired, Map<String, String> env, List<String> overrides)
             throws ConfigException {
         Settings settings = Settings.load(KEYS, file, fileRequired, YamlFile::read, env);
-        overrides.addAll(settings.overrides());
+        for (String line : settings.overrides()) {
+            overrides.add(line.startsWith(SECRET_OVERRIDE) ? SECRET_OVERRIDE + "file_value: *** | value: ***" : line);
+        }
         int id = settings.integer(ID, 1, 65535);
         ServerAddress server = settings.get(SERVER_ADDRESS, ServerAddress::parse);
         int loopAmount = settings.integer(LOOP_AMOUNT, 0, Integer.MAX_VALUE);
@@ -106,6 +129,8 @@ public final class ClientConfigLoader {
         String dataFile = settings.text(DATA_FILE).replace(ID_PLACEHOLDER, Integer.toString(id));
         GoDuration connectTimeout = settings.get(CONNECT_TIMEOUT, ClientConfigLoader::nonNegative);
         GoDuration winnersTimeout = settings.get(WINNERS_TIMEOUT, ClientConfigLoader::positive);
+        GoDuration reconnectTimeout = settings.get(RECONNECT_TIMEOUT, ClientConfigLoader::nonNegative);
+        String secret = secret(settings);
         Bet bet = null;
         if (mode == Mode.LOTTERY) {
             bet = envBet(env).orElse(null);
@@ -114,7 +139,46 @@ public final class ClientConfigLoader {
             }
         }
         return new ClientConfig(id, server, loopAmount, loopPeriod, logLevel, maxAmount, mode, dataFile,
-                connectTimeout, winnersTimeout, bet);
+                connectTimeout, winnersTimeout, bet, secret, reconnectTimeout);
+    }
+
+    /**
+     * The agency's secret: {@code auth.secret}, or the first line of {@code auth.secretFile} trimmed, or "" when
+     * neither is set. The messages name the key and the file, never the secret.
+     */
+    private static String secret(Settings settings) throws ConfigException {
+        String inline = settings.text(AUTH_SECRET);
+        String file = settings.text(AUTH_SECRET_FILE);
+        if (!inline.isEmpty() && !file.isEmpty()) {
+            throw new ConfigException("set at most one of " + AUTH_SECRET.name() + " (" + settings.source(AUTH_SECRET)
+                    + ") and " + AUTH_SECRET_FILE.name() + " (" + settings.source(AUTH_SECRET_FILE) + ")");
+        }
+        String secret = inline;
+        String origin = AUTH_SECRET.name() + " (" + settings.source(AUTH_SECRET) + ")";
+        if (!file.isEmpty()) {
+            origin = AUTH_SECRET_FILE.name() + " " + file + " (" + settings.source(AUTH_SECRET_FILE) + ")";
+            secret = firstLine(Path.of(file), origin);
+            if (secret.isEmpty()) {
+                throw new ConfigException(origin + ": the first line is empty, no secret");
+            }
+        }
+        try {
+            Limits.checkText("the secret", secret, true);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(origin + ": " + e.getMessage(), e);
+        }
+        return secret;
+    }
+
+    private static String firstLine(Path file, String origin) throws ConfigException {
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line = reader.readLine();
+            return line == null ? "" : line.strip();
+        } catch (IOException e) {
+            // The exception's message names the file only (NoSuchFile, AccessDenied, MalformedInput...).
+            throw new ConfigException(origin + " cannot be read: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + LogText.clean(e.getMessage())), e);
+        }
     }
 
     private static Optional<Bet> envBet(Map<String, String> env) throws ConfigException {

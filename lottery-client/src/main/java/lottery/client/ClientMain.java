@@ -49,6 +49,11 @@ public final class ClientMain {
                                                      (/data/agency-{id}.csv; "" in the file = none)
             connect.timeout   CLI_CONNECT_TIMEOUT    how long to retry the first connection (30s)
             winners.timeout   CLI_WINNERS_TIMEOUT    how long to wait for the winners (60s)
+            reconnect.timeout CLI_RECONNECT_TIMEOUT  how long to try to get the session back after a lost
+                                                     connection or a busy/stopping server, from the loss (60s)
+            auth.secret       CLI_AUTH_SECRET        the agency's secret, sent in the Hello (none)
+            auth.secretFile   CLI_AUTH_SECRET_FILE   a file whose first line (trimmed) is the secret (none);
+                                                     at most one of auth.secret and auth.secretFile
             NOMBRE, APELLIDO, DOCUMENTO, NACIMIENTO (YYYY-MM-DD), NUMERO: one bet to send instead of data.file.
             Environment variables override the file; empty or blank ones count as unset. Unknown keys, a key
             given twice, lists and values of the wrong type in the file are errors.
@@ -167,9 +172,10 @@ public final class ClientMain {
                 config.loopPeriod(), config.logLevel());
         overrides.forEach(LOG::info);
         LOG.debug("action: config_details | result: success | client_id: {} | mode: {} | batch_max_amount: {}"
-                        + " | data_file: {} | single_bet: {} | connect_timeout: {} | winners_timeout: {}",
+                        + " | data_file: {} | single_bet: {} | connect_timeout: {} | winners_timeout: {}"
+                        + " | reconnect_timeout: {} | secret: {}",
                 config.id(), config.mode(), config.batchMaxAmount(), config.dataFile(), config.singleBet().isPresent(),
-                config.connectTimeout(), config.winnersTimeout());
+                config.connectTimeout(), config.winnersTimeout(), config.reconnectTimeout(), config.secretState());
         try (ClientTransport transport = new ClientTransport(config.id(), stop)) {
             return switch (config.mode()) {
                 case ECHO -> new EchoClient(config, transport, stop).run();

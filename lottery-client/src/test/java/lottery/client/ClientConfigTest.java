@@ -73,6 +73,72 @@ class ClientConfigTest {
         assertThat(config.connectTimeout()).hasToString("30s");
         assertThat(config.winnersTimeout()).hasToString("1m0s");
         assertThat(config.singleBet()).isEmpty();
+        assertThat(config.reconnectTimeout()).hasToString("1m0s");
+        assertThat(config.secret()).isEmpty();
+        assertThat(config.secretState()).isEqualTo("none");
+    }
+
+    @Test
+    void theSecretComesFromTheKeyOrTheFirstLineOfTheFileAndIsNeverShown() throws Exception {
+        ClientConfig inFile = ClientConfigLoader.load(yaml(SKELETON_YAML
+                + "reconnect:\n  timeout: \"5s\"\nauth:\n  secret: \"s3cr3t-in-yaml\"\n"), true,
+                env("CLI_ID", "3", "CLI_MODE", "echo"));
+        assertThat(inFile.secret()).isEqualTo("s3cr3t-in-yaml");
+        assertThat(inFile.reconnectTimeout()).hasToString("5s");
+        assertThat(inFile.secretState()).isEqualTo("set");
+        assertThat(inFile.toString()).contains("secret=set", "reconnectTimeout=5s").doesNotContain("s3cr3t");
+
+        Path secretFile = Files.writeString(dir.resolve("secret.txt"), "  from-file-s3cr3t \nsecond line\n");
+        ClientConfig fromFile = ClientConfigLoader.load(null, false, env("CLI_ID", "3", "CLI_MODE", "echo",
+                "CLI_SERVER_ADDRESS", "h:1", "CLI_LOOP_AMOUNT", "1", "CLI_LOOP_PERIOD", "1s", "CLI_LOG_LEVEL", "INFO",
+                "CLI_AUTH_SECRET_FILE", secretFile.toString(), "CLI_RECONNECT_TIMEOUT", "0s"));
+        assertThat(fromFile.secret()).isEqualTo("from-file-s3cr3t");
+        assertThat(fromFile.reconnectTimeout()).hasToString("0s");
+
+        // The environment overriding the file's secret is logged without either value.
+        List<String> overrides = new ArrayList<>();
+        ClientConfigLoader.load(yaml(SKELETON_YAML + "auth:\n  secret: \"old-s3cr3t\"\n"), true,
+                env("CLI_ID", "3", "CLI_MODE", "echo", "CLI_AUTH_SECRET", "new-s3cr3t"), overrides);
+        assertThat(overrides).containsExactly(
+                "action: config_override | result: success | key: auth.secret | file_value: *** | value: ***");
+    }
+
+    @Test
+    void aBadSecretSettingIsAConfigErrorThatDoesNotShowTheSecret() throws Exception {
+        Path file = yaml(SKELETON_YAML);
+        Path empty = Files.writeString(dir.resolve("empty.txt"), "\n\n");
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "s3cr3t\n");
+        Map<String, String> base = env("CLI_ID", "3", "CLI_MODE", "echo");
+        Map<String, String> both = new HashMap<>(base);
+        both.putAll(env("CLI_AUTH_SECRET", "s3cr3t", "CLI_AUTH_SECRET_FILE", secret.toString()));
+        assertThatThrownBy(() -> ClientConfigLoader.load(file, true, both)).isInstanceOf(ConfigException.class)
+                .hasMessage("set at most one of auth.secret (env CLI_AUTH_SECRET) and auth.secretFile"
+                        + " (env CLI_AUTH_SECRET_FILE)");
+        Map<String, String> emptyFile = new HashMap<>(base);
+        emptyFile.put("CLI_AUTH_SECRET_FILE", empty.toString());
+        assertThatThrownBy(() -> ClientConfigLoader.load(file, true, emptyFile))
+                .hasMessage("auth.secretFile " + empty + " (env CLI_AUTH_SECRET_FILE): the first line is empty,"
+                        + " no secret");
+        Map<String, String> missing = new HashMap<>(base);
+        missing.put("CLI_AUTH_SECRET_FILE", dir.resolve("absent.txt").toString());
+        assertThatThrownBy(() -> ClientConfigLoader.load(file, true, missing))
+                .hasMessageStartingWith("auth.secretFile " + dir.resolve("absent.txt")
+                        + " (env CLI_AUTH_SECRET_FILE) cannot be read: NoSuchFileException");
+        Map<String, String> tooLong = new HashMap<>(base);
+        tooLong.put("CLI_AUTH_SECRET", "x".repeat(256));
+        assertThatThrownBy(() -> ClientConfigLoader.load(file, true, tooLong))
+                .hasMessage("auth.secret (env CLI_AUTH_SECRET): the secret is 256 bytes of UTF-8, over 255");
+        Map<String, String> negative = new HashMap<>(base);
+        negative.put("CLI_RECONNECT_TIMEOUT", "-1s");
+        assertThatThrownBy(() -> ClientConfigLoader.load(file, true, negative))
+                .hasMessage("reconnect.timeout '-1s' is a negative duration (env CLI_RECONNECT_TIMEOUT)");
+        // Through main's path: exit status 2 and one line.
+        try (LogCapture logs = LogCapture.open(Level.DEBUG)) {
+            assertThatThrownBy(() -> ClientMain.configure(new String[] {"--config", file.toString()}, emptyFile,
+                    System.out, new ArrayList<>()))
+                    .isInstanceOfSatisfying(ClientMain.StartupExit.class, e -> assertThat(e.status()).isEqualTo(2));
+            assertThat(logs.lines()).singleElement().asString().startsWith("ERROR action: config | result: fail");
+        }
     }
 
     @Test
@@ -241,7 +307,8 @@ class ClientConfigTest {
         Path unknown = yaml(SKELETON_YAML + "extra:\n  key: 1\n");
         assertThatThrownBy(() -> ClientConfigLoader.load(unknown, true, env)).hasMessage(unknown + " line 11:"
                 + " unknown key extra.key (known keys: server.address, loop.amount, loop.period, log.level,"
-                + " batch.maxAmount, mode, data.file, connect.timeout, winners.timeout)");
+                + " batch.maxAmount, mode, data.file, connect.timeout, winners.timeout, reconnect.timeout,"
+                + " auth.secret, auth.secretFile)");
         Path typo = yaml(SKELETON_YAML.replace("maxAmount", "maxamount"));
         assertThatThrownBy(() -> ClientConfigLoader.load(typo, true, env))
                 .hasMessageStartingWith(typo + " line 9: unknown key batch.maxamount (known keys: ");
@@ -269,7 +336,9 @@ class ClientConfigTest {
         assertThatThrownBy(() -> ClientMain.configure(new String[] {"--help"}, Map.of(),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new ArrayList<>()))
                 .isInstanceOfSatisfying(ClientMain.StartupExit.class, e -> assertThat(e.status()).isZero());
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--config PATH", "CLI_BATCH_MAXAMOUNT", "NACIMIENTO");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--config PATH", "CLI_BATCH_MAXAMOUNT", "NACIMIENTO",
+                "reconnect.timeout", "CLI_RECONNECT_TIMEOUT", "auth.secret ", "CLI_AUTH_SECRET ", "auth.secretFile",
+                "CLI_AUTH_SECRET_FILE");
     }
 
     @Test

@@ -1,55 +1,100 @@
 package lottery.client.lottery;
 
+import io.netty.handler.codec.DecoderException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import lottery.client.ClientConfig;
 import lottery.client.GoDuration;
 import lottery.client.StopSignal;
 import lottery.client.net.ClientTransport;
+import lottery.client.net.ConnectException;
 import lottery.client.net.Connection;
 import lottery.client.net.ExchangeException;
+import lottery.client.net.ReplyTimeoutException;
 import lottery.client.net.StoppedException;
 import lottery.common.log.LogText;
 import lottery.common.log.ShutdownLog;
 import lottery.protocol.codec.BatchPacker;
 import lottery.protocol.codec.LotteryPipeline;
+import lottery.protocol.message.Ack;
+import lottery.protocol.message.Batch;
 import lottery.protocol.message.Bet;
+import lottery.protocol.message.ErrorCode;
 import lottery.protocol.message.LotteryMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exercises 5-7, one agency's run on one connection: Hello; then either the single bet of the environment or the
- * agency's CSV file in batches; then Finish and the winners query; then a summary line. Every failure ends the run
- * with one {@code result: fail} line naming the step; a stop request (SIGTERM) lets the batches in flight finish
- * for at most {@link StopSignal#STOP_GRACE} after the request, sends no more batches (and no Finish: the server must
- * not draw with part of the bets) and ends with status 0.
+ * Exercises 5-7, one agency's run: Hello (with the agency's secret); then either the single bet of the environment
+ * or the agency's CSV file in batches; then Finish and the winners query; then a summary line.
+ *
+ * <p><b>Resuming.</b> The Hello's Ack says where the server stands for the agency: the last batch seq it stores
+ * ({@code L}) and how many bets ({@code S}). The batches are packed deterministically from the file (same file and
+ * batch.maxAmount: same batches, seq 1, 2, 3... per run), so the batches with seq &lt;= L are skipped without
+ * sending (a rerun after a crash sends only what is missing), and the single bet is sent only when S is 0.
+ *
+ * <p><b>Reconnecting.</b> A lost connection (I/O error, closed, no Ack in time) or a server that answers
+ * AGENCY_BUSY, SHUTTING_DOWN, IDLE_TIMEOUT, HANDSHAKE_TIMEOUT or TOO_MANY_CONNECTIONS does not end the run: the client
+ * connects again with backoff (100 ms doubling to 2 s) for up to reconnect.timeout from the loss, says Hello again
+ * and goes on from the new resume point: the batches in flight that it stores count as acknowledged, the others are
+ * sent again (the server acknowledges a batch it already stores without storing it twice). During the wait for the
+ * winners it says Hello, Finish and asks again; winners.timeout counts from the first query.
+ *
+ * <p><b>Failing.</b> Any other server error (AUTHENTICATION_FAILED, UNKNOWN_AGENCY, SEQUENCE_GAP, INVALID_BET,
+ * STORAGE_FAILURE...) or an answer out of step ends the run at once with one {@code result: fail} line naming the
+ * step. So does a Finish whose Ack stores another number of bets than the agency sent in total (the skipped ones
+ * included). A stop request (SIGTERM) lets the batches in flight finish for at most {@link StopSignal#STOP_GRACE}
+ * after the request, sends no more batches (and no Finish: the server must not draw with part of the bets) and
+ * ends with status 0.
  */
 public final class AgencyClient {
+    /** The server errors after which the client gets a new session instead of failing. */
+    static final Set<ErrorCode> RETRYABLE = EnumSet.of(ErrorCode.AGENCY_BUSY, ErrorCode.SHUTTING_DOWN,
+            ErrorCode.IDLE_TIMEOUT, ErrorCode.HANDSHAKE_TIMEOUT, ErrorCode.TOO_MANY_CONNECTIONS);
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(AgencyClient.class);
 
     private final ClientConfig config;
     private final ClientTransport transport;
     private final StopSignal stop;
     private final int window;
+    private final Duration replyTimeout;
     /** The protocol step under way, named as in the log lines. */
     private String action;
+    /** The session of the current connection; replaced by {@link #reconnect}. */
+    private AgencySession session;
+    /** The Ack of the current session's Hello: the server's resume point. */
+    private Ack resumePoint;
 
     public AgencyClient(ClientConfig config, ClientTransport transport, StopSignal stop) {
-        this(config, transport, stop, BatchSender.DEFAULT_WINDOW);
+        this(config, transport, stop, BatchSender.DEFAULT_WINDOW, Connection.REPLY_TIMEOUT);
     }
 
-    AgencyClient(ClientConfig config, ClientTransport transport, StopSignal stop, int window) {
+    /** A client with {@code window} batches in flight at most, waiting {@code replyTimeout} for each Ack. */
+    AgencyClient(ClientConfig config, ClientTransport transport, StopSignal stop, int window, Duration replyTimeout) {
         this.config = config;
         this.transport = transport;
         this.stop = stop;
         this.window = window;
+        this.replyTimeout = replyTimeout;
     }
 
-    /** What the bets phase achieved. */
+    /** What the bets phase achieved: every bet the agency sent, the skipped-as-stored ones included. */
     private record Sent(long bets, int batches, int invalidLines) {
+    }
+
+    /** The run failed in a way that has already been logged; ends with status 1. */
+    private static final class Logged extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Logged() {
+            super(null, null, false, false);
+        }
     }
 
     /** Runs the agency; returns the exit status (0 done or stopped, 1 failed). */
@@ -57,36 +102,39 @@ public final class AgencyClient {
         long start = System.nanoTime();
         int id = config.id();
         BetFile file = null;
-        Connection<LotteryMessage> connection = null;
         try {
             if (config.singleBet().isEmpty()) {
                 file = BetFile.open(Path.of(config.dataFile()), id);
             }
             action = "connect";
-            connection = transport.connect(config.server(), LotteryPipeline::addLast, LotteryMessage.class,
-                    config.connectTimeout().toDuration());
-            AgencySession session = new AgencySession(connection);
+            Connection<LotteryMessage> connection = transport.connect(config.server(), LotteryPipeline::addLast,
+                    LotteryMessage.class, config.connectTimeout().toDuration());
+            session = new AgencySession(connection, replyTimeout);
             action = "hello";
-            session.hello(id);
-            Sent sent = file == null ? sendSingle(session, config.singleBet().orElseThrow()) : sendFile(session, file);
+            try {
+                resumePoint = session.hello(id, config.secret());
+            } catch (ExchangeException | ServerErrorException e) {
+                reconnect(e);
+            }
+            if (resumePoint.seq() > 0) {
+                LOG.info("action: resume | result: success | client_id: {} | skipped_batches: {} | stored: {}", id,
+                        resumePoint.seq(), resumePoint.stored());
+            }
+            Sent sent = file == null ? sendSingle(config.singleBet().orElseThrow()) : sendFile(file);
             if (stop.isRequested()) {
                 // Stopped while the last Acks came in: every bet sent is stored, but a stopped run sends no Finish.
                 throw new StoppedException();
             }
-            action = "finish";
-            long stored = session.finish();
-            LOG.debug("action: finish | result: success | client_id: {} | stored: {}", id, stored);
-            action = "consulta_ganadores";
-            List<String> winners = session.winners(config.winnersTimeout().toDuration());
+            finish(sent.bets());
+            List<String> winners = winners(sent.bets());
             LOG.info("action: consulta_ganadores | result: success | cant_ganadores: {}", winners.size());
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start).truncatedTo(ChronoUnit.MILLIS);
-            LOG.info("action: summary | result: success | client_id: {} | bets: {} | batches: {} | invalid_lines: {}"
-                    + " | winners: {} | elapsed: {}", id, sent.bets(), sent.batches(), sent.invalidLines(),
-                    winners.size(), GoDuration.of(elapsed));
+            LOG.info("action: summary | result: {} | client_id: {} | bets: {} | batches: {} | invalid_lines: {}"
+                    + " | winners: {} | elapsed: {}", sent.invalidLines() == 0 ? "success" : "partial", id,
+                    sent.bets(), sent.batches(), sent.invalidLines(), winners.size(), GoDuration.of(elapsed));
             return 0;
         } catch (ServerErrorException e) {
-            LOG.error("action: {} | result: fail | client_id: {} | code: {} | reason: {}", action, id, e.codeText(),
-                    LogText.clean(e.reply().reason()));
+            logServerError(e);
         } catch (ExchangeException e) {
             LOG.error("action: {} | result: fail | client_id: {} | error: {}", action, id, e.getMessage());
         } catch (BetFileException e) {
@@ -94,22 +142,125 @@ public final class AgencyClient {
         } catch (StoppedException e) {
             LOG.info("action: stop | result: success | client_id: {} | step: {}", id, action);
             return 0;
+        } catch (Logged e) {
+            // already logged
         } finally {
-            close(connection, file);
+            close(session, file);
         }
         return 1;
     }
 
-    private Sent sendSingle(AgencySession session, Bet bet)
-            throws ExchangeException, StoppedException, ServerErrorException {
-        action = "apuesta_enviada";
-        session.sendBet(bet);
-        LOG.info("action: apuesta_enviada | result: success | dni: {} | numero: {}", bet.document(), bet.number());
-        return new Sent(1, 0, 0);
+    private void logServerError(ServerErrorException e) {
+        LOG.error("action: {} | result: fail | client_id: {} | code: {} | reason: {}", action, config.id(),
+                e.codeText(), LogText.clean(e.reply().reason()));
     }
 
-    private Sent sendFile(AgencySession session, BetFile file)
-            throws ExchangeException, StoppedException, ServerErrorException, BetFileException {
+    /** Whether {@code e} means "get a new session": a lost connection or a retryable server error. */
+    private static boolean retryable(Exception e) {
+        if (e instanceof ServerErrorException error) {
+            return RETRYABLE.contains(error.reply().code());
+        }
+        // An unreadable frame from the server is a protocol mismatch, not a network hiccup: a new connection
+        // would read the same.
+        return e instanceof ExchangeException && !(e instanceof UnexpectedReplyException)
+                && !(e.getCause() instanceof DecoderException);
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof ServerErrorException error) {
+            return error.codeText() + " " + LogText.clean(error.reply().reason());
+        }
+        return LogText.clean(e.getMessage());
+    }
+
+    /**
+     * Gets a new session after {@code cause} ended the current one: connects and says Hello again, with backoff,
+     * for up to reconnect.timeout from now. Rethrows {@code cause} when it is not a reason to reconnect.
+     *
+     * @throws Logged after the one {@code action: reconnect | result: fail} line, when no session came back in time
+     */
+    private void reconnect(Exception cause)
+            throws ExchangeException, ServerErrorException, StoppedException, Logged {
+        if (!retryable(cause)) {
+            throwAgain(cause);
+        }
+        if (stop.isRequested()) {
+            throw new StoppedException(); // a stopped run does not come back
+        }
+        int id = config.id();
+        String step = action;
+        session.close();
+        long lost = System.nanoTime();
+        long budget = config.reconnectTimeout().toDuration().toNanos();
+        Duration backoff = FIRST_BACKOFF;
+        Exception last = cause;
+        for (int attempt = 1; ; attempt++) {
+            if (System.nanoTime() - lost + backoff.toNanos() > budget) {
+                LOG.error("action: reconnect | result: fail | client_id: {} | attempts: {} | step: {} | error: no"
+                        + " session within {}, last error: {}", id, attempt - 1, step, config.reconnectTimeout(),
+                        describe(last));
+                throw new Logged();
+            }
+            LOG.info("action: reconnect | result: in_progress | client_id: {} | attempt: {} | error: {}", id, attempt,
+                    describe(last));
+            if (stop.await(backoff)) {
+                throw new StoppedException();
+            }
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            try {
+                Connection<LotteryMessage> connection = transport.connect(config.server(), LotteryPipeline::addLast,
+                        LotteryMessage.class, Duration.ZERO);
+                session = new AgencySession(connection, replyTimeout);
+            } catch (ConnectException e) {
+                last = e;
+                continue;
+            }
+            try {
+                resumePoint = session.hello(id, config.secret());
+                action = step;
+                LOG.info("action: reconnect | result: success | client_id: {} | resume_seq: {}", id,
+                        resumePoint.seq());
+                return;
+            } catch (ExchangeException | ServerErrorException e) {
+                session.close();
+                if (!retryable(e)) {
+                    action = "hello";
+                    throwAgain(e);
+                }
+                last = e;
+            }
+        }
+    }
+
+    private static void throwAgain(Exception e) throws ExchangeException, ServerErrorException {
+        if (e instanceof ServerErrorException error) {
+            throw error;
+        }
+        throw (ExchangeException) e;
+    }
+
+    private Sent sendSingle(Bet bet) throws ExchangeException, StoppedException, ServerErrorException, Logged {
+        action = "apuesta_enviada";
+        while (true) {
+            if (resumePoint.stored() > 0) {
+                // Still "success" with the usual dni and numero (the course greps that line): the bet is stored.
+                LOG.info("action: apuesta_enviada | result: success | dni: {} | numero: {} | already_stored: true"
+                        + " | stored: {}", bet.document(), bet.number(), resumePoint.stored());
+                return new Sent(1, 0, 0);
+            }
+            try {
+                session.sendBet(bet);
+                LOG.info("action: apuesta_enviada | result: success | dni: {} | numero: {}", bet.document(),
+                        bet.number());
+                return new Sent(1, 0, 0);
+            } catch (ExchangeException | ServerErrorException e) {
+                reconnect(e); // the new Hello says whether the bet got stored before the loss
+            }
+        }
+    }
+
+    private Sent sendFile(BetFile file)
+            throws ExchangeException, StoppedException, ServerErrorException, BetFileException, Logged {
         action = "batch_enviado";
         BatchPacker packer = new BatchPacker(config.batchMaxAmount());
         BatchSender sender = new BatchSender(session, window, config.id());
@@ -117,7 +268,7 @@ public final class AgencyClient {
         long seq = 1;
         for (Bet bet = file.next(); bet != null; bet = file.next()) {
             if (!packer.add(bet)) {
-                send(sender, packer, seq++);
+                send(sender, packer.take(seq++));
                 progress.update(file.percentRead(), sender.betsSent());
                 if (!packer.add(bet)) {
                     throw new IllegalStateException("an empty BatchPacker refused a bet");
@@ -125,28 +276,107 @@ public final class AgencyClient {
             }
         }
         if (!packer.isEmpty()) {
-            send(sender, packer, seq);
+            send(sender, packer.take(seq));
         }
-        sender.drain();
+        while (true) {
+            try {
+                sender.drain();
+                break;
+            } catch (ExchangeException | ServerErrorException e) {
+                resume(sender, e);
+            }
+        }
         progress.update(100, sender.betsSent());
         return new Sent(sender.betsAcked(), sender.batchesAcked(), file.invalidLines());
     }
 
-    /** Sends the packed batch unless a stop was requested: then the batches in flight finish, and no more go. */
-    private void send(BatchSender sender, BatchPacker packer, long seq)
-            throws ExchangeException, StoppedException, ServerErrorException {
+    /**
+     * Sends {@code batch}, or skips it when the server already stores it; unless a stop was requested: then the
+     * batches in flight finish, and no more go.
+     */
+    private void send(BatchSender sender, Batch batch)
+            throws ExchangeException, StoppedException, ServerErrorException, Logged {
         if (stop.isRequested()) {
-            sender.drain();
+            try {
+                sender.drain();
+            } catch (ExchangeException | ServerErrorException e) {
+                if (!retryable(e)) {
+                    throw e;
+                }
+                throw new StoppedException(); // stopping anyway: the batches in flight may be sent by the next run
+            }
             LOG.debug("action: batch_enviado | result: in_progress | client_id: {} | stopped_after_bets: {}"
                     + " | batches: {}", config.id(), sender.betsAcked(), sender.batchesAcked());
             throw new StoppedException();
         }
-        sender.send(packer.take(seq));
+        while (true) {
+            if (batch.seq() <= resumePoint.seq()) {
+                sender.skip(batch);
+                return;
+            }
+            try {
+                sender.send(batch);
+                return;
+            } catch (ExchangeException | ServerErrorException e) {
+                resume(sender, e);
+            }
+        }
     }
 
-    private static void close(Connection<LotteryMessage> connection, BetFile file) {
-        if (connection != null) {
-            connection.close();
+    /** After {@code cause}: a new session, on which {@code sender} sends again what the server does not store. */
+    private void resume(BatchSender sender, Exception cause)
+            throws ExchangeException, StoppedException, ServerErrorException, Logged {
+        reconnect(cause);
+        int again = sender.resume(session, resumePoint.seq());
+        LOG.debug("action: batch_enviado | result: in_progress | client_id: {} | resume_seq: {} | resent: {}",
+                config.id(), resumePoint.seq(), again);
+    }
+
+    /** Finish, again on a new session if the connection is lost, and the check of the Ack's stored count. */
+    private void finish(long sentBets) throws ExchangeException, StoppedException, ServerErrorException, Logged {
+        action = "finish";
+        long stored;
+        while (true) {
+            try {
+                stored = session.finish();
+                break;
+            } catch (ExchangeException | ServerErrorException e) {
+                reconnect(e);
+            }
+        }
+        if (stored != sentBets) {
+            LOG.error("action: finish | result: fail | client_id: {} | error: server stored {} bets,"
+                    + " the agency sent {}", config.id(), stored, sentBets);
+            throw new Logged();
+        }
+        LOG.debug("action: finish | result: success | client_id: {} | stored: {}", config.id(), stored);
+    }
+
+    /**
+     * Asks for the winners; after a lost connection, says Hello and Finish again on a new one and asks again.
+     * winners.timeout counts from the first query.
+     */
+    private List<String> winners(long sentBets)
+            throws ExchangeException, StoppedException, ServerErrorException, Logged {
+        Duration timeout = config.winnersTimeout().toDuration();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            action = "consulta_ganadores";
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            try {
+                return session.winners(left, timeout);
+            } catch (ReplyTimeoutException e) {
+                throw e; // the draw did not come in time: not a lost connection
+            } catch (ExchangeException | ServerErrorException e) {
+                reconnect(e);
+                finish(sentBets);
+            }
+        }
+    }
+
+    private static void close(AgencySession session, BetFile file) {
+        if (session != null) {
+            session.close();
             ShutdownLog.closed(ShutdownLog.CONNECTION);
         }
         if (file != null) {

@@ -26,15 +26,26 @@ import lottery.protocol.message.WinnersQuery;
  */
 public final class AgencySession {
     private final Connection<LotteryMessage> connection;
+    private final Duration replyTimeout;
 
     public AgencySession(Connection<LotteryMessage> connection) {
-        this.connection = connection;
+        this(connection, Connection.REPLY_TIMEOUT);
     }
 
-    /** The handshake: who the agency is. The server answers Ack(HELLO). */
-    public void hello(int agency) throws ExchangeException, StoppedException, ServerErrorException {
-        connection.send(Hello.of(agency));
-        expectAck(MessageType.HELLO);
+    /** A session that waits {@code replyTimeout} for each Ack (tests shorten it). */
+    AgencySession(Connection<LotteryMessage> connection, Duration replyTimeout) {
+        this.connection = connection;
+        this.replyTimeout = replyTimeout;
+    }
+
+    /**
+     * The handshake: who the agency is, and its secret ("" for none). The server answers Ack(HELLO) with the resume
+     * point: {@link Ack#seq()} is the last batch seq it stores for the agency, {@link Ack#stored()} how many bets
+     * it stores for the agency (both 0 for an agency new to the round).
+     */
+    public Ack hello(int agency, String secret) throws ExchangeException, StoppedException, ServerErrorException {
+        connection.send(new Hello(Hello.CURRENT_VERSION, agency, secret));
+        return expectAck(MessageType.HELLO);
     }
 
     /** Sends one bet and waits until the server has stored it. */
@@ -42,8 +53,14 @@ public final class AgencySession {
         connection.send(bet);
         Ack ack = expectAck(MessageType.BET);
         if (ack.stored() != 1) {
-            throw new ExchangeException("the server acknowledged the bet but stored " + ack.stored() + " bets");
+            throw new UnexpectedReplyException("the server acknowledged the bet but stored " + ack.stored()
+                    + " bets");
         }
+    }
+
+    /** Closes the connection (idempotent). */
+    void close() {
+        connection.close();
     }
 
     /** Sends a message without waiting; {@link BatchSender} collects the answers. */
@@ -68,17 +85,26 @@ public final class AgencySession {
      * @param timeout how long to wait for the whole list
      */
     public List<String> winners(Duration timeout) throws ExchangeException, StoppedException, ServerErrorException {
+        return winners(timeout, timeout);
+    }
+
+    /**
+     * {@link #winners(Duration)} waiting {@code left} of the {@code total} the caller allows since its first query
+     * (the timeout message names {@code total}).
+     */
+    List<String> winners(Duration left, Duration total)
+            throws ExchangeException, StoppedException, ServerErrorException {
         connection.send(WinnersQuery.INSTANCE);
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + left.toNanos();
         List<String> documents = new ArrayList<>();
         // Each frame carries up to Winners.MAX_PER_FRAME documents; the deadline bounds the loop.
         while (true) {
-            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            Duration wait = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             LotteryMessage reply;
             try {
-                reply = reply(left, true);
+                reply = reply(wait, true);
             } catch (ReplyTimeoutException e) {
-                throw new ReplyTimeoutException("no winners list within " + GoDuration.of(timeout)
+                throw new ReplyTimeoutException("no winners list within " + GoDuration.of(total)
                         + " (the server draws once every agency has sent Finish)");
             }
             if (!(reply instanceof Winners winners)) {
@@ -93,7 +119,7 @@ public final class AgencySession {
 
     /** Waits for an Ack of {@code ref}; anything else is a failure. */
     Ack expectAck(MessageType ref) throws ExchangeException, StoppedException, ServerErrorException {
-        LotteryMessage reply = reply(Connection.REPLY_TIMEOUT, false);
+        LotteryMessage reply = reply(replyTimeout, false);
         if (reply instanceof Ack ack && ack.ref() == ref) {
             return ack;
         }
@@ -110,6 +136,6 @@ public final class AgencySession {
     }
 
     private static ExchangeException unexpected(LotteryMessage reply, String expected) {
-        return new ExchangeException("the server sent " + reply + " where " + expected + " was expected");
+        return new UnexpectedReplyException("the server sent " + reply + " where " + expected + " was expected");
     }
 }

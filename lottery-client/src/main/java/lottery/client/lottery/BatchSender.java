@@ -1,7 +1,8 @@
 package lottery.client.lottery;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
 import lottery.client.net.ExchangeException;
 import lottery.client.net.StoppedException;
 import lottery.protocol.message.Ack;
@@ -14,17 +15,23 @@ import org.slf4j.LoggerFactory;
  * Sends batches with a bounded pipeline: up to {@code window} batches may wait for their Ack at once, so reading
  * the CSV, the network and the server's storing overlap instead of taking turns, while the client never has more
  * than {@code window} x 8 kB unacknowledged. Acks are matched by sequence number, so the server may answer them in
- * any order; an Ack must report the batch's full size as stored (batches are all or nothing). Not thread-safe.
+ * any order; an Ack must report the batch's full size as stored (batches are all or nothing).
+ *
+ * <p>The batches in flight are kept until acknowledged, so that after a lost connection {@link #resume} can count
+ * the ones the new session says are stored and send the others again on the new connection. Not thread-safe.
  */
 final class BatchSender {
     /** Batches in flight at most; 1 would be plain stop-and-wait. */
     static final int DEFAULT_WINDOW = 4;
     private static final Logger LOG = LoggerFactory.getLogger(BatchSender.class);
 
-    private final AgencySession session;
+    private AgencySession session;
     private final int window;
     private final int clientId;
-    private final Map<Long, Integer> inFlight = new HashMap<>();
+    /** The batches sent and not acknowledged yet, by seq. */
+    private final TreeMap<Long, Batch> inFlight = new TreeMap<>();
+    /** The highest seq sent (or skipped as stored); 0 before the first. */
+    private long lastSeq;
     private long betsSent;
     private long betsAcked;
     private int batchesAcked;
@@ -44,8 +51,17 @@ final class BatchSender {
             awaitAck();
         }
         session.send(batch);
-        inFlight.put(batch.seq(), batch.bets().size());
+        inFlight.put(batch.seq(), batch);
+        lastSeq = Math.max(lastSeq, batch.seq());
         betsSent += batch.bets().size();
+    }
+
+    /** Counts {@code batch} as stored without sending it: the server's resume point says it has it. */
+    void skip(Batch batch) {
+        lastSeq = Math.max(lastSeq, batch.seq());
+        betsSent += batch.bets().size();
+        betsAcked += batch.bets().size();
+        batchesAcked++;
     }
 
     /** Waits for the Acks of every batch in flight. */
@@ -55,20 +71,59 @@ final class BatchSender {
         }
     }
 
+    /**
+     * Goes on over {@code newSession} after a lost connection: the batches in flight up to {@code storedSeq} (the
+     * server's last stored seq, from the new Hello's Ack) count as acknowledged, the others are sent again in order.
+     *
+     * @return how many batches were sent again
+     * @throws UnexpectedReplyException when the server stores less than it acknowledged before (its resume point is
+     *                                  below a batch that is no longer in flight): resending cannot fill that gap
+     */
+    int resume(AgencySession newSession, long storedSeq) throws UnexpectedReplyException {
+        long confirmed = inFlight.isEmpty() ? lastSeq : inFlight.firstKey() - 1;
+        if (storedSeq < confirmed) {
+            throw new UnexpectedReplyException("the server's last stored batch is " + storedSeq + ", but it had"
+                    + " acknowledged every batch up to " + confirmed + " (were the server's files replaced?)");
+        }
+        session = newSession;
+        List<Batch> again = new ArrayList<>();
+        for (Batch batch : new ArrayList<>(inFlight.values())) {
+            if (batch.seq() <= storedSeq) {
+                inFlight.remove(batch.seq());
+                acknowledged(batch);
+            } else {
+                again.add(batch);
+            }
+        }
+        again.forEach(session::send);
+        return again.size();
+    }
+
     private void awaitAck() throws ExchangeException, StoppedException, ServerErrorException {
         Ack ack = session.expectAck(MessageType.BATCH);
-        Integer size = inFlight.remove(ack.seq());
-        if (size == null) {
-            throw new ExchangeException("the server acknowledged batch " + ack.seq() + ", which is not in flight");
+        Batch batch = inFlight.get(ack.seq());
+        if (batch == null) {
+            throw new UnexpectedReplyException("the server acknowledged batch " + ack.seq()
+                    + ", which is not in flight");
         }
-        if (ack.stored() != size) {
-            throw new ExchangeException("the server stored " + ack.stored() + " of the " + size + " bets of batch "
-                    + ack.seq());
+        if (ack.stored() != batch.bets().size()) {
+            throw new UnexpectedReplyException("the server stored " + ack.stored() + " of the " + batch.bets().size()
+                    + " bets of batch " + ack.seq());
         }
-        betsAcked += size;
+        inFlight.remove(ack.seq());
+        acknowledged(batch);
+    }
+
+    private void acknowledged(Batch batch) {
+        betsAcked += batch.bets().size();
         batchesAcked++;
         LOG.debug("action: batch_enviado | result: success | client_id: {} | seq: {} | cantidad: {}", clientId,
-                ack.seq(), size);
+                batch.seq(), batch.bets().size());
+    }
+
+    /** The highest seq sent or skipped. */
+    long lastSeq() {
+        return lastSeq;
     }
 
     long betsSent() {

@@ -108,7 +108,9 @@ class AgencyClientTest {
                     "WARN action: read_bet | result: fail | client_id: 3 | line: 5 | reason: number 10000 is not in"
                             + " 0..9999",
                     "WARN action: read_bet | result: fail | client_id: 3 | line: 7 | reason: first name is empty");
+            // Invalid lines make the run partial; the exit status stays 0.
             assertThat(logs.messagesStartingWith("action: summary")).singleElement().asString()
+                    .startsWith("action: summary | result: partial | client_id: 3 |")
                     .contains("| bets: 3 | batches: 1 | invalid_lines: 4 | winners: 0 |");
             assertThat(logs.messagesStartingWith("action: shutdown")).containsExactly(
                     "action: shutdown | result: success | resource: connection",
