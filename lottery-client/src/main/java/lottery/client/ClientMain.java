@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Entry point of the agency client: {@code java -jar lottery-client.jar [--config PATH] [--help]}. Installs the
  * SIGTERM handling ({@link SignalExit}), reads the config ({@link ClientConfigLoader}), sets the log level and runs
- * the mode. Exit status: 0 done (or stopped by SIGTERM), 1 failed, 2 bad command line or configuration.
+ * the mode. Exit status: 0 done (or stopped by SIGTERM), 1 failed, 2 bad command line or configuration, 3 done but
+ * lines of the bets file that are not valid bets were skipped.
  *
  * <p>{@link #run(ClientConfig, StopSignal)} runs a client in-process and returns its status, for tests.
  */
@@ -58,7 +59,8 @@ public final class ClientMain {
             Environment variables override the file; empty or blank ones count as unset. Unknown keys, a key
             given twice, lists and values of the wrong type in the file are errors.
 
-            Exit status: 0 done or stopped by SIGTERM, 1 failed, 2 bad command line or configuration.
+            Exit status: 0 done or stopped by SIGTERM, 1 failed, 2 bad command line or configuration, 3 done but
+            lines of the bets file that are not valid bets were skipped (the summary line says how many).
             """;
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientMain.class);

@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import lottery.client.lottery.AgencyClient;
 import lottery.protocol.codec.Wire;
 import lottery.protocol.message.Bet;
 import lottery.protocol.message.Limits;
@@ -28,13 +29,22 @@ class LotteryEndToEndTest {
 
     /** Runs agency 1 with these variables against a one-agency server, expecting exit status 0. */
     private static LogRecorder runAgencyOne(RealServer server, Map<String, String> env) throws Exception {
+        return runAgencyOne(server, env, 0);
+    }
+
+    /**
+     * Runs agency 1 with these variables against a one-agency server, expecting {@code status}; the only failure
+     * lines allowed are those of invalid lines of the file (read_bet, and the summary that counts them).
+     */
+    private static LogRecorder runAgencyOne(RealServer server, Map<String, String> env, int status) throws Exception {
         LogRecorder logs = LogRecorder.open();
         try (ClientThread client = ClientThread.start("client-1", TestConfigs.config(1, server.port(), env))) {
-            assertThat(client.awaitExit(WAIT)).as("exit status; log %s", logs.clients()).isZero();
+            assertThat(client.awaitExit(WAIT)).as("exit status; log %s", logs.clients()).isEqualTo(status);
         } finally {
             logs.close();
         }
-        assertThat(logs.clients()).noneMatch(line -> line.contains("result: fail") && !line.contains("read_bet"));
+        assertThat(logs.clients()).noneMatch(line -> line.contains("result: fail") && !line.contains("read_bet")
+                && !line.startsWith("action: summary"));
         assertThat(logs.unparsable()).isEmpty();
         return logs;
     }
@@ -70,7 +80,7 @@ class LotteryEndToEndTest {
         try (RealServer server = RealServer.start(dir, 1)) {
             // Two bets per batch: five valid bets make three batches, pipelined.
             LogRecorder logs = runAgencyOne(server, Map.of("CLI_DATA_FILE", file.toString(),
-                    "CLI_BATCH_MAXAMOUNT", "2"));
+                    "CLI_BATCH_MAXAMOUNT", "2"), AgencyClient.EXIT_INVALID_LINES);
 
             assertThat(server.storedRows()).containsExactly(
                     List.of("1", "Pérez, Juan", "O'Brien \"el Toro\"", "12345678", "1980-01-31", "42"),

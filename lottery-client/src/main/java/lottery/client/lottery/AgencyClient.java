@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
  * ends with status 0.
  */
 public final class AgencyClient {
+    /** Exit status of a run that completed, but skipped lines of the bets file that are not valid bets. */
+    public static final int EXIT_INVALID_LINES = 3;
     /** The server errors after which the client gets a new session instead of failing. */
     static final Set<ErrorCode> RETRYABLE = EnumSet.of(ErrorCode.AGENCY_BUSY, ErrorCode.SHUTTING_DOWN,
             ErrorCode.IDLE_TIMEOUT, ErrorCode.HANDSHAKE_TIMEOUT, ErrorCode.TOO_MANY_CONNECTIONS);
@@ -129,10 +131,18 @@ public final class AgencyClient {
             List<String> winners = winners(sent.bets());
             LOG.info("action: consulta_ganadores | result: success | cant_ganadores: {}", winners.size());
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start).truncatedTo(ChronoUnit.MILLIS);
-            LOG.info("action: summary | result: {} | client_id: {} | bets: {} | batches: {} | invalid_lines: {}"
-                    + " | winners: {} | elapsed: {}", sent.invalidLines() == 0 ? "success" : "partial", id,
-                    sent.bets(), sent.batches(), sent.invalidLines(), winners.size(), GoDuration.of(elapsed));
-            return 0;
+            if (sent.invalidLines() == 0) {
+                LOG.info("action: summary | result: success | client_id: {} | bets: {} | batches: {}"
+                        + " | invalid_lines: 0 | winners: {} | elapsed: {}", id, sent.bets(), sent.batches(),
+                        winners.size(), GoDuration.of(elapsed));
+                return 0;
+            }
+            // The lottery ran with the valid bets, but some of the agency's bets never reached it: say so loudly.
+            LOG.error("action: summary | result: fail | client_id: {} | bets: {} | batches: {} | invalid_lines: {}"
+                    + " | winners: {} | elapsed: {} | error: {} lines of the bets file are not valid bets and were"
+                    + " not sent", id, sent.bets(), sent.batches(), sent.invalidLines(), winners.size(),
+                    GoDuration.of(elapsed), sent.invalidLines());
+            return EXIT_INVALID_LINES;
         } catch (ServerErrorException e) {
             logServerError(e);
         } catch (ExchangeException e) {

@@ -94,7 +94,8 @@ class AgencyClientTest {
                 ",Vacío,4,1970-06-15,1",      // line 7: empty first name
                 "Émile,Zoë,000123,1950-07-04,0") + "\r\n");
         try (FakeLotteryServer server = FakeLotteryServer.start(); LogCapture logs = LogCapture.open(Level.DEBUG)) {
-            assertThat(ClientMain.run(fileConfig(3, server.port(), file), new StopSignal())).isZero();
+            assertThat(ClientMain.run(fileConfig(3, server.port(), file), new StopSignal()))
+                    .isEqualTo(AgencyClient.EXIT_INVALID_LINES);
 
             assertThat(server.bets()).containsExactly(
                     new Bet("Pérez, Juan", "O'Brien \"el Toro\"", "12345678", LocalDate.of(1980, 1, 31), 42),
@@ -108,9 +109,9 @@ class AgencyClientTest {
                     "WARN action: read_bet | result: fail | client_id: 3 | line: 5 | reason: number 10000 is not in"
                             + " 0..9999",
                     "WARN action: read_bet | result: fail | client_id: 3 | line: 7 | reason: first name is empty");
-            // Invalid lines make the run partial; the exit status stays 0.
+            // Invalid lines fail the summary (exit status 3): the lottery ran without them.
             assertThat(logs.messagesStartingWith("action: summary")).singleElement().asString()
-                    .startsWith("action: summary | result: partial | client_id: 3 |")
+                    .startsWith("action: summary | result: fail | client_id: 3 |")
                     .contains("| bets: 3 | batches: 1 | invalid_lines: 4 | winners: 0 |");
             assertThat(logs.messagesStartingWith("action: shutdown")).containsExactly(
                     "action: shutdown | result: success | resource: connection",
