@@ -23,7 +23,7 @@ public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExceptionHandler.class);
     /** Lines per connection, bounded per kind (see {@link RateLimitedLog}): a flood of failing peers is a few lines. */
-    private static final RateLimitedLog LIMITED = new RateLimitedLog(LOG);
+    static final RateLimitedLog LIMITED = new RateLimitedLog(LOG);
 
     private ExceptionHandler() {
     }

@@ -35,7 +35,7 @@ final class HandshakeDeadline extends ChannelOutboundHandlerAdapter {
     static final AttributeKey<HandshakeDeadline> KEY = AttributeKey.valueOf(HandshakeDeadline.class.getName());
 
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeDeadline.class);
-    private static final RateLimitedLog LIMITED = new RateLimitedLog(LOG);
+    static final RateLimitedLog LIMITED = new RateLimitedLog(LOG);
 
     private final Channel channel;
     private final int seconds;

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class ProtocolDetector extends ByteToMessageDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(ProtocolDetector.class);
     /** A refusal is a line per connection: bounded, so a flood of garbage connections cannot flood the log. */
-    private static final RateLimitedLog LIMITED = new RateLimitedLog(LOG);
+    static final RateLimitedLog LIMITED = new RateLimitedLog(LOG);
 
     /** What the detector can install. */
     public interface Protocols {

@@ -54,7 +54,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> i
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerInitializer.class);
     /** The refusals: one line per 10 s, with the count since the previous line. */
-    private static final RateLimitedLog REFUSALS = new RateLimitedLog(LOG, 1, RateLimitedLog.DEFAULT_INTERVAL);
+    static final RateLimitedLog REFUSALS = new RateLimitedLog(LOG, 1, RateLimitedLog.DEFAULT_INTERVAL);
     // Sharable: they keep no per-channel state.
     private static final StringDecoder UTF8_DECODER = new StringDecoder(StandardCharsets.UTF_8);
     private static final StringEncoder UTF8_ENCODER = new StringEncoder(StandardCharsets.UTF_8);

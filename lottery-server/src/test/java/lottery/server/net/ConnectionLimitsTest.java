@@ -20,6 +20,7 @@ import lottery.server.support.TestServer;
 import lottery.testkit.LogCapture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +44,12 @@ class ConnectionLimitsTest {
     @AfterAll
     static void stopClients() {
         clients.close();
+    }
+
+    @BeforeEach
+    void resetLimits() {
+        // The refusal and handshake lines asserted here are rate-limited: earlier tests must not have used them up.
+        LogLimits.reset();
     }
 
     private TestServer start(int idleSeconds, int maxConnections, int handshakeSeconds) throws Exception {

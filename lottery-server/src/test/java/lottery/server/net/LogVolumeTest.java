@@ -10,17 +10,30 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import lottery.common.log.RateLimitedLog;
 import lottery.testkit.LogCapture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Garbage from peers cannot flood the log: the per-connection failure lines and the accept failures are
  * rate-limited ({@code RateLimitedLog}), and an accept failure pauses accepting.
  */
 class LogVolumeTest {
+    private static final Logger LOG = LoggerFactory.getLogger(AcceptErrorHandler.class);
     private static final int GARBAGE = 10_000;
     /** Lines a key may write in one interval, plus its summary line. */
     private static final int BOUND = 10 + 1;
+
+    @BeforeEach
+    @AfterEach
+    void resetLimits() {
+        LogLimits.reset();
+    }
 
     @Test
     void tenThousandConnectionsSpeakingNoProtocolLogABoundedNumberOfLines() {
@@ -61,7 +74,10 @@ class LogVolumeTest {
     @Test
     void acceptFailuresPauseAcceptingAreLoggedOncePerIntervalAndStopThere() {
         List<Throwable> passedOn = new ArrayList<>();
-        EmbeddedChannel server = new EmbeddedChannel(new AcceptErrorHandler(), new ChannelInboundHandlerAdapter() {
+        AtomicLong now = new AtomicLong();
+        // The handler's own limiter (one line per 10 s), on a clock the test moves.
+        RateLimitedLog limited = new RateLimitedLog(LOG, 1, RateLimitedLog.DEFAULT_INTERVAL, now::get);
+        EmbeddedChannel server = new EmbeddedChannel(new AcceptErrorHandler(limited), new ChannelInboundHandlerAdapter() {
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                 passedOn.add(cause);
@@ -84,6 +100,12 @@ class LogVolumeTest {
             assertThat(passedOn).isEmpty();
             assertThat(log.lines()).containsExactly(
                     "WARN action: accept_connections | result: fail | error: Too many open files | repeated: 1");
+
+            now.addAndGet(RateLimitedLog.DEFAULT_INTERVAL.toNanos());
+            limited.flush();
+            assertThat(log.lines()).containsExactly(
+                    "WARN action: accept_connections | result: fail | error: Too many open files | repeated: 1",
+                    "WARN action: accept_connections | result: fail | error: Too many open files | repeated: 9999");
         } finally {
             server.finishAndReleaseAll();
         }
