@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * known it sits in front of the {@link ProtocolDetector}, where the first byte counts.
  *
  * <p>Unlike Netty's {@code IdleStateHandler}, which marks any {@code channelRead} reaching it, this one also counts
- * the decoder's failures, which travel as exceptions. Per channel; runs on its event loop.
+ * the decoder's failures, which travel as exceptions. Time is the event loop's ticker (so tests can move it). Per
+ * channel; runs on its event loop.
  */
 final class MessageIdleHandler extends ChannelInboundHandlerAdapter {
     private final long timeoutNanos;
@@ -55,20 +56,20 @@ final class MessageIdleHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        touch();
+        touch(ctx);
         ctx.fireChannelRead(msg);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof DecoderException) {
-            touch();
+            touch(ctx);
         }
         ctx.fireExceptionCaught(cause);
     }
 
-    private void touch() {
-        lastMessage = System.nanoTime();
+    private void touch(ChannelHandlerContext ctx) {
+        lastMessage = ctx.executor().ticker().nanoTime();
         first = true;
     }
 
@@ -76,7 +77,7 @@ final class MessageIdleHandler extends ChannelInboundHandlerAdapter {
         if (timer != null || stopped) {
             return;
         }
-        lastMessage = System.nanoTime();
+        lastMessage = ctx.executor().ticker().nanoTime();
         timer = ctx.executor().schedule(() -> check(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -92,7 +93,7 @@ final class MessageIdleHandler extends ChannelInboundHandlerAdapter {
         if (stopped || !ctx.channel().isOpen()) {
             return;
         }
-        long idle = System.nanoTime() - lastMessage;
+        long idle = ctx.executor().ticker().nanoTime() - lastMessage;
         if (idle >= timeoutNanos) {
             timer = ctx.executor().schedule(() -> check(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
             IdleStateEvent event = first ? IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT
