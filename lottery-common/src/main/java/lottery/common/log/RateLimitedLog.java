@@ -150,7 +150,7 @@ public final class RateLimitedLog {
         int limit = counted != null ? 1 : linesPerInterval;
         Pending summary = null;
         boolean admitted;
-        boolean schedule = false;
+        long scheduleIn = -1;
         long now = clock.getAsLong();
         synchronized (window) {
             if (window.open && now - window.start >= intervalNanos) {
@@ -171,13 +171,13 @@ public final class RateLimitedLog {
                 window.counted = counted;
                 if (!window.scheduled) {
                     window.scheduled = true;
-                    schedule = true;
+                    scheduleIn = Math.max(0, window.start + intervalNanos - now);
                 }
             }
         }
         write(key, summary);
-        if (schedule) {
-            schedule(key, window, window.start + intervalNanos - now);
+        if (scheduleIn >= 0) {
+            schedule(key, window, scheduleIn);
         }
         return admitted;
     }
