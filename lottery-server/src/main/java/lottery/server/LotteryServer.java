@@ -28,6 +28,7 @@ import lottery.common.log.ShutdownLog;
 import lottery.server.lottery.BetStore;
 import lottery.server.lottery.CsvBetStore;
 import lottery.server.lottery.DrawCoordinator;
+import lottery.server.net.AcceptErrorHandler;
 import lottery.server.net.ServerInitializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,11 +112,13 @@ public final class LotteryServer {
                 .group(acceptor, ioLoops)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, config.listenBacklog())
+                // Accept failures (EMFILE at the open-file limit): a pause and one line per interval, no stack traces.
+                .handler(new AcceptErrorHandler())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // A peer that half-closes (printf hola | nc) still gets its answers.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ServerInitializer(channels, coordinator, lotteryThread,
-                        config.idleTimeoutSeconds()));
+                        config.idleTimeoutSeconds(), config.maxConnections(), config.handshakeTimeoutSeconds()));
         try {
             serverChannel = bootstrap.bind(address, config.port()).sync().channel();
         } catch (InterruptedException e) {

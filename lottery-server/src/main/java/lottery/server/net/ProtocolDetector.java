@@ -7,6 +7,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.List;
+import lottery.common.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProtocolDetector extends ByteToMessageDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(ProtocolDetector.class);
+    /** A refusal is a line per connection: bounded, so a flood of garbage connections cannot flood the log. */
+    static final RateLimitedLog LIMITED = new RateLimitedLog(LOG);
 
     /** What the detector can install. */
     public interface Protocols {
@@ -66,8 +69,8 @@ public final class ProtocolDetector extends ByteToMessageDecoder {
             case LOTTERY -> protocols.installLottery(ctx.pipeline());
             case ECHO -> protocols.installEcho(ctx.pipeline());
             default -> {
-                LOG.warn("action: detect_protocol | result: fail | ip: {} | first_byte: 0x{}", Peers.ip(ctx.channel()),
-                        String.format("%02x", first));
+                LIMITED.warn("detect_protocol", "action: detect_protocol | result: fail | ip: {} | first_byte: 0x{}",
+                        Peers.ip(ctx.channel()), String.format("%02x", first));
                 in.skipBytes(in.readableBytes());
                 ctx.close();
                 return;
