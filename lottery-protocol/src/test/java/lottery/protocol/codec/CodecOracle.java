@@ -45,11 +45,13 @@ final class CodecOracle {
             ErrorCode.INVALID_BET);
 
     /**
-     * Buffers Netty does not leak-track. At PARANOID level (every test run) each access to a tracked buffer records a
-     * stack trace, which would slow a fuzzing campaign a hundredfold; campaigns use these and rely on the release
-     * check of {@link #decode}, while the regression runs keep the default, tracked allocator so that
-     * lottery-testkit's LeakCheckExtension also watches them.
+     * Unpooled buffers: a pooled buffer object is recycled once released, so the release check of {@link #decode}
+     * (reference count 0) could read another allocation's count. The regression runs use direct ones, which Netty
+     * tracks (PARANOID, so lottery-testkit's LeakCheckExtension also watches them; it does not track unpooled heap
+     * buffers). Campaigns use heap ones, untracked, and rely on the release check: at PARANOID level a tracked buffer
+     * records a stack trace on each access, which would slow fuzzing many times over.
      */
+    private static final ByteBufAllocator TRACKED = new UnpooledByteBufAllocator(true);
     private static final ByteBufAllocator UNTRACKED = new UnpooledByteBufAllocator(false, true);
 
     /** Whether Jazzer is fuzzing (JAZZER_FUZZ set, as its JUnit integration reads it) rather than replaying seeds. */
@@ -59,7 +61,7 @@ final class CodecOracle {
     }
 
     static ByteBufAllocator allocator() {
-        return FUZZING ? UNTRACKED : ByteBufAllocator.DEFAULT;
+        return FUZZING ? UNTRACKED : TRACKED;
     }
 
     /** What the inbound pipeline delivered for one frame (a message) or one failure (an error), in order. */
