@@ -34,9 +34,10 @@ public final class LoadGen {
      * @param betsAcked      bets acknowledged (or reported stored by a HELLO Ack)
      * @param winners        winners received per agency that got them
      * @param failures       why each failed agency failed
+     * @param reconnects     connection attempts after the first one, over every agency
      */
     public record Result(int agencies, int succeeded, long betsAcked, Map<Integer, Integer> winners,
-                         Map<Integer, String> failures) {
+                         Map<Integer, String> failures, int reconnects) {
         public boolean success() {
             return succeeded == agencies;
         }
@@ -147,7 +148,8 @@ public final class LoadGen {
             }
         }
         Files.writeString(options.outDir().resolve("winners.txt"), winnersText, StandardCharsets.UTF_8);
-        Result result = new Result(runs.size(), runs.size() - failures.size(), betsAcked, winners, failures);
+        Result result = new Result(runs.size(), runs.size() - failures.size(), betsAcked, winners, failures,
+                reconnects);
         long bets = (long) options.bets() * runs.size();
         LOG.info("action: loadgen | result: {} | agencies_done: {}/{} | bets: {} | bets_acked: {} | reconnects: {} | {}"
                         + " | seconds: {}", result.success() ? "success" : "fail", result.succeeded(), runs.size(),
