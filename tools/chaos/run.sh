@@ -160,6 +160,11 @@ SECRETS=$WORK/secrets.txt
 secret_of() {
     awk -F' = ' -v k="$1" '$1 == k { print $2 }' "$SECRETS"
 }
+# secrets_for N: the lines of agencies 1..N (a server refuses a secret of an agency outside its draw); prints the file.
+secrets_for() {
+    awk -F' = ' -v n="$1" '/^#/ || $1 <= n' "$SECRETS" >"$WORK/secrets-$1.txt"
+    echo "$WORK/secrets-$1.txt"
+}
 
 # ---------------------------------------------------------------- processes
 
@@ -182,7 +187,7 @@ start_server() {
     mkdir -p "$state" "$WORK/run-server"
     # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
     (cd "$WORK/run-server" && SERVER_PORT=$port SERVER_IP=127.0.0.1 LOGGING_LEVEL=INFO SERVER_AGENCIES=$agencies \
-        SERVER_STORAGE_PATH=$state/bets.csv SERVER_FSYNC=true SERVER_SECRETS_FILE=$SECRETS \
+        SERVER_STORAGE_PATH=$state/bets.csv SERVER_FSYNC=true SERVER_SECRETS_FILE=$(secrets_for "$agencies") \
         exec java $JAVA_OPTS -jar "$SERVER_JAR") >"$server_log" 2>&1 &
     server_pid=$!
     started+=("$server_pid")
