@@ -168,11 +168,16 @@ secrets_for() {
 
 # ---------------------------------------------------------------- processes
 
-# wait_line FILE PATTERN SECONDS: until FILE has a line with the fixed string PATTERN.
+# wait_line FILE PATTERN SECONDS [PID]: until FILE has a line with the fixed string PATTERN (true), the time is up
+# or process PID (if given) has exited (false).
 wait_line() {
     local i
     for ((i = 0; i < $3 * 10; i++)); do
         grep -qF -- "$2" "$1" 2>/dev/null && return 0
+        if [ -n "${4-}" ] && ! kill -0 "$4" 2>/dev/null; then
+            grep -qF -- "$2" "$1" 2>/dev/null
+            return
+        fi
         sleep 0.1
     done
     return 1
@@ -191,7 +196,7 @@ start_server() {
         exec java $JAVA_OPTS -jar "$SERVER_JAR") >"$server_log" 2>&1 &
     server_pid=$!
     started+=("$server_pid")
-    wait_line "$server_log" "action: accept_connections | result: in_progress" 30
+    wait_line "$server_log" "action: accept_connections | result: in_progress" 30 "$server_pid"
 }
 
 # stop_server: SIGTERM (a graceful stop), SIGKILL after 15 s.
@@ -440,7 +445,7 @@ scenario_second_server() {
     before=$(cd "$state" && ls -l --time-style=+%s.%N && cksum ./*)
     local port2
     port2=$(free_port)
-    start_server second "$state" 2 "$port2"
+    start_server second "$state" 2 "$port2" # returns as soon as it has exited
     second_pid=$server_pid
     server_pid=$first_pid
     if wait_exit 30 "$second_pid"; then
