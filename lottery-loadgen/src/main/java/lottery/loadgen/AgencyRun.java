@@ -57,6 +57,7 @@ final class AgencyRun {
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final int inFlight;
+    private final long paceNanos;
     private final long deadlineNanos;
     private final LatencyStats latency;
     private final AtomicLong betsAcked;
@@ -72,17 +73,25 @@ final class AgencyRun {
     private long countedSeq;
     private final long[] sentAtNanos;
     private int winnersReceived;
+    /** When the last batch went out, and whether a paced send is already scheduled. */
+    private long lastSendNanos;
+    private boolean pumpScheduled;
 
     private volatile Phase phase = Phase.CONNECTING;
     private volatile int reconnects;
     private volatile int winners = -1;
     private volatile String failure;
 
-    AgencyRun(AgencyPlan plan, EventLoop loop, String host, int port, int inFlight, long deadlineNanos,
-              LatencyStats latency, AtomicLong betsAcked, Consumer<AgencyRun> onEnd) {
+    /**
+     * @param paceMillis at least this long between two batches of this agency (0: as fast as the window allows), so
+     *                   a run can be stretched over time (the chaos test kills the server during the ingest)
+     */
+    AgencyRun(AgencyPlan plan, EventLoop loop, String host, int port, int inFlight, int paceMillis,
+              long deadlineNanos, LatencyStats latency, AtomicLong betsAcked, Consumer<AgencyRun> onEnd) {
         this.plan = plan;
         this.loop = loop;
         this.inFlight = inFlight;
+        this.paceNanos = TimeUnit.MILLISECONDS.toNanos(paceMillis);
         this.deadlineNanos = deadlineNanos;
         this.latency = latency;
         this.betsAcked = betsAcked;
@@ -245,12 +254,22 @@ final class AgencyRun {
         pump();
     }
 
-    /** Sends batches while the window has room; FINISH once every batch is acknowledged. */
+    /**
+     * Sends batches while the window has room (and the pace allows: else a later call is scheduled); FINISH once
+     * every batch is acknowledged.
+     */
     private void pump() {
         int batches = plan.batches().size();
         boolean wrote = false;
         while (nextSeq <= batches && nextSeq - ackedSeq <= inFlight) {
-            sentAtNanos[(int) nextSeq] = System.nanoTime();
+            long now = System.nanoTime();
+            long wait = lastSendNanos + paceNanos - now;
+            if (paceNanos > 0 && lastSendNanos != 0 && wait > 0) {
+                schedulePump(wait);
+                break;
+            }
+            lastSendNanos = now;
+            sentAtNanos[(int) nextSeq] = now;
             channel.write(plan.batches().get((int) nextSeq - 1));
             nextSeq++;
             wrote = true;
@@ -263,6 +282,20 @@ final class AgencyRun {
         if (wrote) {
             channel.flush();
         }
+    }
+
+    private void schedulePump(long delayNanos) {
+        if (pumpScheduled) {
+            return;
+        }
+        pumpScheduled = true;
+        Channel current = channel;
+        loop.schedule(() -> {
+            pumpScheduled = false;
+            if (channel == current && phase == Phase.SENDING) {
+                pump();
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void countAcked() {

@@ -97,7 +97,7 @@ public final class LoadGen {
         try {
             for (AgencyPlan plan : plans) {
                 AgencyRun run = new AgencyRun(plan, group.next(), options.host(), options.port(), options.inFlight(),
-                        deadline, latency, betsAcked, r -> {
+                        options.paceMillis(), deadline, latency, betsAcked, r -> {
                             ended.incrementAndGet();
                             allEnded.countDown();
                         });

@@ -18,9 +18,11 @@ import java.util.List;
  * @param outDir         where expected.csv and winners.txt go
  * @param timeoutSeconds the whole run's budget, reconnections included
  * @param winnerPermille bets in 1000 that play the winning number
+ * @param paceMillis     at least this long between two batches of one agency (0: no pacing)
  */
 public record LoadGenOptions(String host, int port, int firstAgency, int lastAgency, int bets, int batchMax, long seed,
-                             int inFlight, Path secretsFile, Path outDir, int timeoutSeconds, int winnerPermille) {
+                             int inFlight, Path secretsFile, Path outDir, int timeoutSeconds, int winnerPermille,
+                             int paceMillis) {
 
     static final String USAGE = """
             Usage: java -jar lottery-loadgen.jar --server HOST:PORT [options]
@@ -37,6 +39,8 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
               --seed S                seed of the bets: same seed, same bets, byte for byte (default 1)
               --in-flight W           unacknowledged batches per agency at most (default 8)
               --winner-permille P     bets in 1000 that play the winning number 7574 (default 5)
+              --pace-ms D             at least D ms between two batches of one agency (default 0: no pacing;
+                                      stretches a run, e.g. so that the chaos test's kills fall in the ingest)
               --secrets FILE          AGENCY = SECRET lines (# comments); agencies not listed send no secret
               --out DIR               writes DIR/expected.csv (every bet, in the server's bets.csv row format)
                                       and DIR/winners.txt (AGENCY COUNT per agency that got its winners)
@@ -57,6 +61,7 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
         check(inFlight >= 1, "--in-flight must be at least 1");
         check(timeoutSeconds >= 1, "--timeout-seconds must be at least 1");
         check(winnerPermille >= 0 && winnerPermille <= 1000, "--winner-permille is not in 0..1000");
+        check(paceMillis >= 0, "--pace-ms must not be negative");
     }
 
     private static void check(boolean ok, String message) {
@@ -82,6 +87,7 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
         Path out = Path.of(".");
         int timeout = 300;
         int permille = 5;
+        int pace = 0;
         for (int i = 0; i < args.size(); i++) {
             String option = args.get(i);
             if (option.equals("--help")) {
@@ -103,6 +109,7 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
                 case "--seed" -> seed = longNumber(option, value);
                 case "--in-flight" -> inFlight = number(option, value);
                 case "--winner-permille" -> permille = number(option, value);
+                case "--pace-ms" -> pace = number(option, value);
                 case "--secrets" -> secrets = Path.of(value);
                 case "--out" -> out = Path.of(value);
                 case "--timeout-seconds" -> timeout = number(option, value);
@@ -117,7 +124,7 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
             throw new IllegalArgumentException("--server " + server + " is not HOST:PORT");
         }
         return new LoadGenOptions(server.substring(0, colon), number("--server port", server.substring(colon + 1)),
-                first, last, bets, batchMax, seed, inFlight, secrets, out, timeout, permille);
+                first, last, bets, batchMax, seed, inFlight, secrets, out, timeout, permille, pace);
     }
 
     private static int number(String option, String value) {

@@ -21,7 +21,7 @@ class LoadGenTest {
     Path dir;
 
     private LoadGenOptions options(int port, int agencies, int bets, int inFlight, Path out) {
-        return new LoadGenOptions("127.0.0.1", port, 1, agencies, bets, 40, 7, inFlight, null, out, 60, 20);
+        return new LoadGenOptions("127.0.0.1", port, 1, agencies, bets, 40, 7, inFlight, null, out, 60, 20, 0);
     }
 
     @Test
@@ -36,7 +36,7 @@ class LoadGenTest {
                         .mapToObj(Long::valueOf).toList());
         // A bet depends on (seed, agency, index) only; another seed gives other bets.
         assertThat(BetPlan.bet(7, 2, 99, 20)).isEqualTo(first.get(1).bets().get(99));
-        assertThat(rows(LoadGen.plans(new LoadGenOptions("h", 1, 1, 3, 500, 40, 8, 4, null, dir, 60, 20))))
+        assertThat(rows(LoadGen.plans(new LoadGenOptions("h", 1, 1, 3, 500, 40, 8, 4, null, dir, 60, 20, 0))))
                 .isNotEqualTo(rows(first));
     }
 
@@ -58,6 +58,8 @@ class LoadGenTest {
         assertThat(options.firstAgency()).isEqualTo(6);
         assertThat(options.lastAgency()).isEqualTo(55);
         assertThat(options.port()).isEqualTo(12345);
+        assertThat(options.paceMillis()).isZero();
+        assertThat(LoadGenOptions.parse(List.of("--server", "h:1", "--pace-ms", "250")).paceMillis()).isEqualTo(250);
         assertThat(LoadGenOptions.parse(List.of("--help"))).isNull();
         assertThatThrownBy(() -> LoadGenOptions.parse(List.of("--agencies", "3"))).hasMessageContaining("--server");
         assertThatThrownBy(() -> LoadGenOptions.parse(List.of("--server", "h:1", "--agencies", "5..2")))
@@ -92,13 +94,28 @@ class LoadGenTest {
     }
 
     @Test
+    void pacingSpacesTheBatchesAcrossReconnections() throws Exception {
+        try (FakeServer server = new FakeServer(1, 3, false)) {
+            long start = System.nanoTime();
+            LoadGen.Result result = LoadGen.run(new LoadGenOptions("127.0.0.1", server.port(), 1, 1, 400, 40, 7, 8,
+                    null, dir, 60, 20, 30), PROGRESS);
+            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(result.failures()).isEmpty();
+            assertStoredExactlyOnce(server, 1, 400);
+            int batches = LoadGen.plans(options(1, 1, 400, 8, dir)).get(0).batches().size();
+            // at least 30 ms between two sends (a send after a reconnection included)
+            assertThat(elapsedMillis).isGreaterThanOrEqualTo(30L * (batches - 1));
+        }
+    }
+
+    @Test
     void failsWhenTheServerIsGoneUntilTheDeadline() throws Exception {
         int port;
         try (FakeServer server = new FakeServer(1, 0, false)) {
             port = server.port();
         }
         LoadGen.Result result = LoadGen.run(new LoadGenOptions("127.0.0.1", port, 1, 1, 10, 40, 7, 4, null, dir, 1,
-                20), PROGRESS);
+                20, 0), PROGRESS);
         assertThat(result.success()).isFalse();
         assertThat(result.failures().get(1)).contains("timed out");
         assertThat(Files.readString(dir.resolve("winners.txt"))).isEmpty();
