@@ -9,7 +9,7 @@
 #
 #   --seed S    seeds the kill moments, the secrets and the synthetic bets (default 1): same seed, same run plan
 #   --kills K   server kills in the kill scenario (default 5; --long: 25)
-#   --long      the longer run: 25 kills, 10,000 bets per synthetic agency (about 4 minutes instead of 1)
+#   --long      the longer run: 25 kills, 10,000 bets per synthetic agency (about 2-3 minutes instead of 45 s)
 #   --keep      keep the work directory (it is kept anyway when a check fails)
 #   SCENARIO    run only these: kills same_agency_twice same_id_at_once second_server impersonator (default: all)
 #
