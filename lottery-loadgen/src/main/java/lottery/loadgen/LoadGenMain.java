@@ -1,0 +1,48 @@
+package lottery.loadgen;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import lottery.common.log.LogText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar lottery-loadgen.jar --server HOST:PORT ...} ({@link LoadGenOptions#USAGE}): exit 0 when every
+ * agency succeeded, 1 otherwise, 2 on a bad command line.
+ */
+public final class LoadGenMain {
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(3);
+    private static final Logger LOG = LoggerFactory.getLogger(LoadGenMain.class);
+
+    private LoadGenMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        LoadGenOptions options;
+        try {
+            options = LoadGenOptions.parse(List.of(args));
+        } catch (IllegalArgumentException e) {
+            System.err.println("lottery-loadgen: " + e.getMessage());
+            System.err.print(LoadGenOptions.USAGE);
+            return 2;
+        }
+        if (options == null) {
+            System.out.print(LoadGenOptions.USAGE);
+            return 0;
+        }
+        try {
+            return LoadGen.run(options, PROGRESS_EVERY).success() ? 0 : 1;
+        } catch (IOException e) {
+            LOG.error("action: loadgen | result: fail | error: {}", LogText.clean(e.toString()));
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+}
