@@ -184,7 +184,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void eachMissingRequiredKeyIsAnErrorNamingTheFileAndTheVariable() throws IOException {
+    void eachMissingRequiredKeyIsAnErrorNamingTheFileAndTheVariable() throws Exception {
         assertThat(error(MINIMAL.replace("server_port = 12345\n", ""), Map.of())).isEqualTo(
                 "missing key SERVER_PORT: set it in " + file() + " or in the environment variable SERVER_PORT");
         // The backlog has a default (1024), so the course's file may leave it out.
