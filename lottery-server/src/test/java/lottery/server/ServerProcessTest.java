@@ -121,7 +121,9 @@ class ServerProcessTest {
         assertThat(message(startup.get(1))).isEqualTo("action: config_override | result: success | key: SERVER_PORT"
                 + " | file_value: 12345 | value: 0");
         int port = Integer.parseInt(bind.substring(bind.lastIndexOf(' ') + 1));
-        assertThat(message(readUntil("in_progress").get(0))).isEqualTo(
+        // After the bind, the round is opened (new_round or resume_round), then connections are accepted.
+        List<String> opening = readUntil("in_progress");
+        assertThat(message(opening.get(opening.size() - 1))).isEqualTo(
                 "action: accept_connections | result: in_progress");
         // SERVER_IP = server resolved to 127.0.0.1 through the hosts file.
         try (Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), port)) {

@@ -44,7 +44,8 @@ public interface BetStore extends Closeable {
 
     /**
      * How many writes the store has made so far (a count that only grows). A {@link #sync} that starts once the
-     * count is {@code n} makes the first {@code n} writes durable. Called by the owner thread only.
+     * count is {@code n} makes the first {@code n} writes durable. Written by the owner thread, read by any thread
+     * (the sync thread reads it as its force starts).
      */
     default long written() {
         return 0;

@@ -55,8 +55,8 @@ public final class CsvBetStore implements BetStore {
     private RoundLog log;
     /** Bytes of whole rows in the file: where the next batch goes, and where a failed one is cut back to. */
     private long size;
-    /** Writes made so far (rows with their record, or a record alone). */
-    private long written;
+    /** Writes made so far (rows with their record, or a record alone); written by the owner, read by any thread. */
+    private volatile long written;
     /** Forces made so far (for tests of group commit). */
     private final AtomicLong forces = new AtomicLong();
     private boolean closed;
@@ -276,7 +276,7 @@ public final class CsvBetStore implements BetStore {
     }
 
     private void wrote() throws IOException {
-        written++;
+        written = written + 1; // one writer: the owner thread
         if (fsync) {
             sync();
         }

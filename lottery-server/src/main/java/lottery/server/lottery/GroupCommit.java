@@ -86,7 +86,6 @@ final class GroupCommit {
         if (syncing || waiting.isEmpty()) {
             return;
         }
-        long covering = store.written();
         if (syncThread == null) {
             syncNow();
             return;
@@ -94,6 +93,9 @@ final class GroupCommit {
         syncing = true;
         try {
             syncThread.execute(() -> {
+                // Read here, as the force starts: it covers every write finished by now, also those made while this
+                // task waited for the sync thread.
+                long covering = store.written();
                 IOException failure = null;
                 try {
                     store.sync();
