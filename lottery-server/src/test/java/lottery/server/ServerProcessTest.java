@@ -162,7 +162,8 @@ class ServerProcessTest {
         assertThat(readUntil(EOF)).containsExactly("action: config | result: fail | error: config.ini line 4:"
                 + " unknown key SERVER_COLOUR (known keys: SERVER_PORT, SERVER_IP, SERVER_LISTEN_BACKLOG,"
                 + " LOGGING_LEVEL, SERVER_AGENCIES, SERVER_STORAGE_PATH, SERVER_IDLE_TIMEOUT_SECONDS,"
-                + " SERVER_SHUTDOWN_GRACE_SECONDS, SERVER_FSYNC)");
+                + " SERVER_SHUTDOWN_GRACE_SECONDS, SERVER_FSYNC, SERVER_SECRETS_FILE, SERVER_MAX_CONNECTIONS,"
+                + " SERVER_HANDSHAKE_TIMEOUT_SECONDS)");
     }
 
     @Test
