@@ -178,8 +178,8 @@ class LotteryServerTest {
             int archive = indexOf(lines, "action: archive_bets | result: success");
             assertThat(bind).isNotNegative().isLessThan(archive);
             assertThat(archive).isLessThan(indexOf(lines, "action: accept_connections | result: in_progress"));
-            assertThat(lines).contains("action: new_round | result: success | agencies: 2 | reason: the draw of the last round"
-                            + " ran");
+            assertThat(lines).contains("action: new_round | result: success | agencies: 2 | reason: the draw of the"
+                    + " last round ran");
         }
         try (Stream<Path> list = Files.list(dir)) {
             assertThat(list.map(file -> file.getFileName().toString()))
@@ -254,7 +254,7 @@ class LotteryServerTest {
             Path secrets = Files.writeString(dir.resolve("secrets"), "1 = a\n2 = b\n");
             startAndStop(config(2, 0).withSecretsFile(secrets));
 
-            assertThat(log.lines()).contains("WARN action: authentication | result: disabled | reason:"
+            assertThat(log.lines()).contains("WARN action: authentication | result: success | mode: disabled | reason:"
                     + " SERVER_SECRETS_FILE not set, any client can act as any agency",
                     "INFO action: authentication | result: success | agencies: 2");
         }

@@ -215,8 +215,10 @@ public final class AgencyConversation {
         long seq = batch.seq();
         long last = lottery.lastSeq(agency);
         if (seq >= 1 && seq <= last) {
-            // Already stored (a resend after a lost connection): acknowledged again, not stored twice.
-            LOG.debug("action: apuesta_recibida | result: duplicate | cantidad: {} | seq: {}", count, seq);
+            // Already stored (a resend after a lost connection): acknowledged again, not stored twice. Its own action
+            // (not apuesta_recibida, whose lines count the stored bets), result success (the course's parser knows no
+            // other result than success, fail and in_progress).
+            LOG.debug("action: apuesta_duplicada | result: success | cantidad: {} | seq: {}", count, seq);
             sendDurable(new Ack(MessageType.BATCH, seq, count));
             return;
         }
