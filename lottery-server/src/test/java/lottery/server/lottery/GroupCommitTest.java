@@ -162,4 +162,62 @@ class GroupCommitTest {
             assertThat(syncThread.size()).isZero();
         }
     }
+
+    @Test
+    void aForceThatFailsAnswersInternalErrorInsteadOfTheAckAndCloses() {
+        BetStore failing = new BetStore() {
+            private long written;
+
+            @Override
+            public void append(int agency, List<lottery.protocol.message.Bet> bets) {
+                written++;
+            }
+
+            @Override
+            public void forEach(java.util.function.Consumer<? super StoredBet> action) {
+            }
+
+            @Override
+            public long written() {
+                return written;
+            }
+
+            @Override
+            public void sync() throws IOException {
+                throw new IOException("Input/output error");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        lottery = new DrawCoordinator(1, lotteryThread, syncThread, AgencySecrets.none(), true);
+        lottery.begin(failing, RoundState.empty(1));
+        List<LotteryMessage> sent = new ArrayList<>();
+        boolean[] closed = {false};
+        AgencyConversation conversation = new AgencyConversation(lottery, new Replies() {
+            @Override
+            public void send(LotteryMessage message) {
+                sent.add(message);
+            }
+
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        }, "10.0.0.2");
+        conversation.receive(Hello.of(1));
+        conversation.receive(new Batch(1, Bets.range(1, 0, 2)));
+        conversation.receive(new Batch(2, Bets.range(1, 2, 4)));
+
+        syncThread.runAll();
+        lotteryThread.runAll();
+
+        assertThat(sent).hasSize(2);
+        ErrorReply error = (ErrorReply) sent.get(1);
+        assertThat(error.code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+        assertThat(error.seq()).isEqualTo(1);
+        assertThat(error.reason()).isEqualTo("cannot force the bets to the disk: Input/output error");
+        assertThat(closed[0]).isTrue();
+    }
 }
