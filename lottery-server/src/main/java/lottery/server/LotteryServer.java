@@ -24,10 +24,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import lottery.common.log.LogText;
 import lottery.common.log.ShutdownLog;
+import lottery.server.lottery.AgencySecrets;
 import lottery.server.lottery.BetStore;
 import lottery.server.lottery.CsvBetStore;
 import lottery.server.lottery.DrawCoordinator;
+import lottery.server.lottery.RoundState;
+import lottery.server.lottery.StorageLock;
 import lottery.server.net.AcceptErrorHandler;
 import lottery.server.net.ServerInitializer;
 import org.slf4j.Logger;
@@ -36,6 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's resources and their life cycle: one acceptor event loop, the I/O event loops, the lottery thread, the
  * group of open channels, the bets store and the draw coordinator.
+ *
+ * <p>Start-up order (see {@link #start}): lock the storage, read the round back, bind without accepting, archive or
+ * resume the round, then accept. The storage lock is held until {@link #stop()} has closed the store.
  *
  * <p>Who owns what: the event loops own the connections (decoding, encoding, the echo); the <em>lottery thread</em>,
  * a single-threaded executor, owns the bets store, the draw coordinator and every lottery connection's
@@ -53,6 +60,8 @@ public final class LotteryServer {
     private static final long MIN_STEP_MILLIS = 200;
 
     private final ServerConfig config;
+    /** The operator asked for a new round ({@code --new-round}) whatever the round log says. */
+    private final boolean newRound;
     /** The address given to the constructor, or null: {@code config.listenAddress()}, resolved by {@link #start}. */
     private final InetAddress bindAddress;
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -61,6 +70,9 @@ public final class LotteryServer {
     private EventLoopGroup ioLoops;
     /** The single thread that owns the store and the coordinator and runs every lottery request and the draw. */
     private EventExecutor lotteryThread;
+    /** Where the group commit's forces run, so the lottery thread goes on meanwhile. */
+    private EventExecutor syncThread;
+    private StorageLock lock;
     private ChannelGroup channels;
     private BetStore store;
     private DrawCoordinator coordinator;
@@ -70,25 +82,45 @@ public final class LotteryServer {
 
     /** A server listening on {@link ServerConfig#listenAddress()}, resolved when it starts. */
     public LotteryServer(ServerConfig config) {
+        this(config, false);
+    }
+
+    /**
+     * A server listening on {@link ServerConfig#listenAddress()}; with {@code newRound} it archives the round it
+     * finds and starts a new one even when that round is not complete.
+     */
+    public LotteryServer(ServerConfig config, boolean newRound) {
         this.config = config;
         this.bindAddress = null;
+        this.newRound = newRound;
     }
 
     /**
      * A server listening on {@code bindAddress} whatever {@link ServerConfig#listenAddress()} says (tests: loopback).
      */
     public LotteryServer(ServerConfig config, InetAddress bindAddress) {
+        this(config, bindAddress, false);
+    }
+
+    /** A server listening on {@code bindAddress}, with or without {@code --new-round}. */
+    public LotteryServer(ServerConfig config, InetAddress bindAddress, boolean newRound) {
         this.config = config;
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+        this.newRound = newRound;
     }
 
     /**
-     * Resolves the listen address, moves an earlier run's bets file aside ({@link CsvBetStore#archiveExisting}), opens
-     * a new one and starts listening.
+     * Starts the server, in this order: resolves the listen address and reads the agencies' secrets; locks the
+     * storage ({@link StorageLock}; another server there = {@link StorageLock.Locked}, and nothing is touched); reads
+     * the round log and the bets file back, changing nothing; binds the port with the server channel not reading yet
+     * (no connection is accepted); then, the port being ours, either archives the round and starts a new one (its
+     * draw ran, {@code --new-round}, SERVER_AGENCIES changed, or there is no round log) or resumes it (cutting a torn
+     * tail); queues the draw if every agency had finished without one; and only then accepts connections.
      *
      * @return the address the server listens on (its port is the real one when the configured port is 0)
      * @throws UnknownHostException when the listen address cannot be resolved; the bets file is left alone
-     * @throws IOException when the bets file cannot be opened or the port cannot be bound; nothing is left running
+     * @throws IOException when the storage is locked, corrupt or cannot be opened, or the port cannot be bound;
+     *                     nothing is left running
      * @throws InterruptedException when interrupted while binding; nothing is left running, the interrupt stays set
      */
     public synchronized InetSocketAddress start() throws IOException, InterruptedException {
@@ -97,26 +129,53 @@ public final class LotteryServer {
         }
         started = true;
         InetAddress address = bindAddress != null ? bindAddress : resolve(config.listenAddress());
-        Optional<Path> archived = CsvBetStore.archiveExisting(config.storagePath(), Clock.systemDefaultZone());
-        if (archived.isPresent()) {
-            LOG.info("action: archive_bets | result: success | from: {} | to: {}", config.storagePath(),
-                    archived.get());
+        AgencySecrets secrets = config.secretsFile() == null ? AgencySecrets.none()
+                : AgencySecrets.load(config.secretsFile(), config.agencies());
+        RoundState round;
+        // File channels close themselves on an interrupted thread; the interrupt is for the wait for the bind.
+        boolean interrupted = Thread.interrupted();
+        try {
+            try {
+                lock = StorageLock.acquire(config.storagePath());
+            } catch (StorageLock.Locked e) {
+                LOG.error("action: lock_storage | result: fail | error: {}", LogText.clean(e.getMessage()));
+                throw e;
+            }
+            round = CsvBetStore.recover(config.storagePath());
+        } catch (IOException | RuntimeException e) {
+            stop();
+            throw e;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        store = CsvBetStore.open(config.storagePath(), config.fsync());
+        if (secrets.enabled()) {
+            LOG.info("action: authentication | result: success | agencies: {}", secrets.size());
+        } else {
+            // result: success, not "disabled": the course's log parser accepts only success, fail and in_progress.
+            LOG.warn("action: authentication | result: success | mode: disabled | reason: SERVER_SECRETS_FILE not"
+                    + " set, any client can act as any agency");
+        }
         acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("acceptor"), NioIoHandler.newFactory());
         ioLoops = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("io"), NioIoHandler.newFactory());
         lotteryThread = new DefaultEventExecutor(new DefaultThreadFactory("lottery"));
+        syncThread = new DefaultEventExecutor(new DefaultThreadFactory("store-sync"));
         channels = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
-        coordinator = new DrawCoordinator(store, config.agencies(), lotteryThread);
+        coordinator = new DrawCoordinator(config.agencies(), lotteryThread, syncThread, secrets, config.fsync());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, ioLoops)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, config.listenBacklog())
+                // No connection is accepted until the round is open (see openRound).
+                .option(ChannelOption.AUTO_READ, false)
                 // Accept failures (EMFILE at the open-file limit): a pause and one line per interval, no stack traces.
                 .handler(new AcceptErrorHandler())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // A peer that half-closes (printf hola | nc) still gets its answers.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                // Accepted connections read (the server channel's AUTO_READ above is not inherited).
+                .childOption(ChannelOption.AUTO_READ, true)
                 .childHandler(new ServerInitializer(channels, coordinator, lotteryThread,
                         config.idleTimeoutSeconds(), config.maxConnections(), config.handshakeTimeoutSeconds()));
         try {
@@ -134,8 +193,61 @@ public final class LotteryServer {
         }
         InetSocketAddress local = (InetSocketAddress) serverChannel.localAddress();
         LOG.info("action: bind | result: success | port: {}", local.getPort());
+        // On the lottery thread: it owns the store from now on, and it is never interrupted.
+        Future<?> opened = lotteryThread.submit(() -> {
+            openRound(round);
+            return null;
+        }).awaitUninterruptibly();
+        if (!opened.isSuccess()) {
+            stop();
+            Throwable cause = opened.cause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("cannot open the round: " + cause, cause);
+        }
+        serverChannel.config().setAutoRead(true);
         LOG.info("action: accept_connections | result: in_progress");
         return local;
+    }
+
+    /** Archives the round and starts a new one, or resumes it (see {@link #start}); on the lottery thread. */
+    private void openRound(RoundState round) throws IOException {
+        Path path = config.storagePath();
+        String reason = newRoundReason(round);
+        RoundState state;
+        if (reason != null) {
+            Optional<Path> archived = CsvBetStore.archiveExisting(path, Clock.systemDefaultZone());
+            if (archived.isPresent()) {
+                LOG.info("action: archive_bets | result: success | from: {} | to: {}", path, archived.get());
+            }
+            store = CsvBetStore.newRound(path, config.agencies());
+            state = RoundState.empty(config.agencies());
+            LOG.info("action: new_round | result: success | agencies: {} | reason: {}", config.agencies(), reason);
+        } else {
+            store = CsvBetStore.resume(path, round);
+            state = round;
+            LOG.info("action: resume_round | result: success | bets: {} | agencies_finished: {} | agencies: {}",
+                    round.bets(), round.finishedCount(), round.agencies());
+        }
+        coordinator.begin(store, state);
+    }
+
+    /** Why the round found at start-up is not resumed, or null when it is. */
+    private String newRoundReason(RoundState round) {
+        if (!round.present()) {
+            return "no round log";
+        }
+        if (round.complete()) {
+            return "the draw of the last round ran";
+        }
+        if (newRound) {
+            return "--new-round";
+        }
+        if (round.agencies() != config.agencies()) {
+            return "SERVER_AGENCIES changed from " + round.agencies() + " to " + config.agencies();
+        }
+        return null;
     }
 
     /**
@@ -156,7 +268,8 @@ public final class LotteryServer {
         boolean storeReleased = true;
         if (lotteryThread != null) {
             // Queued behind every request already handed over, so those finish first; only later ones are refused.
-            // Once it has run, the SHUTTING_DOWN answers to held queries are on their way to the event loops.
+            // Once it has run (its last force released the Acks waiting for one), the SHUTTING_DOWN answers to held
+            // queries are on their way to the event loops.
             if (!lotteryThread.submit(coordinator::close).awaitUninterruptibly(stepMillis(deadline))) {
                 ShutdownLog.failed(ShutdownLog.IN_FLIGHT_REQUESTS, "grace period over");
             }
@@ -174,6 +287,10 @@ public final class LotteryServer {
             } else {
                 ShutdownLog.failed(ShutdownLog.LOTTERY_EXECUTOR, "still busy");
             }
+        }
+        if (syncThread != null) {
+            syncThread.shutdownGracefully(0, stepMillis(deadline), TimeUnit.MILLISECONDS)
+                    .awaitUninterruptibly(stepMillis(deadline));
         }
         if (acceptor != null) {
             long quiet = stepMillis(deadline);
@@ -193,6 +310,14 @@ public final class LotteryServer {
                 ShutdownLog.closed(ShutdownLog.BET_STORE);
             } catch (IOException e) {
                 ShutdownLog.failed(ShutdownLog.BET_STORE, e);
+            }
+        }
+        if (lock != null && storeReleased) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                LOG.warn("action: unlock_storage | result: fail | error: {}",
+                        LogText.clean(String.valueOf(e.getMessage())));
             }
         }
         terminated.countDown();

@@ -14,14 +14,16 @@ import lottery.common.config.ConfigException;
 import lottery.common.lifecycle.SignalExit;
 import lottery.common.log.LogText;
 import lottery.common.log.Logging;
+import lottery.server.lottery.StorageLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Entry point: {@code java -jar lottery-server.jar [--config PATH] [--help]}.
+ * Entry point: {@code java -jar lottery-server.jar [--config PATH] [--new-round] [--help]}.
  *
  * <p>Exit status: 0 after a graceful stop (SIGTERM) or {@code --help}; 1 when the server cannot start (listen
- * address not resolvable, port in use, bets file not writable); 2 for a bad command line or configuration.
+ * address not resolvable, port in use, bets file not writable, storage locked by another server, round log
+ * corrupt); 2 for a bad command line or configuration.
  *
  * <p>SIGTERM: the JVM runs shutdown hooks on SIGTERM but then exits with 143, and the course's tests expect 0. The
  * hook ({@link SignalExit}) therefore stops the server gracefully and ends the JVM with status 0, unless the program
@@ -35,14 +37,21 @@ public final class ServerMain {
     private static final Logger LOG = LoggerFactory.getLogger(ServerMain.class);
 
     static final String USAGE = """
-            Usage: java -jar lottery-server.jar [--config PATH] [--help]
+            Usage: java -jar lottery-server.jar [--config PATH] [--new-round] [--help]
 
             The Lotería Nacional server: stores the bets the agencies send (lottery protocol) and echoes text lines,
             both on one TCP port. The draw runs once every agency has sent Finish.
 
               --config PATH  INI configuration file (default ./config.ini; when that default is missing, only the
                              environment configures the server)
+              --new-round    archive the round found in the storage and start a new one, even if its draw has
+                             not run (without it a restarted server resumes an unfinished round)
               --help         print this help and exit
+
+            Storage: beside the bets file (SERVER_STORAGE_PATH, e.g. bets.csv) the server keeps bets.csv.round (the
+            round log: every batch, finish and the draw, so a restarted server resumes the round where it stopped)
+            and bets.csv.lock (held while the server runs: a second server on the same files exits with status 1).
+            A round whose draw ran is archived (bets-yyyyMMdd-HHmmss.csv and .csv.round) when the next server starts.
 
             Configuration file (UTF-8, a strict subset of Python's configparser format): the section header
             [DEFAULT] before any key, then KEY = VALUE (or KEY: VALUE) lines; keys are case-insensitive; blank lines
@@ -75,7 +84,7 @@ public final class ServerMain {
               SERVER_HANDSHAKE_TIMEOUT_SECONDS  time a new connection has for its HELLO (default 10; 0 = none)
 
             Exit status: 0 stopped by SIGTERM, 1 cannot start (address not resolvable, port in use, bets file not
-            writable), 2 bad arguments or configuration.
+            writable, storage locked by another server, round log corrupt), 2 bad arguments or configuration.
             """;
 
     private ServerMain() {
@@ -110,10 +119,13 @@ public final class ServerMain {
                    Consumer<Runnable> onSignal) {
         Path configFile = ConfigLoader.DEFAULT_FILE;
         boolean explicitConfig = false;
+        boolean newRound = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--help") || args[i].equals("-h")) {
                 out.print(USAGE);
                 return EXIT_OK;
+            } else if (args[i].equals("--new-round")) {
+                newRound = true;
             } else if (args[i].equals("--config") && i + 1 < args.length) {
                 configFile = Path.of(args[++i]);
                 explicitConfig = true;
@@ -134,9 +146,12 @@ public final class ServerMain {
         Logging.setRootLevel(config.loggingLevel());
         LOG.info(config.logLine());
         overrides.forEach(LOG::info);
-        LotteryServer server = new LotteryServer(config);
+        LotteryServer server = new LotteryServer(config, newRound);
         try {
             server.start();
+        } catch (StorageLock.Locked e) {
+            // Logged by the server as action: lock_storage: one line is enough.
+            return EXIT_FAILURE;
         } catch (IOException | RuntimeException e) {
             LOG.error("action: start_server | result: fail | error: {}", LogText.clean(String.valueOf(e.getMessage())));
             return EXIT_FAILURE;

@@ -73,7 +73,7 @@ class ConfigLoaderTest {
     void readsTheCourseFileAndLogsTheValuesItWrote() throws Exception {
         ServerConfig config = load(COURSE, Map.of());
 
-        assertThat(config).isEqualTo(new ServerConfig(12345, 8, 5, Path.of("bets.csv"), 60, 5, false, "DEBUG",
+        assertThat(config).isEqualTo(new ServerConfig(12345, 8, 5, Path.of("bets.csv"), 60, 5, true, "DEBUG",
                 "server"));
         assertThat(config.logLine()).isEqualTo("action: config | result: success | port: 12345 | listen_backlog: 8"
                 + " | logging_level: DEBUG | agencies: 5 | storage: bets.csv | ip: server");
@@ -93,7 +93,7 @@ class ConfigLoaderTest {
     void optionalKeysTakeTheirDocumentedDefaultsAndKeysAndLevelsAnyCase() throws Exception {
         ServerConfig config = load(MINIMAL, Map.of());
 
-        assertThat(config).isEqualTo(new ServerConfig(12345, 5, 5, Path.of("bets.csv"), 60, 5, false, "DEBUG",
+        assertThat(config).isEqualTo(new ServerConfig(12345, 5, 5, Path.of("bets.csv"), 60, 5, true, "DEBUG",
                 "0.0.0.0"));
         assertThat(load(MINIMAL + "SERVER_FSYNC = TRUE\n", Map.of()).fsync()).isTrue();
         // The level names both programs take (lottery.common.log.Logging), the original Go client's too.

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import lottery.server.lottery.StorageLock;
 import lottery.testkit.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,7 +38,8 @@ class ServerMainTest {
     void helpPrintsTheUsageWithTheIniFormatAndEveryKeyAndExitsZero() {
         assertThat(run(Map.of(), "--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))
-                .startsWith("Usage: java -jar lottery-server.jar [--config PATH] [--help]")
+                .startsWith("Usage: java -jar lottery-server.jar [--config PATH] [--new-round] [--help]")
+                .contains("--new-round", "bets.csv.round", "bets.csv.lock", "SERVER_SECRETS_FILE")
                 .contains("default ./config.ini", "[DEFAULT]", "KEY = VALUE")
                 .contains("SERVER_PORT", "SERVER_IP", "SERVER_LISTEN_BACKLOG", "SERVER_AGENCIES", "SERVER_STORAGE_PATH",
                         "SERVER_IDLE_TIMEOUT_SECONDS", "SERVER_SHUTDOWN_GRACE_SECONDS", "SERVER_FSYNC",
@@ -130,5 +132,23 @@ class ServerMainTest {
                     "action: shutdown | result: success | resource: bet_store");
         }
         assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void aStorageLockedByAnotherServerExitsOneWithOneLine() throws Exception {
+        Path bets = dir.resolve("bets.csv");
+        Map<String, String> env = Map.of("SERVER_PORT", "0", "SERVER_IP", "127.0.0.1", "SERVER_LISTEN_BACKLOG", "1",
+                "LOGGING_LEVEL", "INFO", "SERVER_STORAGE_PATH", bets.toString());
+        String config = Files.writeString(dir.resolve("e.ini"), "").toString();
+        try (StorageLock other = StorageLock.acquire(bets); LogCapture log = LogCapture.open()) {
+            assertThat(other).as("another server holds the storage").isNotNull();
+            assertThat(run(env, "--config", config, "--new-round")).isEqualTo(1);
+
+            assertThat(log.messages()).filteredOn(line -> line.contains("result: fail")).singleElement()
+                    .satisfies(line -> assertThat(line).startsWith("action: lock_storage | result: fail | error: the"
+                            + " storage " + bets + " is in use by another server"));
+        }
+        assertThat(err()).isEmpty();
+        assertThat(Files.exists(bets)).as("nothing created or moved").isFalse();
     }
 }

@@ -121,7 +121,9 @@ class ServerProcessTest {
         assertThat(message(startup.get(1))).isEqualTo("action: config_override | result: success | key: SERVER_PORT"
                 + " | file_value: 12345 | value: 0");
         int port = Integer.parseInt(bind.substring(bind.lastIndexOf(' ') + 1));
-        assertThat(message(readUntil("in_progress").get(0))).isEqualTo(
+        // After the bind, the round is opened (new_round or resume_round), then connections are accepted.
+        List<String> opening = readUntil("in_progress");
+        assertThat(message(opening.get(opening.size() - 1))).isEqualTo(
                 "action: accept_connections | result: in_progress");
         // SERVER_IP = server resolved to 127.0.0.1 through the hosts file.
         try (Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), port)) {
@@ -160,7 +162,8 @@ class ServerProcessTest {
         assertThat(readUntil(EOF)).containsExactly("action: config | result: fail | error: config.ini line 4:"
                 + " unknown key SERVER_COLOUR (known keys: SERVER_PORT, SERVER_IP, SERVER_LISTEN_BACKLOG,"
                 + " LOGGING_LEVEL, SERVER_AGENCIES, SERVER_STORAGE_PATH, SERVER_IDLE_TIMEOUT_SECONDS,"
-                + " SERVER_SHUTDOWN_GRACE_SECONDS, SERVER_FSYNC)");
+                + " SERVER_SHUTDOWN_GRACE_SECONDS, SERVER_FSYNC, SERVER_SECRETS_FILE, SERVER_MAX_CONNECTIONS,"
+                + " SERVER_HANDSHAKE_TIMEOUT_SECONDS)");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package lottery.server.lottery;
 
 import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Queue;
 import lottery.protocol.message.Ack;
@@ -31,6 +32,15 @@ import org.slf4j.LoggerFactory;
  * answered after the winners. Idleness does not count while a query is held. After the peer half-closes, the
  * connection is closed once every request is answered. A fatal error (§7, "closes") is answered and then the
  * connection is closed; nothing that arrived after it is answered.
+ *
+ * <p>Resuming: BATCH seqs are the agency's, across connections and restarts. The HELLO Ack carries the agency's last
+ * stored seq and stored bets; a batch already stored is acked again and not stored; a seq that is neither stored nor
+ * the next one is SEQUENCE_GAP; FINISH is idempotent. One live session per agency (AGENCY_BUSY), and the agency's
+ * secret when the server has secrets (AUTHENTICATION_FAILED).
+ *
+ * <p>Durability: an Ack is sent only once what it acknowledges is durable ({@link DrawCoordinator#afterDurable},
+ * group commit). Answers leave in request order, so every answer behind an Ack that waits for a force waits too
+ * (the outbox).
  */
 public final class AgencyConversation {
     private static final Logger LOG = LoggerFactory.getLogger(AgencyConversation.class);
@@ -51,6 +61,23 @@ public final class AgencyConversation {
     private boolean ended;
     /** The peer half-closed: close once every request is answered. */
     private boolean inputClosed;
+    /** Answers waiting behind an Ack that waits for a force: messages, {@link PendingAck}s and {@link #CLOSE}. */
+    private final Deque<Object> outbox = new ArrayDeque<>();
+    /** The connection is gone: nothing is sent any more. */
+    private boolean gone;
+
+    /** In the outbox: close the connection. */
+    private static final Object CLOSE = new Object();
+
+    /** An Ack waiting until its writes are durable. */
+    private static final class PendingAck {
+        private LotteryMessage message;
+        private boolean ready;
+
+        PendingAck(LotteryMessage message) {
+            this.message = message;
+        }
+    }
 
     /**
      * @param lottery the shared state, owned by the lottery thread this conversation runs on
@@ -101,6 +128,8 @@ public final class AgencyConversation {
             LOG.info("action: winners | result: fail | agency: {} | error: connection closed before the draw", agency);
         }
         end();
+        gone = true;
+        outbox.clear();
     }
 
     /**
@@ -152,10 +181,19 @@ public final class AgencyConversation {
         } else if (!lottery.knowsAgency(hello.agency())) {
             refuse(ErrorCode.UNKNOWN_AGENCY, MessageType.HELLO, 0,
                     "agency " + hello.agency() + " does not take part in this draw");
+        } else if (!lottery.secretMatches(hello.agency(), hello.secret())) {
+            refuse(ErrorCode.AUTHENTICATION_FAILED, MessageType.HELLO, 0,
+                    "the secret is not agency " + hello.agency() + "'s");
+        } else if (!lottery.claimSession(hello.agency(), this)) {
+            refuse(ErrorCode.AGENCY_BUSY, MessageType.HELLO, 0,
+                    "agency " + hello.agency() + " has a session on another connection");
         } else {
             agency = hello.agency();
-            LOG.debug("action: handshake | result: success | ip: {} | agency: {}", ip, agency);
-            replies.send(new Ack(MessageType.HELLO, 0, 0));
+            long last = lottery.lastSeq(agency);
+            long stored = lottery.stored(agency);
+            LOG.debug("action: handshake | result: success | ip: {} | agency: {} | seq: {} | stored: {}", ip, agency,
+                    last, stored);
+            sendDurable(new Ack(MessageType.HELLO, last, stored));
         }
     }
 
@@ -164,7 +202,7 @@ public final class AgencyConversation {
             lottery.storeBets(agency, List.of(bet));
             LOG.info("action: apuesta_almacenada | result: success | dni: {} | numero: {}", bet.document(),
                     bet.number());
-            replies.send(new Ack(MessageType.BET, 0, 1));
+            sendDurable(new Ack(MessageType.BET, 0, 1));
         } catch (LotteryRejection rejection) {
             LOG.warn("action: apuesta_almacenada | result: fail | dni: {} | numero: {} | error: {}", bet.document(),
                     bet.number(), rejection.code());
@@ -174,8 +212,25 @@ public final class AgencyConversation {
 
     private void onBatch(Batch batch) {
         int count = batch.bets().size();
+        long seq = batch.seq();
+        long last = lottery.lastSeq(agency);
+        if (seq >= 1 && seq <= last) {
+            // Already stored (a resend after a lost connection): acknowledged again, not stored twice. Its own action
+            // (not apuesta_recibida, whose lines count the stored bets), result success (the course's parser knows no
+            // other result than success, fail and in_progress).
+            LOG.debug("action: apuesta_duplicada | result: success | cantidad: {} | seq: {}", count, seq);
+            sendDurable(new Ack(MessageType.BATCH, seq, count));
+            return;
+        }
+        if (seq != last + 1) {
+            LOG.warn("action: apuesta_recibida | result: fail | cantidad: {} | seq: {} | error: SEQUENCE_GAP", count,
+                    seq);
+            refuse(ErrorCode.SEQUENCE_GAP, MessageType.BATCH, seq, seq == 0 ? "batch seq starts at 1"
+                    : "batch seq " + seq + " is not the next one (last stored: " + last + ")");
+            return;
+        }
         try {
-            lottery.storeBets(agency, batch.bets());
+            lottery.storeBets(agency, seq, batch.bets());
             if (LOG.isDebugEnabled()) {
                 for (Bet bet : batch.bets()) {
                     LOG.debug("action: apuesta_almacenada | result: success | dni: {} | numero: {}", bet.document(),
@@ -183,10 +238,10 @@ public final class AgencyConversation {
                 }
             }
             LOG.info("action: apuesta_recibida | result: success | cantidad: {}", count);
-            replies.send(new Ack(MessageType.BATCH, batch.seq(), count));
+            sendDurable(new Ack(MessageType.BATCH, seq, count));
         } catch (LotteryRejection rejection) {
             LOG.warn("action: apuesta_recibida | result: fail | cantidad: {}", count);
-            refuse(rejection.code(), MessageType.BATCH, batch.seq(), rejection.getMessage());
+            refuse(rejection.code(), MessageType.BATCH, seq, rejection.getMessage());
         }
     }
 
@@ -194,7 +249,7 @@ public final class AgencyConversation {
         try {
             long stored = lottery.finish(agency);
             LOG.info("action: finish | result: success | agency: {} | cantidad: {}", agency, stored);
-            replies.send(new Ack(MessageType.FINISH, 0, stored));
+            sendDurable(new Ack(MessageType.FINISH, 0, stored));
         } catch (LotteryRejection rejection) {
             LOG.warn("action: finish | result: fail | agency: {} | error: {}", agency, rejection.code());
             refuse(rejection.code(), MessageType.FINISH, 0, rejection.getMessage());
@@ -243,7 +298,7 @@ public final class AgencyConversation {
             return;
         }
         for (Winners frame : Winners.split(documents)) {
-            replies.send(frame);
+            send(frame);
         }
         LOG.info("action: winners | result: success | agency: {} | cant_ganadores: {}", agency, documents.size());
     }
@@ -268,7 +323,7 @@ public final class AgencyConversation {
 
     /** Sends an error; one whose code closes the connection is logged once and ends the conversation. */
     private void answer(ErrorReply reply) {
-        replies.send(reply);
+        send(reply);
         if (!reply.code().closesConnection()) {
             return;
         }
@@ -280,14 +335,14 @@ public final class AgencyConversation {
                     LogText.clean(reply.reason()));
         }
         end();
-        replies.close();
+        closeReplies();
     }
 
     /** After a half-close, closes the connection once nothing is left to answer. */
     private void closeIfDone() {
         if (inputClosed && !holding && !ended) {
             end();
-            replies.close();
+            closeReplies();
         }
     }
 
@@ -295,9 +350,84 @@ public final class AgencyConversation {
     private void end() {
         ended = true;
         queued.clear();
+        if (agency != 0) {
+            lottery.releaseSession(agency, this);
+        }
         if (holding) {
             holding = false;
             lottery.forget(onDrawDecided);
+        }
+    }
+
+    /** Sends {@code message} after every answer before it (some may wait for a force). */
+    private void send(LotteryMessage message) {
+        if (gone) {
+            return;
+        }
+        if (outbox.isEmpty()) {
+            replies.send(message);
+        } else {
+            outbox.add(message);
+        }
+    }
+
+    /** Sends the Ack {@code ack} once what it acknowledges is durable, and after every answer before it. */
+    private void sendDurable(Ack ack) {
+        if (gone) {
+            return;
+        }
+        PendingAck pending = new PendingAck(ack);
+        outbox.add(pending);
+        lottery.afterDurable(failure -> {
+            if (failure != null) {
+                pending.message = ErrorReply.of(ErrorCode.INTERNAL_ERROR, ack.ref(), ack.seq(),
+                        "cannot force the bets to the disk: " + failure.getMessage());
+            }
+            pending.ready = true;
+            flush();
+        });
+    }
+
+    /** Closes the connection after every answer before (some may wait for a force). */
+    private void closeReplies() {
+        if (gone) {
+            return;
+        }
+        if (outbox.isEmpty()) {
+            replies.close();
+        } else {
+            outbox.add(CLOSE);
+        }
+    }
+
+    /** Sends what the outbox holds, up to the first Ack still waiting for its force. */
+    private void flush() {
+        while (!gone && !outbox.isEmpty()) {
+            Object head = outbox.peek();
+            if (head == CLOSE) {
+                outbox.clear();
+                replies.close();
+                return;
+            }
+            if (head instanceof PendingAck pending) {
+                if (!pending.ready) {
+                    return;
+                }
+                outbox.poll();
+                replies.send(pending.message);
+                if (pending.message instanceof ErrorReply failed) {
+                    // The force failed: what the Ack was for may be lost. Nothing after it can be trusted.
+                    LOG.error("action: protocol_error | result: fail | ip: {} | code: {} | reason: {}", ip,
+                            failed.code(), LogText.clean(failed.reason()));
+                    end();
+                    outbox.clear();
+                    replies.close();
+                    return;
+                }
+            } else {
+                outbox.poll();
+                replies.send((LotteryMessage) head);
+            }
         }
     }
 

@@ -25,6 +25,40 @@ public interface BetStore extends Closeable {
     void append(int agency, List<Bet> bets) throws IOException;
 
     /**
+     * Stores the batch {@code seq} of {@code agency} (seq 0: a single BET), all of it or nothing, and records it in
+     * the round (so a restart knows the agency's last seq). A store without a round just stores the bets.
+     *
+     * @throws IOException when they could not be stored; then none of them is
+     */
+    default void append(int agency, long seq, List<Bet> bets) throws IOException {
+        append(agency, bets);
+    }
+
+    /** Records that {@code agency} finished with {@code stored} bets. */
+    default void finish(int agency, long stored) throws IOException {
+    }
+
+    /** Records that the draw ran over {@code bets} bets and found {@code winners} winners: the round is complete. */
+    default void drawn(long bets, long winners) throws IOException {
+    }
+
+    /**
+     * How many writes the store has made so far (a count that only grows). A {@link #sync} that starts once the
+     * count is {@code n} makes the first {@code n} writes durable. Written by the owner thread, read by any thread
+     * (the sync thread reads it as its force starts).
+     */
+    default long written() {
+        return 0;
+    }
+
+    /**
+     * Forces every write made before the call to the disk. The only method another thread (the {@code store-sync}
+     * thread of {@link GroupCommit}) may call while the owner thread goes on writing.
+     */
+    default void sync() throws IOException {
+    }
+
+    /**
      * The assignment's {@code load_bets}, streamed: hands every stored bet to {@code action}, in the order stored,
      * without holding them all in memory.
      *

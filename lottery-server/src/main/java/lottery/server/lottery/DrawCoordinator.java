@@ -17,8 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state every connection shares: the bets store, which agencies have finished, how many bets each stored, and
- * the draw (the assignment's {@code load_bets} + {@code has_won}, run once).
+ * The state every connection shares: the bets store, which agencies have finished, how many bets each stored and
+ * its last batch seq (seeded from the recovered round, so they survive a restart), the live session of each agency,
+ * the agencies' secrets, the group commit that holds Acks until their writes are durable, and the draw (the
+ * assignment's {@code load_bets} + {@code has_won}, run once).
  *
  * <p>Thread context: confined to the server's <em>lottery thread</em>, a single thread that also runs every
  * {@link AgencyConversation}. One thread doing everything in the order it was asked needs no lock: "is this agency
@@ -30,12 +32,22 @@ import org.slf4j.LoggerFactory;
 public final class DrawCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(DrawCoordinator.class);
 
-    private final BetStore store;
     private final int agencies;
     /** The lottery thread: where the draw is queued. */
     private final Executor lotteryThread;
+    /** Where forces run (the {@code store-sync} thread); null = on the lottery thread. */
+    private final Executor syncThread;
+    private final AgencySecrets secrets;
+    private final boolean fsync;
     private final Set<Integer> finished = new HashSet<>();
     private final Map<Integer, Long> storedByAgency = new HashMap<>();
+    /** The last batch seq stored per agency (0: none). */
+    private final Map<Integer, Long> lastSeq = new HashMap<>();
+    /** The live session of each agency: the conversation that holds it. */
+    private final Map<Integer, Object> sessions = new HashMap<>();
+    /** Set by {@link #begin}. */
+    private BetStore store;
+    private GroupCommit commit;
     /** Callbacks of held winners queries, run once the draw is decided. */
     private final Set<Runnable> waiting = new LinkedHashSet<>();
     /** Documents of the winners, per agency; null until the draw has run. */
@@ -50,9 +62,83 @@ public final class DrawCoordinator {
      * @param lotteryThread the thread that calls this object; the draw is queued on it
      */
     public DrawCoordinator(BetStore store, int agencies, Executor lotteryThread) {
-        this.store = store;
+        this(agencies, lotteryThread, null, AgencySecrets.none(), false);
+        begin(store, RoundState.empty(agencies));
+    }
+
+    /**
+     * A coordinator without its store yet: the server builds it before it binds and calls {@link #begin} once the
+     * round is open, before any connection is read.
+     *
+     * @param syncThread where the group commit's forces run; null = on the lottery thread
+     * @param secrets    the agencies' secrets (or {@link AgencySecrets#none()})
+     * @param fsync      whether an Ack waits for a force (else for the write to the operating system)
+     */
+    public DrawCoordinator(int agencies, Executor lotteryThread, Executor syncThread, AgencySecrets secrets,
+                           boolean fsync) {
         this.agencies = agencies;
         this.lotteryThread = lotteryThread;
+        this.syncThread = syncThread;
+        this.secrets = secrets;
+        this.fsync = fsync;
+    }
+
+    /**
+     * Takes the round's store and what it already holds ({@link RoundState}: each agency's last seq and stored bets,
+     * which agencies finished); when every agency has finished but the draw has not run, queues the draw. Call it
+     * once, before the first request, from the lottery thread or before that thread gets the first request.
+     */
+    public void begin(BetStore roundStore, RoundState round) {
+        if (store != null) {
+            throw new IllegalStateException("the coordinator has its store already");
+        }
+        store = roundStore;
+        commit = new GroupCommit(roundStore, fsync, lotteryThread, syncThread);
+        lastSeq.putAll(round.lastSeqs());
+        storedByAgency.putAll(round.storedByAgency());
+        finished.addAll(round.finished());
+        if (agencies > 0 && finished.size() >= agencies && !round.complete()) {
+            queueDraw();
+        }
+    }
+
+    /** Whether HELLO must carry the agency's secret. */
+    boolean authenticates() {
+        return secrets.enabled();
+    }
+
+    /** Whether {@code secret} is {@code agency}'s (always, when agencies are not authenticated). */
+    boolean secretMatches(int agency, String secret) {
+        return secrets.matches(agency, secret);
+    }
+
+    /** Makes {@code owner} the live session of {@code agency}, unless another one is: then false. */
+    boolean claimSession(int agency, Object owner) {
+        Object current = sessions.putIfAbsent(agency, owner);
+        return current == null || current == owner;
+    }
+
+    /** Ends {@code owner}'s session of {@code agency} (no-op when it does not hold it). */
+    void releaseSession(int agency, Object owner) {
+        sessions.remove(agency, owner);
+    }
+
+    /** The last batch seq stored for {@code agency}, 0 if none. */
+    long lastSeq(int agency) {
+        return lastSeq.getOrDefault(agency, 0L);
+    }
+
+    /** The bets stored for {@code agency}. */
+    long stored(int agency) {
+        return storedByAgency.getOrDefault(agency, 0L);
+    }
+
+    /**
+     * Runs {@code callback} (on the lottery thread) once everything stored so far is durable (see
+     * {@link GroupCommit}); with the failure of the force when it failed.
+     */
+    void afterDurable(java.util.function.Consumer<IOException> callback) {
+        commit.afterDurable(callback);
     }
 
     /** Whether {@code agency} may take part: 1..agencies, or any positive id when there is no draw. */
@@ -66,38 +152,63 @@ public final class DrawCoordinator {
      * @return every bet {@code agency} has stored so far, these included
      */
     long storeBets(int agency, List<Bet> bets) throws LotteryRejection {
+        return storeBets(agency, 0, bets);
+    }
+
+    /**
+     * Stores the batch {@code seq} of {@code agency} (0: a single BET, which has no seq), all or nothing; a batch
+     * becomes the agency's last seq. The caller has checked that {@code seq} is the agency's next one.
+     *
+     * @return every bet {@code agency} has stored so far, these included
+     */
+    long storeBets(int agency, long seq, List<Bet> bets) throws LotteryRejection {
         checkAgency(agency);
         checkOpen();
         if (finished.contains(agency)) {
             throw new LotteryRejection(ErrorCode.BET_AFTER_FINISH, "agency " + agency + " already sent Finish");
         }
         try {
-            store.append(agency, bets);
+            store.append(agency, seq, bets);
         } catch (IOException e) {
             throw new LotteryRejection(ErrorCode.STORAGE_FAILURE, "cannot store the bets: " + e.getMessage(), e);
+        }
+        if (seq > 0) {
+            lastSeq.put(agency, seq);
         }
         return storedByAgency.merge(agency, (long) bets.size(), Long::sum);
     }
 
     /**
-     * Records that {@code agency} has sent all its bets; the last agency to do so queues the draw.
+     * Records that {@code agency} has sent all its bets; the last agency to do so queues the draw. Idempotent: a
+     * second FINISH of an agency changes nothing and gets the same answer.
      *
      * @return every bet {@code agency} stored
      */
     long finish(int agency) throws LotteryRejection {
         checkAgency(agency);
         checkOpen();
-        if (!finished.add(agency)) {
-            throw new LotteryRejection(ErrorCode.ALREADY_FINISHED, "agency " + agency + " already sent Finish");
+        long stored = storedByAgency.getOrDefault(agency, 0L);
+        if (finished.contains(agency)) {
+            return stored;
         }
+        try {
+            store.finish(agency, stored);
+        } catch (IOException e) {
+            throw new LotteryRejection(ErrorCode.STORAGE_FAILURE, "cannot record the finish: " + e.getMessage(), e);
+        }
+        finished.add(agency);
         if (agencies > 0 && finished.size() == agencies) {
-            try {
-                lotteryThread.execute(this::runDraw);
-            } catch (RejectedExecutionException e) {
-                decide(null, new LotteryRejection(ErrorCode.SHUTTING_DOWN, "the server is stopping"));
-            }
+            queueDraw();
         }
-        return storedByAgency.getOrDefault(agency, 0L);
+        return stored;
+    }
+
+    private void queueDraw() {
+        try {
+            lotteryThread.execute(this::runDraw);
+        } catch (RejectedExecutionException e) {
+            decide(null, new LotteryRejection(ErrorCode.SHUTTING_DOWN, "the server is stopping"));
+        }
     }
 
     /** Whether {@code agency} has sent FINISH (on any connection). */
@@ -159,6 +270,10 @@ public final class DrawCoordinator {
      */
     public void close() {
         closed = true;
+        if (commit != null) {
+            // The last force: the Acks still waiting for one are sent before the connections close.
+            commit.syncNow();
+        }
         if (!drawDecided()) {
             decide(null, new LotteryRejection(ErrorCode.SHUTTING_DOWN, "the server is stopping"));
         }
@@ -205,6 +320,12 @@ public final class DrawCoordinator {
             return;
         }
         byAgency.replaceAll((agency, documents) -> List.copyOf(documents));
+        try {
+            store.drawn(counts[0], counts[1]);
+        } catch (IOException e) {
+            // The winners stand; a restart before the record is written only runs the same draw again.
+            LOG.warn("action: record_draw | result: fail | error: {}", LogText.clean(String.valueOf(e.getMessage())));
+        }
         LOG.debug("action: draw_summary | result: success | bets: {} | winners: {}", counts[0], counts[1]);
         LOG.info("action: sorteo | result: success");
         decide(Map.copyOf(byAgency), null);

@@ -109,17 +109,19 @@ class AgencyConversationTest {
         return new Peer();
     }
 
+    /** A session of {@code agency}; its HELLO Ack (the resume point) is read. */
     private Peer agency(int agency) {
         Peer peer = connect().ask(Hello.of(agency));
-        peer.expectAck(MessageType.HELLO, 0, 0);
+        assertThat(peer.next()).isEqualTo(new Ack(MessageType.HELLO, lottery.lastSeq(agency), lottery.stored(agency)));
         return peer;
     }
 
-    /** Agency {@code agency} sends Finish on a connection of its own. */
+    /** Agency {@code agency} sends Finish on a connection of its own, which then closes. */
     private void finish(int agency) {
         Peer peer = agency(agency);
         peer.ask(Finish.INSTANCE);
         assertThat(peer.next()).isInstanceOf(Ack.class);
+        peer.conversation.connectionClosed();
     }
 
     /** Both agencies finish, and the draw queued behind the last Finish runs. */
@@ -202,10 +204,10 @@ class AgencyConversationTest {
 
     @Test
     void aBatchIsStoredWholeAckedWithItsSeqAndLoggedOnce() {
-        Peer peer = agency(2).ask(new Batch(77, Bets.range(2, 0, 30)), new Batch(78, Bets.range(2, 30, 31)));
+        Peer peer = agency(2).ask(new Batch(1, Bets.range(2, 0, 30)), new Batch(2, Bets.range(2, 30, 31)));
 
-        peer.expectAck(MessageType.BATCH, 77, 30);
-        peer.expectAck(MessageType.BATCH, 78, 1);
+        peer.expectAck(MessageType.BATCH, 1, 30);
+        peer.expectAck(MessageType.BATCH, 2, 1);
         assertThat(store.rows()).hasSize(31);
         assertThat(log.count("action: apuesta_recibida | result: success | cantidad: 30")).isEqualTo(1);
         // The per-bet lines of a batch are DEBUG only.
@@ -215,15 +217,15 @@ class AgencyConversationTest {
     @Test
     void anInvalidBetIsRefusedStoringNothingAndTheConversationGoesOn() {
         Peer peer = agency(1);
-        peer.conversation.receiveUndecodable(ErrorReply.of(ErrorCode.INVALID_BET, MessageType.BATCH, 9,
+        peer.conversation.receiveUndecodable(ErrorReply.of(ErrorCode.INVALID_BET, MessageType.BATCH, 1,
                 "bet 3 of 5: month 13"), 5);
         peer.conversation.receiveUndecodable(ErrorReply.of(ErrorCode.INVALID_BET, MessageType.BET, 0, "bad"), 0);
-        peer.ask(new Batch(10, Bets.range(1, 0, 5)));
+        peer.ask(new Batch(1, Bets.range(1, 0, 5)));
 
         ErrorReply refused = peer.expectError(ErrorCode.INVALID_BET);
-        assertThat(refused.seq()).isEqualTo(9);
+        assertThat(refused.seq()).isEqualTo(1);
         peer.expectError(ErrorCode.INVALID_BET);
-        peer.expectAck(MessageType.BATCH, 10, 5);
+        peer.expectAck(MessageType.BATCH, 1, 5);
         assertThat(peer.isOpen()).isTrue();
         assertThat(store.rows()).hasSize(5);
         assertThat(log.messages()).containsSubsequence("action: apuesta_recibida | result: fail | cantidad: 5",
@@ -277,11 +279,11 @@ class AgencyConversationTest {
     void aStorageFailureIsRefusedNothingIsStoredAndTheConversationGoesOn() {
         Peer peer = agency(1).ask(Bets.bet(1, 0));
         store.failAppends("No space left on device");
-        peer.ask(new Batch(2, Bets.range(1, 1, 4)), Bets.bet(1, 9));
+        peer.ask(new Batch(1, Bets.range(1, 1, 4)), Bets.bet(1, 9));
 
         peer.expectAck(MessageType.BET, 0, 1);
         ErrorReply batch = peer.expectError(ErrorCode.STORAGE_FAILURE);
-        assertThat(batch.seq()).isEqualTo(2);
+        assertThat(batch.seq()).isEqualTo(1);
         assertThat(batch.reason()).isEqualTo("cannot store the bets: No space left on device");
         peer.expectError(ErrorCode.STORAGE_FAILURE);
         assertThat(peer.isOpen()).isTrue();
@@ -293,31 +295,105 @@ class AgencyConversationTest {
     // §6.2: FINISH, then WINNERS_QUERY
 
     @Test
-    void finishAcksTheAgencysTotalThenBetsAndSecondFinishesAreRefused() {
+    void finishAcksTheAgencysTotalThenNewBetsAreRefusedAndASecondFinishIsAckedAgain() {
         Peer peer = agency(1).ask(new Batch(1, Bets.range(1, 0, 4)), Bets.bet(1, 4), Finish.INSTANCE,
-                Finish.INSTANCE, new Batch(2, Bets.range(1, 5, 6)), Bets.bet(1, 7));
+                Finish.INSTANCE, new Batch(2, Bets.range(1, 5, 6)), Bets.bet(1, 7), new Batch(1, Bets.range(1, 0, 4)));
 
         peer.expectAck(MessageType.BATCH, 1, 4);
         peer.expectAck(MessageType.BET, 0, 1);
         peer.expectAck(MessageType.FINISH, 0, 5);
-        peer.expectError(ErrorCode.ALREADY_FINISHED);
+        peer.expectAck(MessageType.FINISH, 0, 5);
         assertThat(peer.expectError(ErrorCode.BET_AFTER_FINISH).seq()).isEqualTo(2);
         peer.expectError(ErrorCode.BET_AFTER_FINISH);
+        // A resent batch that is already stored is acked again, even after the FINISH.
+        peer.expectAck(MessageType.BATCH, 1, 4);
         assertThat(peer.isOpen()).isTrue();
         assertThat(store.rows()).hasSize(5);
-        assertThat(log.messages()).contains("action: finish | result: success | agency: 1 | cantidad: 5",
-                "action: finish | result: fail | agency: 1 | error: ALREADY_FINISHED");
+        assertThat(log.count("action: finish | result: success | agency: 1 | cantidad: 5")).isEqualTo(2);
     }
 
     @Test
     void theFinishIsTheAgencysNotTheConnections() {
-        agency(1).ask(Finish.INSTANCE).expectAck(MessageType.FINISH, 0, 0);
+        Peer first = agency(1).ask(Finish.INSTANCE);
+        first.expectAck(MessageType.FINISH, 0, 0);
+        first.conversation.connectionClosed();
 
         Peer again = agency(1).ask(Bets.bet(1, 0), Finish.INSTANCE);
 
         again.expectError(ErrorCode.BET_AFTER_FINISH);
-        again.expectError(ErrorCode.ALREADY_FINISHED);
+        again.expectAck(MessageType.FINISH, 0, 0);
         assertThat(store.rows()).isEmpty();
+    }
+
+    // Resuming: seqs are the agency's, across connections
+
+    @Test
+    void theHelloAckIsTheResumePointAndAResentBatchIsAckedAgainNotStored() {
+        Peer first = agency(1).ask(new Batch(1, Bets.range(1, 0, 3)), new Batch(2, Bets.range(1, 3, 5)));
+        first.expectAck(MessageType.BATCH, 1, 3);
+        first.expectAck(MessageType.BATCH, 2, 2);
+        first.conversation.connectionClosed();
+
+        Peer second = connect().ask(Hello.of(1), new Batch(2, Bets.range(1, 3, 5)), new Batch(3, Bets.range(1, 5, 6)));
+
+        second.expectAck(MessageType.HELLO, 2, 5);
+        second.expectAck(MessageType.BATCH, 2, 2);
+        second.expectAck(MessageType.BATCH, 3, 1);
+        assertThat(store.rows()).hasSize(6);
+        assertThat(log.count("action: apuesta_recibida | result: success | cantidad: 2")).isEqualTo(1);
+    }
+
+    @Test
+    void aSeqThatIsNeitherStoredNorTheNextOneIsASequenceGapThatStoresNothing() {
+        Peer peer = agency(1).ask(new Batch(0, Bets.range(1, 0, 2)), new Batch(2, Bets.range(1, 0, 2)),
+                new Batch(1, Bets.range(1, 0, 2)), new Batch(3, Bets.range(1, 2, 3)));
+
+        ErrorReply zero = peer.expectError(ErrorCode.SEQUENCE_GAP);
+        assertThat(zero.seq()).isZero();
+        assertThat(zero.reason()).isEqualTo("batch seq starts at 1");
+        ErrorReply gap = peer.expectError(ErrorCode.SEQUENCE_GAP);
+        assertThat(gap.seq()).isEqualTo(2);
+        assertThat(gap.reason()).isEqualTo("batch seq 2 is not the next one (last stored: 0)");
+        peer.expectAck(MessageType.BATCH, 1, 2);
+        assertThat(peer.expectError(ErrorCode.SEQUENCE_GAP).seq()).isEqualTo(3);
+        assertThat(peer.isOpen()).as("not fatal").isTrue();
+        assertThat(store.rows()).hasSize(2);
+    }
+
+    @Test
+    void aSecondSessionOfAnAgencyIsAgencyBusyAndTheFirstIsKept() {
+        Peer first = agency(1);
+
+        Peer second = connect().ask(Hello.of(1));
+
+        assertThat(second.expectError(ErrorCode.AGENCY_BUSY).ref()).isEqualTo(MessageType.HELLO);
+        assertThat(second.closedAfterLastAnswer()).isTrue();
+        first.ask(Bets.bet(1, 0));
+        first.expectAck(MessageType.BET, 0, 1);
+        // Once the first is gone, the agency may come back.
+        first.conversation.connectionClosed();
+        agency(1);
+    }
+
+    @Test
+    void aFatalErrorEndsTheSessionSoTheAgencyMayComeBack() {
+        Peer first = agency(1);
+        first.conversation.idle();
+        first.expectError(ErrorCode.IDLE_TIMEOUT);
+
+        agency(1);
+    }
+
+    @Test
+    void aWinnersQueryOnANewConnectionOfAFinishedAgencyIsAnsweredAfterTheDraw() {
+        finish(1);
+        Peer later = agency(1).ask(WinnersQuery.INSTANCE);
+        later.expectNothingMore();
+
+        finish(2);
+        lotteryThread.runAll();
+
+        assertThat(later.next()).isEqualTo(new Winners(true, List.of()));
     }
 
     @Test
@@ -352,7 +428,7 @@ class AgencyConversationTest {
 
         assertThat(first.next()).isEqualTo(new Winners(true, List.of("10000000", "10000007", "10000014")));
         first.expectError(ErrorCode.BET_AFTER_FINISH);
-        first.expectError(ErrorCode.ALREADY_FINISHED);
+        first.expectAck(MessageType.FINISH, 0, 20);
         // Once drawn, a query is answered at once, with the asking agency's winners only.
         second.ask(WinnersQuery.INSTANCE);
         assertThat(second.next()).isEqualTo(new Winners(true, List.of("20000000", "20000007")));
@@ -379,6 +455,7 @@ class AgencyConversationTest {
         assertThat(rest.documents()).hasSize(10);
         Peer none = agency(2).ask(WinnersQuery.INSTANCE);
         assertThat(none.next()).isEqualTo(new Winners(true, List.of()));
+        assertThat(peer.isOpen()).isTrue();
     }
 
     @Test

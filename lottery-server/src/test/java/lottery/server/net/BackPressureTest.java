@@ -53,7 +53,7 @@ class BackPressureTest {
             List<LotteryMessage> requests = new ArrayList<>();
             requests.add(Hello.of(1));
             for (int b = 0; b < batches; b++) {
-                requests.add(new Batch(b, Bets.range(1, b * 10, b * 10 + 10)));
+                requests.add(new Batch(b + 1, Bets.range(1, b * 10, b * 10 + 10)));
             }
             client.sendAll(requests);
             Channel connection = server.nextAccepted(Duration.ofSeconds(WAIT_SECONDS));
@@ -64,7 +64,7 @@ class BackPressureTest {
             gate.countDown();
             client.expectAck(MessageType.HELLO, 0, 0);
             for (int b = 0; b < batches; b++) {
-                client.expectAck(MessageType.BATCH, b, 10);
+                client.expectAck(MessageType.BATCH, b + 1, 10);
             }
             assertThat(connection.config().isAutoRead()).as("reading resumed").isTrue();
             assertThat(store.loadBets()).hasSize(batches * 10);

@@ -74,8 +74,8 @@ class ConcurrencyTest {
     private static List<String> runAgency(TestServer server, int agency, int batches, int perBatch) throws Exception {
         try (TestClient client = TestClient.agency(clients.group(), server.address(), agency)) {
             for (int b = 0; b < batches; b++) {
-                client.send(new Batch(b, Bets.range(agency, b * perBatch, (b + 1) * perBatch)));
-                client.expectAck(MessageType.BATCH, b, perBatch);
+                client.send(new Batch(b + 1, Bets.range(agency, b * perBatch, (b + 1) * perBatch)));
+                client.expectAck(MessageType.BATCH, b + 1, perBatch);
             }
             client.send(Finish.INSTANCE);
             client.expectAck(MessageType.FINISH, 0, (long) batches * perBatch);
@@ -141,11 +141,11 @@ class ConcurrencyTest {
             // catches up.
             List<Batch> all = new ArrayList<>();
             for (int b = 0; b < batches; b++) {
-                all.add(new Batch(b, Bets.range(1, b * 60, b * 60 + 60)));
+                all.add(new Batch(b + 1, Bets.range(1, b * 60, b * 60 + 60)));
             }
             client.sendAll(all);
             for (int b = 0; b < batches; b++) {
-                client.expectAck(MessageType.BATCH, b, 60);
+                client.expectAck(MessageType.BATCH, b + 1, 60);
             }
             client.send(Finish.INSTANCE);
             client.expectAck(MessageType.FINISH, 0, batches * 60L);
