@@ -16,7 +16,7 @@ COMPOSE := docker compose -f $(COMPOSE_FILE)
 
 .DEFAULT_GOAL := help
 .PHONY: help build test docker-image docker-compose-up docker-compose-down docker-compose-logs lottery e2e \
-	e2e-course course-branches
+	e2e-course course-branches chaos
 
 help: ## List the targets
 	@echo "Targets (make TARGET):"
@@ -51,6 +51,9 @@ lottery: docker-image ## Run the whole lottery from the agency files for AGENCIE
 
 e2e: ## Run the end-to-end scenarios against Docker (see tools/e2e/README.md)
 	bash tools/e2e/run.sh
+
+chaos: ## kill -9 the server while 55 agencies ingest, then check exactly-once rows and winners (tools/chaos/run.sh)
+	bash tools/chaos/run.sh
 
 e2e-course: ## Check the course's contract for ej1..ej8 on a fresh clone of HEAD (tools/e2e/course.sh)
 	bash tools/e2e/course.sh

@@ -14,6 +14,7 @@ import lottery.protocol.message.LotteryMessage;
 import lottery.protocol.message.MessageType;
 import lottery.protocol.message.Winners;
 import lottery.common.log.LogText;
+import lottery.common.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgencyConversation {
     private static final Logger LOG = LoggerFactory.getLogger(AgencyConversation.class);
+    /**
+     * The protocol_error lines: garbage from the network must not flood the log (at most the limiter's lines per
+     * interval, then one line with how many were suppressed). Public for tests, which reset it.
+     */
+    public static final RateLimitedLog LIMITED = new RateLimitedLog(LOG);
 
     private final DrawCoordinator lottery;
     private final Replies replies;
@@ -119,6 +125,15 @@ public final class AgencyConversation {
     /** The peer shut down its output: every request has arrived; close once each is answered. */
     public void inputClosed() {
         inputClosed = true;
+        if (holding && !ended) {
+            // A peer that closed its socket and one that only shut its output look the same here (a FIN). Holding
+            // the query for a peer that is gone would keep its connection until the draw: take it as gone.
+            LOG.info("action: winners | result: fail | agency: {} | error: connection closed before the draw",
+                    agency);
+            end();
+            closeReplies();
+            return;
+        }
         closeIfDone();
     }
 
@@ -331,8 +346,8 @@ public final class AgencyConversation {
             // Housekeeping, not a failure: an idle peer or a stopping server.
             LOG.info("action: close_connection | result: success | ip: {} | code: {}", ip, reply.code());
         } else {
-            LOG.warn("action: protocol_error | result: fail | ip: {} | code: {} | reason: {}", ip, reply.code(),
-                    LogText.clean(reply.reason()));
+            LIMITED.warn("protocol_error", "action: protocol_error | result: fail | ip: {} | code: {} | reason: {}",
+                    ip, reply.code(), LogText.clean(reply.reason()));
         }
         end();
         closeReplies();

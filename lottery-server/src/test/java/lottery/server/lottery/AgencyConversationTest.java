@@ -40,6 +40,7 @@ class AgencyConversationTest {
 
     @BeforeEach
     void captureLog() {
+        AgencyConversation.LIMITED.reset();
         log = LogCapture.open();
     }
 
@@ -537,17 +538,27 @@ class AgencyConversationTest {
         quiet.conversation.inputClosed();
         assertThat(quiet.closedAfterLastAnswer()).as("nothing left to answer: closes at once").isTrue();
 
-        Peer waiting = agency(2).ask(Finish.INSTANCE, WinnersQuery.INSTANCE, Bets.bet(2, 1));
-        waiting.conversation.inputClosed();
-        waiting.expectAck(MessageType.FINISH, 0, 0);
-        assertThat(waiting.isOpen()).as("a held query is still to be answered").isTrue();
+        Peer answered = agency(2).ask(Bets.bet(2, 1), Finish.INSTANCE);
+        answered.conversation.inputClosed();
+        answered.expectAck(MessageType.BET, 0, 1);
+        answered.expectAck(MessageType.FINISH, 0, 1);
+        assertThat(answered.closedAfterLastAnswer()).isTrue();
+    }
 
+    @Test
+    void aHalfCloseWhileAQueryIsHeldIsTakenForAPeerThatIsGone() {
+        Peer waiting = agency(2).ask(Finish.INSTANCE, WinnersQuery.INSTANCE, Bets.bet(2, 1));
+        waiting.expectAck(MessageType.FINISH, 0, 0);
+        assertThat(waiting.isOpen()).as("the query is held").isTrue();
+
+        waiting.conversation.inputClosed();
+
+        assertThat(waiting.isOpen()).as("a FIN while holding: the peer is gone").isFalse();
+        assertThat(log.messages()).contains(
+                "action: winners | result: fail | agency: 2 | error: connection closed before the draw");
         finish(1);
         lotteryThread.runAll();
-
-        assertThat(waiting.next()).isEqualTo(new Winners(true, List.of()));
-        waiting.expectError(ErrorCode.BET_AFTER_FINISH);
-        assertThat(waiting.closedAfterLastAnswer()).isTrue();
+        waiting.expectNothingMore();
     }
 
     @Test

@@ -28,11 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * winners and drop the connection leave nothing waiting in the coordinator (no callback, no memory held for a gone
  * connection).
  *
- * <p>The clients close with a reset (they have unread answers, and linger 0), which the server sees at once. A client
- * that closes with a plain FIN looks exactly like one that only half-closed (shut down its output, still reading),
- * which the protocol allows while a query is held (docs/PROTOCOL.md §6.7): the server keeps that query until the draw
- * (or its stop), writes the answer, and only then learns the peer is gone. That hold is bounded by
- * SERVER_MAX_CONNECTIONS.
+ * <p>The clients close either with a reset (linger 0), which the server sees at once as a closed connection, or with a
+ * plain FIN, which looks exactly like a half-close (shut down its output, still reading): the server takes a FIN that
+ * arrives while a query is held for a peer that is gone (docs/PROTOCOL.md §6.7), so both are released.
  */
 @Timeout(60)
 class HeldQueryReleaseTest {
@@ -42,7 +40,16 @@ class HeldQueryReleaseTest {
     Path dir;
 
     @Test
-    void heldQueriesOfClosedConnectionsAreReleased() throws Exception {
+    void heldQueriesOfConnectionsClosedWithAResetAreReleased() throws Exception {
+        heldQueriesAreReleased(true);
+    }
+
+    @Test
+    void heldQueriesOfConnectionsClosedWithAFinAreReleased() throws Exception {
+        heldQueriesAreReleased(false);
+    }
+
+    private void heldQueriesAreReleased(boolean reset) throws Exception {
         // One agency more than the clients: the draw never runs, so every query stays held until its peer closes.
         try (TestServer server = TestServer.start(dir, CLIENTS + 1)) {
             DrawCoordinator coordinator = field(server.server(), "coordinator", DrawCoordinator.class);
@@ -63,7 +70,9 @@ class HeldQueryReleaseTest {
                 awaitEqual(waiting, CLIENTS, "every query held");
             } finally {
                 for (Socket client : connected) {
-                    client.setSoLinger(true, 0);
+                    if (reset) {
+                        client.setSoLinger(true, 0);
+                    }
                     client.close();
                 }
             }

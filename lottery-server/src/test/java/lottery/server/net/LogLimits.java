@@ -1,5 +1,7 @@
 package lottery.server.net;
 
+import lottery.server.lottery.AgencyConversation;
+
 /**
  * Resets the server's static log limiters (one JVM runs every test class): a test that asserts on a rate-limited line
  * calls {@link #reset()} first, so the lines earlier tests wrote within the interval do not hide it, and a test that
@@ -15,5 +17,6 @@ final class LogLimits {
         ProtocolDetector.LIMITED.reset();
         HandshakeDeadline.LIMITED.reset();
         ServerInitializer.REFUSALS.reset();
+        AgencyConversation.LIMITED.reset();
     }
 }

@@ -59,6 +59,7 @@ class LotteryProtocolTest {
 
     @BeforeEach
     void startServer() throws Exception {
+        LogLimits.reset();
         log = LogCapture.open();
         server = TestServer.start(dir, 2);
     }
