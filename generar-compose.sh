@@ -11,7 +11,9 @@
 #     (validar-echo-server.sh attaches to it);
 #   - container `server` (image server:latest): told by SERVER_AGENCIES=N how many agencies the draw waits for; its
 #     config file is server/config.ini mounted read-only (edit and restart, no rebuild: exercise 2); its working
-#     directory /app/state is .data/state/ on the host, so its bets file survives `down`;
+#     directory /app/state is .data/state/ on the host, so its bets file survives `down`, and a server restarted
+#     on an unfinished round resumes it (SERVER_NEW_ROUND=true in the shell that runs `docker compose` starts a new
+#     round instead);
 #   - containers `client1`..`clientN` (image client:latest): CLI_ID=K, so client K is agency K and reads
 #     /data/agency-K.csv (or that entry of /data/dataset.zip) from .data/ mounted read-only; config
 #     client/config.yaml mounted read-only;
@@ -84,6 +86,7 @@ services:
     image: server:latest
     environment:
       SERVER_AGENCIES: "$1"
+      SERVER_NEW_ROUND: "\${SERVER_NEW_ROUND:-}"
 EOF
     if [ "$secrets" = yes ]; then
         cat <<EOF

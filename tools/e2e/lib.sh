@@ -77,7 +77,9 @@ generate() {
 
 # up [ENV=VALUE...]: make docker-compose-up (output kept for the scenario log).
 up() {
-    env "$@" make docker-compose-up >"$E2E_TMP/up.log" 2>&1 || { cat "$E2E_TMP/up.log"; fail "make docker-compose-up"; }
+    # Every scenario is a lottery of its own: an unfinished round an earlier scenario left is not resumed.
+    env SERVER_NEW_ROUND=true "$@" make docker-compose-up >"$E2E_TMP/up.log" 2>&1 \
+        || { cat "$E2E_TMP/up.log"; fail "make docker-compose-up"; }
 }
 
 status_of() {

@@ -9,9 +9,9 @@
 #   4. prints each agency's exit status, bets sent and winners (cant_ganadores), the server's draw line and the
 #      number of stored bets;
 #   5. stops and removes the containers (always, also on failure or Ctrl-C).
-# The bets of an earlier run are not mixed in: the server archives an existing .data/state/bets.csv at start
-# (renamed to bets-<timestamp>.csv beside it, logged as `action: archive_bets`), so the draw and the count below see
-# this run's bets only. Nothing here writes into .data/state/, so it also works when Docker created that directory
+# The bets of an earlier run are not mixed in: with SERVER_NEW_ROUND=true the server archives an existing
+# .data/state/bets.csv at start (renamed to bets-<timestamp>.csv beside it with its round log, logged as
+# `action: archive_bets`), so the draw and the count below see this run's bets only. Nothing here writes into .data/state/, so it also works when Docker created that directory
 # (owned by root).
 # Exit status 0 only when every client exited 0, logged its winners and the server logged a successful draw.
 #
@@ -29,6 +29,8 @@ compose=(docker compose --project-directory . -f "$compose_file")
 
 # The whole lottery whatever the config file and the caller's environment say (empty means unset to the client).
 export CLI_MODE=lottery LOTTERY_EXERCISE=8
+# A new round even when an earlier run left one unfinished (a server restarted on it would resume it).
+export SERVER_NEW_ROUND=true
 unset NOMBRE APELLIDO DOCUMENTO NACIMIENTO NUMERO
 
 stop_system() {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import lottery.common.config.ConfigException;
@@ -35,6 +36,11 @@ public final class ServerMain {
     static final int EXIT_USAGE = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerMain.class);
+    /**
+     * The environment's way to say {@code --new-round} (for containers, whose command line is fixed): true or false.
+     * Not a config.ini key on purpose: a setting left in a file would throw away every unfinished round.
+     */
+    static final String NEW_ROUND_VARIABLE = "SERVER_NEW_ROUND";
 
     static final String USAGE = """
             Usage: java -jar lottery-server.jar [--config PATH] [--new-round] [--help]
@@ -45,7 +51,8 @@ public final class ServerMain {
               --config PATH  INI configuration file (default ./config.ini; when that default is missing, only the
                              environment configures the server)
               --new-round    archive the round found in the storage and start a new one, even if its draw has
-                             not run (without it a restarted server resumes an unfinished round)
+                             not run (without it a restarted server resumes an unfinished round); the
+                             environment variable SERVER_NEW_ROUND=true does the same
               --help         print this help and exit
 
             Storage: beside the bets file (SERVER_STORAGE_PATH, e.g. bets.csv) the server keeps bets.csv.round (the
@@ -134,6 +141,14 @@ public final class ServerMain {
                         + "' (try --help)");
                 return EXIT_USAGE;
             }
+        }
+        String newRoundVariable = env.getOrDefault(NEW_ROUND_VARIABLE, "").strip().toLowerCase(Locale.ROOT);
+        if (newRoundVariable.equals("true")) {
+            newRound = true;
+        } else if (!newRoundVariable.isEmpty() && !newRoundVariable.equals("false")) {
+            err.println("action: config | result: fail | error: " + NEW_ROUND_VARIABLE + " must be true or false, not '"
+                    + LogText.clean(env.get(NEW_ROUND_VARIABLE)) + "'");
+            return EXIT_USAGE;
         }
         ServerConfig config;
         List<String> overrides = new ArrayList<>();

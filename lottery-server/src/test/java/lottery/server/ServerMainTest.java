@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.zip.CRC32;
 import lottery.server.lottery.StorageLock;
 import lottery.testkit.LogCapture;
 import org.junit.jupiter.api.Test;
@@ -150,5 +151,45 @@ class ServerMainTest {
         }
         assertThat(err()).isEmpty();
         assertThat(Files.exists(bets)).as("nothing created or moved").isFalse();
+    }
+
+    @Test
+    void serverNewRoundMustBeTrueOrFalse() {
+        Map<String, String> env = Map.of("SERVER_PORT", "0", "SERVER_LISTEN_BACKLOG", "1", "LOGGING_LEVEL", "INFO",
+                "SERVER_NEW_ROUND", "yes");
+
+        assertThat(run(env)).isEqualTo(2);
+        assertThat(err()).isEqualTo("action: config | result: fail | error: SERVER_NEW_ROUND must be true or false,"
+                + " not 'yes'" + System.lineSeparator());
+    }
+
+    @Test
+    @Timeout(60)
+    void serverNewRoundTrueArchivesAnUnfinishedRoundLikeTheFlag() throws Exception {
+        Path bets = dir.resolve("bets.csv");
+        String row = "1,Ana,Paz,1,2000-01-01,7574\r\n";
+        Files.writeString(bets, row);
+        Files.writeString(dir.resolve("bets.csv.round"), record("round 1 agencies=5")
+                + record("batch 1 1 1 " + row.getBytes(StandardCharsets.UTF_8).length));
+        Map<String, String> env = Map.of("SERVER_PORT", "0", "SERVER_IP", "127.0.0.1", "SERVER_LISTEN_BACKLOG", "1",
+                "LOGGING_LEVEL", "INFO", "SERVER_STORAGE_PATH", bets.toString(), "SERVER_NEW_ROUND", "true");
+        String config = Files.writeString(dir.resolve("e.ini"), "").toString();
+        try (LogCapture log = LogCapture.open()) {
+            int status = ServerMain.run(new String[] {"--config", config}, env,
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), Runnable::run);
+
+            assertThat(status).isZero();
+            assertThat(log.messages()).anySatisfy(line -> assertThat(line).startsWith("action: archive_bets"))
+                    .contains("action: new_round | result: success | agencies: 5 | reason: --new-round");
+        }
+        assertThat(Files.readString(bets)).as("the new round's bets file").isEmpty();
+    }
+
+    /** A round-log line (RoundLog's format): the record, its CRC32 in 8 hex digits, a newline. */
+    private static String record(String text) {
+        CRC32 crc = new CRC32();
+        crc.update(text.getBytes(StandardCharsets.UTF_8));
+        return text + " #" + String.format("%08x", crc.getValue()) + "\n";
     }
 }
