@@ -371,6 +371,42 @@ scenario_blackbox_style_lottery() {
     say "black-box style ej7: 30 batches of 10, one draw, winners 1 2 3 4 5"
 }
 
+# generar-compose.sh --secrets: each agency proves who it is; the compose file holds no secret, each client sees only
+# its own, and the lottery runs as without secrets.
+scenario_lottery_with_secrets() {
+    local c k names secret
+    mapfile -t names < <(clients_list 2)
+    set_ini "$SERVER_CONFIG" LOGGING_LEVEL INFO
+    rm -f .data/agency-*.csv
+    for ((k = 1; k <= 2; k++)); do
+        printf 'Ana,Paz,%08d,2000-01-01,%d\n' 1 "$WINNING_NUMBER" 2 1 3 "$WINNING_NUMBER" >".data/agency-$k.csv"
+    done
+    sh generar-compose.sh "$COMPOSE_FILE" 2 --secrets >/dev/null || fail "generar-compose.sh $COMPOSE_FILE 2 --secrets"
+    for ((k = 1; k <= 2; k++)); do
+        secret=$(sed -n 1p ".secrets/agency-$k")
+        [ "${#secret}" -eq 32 ] || fail "agency $k: no 32-digit secret in .secrets/agency-$k"
+        grep -qF "$secret" "$COMPOSE_FILE" && fail "the compose file holds agency $k's secret"
+        grep -qxF "$k = $secret" .secrets/agencies || fail ".secrets/agencies lacks agency $k"
+    done
+    up
+    wait_exited 120 "${names[@]}"
+    expect_exit_zero "${names[@]}"
+    expect_equal "authentication line" "$(count_lines server 'action: authentication | result: success | agencies: 2')" 1
+    expect_equal "sorteo lines" "$(count_lines server 'action: sorteo | result: success')" 1
+    for ((k = 1; k <= 2; k++)); do
+        expect_equal "client$k cant_ganadores" "$(value_of "client$k" consulta_ganadores cant_ganadores)" 2
+    done
+    for c in server "${names[@]}"; do
+        for ((k = 1; k <= 2; k++)); do
+            logs_of "$c" | grep -qF "$(sed -n 1p ".secrets/agency-$k")" && fail "$c: agency $k's secret is in its log"
+        done
+    done
+    expect_clean_logs server "${names[@]}"
+    # Back to the committed compose file (no secrets) for the scenarios after this one.
+    generate 5
+    say "lottery with secrets: 2 agencies authenticated, no secret in the compose file or the logs, winners 2 2"
+}
+
 SCENARIOS=(
     generator
     validator_no_server validator_mocks validator_real_server
@@ -378,7 +414,7 @@ SCENARIOS=(
     config_a config_b
     sigterm_client sigterm_server sigterm_all sigterm_server_alone
     bet_from_env
-    blackbox_style_lottery lottery_course_data make_lottery make_lottery_docker_only
+    blackbox_style_lottery lottery_course_data lottery_with_secrets make_lottery make_lottery_docker_only
 )
 
 case ${1:-} in
