@@ -239,7 +239,7 @@ public final class LotteryServer {
             return "no round log";
         }
         if (round.complete()) {
-            return "the draw of the last round ran";
+            return "the draw of the last round ran and every agency got its winners";
         }
         if (newRound) {
             return "--new-round";

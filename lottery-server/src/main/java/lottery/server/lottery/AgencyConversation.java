@@ -315,6 +315,7 @@ public final class AgencyConversation {
         for (Winners frame : Winners.split(documents)) {
             send(frame);
         }
+        lottery.answered(agency);
         LOG.info("action: winners | result: success | agency: {} | cant_ganadores: {}", agency, documents.size());
     }
 

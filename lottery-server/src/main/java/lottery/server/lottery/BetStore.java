@@ -38,8 +38,15 @@ public interface BetStore extends Closeable {
     default void finish(int agency, long stored) throws IOException {
     }
 
-    /** Records that the draw ran over {@code bets} bets and found {@code winners} winners: the round is complete. */
+    /** Records that the draw ran over {@code bets} bets and found {@code winners} winners. */
     default void drawn(long bets, long winners) throws IOException {
+    }
+
+    /**
+     * Records that {@code agency} was sent its winners. A round whose draw ran is complete once every agency was: only
+     * then does the next server start a new round (before, a restart keeps answering the winners).
+     */
+    default void answered(int agency) throws IOException {
     }
 
     /**

@@ -255,6 +255,13 @@ public final class CsvBetStore implements BetStore {
     }
 
     @Override
+    public void answered(int agency) throws IOException {
+        checkOpen();
+        log().append("answered " + agency);
+        wrote();
+    }
+
+    @Override
     public long written() {
         return written;
     }

@@ -40,6 +40,8 @@ public final class DrawCoordinator {
     private final AgencySecrets secrets;
     private final boolean fsync;
     private final Set<Integer> finished = new HashSet<>();
+    /** Agencies sent their winners (recorded once each in the store: the round is over when all were). */
+    private final Set<Integer> answered = new HashSet<>();
     private final Map<Integer, Long> storedByAgency = new HashMap<>();
     /** The last batch seq stored per agency (0: none). */
     private final Map<Integer, Long> lastSeq = new HashMap<>();
@@ -97,7 +99,11 @@ public final class DrawCoordinator {
         lastSeq.putAll(round.lastSeqs());
         storedByAgency.putAll(round.storedByAgency());
         finished.addAll(round.finished());
-        if (agencies > 0 && finished.size() >= agencies && !round.complete()) {
+        answered.addAll(round.answered());
+        if (round.drawn()) {
+            // The draw ran before a restart, but some agency may still wait for its winners: the same winners again.
+            queue(() -> runDraw(true));
+        } else if (agencies > 0 && finished.size() >= agencies) {
             queueDraw();
         }
     }
@@ -204,8 +210,12 @@ public final class DrawCoordinator {
     }
 
     private void queueDraw() {
+        queue(() -> runDraw(false));
+    }
+
+    private void queue(Runnable draw) {
         try {
-            lotteryThread.execute(this::runDraw);
+            lotteryThread.execute(draw);
         } catch (RejectedExecutionException e) {
             decide(null, new LotteryRejection(ErrorCode.SHUTTING_DOWN, "the server is stopping"));
         }
@@ -297,8 +307,28 @@ public final class DrawCoordinator {
         }
     }
 
-    /** load_bets + has_won, grouped by agency, streaming the store. Runs once, as its own lottery-thread task. */
-    private void runDraw() {
+    /**
+     * Records that {@code agency} was sent its winners (once per agency; a failed record only means a restart
+     * answers them again).
+     */
+    void answered(int agency) {
+        if (store == null || !answered.add(agency)) {
+            return;
+        }
+        try {
+            store.answered(agency);
+        } catch (IOException e) {
+            LOG.warn("action: record_answered | result: fail | agency: {} | error: {}", agency,
+                    LogText.clean(String.valueOf(e.getMessage())));
+        }
+    }
+
+    /**
+     * load_bets + has_won, grouped by agency, streaming the store. Runs once, as its own lottery-thread task: the
+     * draw itself, or ({@code replay}) the same winners read again after a restart of a round whose draw had run,
+     * which records and logs no new draw.
+     */
+    private void runDraw(boolean replay) {
         if (drawDecided()) {
             // A stop came first: nobody gets these winners, so no draw and no success line.
             return;
@@ -320,6 +350,11 @@ public final class DrawCoordinator {
             return;
         }
         byAgency.replaceAll((agency, documents) -> List.copyOf(documents));
+        if (replay) {
+            LOG.info("action: winners_reloaded | result: success | bets: {} | winners: {}", counts[0], counts[1]);
+            decide(Map.copyOf(byAgency), null);
+            return;
+        }
         try {
             store.drawn(counts[0], counts[1]);
         } catch (IOException e) {

@@ -19,7 +19,9 @@ import java.util.zip.CRC32;
  *   <li>{@code batch AGENCY SEQ COUNT END}: COUNT rows of AGENCY were appended (SEQ 0 for a single BET) and the
  *       bets file is END bytes long after them. Rows without this record are not stored;
  *   <li>{@code finish AGENCY STORED};
- *   <li>{@code draw BETS WINNERS}: the draw ran, the round is complete.
+ *   <li>{@code draw BETS WINNERS}: the draw ran;
+ *   <li>{@code answered AGENCY}: AGENCY was sent its winners. The round is complete once the draw ran and every agency
+ *       was answered: a server that restarts before that resumes it and answers the winners again.
  * </ul>
  *
  * <p>Reading back ({@link #read}): a last line without its newline or with a bad CRC (a torn write) and anything
@@ -179,7 +181,9 @@ final class RoundLog implements Closeable {
                 } else if (fields[0].equals("finish") && fields.length == 3) {
                     state.finish(Integer.parseInt(fields[1]));
                 } else if (fields[0].equals("draw") && fields.length == 3) {
-                    state.drawn();
+                    state.markDrawn();
+                } else if (fields[0].equals("answered") && fields.length == 2) {
+                    state.answered(Integer.parseInt(fields[1]));
                 } else {
                     throw corrupt(logPath, lineNumber, "unknown record '" + fields[0] + "'");
                 }

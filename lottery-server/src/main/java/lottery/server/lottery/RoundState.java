@@ -20,6 +20,7 @@ public final class RoundState {
     private final Map<Integer, Long> lastSeq = new HashMap<>();
     private final Map<Integer, Long> stored = new HashMap<>();
     private final Set<Integer> finished = new HashSet<>();
+    private final Set<Integer> answered = new HashSet<>();
     private boolean drawn;
     private long bets;
     /** Bytes of the bets file the last kept {@code batch} record covers. */
@@ -60,8 +61,12 @@ public final class RoundState {
         finished.add(agency);
     }
 
-    void drawn() {
+    void markDrawn() {
         drawn = true;
+    }
+
+    void answered(int agency) {
+        answered.add(agency);
     }
 
     void sizes(long betsEnd, long logEnd, long betsFileSize, long logFileSize) {
@@ -81,9 +86,17 @@ public final class RoundState {
         return agencies;
     }
 
-    /** Whether the draw of the round ran: the round is complete. */
-    public boolean complete() {
+    /** Whether the draw of the round ran. */
+    public boolean drawn() {
         return drawn;
+    }
+
+    /**
+     * Whether the round is over: its draw ran and every agency was sent its winners. A round that is drawn but not
+     * complete is resumed by a restarted server, so the agencies still waiting get their winners.
+     */
+    public boolean complete() {
+        return drawn && answered.size() >= agencies;
     }
 
     /** Bets stored in the round. */
@@ -114,6 +127,10 @@ public final class RoundState {
 
     Set<Integer> finished() {
         return Collections.unmodifiableSet(finished);
+    }
+
+    Set<Integer> answered() {
+        return Collections.unmodifiableSet(answered);
     }
 
     long betsEnd() {

@@ -108,7 +108,43 @@ class RoundRecoveryTest {
             assertThat(coordinator.winners(1)).containsExactly("10000000", "10000007");
         }
         RoundState after = CsvBetStore.recover(bets());
-        assertThat(after.complete()).as("the draw record").isTrue();
+        assertThat(after.drawn()).as("the draw record").isTrue();
+        assertThat(after.complete()).as("no agency was sent its winners").isFalse();
+    }
+
+    @Test
+    void aDrawnRoundIsCompleteOnlyOnceEveryAgencyWasSentItsWinnersAndARestartBeforeAnswersThemAgain()
+            throws Exception {
+        try (CsvBetStore store = CsvBetStore.newRound(bets(), 2)) {
+            store.append(1, 1, Bets.range(1, 0, 8));
+            store.finish(1, 8);
+            store.finish(2, 0);
+            store.drawn(8, 2);
+            store.answered(1);
+        }
+        RoundState round = CsvBetStore.recover(bets());
+        assertThat(round.drawn()).isTrue();
+        assertThat(round.complete()).as("agency 2 never got its winners").isFalse();
+
+        TaskQueue lotteryThread = new TaskQueue();
+        try (CsvBetStore store = CsvBetStore.resume(bets(), round);
+             LogCapture log = LogCapture.open()) {
+            DrawCoordinator coordinator = new DrawCoordinator(2, lotteryThread, null, AgencySecrets.none(), false);
+            coordinator.begin(store, round);
+            assertThat(lotteryThread.runAll()).isEqualTo(1);
+
+            assertThat(coordinator.drawDecided()).isTrue();
+            assertThat(coordinator.winners(1)).containsExactly("10000000", "10000007");
+            assertThat(coordinator.winners(2)).isEmpty();
+            assertThat(log.messages()).contains("action: winners_reloaded | result: success | bets: 8 | winners: 2")
+                    .noneMatch(line -> line.startsWith("action: sorteo"));
+            coordinator.answered(2);
+            coordinator.answered(2);
+        }
+        String roundLog = Files.readString(RoundLog.pathFor(bets()));
+        assertThat(roundLog.lines().filter(line -> line.startsWith("draw "))).as("no second draw").hasSize(1);
+        assertThat(roundLog.lines().filter(line -> line.startsWith("answered 2 "))).as("recorded once").hasSize(1);
+        assertThat(CsvBetStore.recover(bets()).complete()).isTrue();
     }
 
     @Test
