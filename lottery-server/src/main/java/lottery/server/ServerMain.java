@@ -5,6 +5,11 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,6 +102,30 @@ public final class ServerMain {
     private ServerMain() {
     }
 
+    /**
+     * An exception as an operator can act on it: a file-system error's message is often the path alone
+     * ({@code /etc/hostname}), so its kind and reason are added ({@code not a directory: /etc/hostname}).
+     */
+    static String describe(Exception e) {
+        if (e instanceof FileSystemException fs) {
+            String kind;
+            if (fs instanceof NotDirectoryException) {
+                kind = "not a directory";
+            } else if (fs instanceof NoSuchFileException) {
+                kind = "no such file or directory";
+            } else if (fs instanceof AccessDeniedException) {
+                kind = "permission denied";
+            } else if (fs instanceof FileAlreadyExistsException) {
+                kind = "already exists";
+            } else {
+                kind = fs.getClass().getSimpleName();
+            }
+            return kind + ": " + fs.getFile() + (fs.getReason() == null ? "" : " (" + fs.getReason() + ")")
+                    + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile());
+        }
+        return String.valueOf(e.getMessage());
+    }
+
     public static void main(String[] args) {
         // First of all, so that a SIGTERM during start-up (docker stop right after up) still exits 0.
         SignalExit signalExit = SignalExit.install();
@@ -168,7 +197,7 @@ public final class ServerMain {
             // Logged by the server as action: lock_storage: one line is enough.
             return EXIT_FAILURE;
         } catch (IOException | RuntimeException e) {
-            LOG.error("action: start_server | result: fail | error: {}", LogText.clean(String.valueOf(e.getMessage())));
+            LOG.error("action: start_server | result: fail | error: {}", LogText.clean(describe(e)));
             return EXIT_FAILURE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

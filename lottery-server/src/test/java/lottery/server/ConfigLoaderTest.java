@@ -80,6 +80,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theShippedConfigLetsALargeLotteryInAndAcksDurably() throws Exception {
+        // server/config.ini as Compose mounts it (the module's tests run in lottery-server/). With the backlog of 5 it
+        // had, 1,000 agencies connecting at once did not all get in within minutes.
+        ServerConfig config = ConfigLoader.load(Path.of("..", "server", "config.ini"), true, Map.of());
+
+        assertThat(config.listenBacklog()).isGreaterThanOrEqualTo(1000);
+        assertThat(config.fsync()).isTrue();
+        assertThat(config.maxConnections()).isGreaterThanOrEqualTo(1000);
+        assertThat(config.handshakeTimeoutSeconds()).isPositive();
+    }
+
+    @Test
     void readsEveryKey() throws Exception {
         ServerConfig config = load(FULL, Map.of());
 

@@ -186,6 +186,21 @@ class ServerMainTest {
         assertThat(Files.readString(bets)).as("the new round's bets file").isEmpty();
     }
 
+    @Test
+    void aStoragePathUnderARegularFileSaysWhatIsWrongWithIt() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        Map<String, String> env = Map.of("SERVER_PORT", "0", "SERVER_IP", "127.0.0.1", "LOGGING_LEVEL", "INFO",
+                "SERVER_STORAGE_PATH", file.resolve("bets.csv").toString());
+        try (LogCapture log = LogCapture.open()) {
+            assertThat(run(env, "--config", Files.writeString(dir.resolve("e.ini"), "").toString())).isEqualTo(1);
+
+            assertThat(log.messages()).filteredOn(line -> line.contains("result: fail")).singleElement().asString()
+                    .startsWith("action: start_server | result: fail | error: ")
+                    .contains(file.toString())
+                    .isNotEqualTo("action: start_server | result: fail | error: " + file);
+        }
+    }
+
     /** A round-log line (RoundLog's format): the record, its CRC32 in 8 hex digits, a newline. */
     private static String record(String text) {
         CRC32 crc = new CRC32();

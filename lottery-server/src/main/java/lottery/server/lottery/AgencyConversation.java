@@ -219,8 +219,8 @@ public final class AgencyConversation {
                     bet.number());
             sendDurable(new Ack(MessageType.BET, 0, 1));
         } catch (LotteryRejection rejection) {
-            LOG.warn("action: apuesta_almacenada | result: fail | dni: {} | numero: {} | error: {}", bet.document(),
-                    bet.number(), rejection.code());
+            LOG.warn("action: apuesta_almacenada | result: fail | dni: {} | numero: {} | error: {} | reason: {}",
+                    bet.document(), bet.number(), rejection.code(), LogText.clean(rejection.getMessage()));
             refuse(rejection.code(), MessageType.BET, 0, rejection.getMessage());
         }
     }
@@ -255,7 +255,8 @@ public final class AgencyConversation {
             LOG.info("action: apuesta_recibida | result: success | cantidad: {}", count);
             sendDurable(new Ack(MessageType.BATCH, seq, count));
         } catch (LotteryRejection rejection) {
-            LOG.warn("action: apuesta_recibida | result: fail | cantidad: {}", count);
+            LOG.warn("action: apuesta_recibida | result: fail | cantidad: {} | error: {} | reason: {}", count,
+                    rejection.code(), LogText.clean(rejection.getMessage()));
             refuse(rejection.code(), MessageType.BATCH, seq, rejection.getMessage());
         }
     }

@@ -289,8 +289,11 @@ class AgencyConversationTest {
         peer.expectError(ErrorCode.STORAGE_FAILURE);
         assertThat(peer.isOpen()).isTrue();
         assertThat(store.rows()).hasSize(1);
-        assertThat(log.messages()).contains("action: apuesta_recibida | result: fail | cantidad: 3",
-                "action: apuesta_almacenada | result: fail | dni: 10000009 | numero: 9 | error: STORAGE_FAILURE");
+        // The reason is in the log too: a full disk must be visible to the operator, not only to the agency.
+        assertThat(log.messages()).contains("action: apuesta_recibida | result: fail | cantidad: 3 | error:"
+                        + " STORAGE_FAILURE | reason: cannot store the bets: No space left on device",
+                "action: apuesta_almacenada | result: fail | dni: 10000009 | numero: 9 | error: STORAGE_FAILURE"
+                        + " | reason: cannot store the bets: No space left on device");
     }
 
     // §6.2: FINISH, then WINNERS_QUERY

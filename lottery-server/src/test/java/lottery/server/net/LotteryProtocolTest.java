@@ -240,7 +240,8 @@ class LotteryProtocolTest {
         }
         assertThat(stored()).hasSize(5);
         assertThat(log.messages()).contains("action: finish | result: success | agency: 1 | cantidad: 5",
-                "action: apuesta_recibida | result: fail | cantidad: 1");
+                "action: apuesta_recibida | result: fail | cantidad: 1 | error: BET_AFTER_FINISH | reason: agency 1"
+                        + " already sent Finish");
     }
 
     @Test
