@@ -283,11 +283,14 @@ exec 3<>"/dev/tcp/127.0.0.1/$port"
 # HELLO: length 9 + secret bytes, type 1, "TP0L", version 1, agency 1, secret str8.
 printf '\x00\x00\x00%b\x01TP0L\x01\x00\x01%b%s' "$(printf '\\x%02x' $((9 + ${#SECRET})))" \
     "$(printf '\\x%02x' ${#SECRET})" "$SECRET" >&3
-timeout "$(left)" head -c 14 <&3 >"$tmp/hello.reply" || true # ACK(HELLO, 0, 0) before the next frame
+timeout "$(left)" head -c 14 <&3 >"$tmp/hello.reply" || true # ACK(HELLO) before the next frame
 printf '\x00\x00\x00\x01\x7e' >&3
 timeout "$(left)" cat <&3 >"$tmp/unknown-type.reply" || true
 exec 3>&-
-check "server acknowledges the HELLO with a secret" "00 00 00 0a 81 01 00 00 00 00 00 00 00 00" \
+# Agency 1 sent every batch already: the Ack is its resume point, ACK(HELLO, last batch seq, bets stored).
+hello_batches=$(((BETS + BATCH_MAX - 1) / BATCH_MAX))
+check "server acknowledges the HELLO with a secret, with agency 1's resume point" \
+    "00 00 00 0a 81 01 $(printf '%08x' "$hello_batches" | sed 's/../& /g')$(printf '%08x' "$BETS" | sed 's/../& /g; s/ $//')" \
     "$(hex_of "$tmp/hello.reply")"
 check "server answers type 0x7e with ERROR 3 (UNKNOWN_TYPE)" "82 00 03" \
     "$(cut -d' ' -f5-7 <<<"$(hex_of "$tmp/unknown-type.reply")")"
@@ -402,8 +405,10 @@ ack_rows=$tmp/acks.tsv
 awk -F'\t' -v c="$(column_of lottery.type)" '$c == "0x81"' "$tmp/fields.tsv" >"$ack_rows"
 check "ACK refs (HELLO, BATCH x$batches, FINISH, HELLO)" \
     "0x01 $(yes 0x03 | head -n "$batches" | paste -sd' ' -) 0x04 0x01" "$(joined lottery.ack.ref "$ack_rows")"
-check "ACK seqs echo the batches" "0 $expected_seqs 0 0" "$(joined lottery.ack.seq "$ack_rows")"
-check "ACK stored: 0, each batch's count, the FINISH total, 0" "0 $(joined lottery.batch.count) $BETS 0" \
+check "ACK seqs echo the batches, then the resume point" "0 $expected_seqs 0 $batches" \
+    "$(joined lottery.ack.seq "$ack_rows")"
+check "ACK stored: 0, each batch's count, the FINISH total, the resume point's total" \
+    "0 $(joined lottery.batch.count) $BETS $BETS" \
     "$(joined lottery.ack.stored "$ack_rows")"
 
 check "WINNERS documents = the client's cant_ganadores" "${client_winners:-none}" \
@@ -487,7 +492,7 @@ BET number 10000, 2001-02-29, document 12a|00 00 00 0f 02 01 41 01 42 03 31 32 6
 BET first name not UTF-8|00 00 00 0e 02 02 c3 28 01 42 01 31 07 cf 03 11 1d 96|invalid_value
 BET blank last name|00 00 00 0e 02 01 41 02 20 20 01 31 07 cf 03 11 1d 96|invalid_value
 ACK of type ACK|00 00 00 0a 81 81 00 00 00 00 00 00 00 00|malformed
-ERROR code 9|00 00 00 09 82 00 09 00 00 00 00 00 00|malformed
+ERROR code 17|00 00 00 09 82 00 11 00 00 00 00 00 00|malformed
 WINNERS flags 0x02|00 00 00 04 83 02 00 00|malformed
 WINNERS document A|00 00 00 06 83 01 00 01 01 41|malformed
 length 8189 (over 8188)|00 00 1f fd 01 02 03|bad_length
