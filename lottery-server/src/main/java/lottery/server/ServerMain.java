@@ -5,11 +5,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Exit status: 0 after a graceful stop (SIGTERM) or {@code --help}; 1 when the server cannot start (listen
  * address not resolvable, port in use, bets file not writable, storage locked by another server, round log
- * corrupt); 2 for a bad command line or configuration.
+ * corrupt, SERVER_SECRETS_FILE unreadable or malformed); 2 for a bad command line or configuration.
  *
  * <p>SIGTERM: the JVM runs shutdown hooks on SIGTERM but then exits with 143, and the course's tests expect 0. The
  * hook ({@link SignalExit}) therefore stops the server gracefully and ends the JVM with status 0, unless the program
@@ -63,7 +58,8 @@ public final class ServerMain {
             Storage: beside the bets file (SERVER_STORAGE_PATH, e.g. bets.csv) the server keeps bets.csv.round (the
             round log: every batch, finish and the draw, so a restarted server resumes the round where it stopped)
             and bets.csv.lock (held while the server runs: a second server on the same files exits with status 1).
-            A round whose draw ran is archived (bets-yyyyMMdd-HHmmss.csv and .csv.round) when the next server starts.
+            A round whose draw ran and whose agencies were all sent their winners is archived
+            (bets-yyyyMMdd-HHmmss.csv and .csv.round) when the next server starts.
 
             Configuration file (UTF-8, a strict subset of Python's configparser format): the section header
             [DEFAULT] before any key, then KEY = VALUE (or KEY: VALUE) lines; keys are case-insensitive; blank lines
@@ -96,34 +92,11 @@ public final class ServerMain {
               SERVER_HANDSHAKE_TIMEOUT_SECONDS  time a new connection has for its HELLO (default 10; 0 = none)
 
             Exit status: 0 stopped by SIGTERM, 1 cannot start (address not resolvable, port in use, bets file not
-            writable, storage locked by another server, round log corrupt), 2 bad arguments or configuration.
+            writable, storage locked by another server, round log corrupt, SERVER_SECRETS_FILE unreadable or
+            malformed), 2 bad arguments or configuration.
             """;
 
     private ServerMain() {
-    }
-
-    /**
-     * An exception as an operator can act on it: a file-system error's message is often the path alone
-     * ({@code /etc/hostname}), so its kind and reason are added ({@code not a directory: /etc/hostname}).
-     */
-    static String describe(Exception e) {
-        if (e instanceof FileSystemException fs) {
-            String kind;
-            if (fs instanceof NotDirectoryException) {
-                kind = "not a directory";
-            } else if (fs instanceof NoSuchFileException) {
-                kind = "no such file or directory";
-            } else if (fs instanceof AccessDeniedException) {
-                kind = "permission denied";
-            } else if (fs instanceof FileAlreadyExistsException) {
-                kind = "already exists";
-            } else {
-                kind = fs.getClass().getSimpleName();
-            }
-            return kind + ": " + fs.getFile() + (fs.getReason() == null ? "" : " (" + fs.getReason() + ")")
-                    + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile());
-        }
-        return String.valueOf(e.getMessage());
     }
 
     public static void main(String[] args) {
@@ -197,7 +170,7 @@ public final class ServerMain {
             // Logged by the server as action: lock_storage: one line is enough.
             return EXIT_FAILURE;
         } catch (IOException | RuntimeException e) {
-            LOG.error("action: start_server | result: fail | error: {}", LogText.clean(describe(e)));
+            LOG.error("action: start_server | result: fail | error: {}", LogText.clean(LogText.describe(e)));
             return EXIT_FAILURE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,5 +1,11 @@
 package lottery.common.log;
 
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+
 /**
  * Keeps outside text (a peer's echo line, a server's reason, an exception message, a config value) from breaking the
  * one-line {@code action: X | result: Y | key: value} log format, which the course's log parser splits on {@code |}.
@@ -29,5 +35,30 @@ public final class LogText {
             out.append(c == '|' ? BAR_REPLACEMENT : Character.isISOControl(c) ? ' ' : c);
         }
         return out.toString();
+    }
+
+    /**
+     * An exception as an operator can act on it: a file-system error's message is often the path alone
+     * ({@code /etc/hostname}), so its kind and reason are added ({@code not a directory: /etc/hostname}); any other
+     * exception gives its message.
+     */
+    public static String describe(Exception e) {
+        if (e instanceof FileSystemException fs) {
+            String kind;
+            if (fs instanceof NotDirectoryException) {
+                kind = "not a directory";
+            } else if (fs instanceof NoSuchFileException) {
+                kind = "no such file or directory";
+            } else if (fs instanceof AccessDeniedException) {
+                kind = "permission denied";
+            } else if (fs instanceof FileAlreadyExistsException) {
+                kind = "already exists";
+            } else {
+                kind = fs.getClass().getSimpleName();
+            }
+            return kind + ": " + fs.getFile() + (fs.getReason() == null ? "" : " (" + fs.getReason() + ")")
+                    + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile());
+        }
+        return String.valueOf(e.getMessage());
     }
 }

@@ -2,6 +2,10 @@ package lottery.common.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import org.junit.jupiter.api.Test;
 
 class LogTextTest {
@@ -31,5 +35,16 @@ class LogTextTest {
         String text = "  ñandú N°1 😀 ¦ [x]: y = z  ";
 
         assertThat(LogText.clean(text)).isEqualTo(text);
+    }
+
+    @Test
+    void describeSaysWhatIsWrongWithAFileNotOnlyItsPath() {
+        assertThat(LogText.describe(new NotDirectoryException("/etc/hostname"))).isEqualTo(
+                "not a directory: /etc/hostname");
+        assertThat(LogText.describe(new NoSuchFileException("/x/secrets"))).isEqualTo(
+                "no such file or directory: /x/secrets");
+        assertThat(LogText.describe(new FileSystemException("/a", "/b", "Read-only file system"))).isEqualTo(
+                "FileSystemException: /a (Read-only file system) -> /b");
+        assertThat(LogText.describe(new IOException("disk full"))).isEqualTo("disk full");
     }
 }

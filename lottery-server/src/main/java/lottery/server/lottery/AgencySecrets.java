@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import lottery.common.log.LogText;
 
 /**
  * The agencies' secrets (SERVER_SECRETS_FILE): lines {@code AGENCY = SECRET}, {@code #} comment lines and blank
@@ -54,7 +55,7 @@ public final class AgencySecrets {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IOException("cannot read the secrets file " + file + ": " + e.getMessage(), e);
+            throw new IOException("cannot read the secrets file (SERVER_SECRETS_FILE): " + LogText.describe(e), e);
         }
         Map<Integer, byte[]> digests = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
