@@ -100,6 +100,18 @@ public record ServerConfig(int port, int listenBacklog, int agencies, Path stora
                 fsync, loggingLevel, listenAddress, secretsFile, maxConnections, handshakeTimeoutSeconds);
     }
 
+    /**
+     * The settings the first line leaves out, so the log says whether Acks are durable and how connections are
+     * bounded: {@code action: config_details | result: success | fsync: B | authentication: on|off | max_connections:
+     * N | handshake_timeout_seconds: S | idle_timeout_seconds: S | shutdown_grace_seconds: S} (never a secret).
+     */
+    public String detailsLine() {
+        return "action: config_details | result: success | fsync: " + fsync + " | authentication: "
+                + (authenticates() ? "on" : "off") + " | max_connections: " + maxConnections
+                + " | handshake_timeout_seconds: " + handshakeTimeoutSeconds + " | idle_timeout_seconds: "
+                + idleTimeoutSeconds + " | shutdown_grace_seconds: " + shutdownGraceSeconds;
+    }
+
     private static void checkRange(String key, int value, int min, int max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(key + " " + value + " is not in " + min + ".." + max);

@@ -163,6 +163,7 @@ public final class ServerMain {
         Logging.setRootLevel(config.loggingLevel());
         LOG.info(config.logLine());
         overrides.forEach(LOG::info);
+        LOG.info(config.detailsLine());
         LotteryServer server = new LotteryServer(config, newRound);
         try {
             server.start();

@@ -46,4 +46,15 @@ class ServerConfigTest {
                 "action: config | result: success | port: 1 | listen_backlog: 2 | logging_level: WARN | agencies: 3"
                         + " | storage: bets.csv | ip: 10.0.0.1");
     }
+
+    @Test
+    void theDetailsLineSaysWhetherAcksAreDurableAndAgenciesAuthenticated() {
+        ServerConfig config = new ServerConfig(1, 2, 3, Path.of("b.csv"), 60, 5, true, "INFO", "0.0.0.0",
+                Path.of("secrets"), 100, 10);
+
+        assertThat(config.detailsLine()).isEqualTo("action: config_details | result: success | fsync: true"
+                + " | authentication: on | max_connections: 100 | handshake_timeout_seconds: 10"
+                + " | idle_timeout_seconds: 60 | shutdown_grace_seconds: 5");
+        assertThat(config.withSecretsFile(null).detailsLine()).contains("| authentication: off |");
+    }
 }

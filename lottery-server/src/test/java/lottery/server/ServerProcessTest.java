@@ -190,10 +190,11 @@ class ServerProcessTest {
 
         assertThat(process.exitValue()).isEqualTo(1);
         List<String> lines = readUntil(EOF).stream().map(ServerProcessTest::message).toList();
-        assertThat(lines).hasSize(2);
+        assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).isEqualTo("action: config | result: success | port: 0 | listen_backlog: 5"
                 + " | logging_level: INFO | agencies: 5 | storage: bets.csv | ip: nohost.invalid");
-        assertThat(lines.get(1)).startsWith("action: start_server | result: fail | error: cannot resolve SERVER_IP"
+        assertThat(lines.get(1)).startsWith("action: config_details | result: success | fsync: true |");
+        assertThat(lines.get(2)).startsWith("action: start_server | result: fail | error: cannot resolve SERVER_IP"
                 + " 'nohost.invalid' to an address (");
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(file -> file.getFileName().toString())).containsExactlyInAnyOrder("bets.csv", "hosts");
