@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import lottery.common.log.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,12 +93,19 @@ public final class LoadGen {
         AtomicLong betsAcked = new AtomicLong();
         AtomicInteger ended = new AtomicInteger();
         CountDownLatch allEnded = new CountDownLatch(plans.size());
+        // The first agency that failed for good (a wrong secret, a count mismatch...): the draw waits for every
+        // agency, so the others can never get their winners; the run ends at once instead of at its deadline.
+        AtomicReference<AgencyRun> firstFailure = new AtomicReference<>();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         List<AgencyRun> runs = new ArrayList<>();
         try {
             for (AgencyPlan plan : plans) {
                 AgencyRun run = new AgencyRun(plan, group.next(), options.host(), options.port(), options.inFlight(),
                         options.paceMillis(), deadline, latency, betsAcked, r -> {
+                            if (r.phase() == AgencyRun.Phase.FAILED && firstFailure.compareAndSet(null, r)) {
+                                LOG.error("action: agency | result: fail | agency: {} | error: {}",
+                                        r.plan().agency(), r.failure());
+                            }
                             ended.incrementAndGet();
                             allEnded.countDown();
                         });
@@ -106,6 +114,13 @@ public final class LoadGen {
             }
             while (!allEnded.await(Math.min(progressEvery.toNanos(), Math.max(1, deadline - System.nanoTime())),
                     TimeUnit.NANOSECONDS)) {
+                AgencyRun failed = firstFailure.get();
+                if (failed != null) {
+                    runs.forEach(run -> run.abort("agency " + failed.plan().agency()
+                            + " failed, so the draw cannot run"));
+                    allEnded.await(5, TimeUnit.SECONDS);
+                    break;
+                }
                 if (System.nanoTime() - deadline >= 0) {
                     runs.forEach(run -> run.abort("timed out after " + options.timeoutSeconds() + " s in phase "
                             + run.phase()));

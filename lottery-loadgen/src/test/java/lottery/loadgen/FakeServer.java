@@ -42,6 +42,8 @@ final class FakeServer implements AutoCloseable {
     private final int agencies;
     private final int dropEvery;
     private final boolean busyFirst;
+    /** An agency whose every HELLO is refused with AUTHENTICATION_FAILED; 0 = none. */
+    private final int refused;
     private final Channel server;
 
     private final Map<Integer, Long> lastSeq = new HashMap<>();
@@ -53,6 +55,11 @@ final class FakeServer implements AutoCloseable {
     private int duplicates;
 
     FakeServer(int agencies, int dropEvery, boolean busyFirst) throws InterruptedException {
+        this(agencies, dropEvery, busyFirst, 0);
+    }
+
+    FakeServer(int agencies, int dropEvery, boolean busyFirst, int refused) throws InterruptedException {
+        this.refused = refused;
         this.agencies = agencies;
         this.dropEvery = dropEvery;
         this.busyFirst = busyFirst;
@@ -101,6 +108,10 @@ final class FakeServer implements AutoCloseable {
             Channel ch = ctx.channel();
             if (message instanceof Hello hello) {
                 agency = hello.agency();
+                if (agency == refused) {
+                    refuse(ch, ErrorCode.AUTHENTICATION_FAILED, MessageType.HELLO);
+                    return;
+                }
                 if (busyFirst && helloSeen.put(agency, true) == null) {
                     refuse(ch, ErrorCode.AGENCY_BUSY, MessageType.HELLO);
                     return;

@@ -121,6 +121,20 @@ class LoadGenTest {
         assertThat(Files.readString(dir.resolve("winners.txt"))).isEmpty();
     }
 
+    @Test
+    void anAgencyThatFailsForGoodEndsTheRunForTheOthersWhoseDrawCannotCome() throws Exception {
+        try (FakeServer server = new FakeServer(3, 0, false, 3)) {
+            LoadGen.Result result = LoadGen.run(new LoadGenOptions("127.0.0.1", server.port(), 1, 3, 10, 40, 7, 4,
+                    null, dir, 1, 600, 0), PROGRESS);
+
+            assertThat(result.success()).isFalse();
+            assertThat(result.failures().get(3)).contains("AUTHENTICATION_FAILED");
+            // Agencies 1 and 2 finished and wait for a draw that needs agency 3: ended, not left to the deadline.
+            assertThat(result.failures().get(1)).contains("agency 3 failed, so the draw cannot run");
+            assertThat(result.failures().get(2)).contains("agency 3 failed, so the draw cannot run");
+        }
+    }
+
     private void assertStoredExactlyOnce(FakeServer server, int agencies, int bets) throws Exception {
         List<AgencyPlan> plans = LoadGen.plans(options(1, agencies, bets, 8, dir));
         for (AgencyPlan plan : plans) {

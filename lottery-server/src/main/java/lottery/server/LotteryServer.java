@@ -242,7 +242,7 @@ public final class LotteryServer {
             return "the draw of the last round ran and every agency got its winners";
         }
         if (newRound) {
-            return "--new-round";
+            return "a new round was asked (--new-round or SERVER_NEW_ROUND=true)";
         }
         if (round.agencies() != config.agencies()) {
             return "SERVER_AGENCIES changed from " + round.agencies() + " to " + config.agencies();

@@ -246,7 +246,8 @@ class LotteryServerTest {
                 server.stop();
             }
             assertThat(log.messages()).contains(
-                    "action: new_round | result: success | agencies: 3 | reason: --new-round");
+                    "action: new_round | result: success | agencies: 3 | reason: a new round was asked"
+                            + " (--new-round or SERVER_NEW_ROUND=true)");
         }
     }
 

@@ -181,7 +181,8 @@ class ServerMainTest {
 
             assertThat(status).isZero();
             assertThat(log.messages()).anySatisfy(line -> assertThat(line).startsWith("action: archive_bets"))
-                    .contains("action: new_round | result: success | agencies: 5 | reason: --new-round");
+                    .contains("action: new_round | result: success | agencies: 5 | reason: a new round was asked"
+                            + " (--new-round or SERVER_NEW_ROUND=true)");
         }
         assertThat(Files.readString(bets)).as("the new round's bets file").isEmpty();
     }
