@@ -223,19 +223,11 @@ public final class CsvBetStore implements BetStore {
         ByteBuffer rows = ByteBuffer.wrap(BetCsv.rows(agency, bets).getBytes(StandardCharsets.UTF_8));
         long before = size;
         try {
-            long position = before;
-            while (rows.hasRemaining()) {
-                position += file.write(rows, position);
-            }
-            round.append("batch " + agency + " " + seq + " " + bets.size() + " " + position);
-            size = position;
+            long end = WholeWrites.writeAt(file, rows, before);
+            round.append("batch " + agency + " " + seq + " " + bets.size() + " " + end);
+            size = end;
         } catch (IOException e) {
-            try {
-                file.truncate(before);
-            } catch (IOException undo) {
-                e.addSuppressed(undo);
-            }
-            throw e;
+            throw WholeWrites.cutBack(file, before, e);
         }
         wrote();
     }

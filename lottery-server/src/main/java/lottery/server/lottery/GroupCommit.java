@@ -72,14 +72,26 @@ final class GroupCommit {
         if (waiting.isEmpty()) {
             return;
         }
+        Forced forced = force();
+        release(forced.covering(), forced.failure());
+    }
+
+    /** What one force made durable: the writes it covers, and its failure (null when it succeeded). */
+    private record Forced(long covering, IOException failure) {
+    }
+
+    /**
+     * Forces the store. The write count is read before the force starts: it covers every write finished by then,
+     * also those made while a sync task waited for its thread.
+     */
+    private Forced force() {
         long covering = store.written();
-        IOException failure = null;
         try {
             store.sync();
+            return new Forced(covering, null);
         } catch (IOException e) {
-            failure = e;
+            return new Forced(covering, e);
         }
-        release(covering, failure);
     }
 
     private void startSync() {
@@ -93,18 +105,9 @@ final class GroupCommit {
         syncing = true;
         try {
             syncThread.execute(() -> {
-                // Read here, as the force starts: it covers every write finished by now, also those made while this
-                // task waited for the sync thread.
-                long covering = store.written();
-                IOException failure = null;
+                Forced forced = force();
                 try {
-                    store.sync();
-                } catch (IOException e) {
-                    failure = e;
-                }
-                IOException outcome = failure;
-                try {
-                    lotteryThread.execute(() -> synced(covering, outcome));
+                    lotteryThread.execute(() -> synced(forced.covering(), forced.failure()));
                 } catch (RejectedExecutionException stopping) {
                     // The lottery thread has ended: its last task released every callback (syncNow).
                 }

@@ -94,18 +94,9 @@ final class RoundLog implements Closeable {
         ByteBuffer bytes = ByteBuffer.wrap(line(record).getBytes(StandardCharsets.UTF_8));
         long before = size;
         try {
-            long position = before;
-            while (bytes.hasRemaining()) {
-                position += file.write(bytes, position);
-            }
-            size = position;
+            size = WholeWrites.writeAt(file, bytes, before);
         } catch (IOException e) {
-            try {
-                file.truncate(before);
-            } catch (IOException undo) {
-                e.addSuppressed(undo);
-            }
-            throw e;
+            throw WholeWrites.cutBack(file, before, e);
         }
     }
 
