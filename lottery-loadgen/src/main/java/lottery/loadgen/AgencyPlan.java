@@ -1,8 +1,13 @@
 package lottery.loadgen;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import lottery.protocol.codec.BatchPacker;
+import lottery.protocol.codec.Wire;
 import lottery.protocol.message.Batch;
 import lottery.protocol.message.Bet;
 
@@ -16,9 +21,11 @@ import lottery.protocol.message.Bet;
  * @param batches         batch seq {@code s} is {@code batches.get(s - 1)}
  * @param betsThrough     {@code betsThrough[s]} = bets in batches 1..s ({@code betsThrough[0] = 0})
  * @param expectedWinners bets with the winning number
+ * @param frames          {@code frames[s - 1]}: batch seq {@code s} encoded (type byte + body; the pipeline adds the
+ *                        length prefix), so a send costs no encoding
  */
 record AgencyPlan(int agency, String secret, List<Bet> bets, List<Batch> batches, long[] betsThrough,
-                  int expectedWinners) {
+                  int expectedWinners, byte[][] frames) {
 
     static AgencyPlan of(int agency, String secret, List<Bet> bets, int batchMax) {
         BatchPacker packer = new BatchPacker(batchMax);
@@ -37,7 +44,26 @@ record AgencyPlan(int agency, String secret, List<Bet> bets, List<Batch> batches
             through[s] = through[s - 1] + batches.get(s - 1).bets().size();
         }
         int winners = (int) bets.stream().filter(b -> b.number() == BetPlan.WINNING_NUMBER).count();
-        return new AgencyPlan(agency, secret, List.copyOf(bets), List.copyOf(batches), through, winners);
+        byte[][] frames = new byte[batches.size()][];
+        for (int s = 0; s < frames.length; s++) {
+            ByteBuf frame = Unpooled.buffer();
+            try {
+                Wire.write(batches.get(s), frame);
+                frames[s] = ByteBufUtil.getBytes(frame);
+            } finally {
+                frame.release();
+            }
+        }
+        return new AgencyPlan(agency, secret, List.copyOf(bets), List.copyOf(batches), through, winners, frames);
+    }
+
+    /** The bets-file rows of batch seq {@code s} (1-based), as the server writes them (the disk ceiling's bytes). */
+    byte[] rows(int s) {
+        StringBuilder out = new StringBuilder();
+        for (Bet bet : batches.get(s - 1).bets()) {
+            CsvRows.appendRow(out, agency, bet);
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     int totalBets() {

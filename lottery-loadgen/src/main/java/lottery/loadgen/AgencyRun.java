@@ -1,6 +1,7 @@
 package lottery.loadgen;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -60,6 +61,11 @@ final class AgencyRun {
     private final long paceNanos;
     private final long deadlineNanos;
     private final LatencyStats latency;
+    /** Time from {@link #startNanos} to this agency's first Ack of a batch (or of its HELLO when it has none). */
+    private final LatencyStats firstAcks;
+    private final long startNanos;
+    /** Stop after the last batch Ack: no FINISH, no winners (the loopback ceiling's discard server has no draw). */
+    private final boolean ingestOnly;
     private final AtomicLong betsAcked;
     private final Consumer<AgencyRun> onEnd;
 
@@ -81,6 +87,10 @@ final class AgencyRun {
     private volatile int reconnects;
     private volatile int winners = -1;
     private volatile String failure;
+    /** When (System.nanoTime) the last batch was acknowledged and the last WINNERS frame came. */
+    private volatile long ingestDoneNanos;
+    private volatile long winnersNanos;
+    private boolean firstAckSeen;
 
     /**
      * @param paceMillis at least this long between two batches of this agency (0: as fast as the window allows), so
@@ -88,7 +98,21 @@ final class AgencyRun {
      */
     AgencyRun(AgencyPlan plan, EventLoop loop, String host, int port, int inFlight, int paceMillis,
               long deadlineNanos, LatencyStats latency, AtomicLong betsAcked, Consumer<AgencyRun> onEnd) {
+        this(plan, loop, host, port, inFlight, paceMillis, deadlineNanos, latency, new LatencyStats(), System.nanoTime(),
+                false, betsAcked, onEnd);
+    }
+
+    /**
+     * @param firstAcks  where the time from {@code startNanos} to this agency's first Ack goes
+     * @param ingestOnly end (DONE) at the last batch Ack, without FINISH and winners
+     */
+    AgencyRun(AgencyPlan plan, EventLoop loop, String host, int port, int inFlight, int paceMillis,
+              long deadlineNanos, LatencyStats latency, LatencyStats firstAcks, long startNanos, boolean ingestOnly,
+              AtomicLong betsAcked, Consumer<AgencyRun> onEnd) {
         this.plan = plan;
+        this.firstAcks = firstAcks;
+        this.startNanos = startNanos;
+        this.ingestOnly = ingestOnly;
         this.loop = loop;
         this.inFlight = inFlight;
         this.paceNanos = TimeUnit.MILLISECONDS.toNanos(paceMillis);
@@ -126,6 +150,14 @@ final class AgencyRun {
     /** Winners received, or -1 before the last WINNERS frame. */
     int winners() {
         return winners;
+    }
+
+    long ingestDoneNanos() {
+        return ingestDoneNanos;
+    }
+
+    long winnersNanos() {
+        return winnersNanos;
     }
 
     /** Why the agency failed, or {@code null}. */
@@ -200,6 +232,7 @@ final class AgencyRun {
         } else if (message instanceof Winners frame && phase == Phase.WINNERS) {
             winnersReceived += frame.documents().size();
             if (frame.last()) {
+                winnersNanos = System.nanoTime();
                 winners = winnersReceived;
                 phase = Phase.DONE;
                 channel.close();
@@ -233,6 +266,9 @@ final class AgencyRun {
         ackedSeq = last;
         nextSeq = last + 1;
         countAcked();
+        if (batches == 0) {
+            firstAck();
+        }
         phase = Phase.SENDING;
         pump();
     }
@@ -248,7 +284,9 @@ final class AgencyRun {
             fail("Ack for batch " + seq + " says " + ack.stored() + " bets, it held " + size);
             return;
         }
-        latency.record(System.nanoTime() - sentAtNanos[(int) seq]);
+        long now = System.nanoTime();
+        latency.record(now - sentAtNanos[(int) seq]);
+        firstAck();
         ackedSeq = seq;
         countAcked();
         pump();
@@ -270,11 +308,20 @@ final class AgencyRun {
             }
             lastSendNanos = now;
             sentAtNanos[(int) nextSeq] = now;
-            channel.write(plan.batches().get((int) nextSeq - 1));
+            // The frame was encoded once, before the clock started: sending costs the generator no encoding.
+            channel.write(Unpooled.wrappedBuffer(plan.frames()[(int) nextSeq - 1]));
             nextSeq++;
             wrote = true;
         }
+        if (ackedSeq == batches && ingestOnly) {
+            ingestDoneNanos = System.nanoTime();
+            phase = Phase.DONE;
+            channel.close();
+            onEnd.accept(this);
+            return;
+        }
         if (ackedSeq == batches) {
+            ingestDoneNanos = System.nanoTime();
             phase = Phase.FINISHING;
             channel.write(Finish.INSTANCE);
             wrote = true;
@@ -296,6 +343,13 @@ final class AgencyRun {
                 pump();
             }
         }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void firstAck() {
+        if (!firstAckSeen) {
+            firstAckSeen = true;
+            firstAcks.record(System.nanoTime() - startNanos);
+        }
     }
 
     private void countAcked() {

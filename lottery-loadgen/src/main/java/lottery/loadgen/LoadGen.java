@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,11 +37,16 @@ public final class LoadGen {
      * @param winners        winners received per agency that got them
      * @param failures       why each failed agency failed
      * @param reconnects     connection attempts after the first one, over every agency
+     * @param report         the run's figures (with the ceilings when they were measured)
      */
     public record Result(int agencies, int succeeded, long betsAcked, Map<Integer, Integer> winners,
-                         Map<Integer, String> failures, int reconnects) {
+                         Map<Integer, String> failures, int reconnects, Report report) {
         public boolean success() {
             return succeeded == agencies;
+        }
+
+        Result withReport(Report newReport) {
+            return new Result(agencies, succeeded, betsAcked, winners, failures, reconnects, newReport);
         }
     }
 
@@ -87,9 +93,84 @@ public final class LoadGen {
         plans.forEach(plan -> plan.appendRows(expected));
         Files.writeString(options.outDir().resolve("expected.csv"), expected, StandardCharsets.UTF_8);
 
+        Optional<ProcessStats> serverBefore = serverStats(options);
+        Optional<ProcessStats> selfBefore = ProcessStats.self();
+        Drive drive = drive(plans, options.host(), options.port(), options, false, progressEvery);
+        Optional<ProcessStats> serverAfter = serverStats(options);
+        Optional<ProcessStats> selfAfter = ProcessStats.self();
+        Report.ServerUse server = serverBefore.isPresent() && serverAfter.isPresent()
+                ? new Report.ServerUse(serverAfter.get().cpuSeconds() - serverBefore.get().cpuSeconds(),
+                serverAfter.get().peakRssKb() / 1024.0) : null;
+        double generatorCpu = selfBefore.isPresent() && selfAfter.isPresent()
+                ? selfAfter.get().cpuSeconds() - selfBefore.get().cpuSeconds() : 0;
+        Result result = finish(options, drive, server, generatorCpu);
+        if (options.ceilingsDir() != null && result.success()) {
+            LOG.info("action: ceilings | result: in_progress | loopback: discard server | disk: {} | fsync: {}",
+                    options.ceilingsDir(), options.ceilingFsync());
+            double loopback = loopbackCeiling(plans, options, progressEvery);
+            double disk = DiskCeiling.betsPerSecond(plans, options.ceilingsDir(), options.ceilingFsync());
+            result = result.withReport(result.report().withCeilings(loopback, disk));
+        }
+        return result;
+    }
+
+    /**
+     * The loopback ceiling: the same plans, same window, against a {@link DiscardServer} in this process, up to the
+     * last batch Ack; bets per second.
+     *
+     * @throws IOException when an agency did not get every batch acknowledged
+     */
+    static double loopbackCeiling(List<AgencyPlan> plans, LoadGenOptions options, Duration progressEvery)
+            throws IOException, InterruptedException {
+        Drive loopback;
+        try (DiscardServer discard = new DiscardServer()) {
+            loopback = drive(plans, "127.0.0.1", discard.port(), options, true, progressEvery);
+        }
+        long bets = plans.stream().mapToLong(AgencyPlan::totalBets).sum();
+        if (loopback.betsAcked() != bets) {
+            throw new IOException("the loopback ceiling's discard server acknowledged " + loopback.betsAcked()
+                    + " of " + bets + " bets");
+        }
+        return loopback.betsPerSecond();
+    }
+
+    private static Optional<ProcessStats> serverStats(LoadGenOptions options) {
+        return options.serverPid() > 0 ? ProcessStats.of(options.serverPid()) : Optional.empty();
+    }
+
+    /**
+     * The agencies' runs of one drive, and its clock.
+     *
+     * @param startNanos when the first agency started connecting
+     * @param endNanos   when every agency had ended
+     */
+    private record Drive(List<AgencyRun> runs, long betsAcked, LatencyStats latency, LatencyStats firstAcks,
+                         long startNanos, long endNanos) {
+        /** When the last batch Ack of all came. */
+        long ingestDoneNanos() {
+            return runs.stream().mapToLong(AgencyRun::ingestDoneNanos).max().orElse(startNanos);
+        }
+
+        double ingestSeconds() {
+            return Math.max(1, ingestDoneNanos() - startNanos) / 1e9;
+        }
+
+        double betsPerSecond() {
+            return betsAcked / ingestSeconds();
+        }
+    }
+
+    /**
+     * Runs every plan at once against {@code host:port} until each agency is done or failed, or the deadline.
+     *
+     * @param ingestOnly agencies stop at their last batch Ack (the loopback ceiling)
+     */
+    private static Drive drive(List<AgencyPlan> plans, String host, int port, LoadGenOptions options,
+                               boolean ingestOnly, Duration progressEvery) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(options.timeoutSeconds());
         LatencyStats latency = new LatencyStats();
+        LatencyStats firstAcks = new LatencyStats();
         AtomicLong betsAcked = new AtomicLong();
         AtomicInteger ended = new AtomicInteger();
         CountDownLatch allEnded = new CountDownLatch(plans.size());
@@ -100,8 +181,8 @@ public final class LoadGen {
         List<AgencyRun> runs = new ArrayList<>();
         try {
             for (AgencyPlan plan : plans) {
-                AgencyRun run = new AgencyRun(plan, group.next(), options.host(), options.port(), options.inFlight(),
-                        options.paceMillis(), deadline, latency, betsAcked, r -> {
+                AgencyRun run = new AgencyRun(plan, group.next(), host, port, options.inFlight(),
+                        options.paceMillis(), deadline, latency, firstAcks, start, ingestOnly, betsAcked, r -> {
                             if (r.phase() == AgencyRun.Phase.FAILED && firstFailure.compareAndSet(null, r)) {
                                 LOG.error("action: agency | result: fail | agency: {} | error: {}",
                                         r.plan().agency(), r.failure());
@@ -127,17 +208,19 @@ public final class LoadGen {
                     allEnded.await(5, TimeUnit.SECONDS);
                     break;
                 }
-                LOG.info("action: loadgen | result: in_progress | agencies_done: {}/{} | bets_acked: {}",
-                        ended.get(), plans.size(), betsAcked.get());
+                LOG.info("action: loadgen | result: in_progress | agencies_done: {}/{} | bets_acked: {} | "
+                                + "bets_per_s: {}", ended.get(), plans.size(), betsAcked.get(),
+                        Math.round(betsAcked.get() / ((System.nanoTime() - start) / 1e9)));
             }
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-        return finish(options, runs, betsAcked.get(), latency, System.nanoTime() - start);
+        return new Drive(runs, betsAcked.get(), latency, firstAcks, start, System.nanoTime());
     }
 
-    private static Result finish(LoadGenOptions options, List<AgencyRun> runs, long betsAcked, LatencyStats latency,
-                                 long elapsedNanos) throws IOException {
+    private static Result finish(LoadGenOptions options, Drive drive, Report.ServerUse server, double generatorCpu)
+            throws IOException {
+        List<AgencyRun> runs = drive.runs();
         Map<Integer, Integer> winners = new HashMap<>();
         Map<Integer, String> failures = new HashMap<>();
         StringBuilder winnersText = new StringBuilder();
@@ -163,13 +246,25 @@ public final class LoadGen {
             }
         }
         Files.writeString(options.outDir().resolve("winners.txt"), winnersText, StandardCharsets.UTF_8);
-        Result result = new Result(runs.size(), runs.size() - failures.size(), betsAcked, winners, failures,
-                reconnects);
         long bets = (long) options.bets() * runs.size();
-        LOG.info("action: loadgen | result: {} | agencies_done: {}/{} | bets: {} | bets_acked: {} | reconnects: {} | {}"
-                        + " | seconds: {}", result.success() ? "success" : "fail", result.succeeded(), runs.size(),
-                bets, betsAcked, reconnects, latency.summary(),
-                String.format(java.util.Locale.ROOT, "%.1f", elapsedNanos / 1e9));
+        long lastWinners = runs.stream().mapToLong(AgencyRun::winnersNanos).max().orElse(0);
+        boolean allAnswered = failures.isEmpty();
+        LatencyStats.Summary ack = drive.latency().summary();
+        Report report = new Report(runs.size(), bets, options.batchMax(), options.inFlight(), allAnswered,
+                reconnects, drive.ingestSeconds(), drive.betsPerSecond(), ack, drive.firstAcks().summary(),
+                allAnswered ? (lastWinners - drive.ingestDoneNanos()) / 1e9 : -1,
+                (drive.endNanos() - drive.startNanos()) / 1e9, server, generatorCpu, 0, 0);
+        Result result = new Result(runs.size(), runs.size() - failures.size(), drive.betsAcked(), winners, failures,
+                reconnects, report);
+        LOG.info("action: loadgen | result: {} | agencies_done: {}/{} | bets: {} | bets_acked: {} | reconnects: {} | "
+                        + "batches_acked: {} | ack_ms_p50: {} | ack_ms_p99: {} | ack_ms_max: {} | bets_per_s: {} | "
+                        + "seconds: {}", result.success() ? "success" : "fail", result.succeeded(), runs.size(), bets,
+                drive.betsAcked(), reconnects, ack.count(), fmt(ack.p50()), fmt(ack.p99()), fmt(ack.max()),
+                Math.round(drive.betsPerSecond()), fmt((drive.endNanos() - drive.startNanos()) / 1e9));
         return result;
+    }
+
+    private static String fmt(double value) {
+        return String.format(java.util.Locale.ROOT, "%.2f", value);
     }
 }

@@ -36,7 +36,17 @@ public final class LoadGenMain {
             return 0;
         }
         try {
-            return LoadGen.run(options, PROGRESS_EVERY).success() ? 0 : 1;
+            LoadGen.Result result = LoadGen.run(options, PROGRESS_EVERY);
+            Report report = result.report();
+            System.out.println("lottery-loadgen report (" + Runtime.getRuntime().availableProcessors()
+                    + " cores, Java " + Runtime.version().feature() + "):");
+            System.out.print(report.table());
+            String json = report.json();
+            System.out.println(json);
+            if (options.jsonFile() != null) {
+                java.nio.file.Files.writeString(options.jsonFile(), json + System.lineSeparator());
+            }
+            return result.success() ? 0 : 1;
         } catch (IOException e) {
             LOG.error("action: loadgen | result: fail | error: {}", LogText.clean(e.toString()));
             return 1;

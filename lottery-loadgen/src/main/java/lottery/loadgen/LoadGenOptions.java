@@ -19,10 +19,15 @@ import java.util.List;
  * @param timeoutSeconds the whole run's budget, reconnections included
  * @param winnerPermille bets in 1000 that play the winning number
  * @param paceMillis     at least this long between two batches of one agency (0: no pacing)
+ * @param serverPid      the server's process id, whose CPU and peak RSS the report shows (0: none)
+ * @param ceilingsDir    measure the loopback and disk ceilings after the run, the disk one in this directory
+ *                       ({@code null}: no ceilings)
+ * @param ceilingFsync   whether the disk ceiling forces its writes (as a server with SERVER_FSYNC=true does)
+ * @param jsonFile       where the report's JSON goes besides stdout ({@code null}: stdout only)
  */
 public record LoadGenOptions(String host, int port, int firstAgency, int lastAgency, int bets, int batchMax, long seed,
                              int inFlight, Path secretsFile, Path outDir, int timeoutSeconds, int winnerPermille,
-                             int paceMillis) {
+                             int paceMillis, long serverPid, Path ceilingsDir, boolean ceilingFsync, Path jsonFile) {
 
     static final String USAGE = """
             Usage: java -jar lottery-loadgen.jar --server HOST:PORT [options]
@@ -46,7 +51,23 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
                                       and DIR/winners.txt (AGENCY COUNT per agency that got its winners)
                                       (default .)
               --timeout-seconds T     the whole run's budget (default 300)
+              --server-pid PID        the server's process id: the report adds its CPU seconds during the run
+                                      and its peak resident memory (Linux /proc)
+              --ceilings DIR          after a successful run, measure in the same process (a) the loopback
+                                      ceiling: the same frames, same window, to a discard server that Acks
+                                      without decoding, and (b) the disk ceiling: the same rows appended by a
+                                      trivial writer in DIR (put it on the server's disk), forced by a group-
+                                      commit thread; the report gives the run's bets/s as a fraction of
+                                      min(a, b)
+              --ceiling-fsync BOOL    whether the disk ceiling forces its writes (default true; pass false when
+                                      the server runs with SERVER_FSYNC=false)
+              --json FILE             also write the report's JSON to FILE
               --help                  this text
+
+            Report (stdout, at the end): a table and the same figures as one JSON line. bets_per_s = bets / ingest_s,
+            ingest_s = from the first connection to the last batch Ack; ack_* = batch send to its Ack (p50, p99,
+            max; exact, nearest rank); first_ack_* = start to each agency's first Ack; draw_wait_s = the last
+            batch Ack to the last agency's winners (FINISHes, draw, answers); total_s = start to the last winners.
 
             Exit status: 0 every agency's FINISH count matched and it got its winners (as many as its bets on
             7574), 1 otherwise, 2 bad command line.
@@ -62,6 +83,15 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
         check(timeoutSeconds >= 1, "--timeout-seconds must be at least 1");
         check(winnerPermille >= 0 && winnerPermille <= 1000, "--winner-permille is not in 0..1000");
         check(paceMillis >= 0, "--pace-ms must not be negative");
+        check(serverPid >= 0, "--server-pid must not be negative");
+    }
+
+    /** Options without a server pid, ceilings or JSON file (tests and older callers). */
+    public LoadGenOptions(String host, int port, int firstAgency, int lastAgency, int bets, int batchMax, long seed,
+                          int inFlight, Path secretsFile, Path outDir, int timeoutSeconds, int winnerPermille,
+                          int paceMillis) {
+        this(host, port, firstAgency, lastAgency, bets, batchMax, seed, inFlight, secretsFile, outDir, timeoutSeconds,
+                winnerPermille, paceMillis, 0, null, true, null);
     }
 
     private static void check(boolean ok, String message) {
@@ -88,6 +118,10 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
         int timeout = 300;
         int permille = 5;
         int pace = 0;
+        long serverPid = 0;
+        Path ceilings = null;
+        boolean ceilingFsync = true;
+        Path json = null;
         for (int i = 0; i < args.size(); i++) {
             String option = args.get(i);
             if (option.equals("--help")) {
@@ -113,6 +147,10 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
                 case "--secrets" -> secrets = Path.of(value);
                 case "--out" -> out = Path.of(value);
                 case "--timeout-seconds" -> timeout = number(option, value);
+                case "--server-pid" -> serverPid = longNumber(option, value);
+                case "--ceilings" -> ceilings = Path.of(value);
+                case "--ceiling-fsync" -> ceilingFsync = bool(option, value);
+                case "--json" -> json = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
@@ -124,7 +162,16 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
             throw new IllegalArgumentException("--server " + server + " is not HOST:PORT");
         }
         return new LoadGenOptions(server.substring(0, colon), number("--server port", server.substring(colon + 1)),
-                first, last, bets, batchMax, seed, inFlight, secrets, out, timeout, permille, pace);
+                first, last, bets, batchMax, seed, inFlight, secrets, out, timeout, permille, pace, serverPid,
+                ceilings, ceilingFsync, json);
+    }
+
+    private static boolean bool(String option, String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(option + " " + value + " is not true or false");
+        };
     }
 
     private static int number(String option, String value) {

@@ -1,0 +1,103 @@
+package lottery.loadgen;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The figures of one load-generator run, printed as a table and as one JSON object with the same keys (so scripts
+ * read the JSON and people read the table). Times are measured on the generator's clock: the run starts when the
+ * first agency connects; the ingest ends when the last batch of the last agency is acknowledged.
+ *
+ * @param agencies          agencies driven
+ * @param bets              bets sent over all agencies
+ * @param batchMax          most bets per batch
+ * @param inFlight          batches in flight per agency at most
+ * @param success           every agency stored exactly its bets and got its winners
+ * @param reconnects        connections after each agency's first
+ * @param ingestSeconds     start to the last batch Ack
+ * @param betsPerSecond     bets / ingestSeconds
+ * @param ack               batch send to Ack latency
+ * @param firstAck          start to each agency's first Ack (its max: how long the last agency waited)
+ * @param drawWaitSeconds   the last batch Ack to the last agency's winners (FINISHes, the draw, the answers), or -1
+ * @param totalSeconds      start to the last agency's winners
+ * @param server            the server's CPU during the run and its peak RSS, when its pid was given
+ * @param generatorCpu      this process's CPU seconds during the run
+ * @param loopbackCeiling   bets/s of the same frames to a discard server, same run (0: not measured)
+ * @param diskCeiling       bets/s of the same rows appended (and forced) by a trivial writer, same run (0: not measured)
+ */
+record Report(int agencies, long bets, int batchMax, int inFlight, boolean success, int reconnects,
+              double ingestSeconds, double betsPerSecond, LatencyStats.Summary ack, LatencyStats.Summary firstAck,
+              double drawWaitSeconds, double totalSeconds, ServerUse server, double generatorCpu,
+              double loopbackCeiling, double diskCeiling) {
+
+    /**
+     * @param cpuSeconds CPU seconds the server used during the run
+     * @param peakRssMb  the server process's peak resident set (its whole life), MB
+     */
+    record ServerUse(double cpuSeconds, double peakRssMb) {
+    }
+
+    Report withCeilings(double loopback, double disk) {
+        return new Report(agencies, bets, batchMax, inFlight, success, reconnects, ingestSeconds, betsPerSecond, ack,
+                firstAck, drawWaitSeconds, totalSeconds, server, generatorCpu, loopback, disk);
+    }
+
+    /** min(loopback, disk) of the ceilings measured, or 0. */
+    double ceiling() {
+        if (loopbackCeiling > 0 && diskCeiling > 0) {
+            return Math.min(loopbackCeiling, diskCeiling);
+        }
+        return Math.max(loopbackCeiling, diskCeiling);
+    }
+
+    Map<String, Object> fields() {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("agencies", agencies);
+        f.put("bets", bets);
+        f.put("batch_max", batchMax);
+        f.put("in_flight", inFlight);
+        f.put("success", success);
+        f.put("reconnects", reconnects);
+        f.put("ingest_s", round(ingestSeconds, 3));
+        f.put("bets_per_s", Math.round(betsPerSecond));
+        f.put("batches_acked", ack.count());
+        f.put("ack_p50_ms", round(ack.p50(), 2));
+        f.put("ack_p99_ms", round(ack.p99(), 2));
+        f.put("ack_max_ms", round(ack.max(), 2));
+        f.put("first_ack_p99_ms", round(firstAck.p99(), 1));
+        f.put("first_ack_max_ms", round(firstAck.max(), 1));
+        f.put("draw_wait_s", round(drawWaitSeconds, 3));
+        f.put("total_s", round(totalSeconds, 3));
+        f.put("server_cpu_s", server == null ? null : round(server.cpuSeconds(), 2));
+        f.put("server_peak_rss_mb", server == null ? null : Math.round(server.peakRssMb()));
+        f.put("generator_cpu_s", round(generatorCpu, 2));
+        f.put("loopback_ceiling_bets_per_s", loopbackCeiling > 0 ? Math.round(loopbackCeiling) : null);
+        f.put("disk_ceiling_bets_per_s", diskCeiling > 0 ? Math.round(diskCeiling) : null);
+        f.put("fraction_of_ceiling", ceiling() > 0 ? round(betsPerSecond / ceiling(), 3) : null);
+        return f;
+    }
+
+    String json() {
+        try {
+            return new ObjectMapper().writeValueAsString(fields());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Two columns, one figure per line, units in the names. */
+    String table() {
+        StringBuilder out = new StringBuilder();
+        fields().forEach((key, value) -> out.append(String.format(Locale.ROOT, "  %-28s %s%n", key,
+                value == null ? "n/a" : value)));
+        return out.toString();
+    }
+
+    private static double round(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
+    }
+}
