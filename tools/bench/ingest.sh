@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Ingest benchmark: the real server jar on loopback, driven by lottery-loadgen, with same-run ceilings.
+#
+#   bash tools/bench/ingest.sh [--runs R] [SCENARIO...]
+#
+# Scenarios (default: durable page-cache agencies-1000 agencies-10000):
+#   durable         64 agencies x 20,000 bets, SERVER_FSYNC=true (an Ack waits for the group-committed fsync)
+#   page-cache      the same with SERVER_FSYNC=false (an Ack means the rows reached the operating system)
+#   agencies-1000   1,000 agencies connecting at once x 200 bets, SERVER_FSYNC=true
+#   agencies-10000  10,000 agencies connected at once x 20 bets, SERVER_FSYNC=true, server heap capped at 1 GB
+#                   (-Xmx1g): it must finish with every agency served
+# Each run starts a fresh server (own storage directory, SERVER_AGENCIES = the agencies), runs the load generator
+# with --server-pid (server CPU and peak RSS) and --ceilings (in the same invocation: the same frames to a discard
+# server = loopback ceiling, the same rows appended + forced by a trivial writer = disk ceiling), then checks the
+# stored rows against expected.csv (same multiset), one `sorteo` line and every agency's winners, and stops the server
+# with SIGTERM. Prints each run's JSON and, per scenario, the medians. R defaults to 3. Needs the jars
+# (mvn -B -q package -DskipTests). SERVER_JAVA_OPTS adds JVM options to the server. Every wait is bounded.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+runs=3
+scenarios=()
+while (($#)); do
+    case $1 in
+        --runs) runs=$2; shift 2 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        durable|page-cache|agencies-1000|agencies-10000) scenarios+=("$1"); shift ;;
+        *) echo "ingest bench: unknown argument $1 (--help)" >&2; exit 2 ;;
+    esac
+done
+((${#scenarios[@]})) || scenarios=(durable page-cache agencies-1000 agencies-10000)
+server_jar=lottery-server/target/lottery-server.jar
+loadgen_jar=lottery-loadgen/target/lottery-loadgen.jar
+for jar in "$server_jar" "$loadgen_jar"; do
+    [ -f "$jar" ] || { echo "ingest bench: $jar missing (mvn -B -q package -DskipTests)" >&2; exit 2; }
+done
+command -v python3 >/dev/null || { echo "ingest bench: needs python3" >&2; exit 2; }
+java_bin=${LOTTERY_JAVA:-java}
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+    if [ -n "$server_pid" ]; then kill -9 "$server_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# scenario NAME -> sets agencies bets fsync extra_opts
+scenario() {
+    extra_opts=
+    case $1 in
+        durable) agencies=64 bets=20000 fsync=true ;;
+        page-cache) agencies=64 bets=20000 fsync=false ;;
+        agencies-1000) agencies=1000 bets=200 fsync=true ;;
+        agencies-10000) agencies=10000 bets=20 fsync=true extra_opts=-Xmx1g ;;
+    esac
+}
+
+# run_once NAME RUN -> appends the run's JSON (with "scenario" and "run" added) to $work/results.jsonl
+run_once() {
+    local name=$1 run=$2 port dir
+    scenario "$name"
+    port=$(free_port)
+    dir=$work/$name-$run
+    mkdir -p "$dir"
+    # 10,000 agencies need a descriptor each on both sides.
+    if [ "$agencies" -gt 4000 ] && [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((agencies + 2000)) ]; then
+        ulimit -n $((agencies + 2000)) 2>/dev/null || { echo "ingest bench: ulimit -n too low for $agencies agencies" >&2; exit 1; }
+    fi
+    # shellcheck disable=SC2086 # word splitting of the option lists is intended
+    SERVER_PORT=$port SERVER_IP=127.0.0.1 LOGGING_LEVEL=INFO SERVER_AGENCIES=$agencies SERVER_FSYNC=$fsync \
+        SERVER_STORAGE_PATH=$dir/bets.csv SERVER_NEW_ROUND=true \
+        "$java_bin" $extra_opts ${SERVER_JAVA_OPTS:-} -jar "$server_jar" >"$dir/server.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 150); do
+        grep -q 'accept_connections | result: in_progress' "$dir/server.log" && break
+        sleep 0.1
+    done
+    grep -q 'accept_connections | result: in_progress' "$dir/server.log" \
+        || { echo "ingest bench: the server did not start:" >&2; tail -5 "$dir/server.log" >&2; exit 1; }
+    "$java_bin" -jar "$loadgen_jar" --server "127.0.0.1:$port" --agencies "1..$agencies" --bets "$bets" \
+        --out "$dir" --timeout-seconds 600 --server-pid "$server_pid" --ceilings "$dir/ceilings" \
+        --ceiling-fsync "$fsync" --json "$dir/report.json" >"$dir/loadgen.log" 2>&1 \
+        || { echo "ingest bench: $name run $run failed:" >&2; grep -E 'ERROR|result: fail' "$dir/loadgen.log" | head -5 >&2; exit 1; }
+    kill "$server_pid"
+    for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$server_pid" 2>/dev/null; then echo "ingest bench: the server did not stop on SIGTERM" >&2; exit 1; fi
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=
+    # Exactly the bets sent, each once, and one draw.
+    if ! cmp -s <(LC_ALL=C sort "$dir/bets.csv") <(LC_ALL=C sort "$dir/expected.csv"); then
+        echo "ingest bench: $name run $run: the stored rows differ from the bets sent" >&2; exit 1
+    fi
+    [ "$(grep -c 'action: sorteo | result: success' "$dir/server.log")" -eq 1 ] \
+        || { echo "ingest bench: $name run $run: not exactly one sorteo line" >&2; exit 1; }
+    python3 - "$name" "$run" "$fsync" "$dir/report.json" >>"$work/results.jsonl" <<'PY'
+import json, sys
+name, run, fsync, path = sys.argv[1:]
+report = json.load(open(path))
+report = {"scenario": name, "run": int(run), "fsync": fsync == "true", **report}
+print(json.dumps(report))
+PY
+    tail -1 "$work/results.jsonl"
+    rm -rf "$dir"
+}
+
+echo "ingest bench: $(nproc) cores, $("$java_bin" -version 2>&1 | head -1), $runs runs per scenario, scenarios: ${scenarios[*]}"
+echo "method: server jar on 127.0.0.1, fresh storage per run; lottery-loadgen on the same cores; bets_per_s = bets /"
+echo "  (first connection .. last batch Ack); ceilings measured by the same loadgen process right after each run."
+for ((r = 1; r <= runs; r++)); do
+    for name in "${scenarios[@]}"; do
+        run_once "$name" "$r"
+    done
+done
+python3 - "$work/results.jsonl" <<'PY'
+import json, statistics, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+keys = ["bets_per_s", "fraction_of_ceiling", "loopback_ceiling_bets_per_s", "disk_ceiling_bets_per_s",
+        "ack_p50_ms", "ack_p99_ms", "ack_max_ms", "first_ack_max_ms", "draw_wait_s", "server_cpu_s",
+        "server_peak_rss_mb", "generator_cpu_s"]
+print()
+print("medians per scenario (runs: %d each)" % (len(rows) // len({r["scenario"] for r in rows})))
+header = "%-15s %7s %9s" % ("scenario", "agencies", "bets") + "".join(" %12s" % k[:12] for k in keys)
+print(header)
+for name in dict.fromkeys(r["scenario"] for r in rows):
+    group = [r for r in rows if r["scenario"] == name]
+    line = "%-15s %7d %9d" % (name, group[0]["agencies"], group[0]["bets"])
+    for k in keys:
+        values = [r[k] for r in group if r.get(k) is not None]
+        line += " %12s" % (("%.3f" % statistics.median(values)).rstrip("0").rstrip(".") if values else "n/a")
+    print(line)
+print()
+for name in dict.fromkeys(r["scenario"] for r in rows):
+    group = [r for r in rows if r["scenario"] == name]
+    print("%s bets_per_s per run: %s" % (name, ", ".join(str(r["bets_per_s"]) for r in group)))
+PY
