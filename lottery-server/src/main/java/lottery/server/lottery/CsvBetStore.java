@@ -48,6 +48,9 @@ public final class CsvBetStore implements BetStore {
             .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
             .build();
 
+    /** The least bytes per core worth a thread of its own in {@link #draw}. */
+    static final long MIN_RANGE_BYTES = 16L << 20;
+
     private final Path path;
     private final boolean fsync;
     private final FileChannel file;
@@ -313,6 +316,23 @@ public final class CsvBetStore implements BetStore {
                 }
                 action.accept(bet);
             }
+        }
+    }
+
+    /**
+     * The draw over the file without a {@link StoredBet} per row: {@link BetFileScanner} checks every row as
+     * {@link #forEach} does and keeps only the winners; on a file of {@value #MIN_RANGE_BYTES} bytes or more per core
+     * the cores scan a range each ({@link BetFileDraw}). The file is streamed through one buffer per range.
+     *
+     * @throws IOException when the file cannot be read or a row is not a bet (naming the row)
+     */
+    @Override
+    public DrawResult draw() throws IOException {
+        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
+            int ranges = BetFileDraw.ranges(in.size(), MIN_RANGE_BYTES);
+            return BetFileDraw.draw(in, ranges, BetFileScanner.DEFAULT_BUFFER_BYTES);
+        } catch (BetFileScanner.CorruptRowException e) {
+            throw new IOException("the bets file " + path + " is corrupt: " + e.getMessage(), e);
         }
     }
 
