@@ -2,7 +2,10 @@ package lottery.server.lottery;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -80,6 +83,11 @@ final class BetFileScanner {
             return describe(0);
         }
     }
+
+    /** Eight bytes of a byte[] as one little-endian long: the first byte is the lowest. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGHS = 0x8080_8080_8080_8080L;
 
     private final FileChannel channel;
     /** End of the range (exclusive); reads stop there. */
@@ -250,7 +258,18 @@ final class BetFileScanner {
                         + describeByte(c) + ", not a comma or a line end", null);
             }
             int s = i;
-            while (i < n) {
+            while (true) {
+                if (i + Long.BYTES <= n) {
+                    // Eight bytes at a time up to the first comma, CR, LF or non-ASCII byte.
+                    long special = special((long) LONGS.get(b, i));
+                    if (special == 0) {
+                        i += Long.BYTES;
+                        continue;
+                    }
+                    i += Long.numberOfTrailingZeros(special) >>> 3;
+                } else if (i >= n) {
+                    break;
+                }
                 byte c = b[i];
                 if (c == ',' || c == '\n' || c == '\r') {
                     break;
@@ -319,6 +338,20 @@ final class BetFileScanner {
             }
         }
         return i + length;
+    }
+
+    /**
+     * A word whose lowest set bit lies in the first byte of {@code word} that is a comma, CR, LF or not ASCII; 0 when
+     * there is none. (Bits above the first may be spurious: only the lowest one is used.)
+     */
+    private static long special(long word) {
+        return zeroByte(word ^ (ONES * ',')) | zeroByte(word ^ (ONES * '\r')) | zeroByte(word ^ (ONES * '\n'))
+                | word & HIGHS;
+    }
+
+    /** The high bit of the first zero byte of {@code word} is set (and maybe bits above it); 0 when none is zero. */
+    private static long zeroByte(long word) {
+        return (word - ONES) & ~word & HIGHS;
     }
 
     private CorruptRowException notUtf8(int i) {

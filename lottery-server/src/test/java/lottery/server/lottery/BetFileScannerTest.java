@@ -208,6 +208,23 @@ class BetFileScannerTest {
     }
 
     @Test
+    void aQuoteInsideAnUnquotedFieldIsText() throws Exception {
+        assertSameAsJackson("1,ab\"cdefghijk\"lm,O'Brien \"x\",1,2000-01-01,7574\r\n", 1);
+    }
+
+    @Test
+    void longAsciiAndMultiByteRunsAreReadWordByWord() throws Exception {
+        // Fields longer than the eight bytes the scanner reads at once, with the delimiters at every offset.
+        StringBuilder content = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            content.append(i % 3 + 1).append(',').append("x".repeat(i)).append("ñ😀").append(',')
+                    .append("Ünal".repeat(i % 9)).append(',').append(i).append(",2000-01-0").append(i % 9 + 1)
+                    .append(',').append(i % 2 == 0 ? 7574 : i).append(i % 4 == 0 ? "\n" : "\r\n");
+        }
+        assertSameAsJackson(content.toString(), 40);
+    }
+
+    @Test
     void textAfterAClosingQuoteIsCorrupt() throws Exception {
         Path file = write("1,\"a\"b,c,1,2000-01-01,5\r\n");
         assertThatThrownBy(() -> scan(file, 4)).hasMessage(
