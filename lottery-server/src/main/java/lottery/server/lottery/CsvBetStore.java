@@ -298,7 +298,8 @@ public final class CsvBetStore implements BetStore {
     }
 
     /**
-     * Reads the file row by row (one row in memory at a time), in file order.
+     * Reads the file row by row (one row in memory at a time), in file order, with Jackson's CSV reader. The draw
+     * reads the same rows with {@link #draw}; BetFileScannerTest keeps the two in agreement.
      *
      * @throws IOException when the file cannot be read or a row is not a bet
      */
@@ -338,7 +339,7 @@ public final class CsvBetStore implements BetStore {
 
     /**
      * The assignment's {@code load_bets}: every row of the file, in file order, in one list (for tests and tools;
-     * the draw streams with {@link #forEach}).
+     * the draw streams the file with {@link #draw}).
      *
      * @throws IOException when the file cannot be read or a row is not a bet
      */
