@@ -150,13 +150,18 @@ final class BetFileScanner {
             if (bufStart + pos >= stopAt) {
                 return lastRowEnd <= stopAt ? Stop.BETWEEN_ROWS : Stop.INSIDE_ROW;
             }
-            int rowEnd = parseRow(pos);
-            if (rowEnd < 0) {
-                refill();
-                continue;
+            int rowEnd = plainRow(pos);
+            if (rowEnd >= 0) {
+                rows++;
+            } else {
+                rowEnd = parseRow(pos);
+                if (rowEnd < 0) {
+                    refill();
+                    continue;
+                }
+                rows++;
+                row.check();
             }
-            rows++;
-            row.check();
             visitor.visit(row);
             pos = rowEnd;
             lastRowEnd = bufStart + rowEnd;
@@ -194,6 +199,101 @@ final class BetFileScanner {
         }
         limit = wrapped.position();
         eof = shorter || bufStart + limit >= end;
+    }
+
+    /**
+     * The fast path: the row at {@code start} when it has the plain shape this server writes (digits, two names
+     * without quotes, digits, yyyy-mm-dd, digits, then CR or LF), scanned and checked in one pass into {@link #row}.
+     *
+     * @return where it ends, or -1 for any other row or one the buffer does not hold whole: {@link #parseRow} and
+     *         {@link Row#check} then decide, as for every row
+     */
+    private int plainRow(int start) throws CorruptRowException {
+        byte[] b = buf;
+        int n = limit;
+        int i = start;
+        int agency = 0;
+        while (i < n && b[i] >= '0' && b[i] <= '9') {
+            agency = agency * 10 + (b[i] - '0');
+            i++;
+        }
+        if (i == start || i - start > 9 || i >= n || b[i] != ',') {
+            return -1;
+        }
+        row.field(0, start, i, false);
+        for (int field = 1; field <= 2; field++) {
+            int s = ++i;
+            i = plainText(i);
+            if (i < 0) {
+                return -1;
+            }
+            row.field(field, s, i, false);
+        }
+        int s = ++i;
+        while (i < n && b[i] >= '0' && b[i] <= '9') {
+            i++;
+        }
+        if (i == s || i >= n || b[i] != ',') {
+            return -1;
+        }
+        row.field(3, s, i, false);
+        s = ++i;
+        if (s + 11 > n || b[s + 10] != ',' || !row.plainDate(s, s + 10)) {
+            return -1;
+        }
+        row.field(4, s, s + 10, false);
+        s += 11;
+        i = s;
+        int number = 0;
+        while (i < n && b[i] >= '0' && b[i] <= '9') {
+            number = number * 10 + (b[i] - '0');
+            i++;
+        }
+        if (i == s || i - s > 9 || i >= n || b[i] != '\r' && b[i] != '\n') {
+            return -1;
+        }
+        row.field(5, s, i, false);
+        row.plain(agency, number);
+        return i;
+    }
+
+    /**
+     * Scans an unquoted name from {@code i}: returns the index of the comma that ends it, or -1 when it starts with a
+     * quote, a line end comes first or the buffer ends first.
+     */
+    private int plainText(int i) throws CorruptRowException {
+        byte[] b = buf;
+        int n = limit;
+        if (i < n && b[i] == '"') {
+            return -1;
+        }
+        while (true) {
+            if (i + Long.BYTES <= n) {
+                long special = special((long) LONGS.get(b, i));
+                if (special == 0) {
+                    i += Long.BYTES;
+                    continue;
+                }
+                i += Long.numberOfTrailingZeros(special) >>> 3;
+            } else if (i >= n) {
+                return -1;
+            }
+            byte c = b[i];
+            if (c == ',') {
+                return i;
+            }
+            if (c == '\r' || c == '\n') {
+                return -1;
+            }
+            if (c >= 0) {
+                i++;
+            } else {
+                i = utf8(i);
+                if (i < 0) {
+                    return -1;
+                }
+            }
+        }
     }
 
     /**
@@ -393,6 +493,14 @@ final class BetFileScanner {
 
         void fields(int count) {
             fields = count;
+        }
+
+        /** The values of a row {@link #plainRow} checked (its birthdate was checked by {@link #plainDate}). */
+        void plain(int plainAgency, int plainNumber) {
+            fields = BetCsv.COLUMNS;
+            agency = plainAgency;
+            number = plainNumber;
+            parsedDate = null;
         }
 
         /** Checks the row as {@link BetCsv#parse} does, keeping agency, number and birthdate. */
