@@ -105,6 +105,8 @@ final class BetFileScanner {
     /** Whether {@code limit} is the end of the range. */
     private boolean eof;
     private long rows;
+    /** Set by {@link #quotedText}: whether the quoted text it scanned holds doubled quotes. */
+    private boolean quotedEscapes;
     private final Row row = new Row();
 
     /**
@@ -203,7 +205,8 @@ final class BetFileScanner {
 
     /**
      * The fast path: the row at {@code start} when it has the plain shape this server writes (digits, two names
-     * without quotes, digits, yyyy-mm-dd, digits, then CR or LF), scanned and checked in one pass into {@link #row}.
+     * quoted or not but without line breaks, digits, yyyy-mm-dd, digits, then CR or LF), scanned and checked in one
+     * pass into {@link #row}.
      *
      * @return where it ends, or -1 for any other row or one the buffer does not hold whole: {@link #parseRow} and
      *         {@link Row#check} then decide, as for every row
@@ -223,11 +226,20 @@ final class BetFileScanner {
         row.field(0, start, i, false);
         for (int field = 1; field <= 2; field++) {
             int s = ++i;
-            i = plainText(i);
-            if (i < 0) {
-                return -1;
+            if (i < n && b[i] == '"') {
+                i = quotedText(i + 1);
+                if (i < 0 || i + 1 >= n || b[i + 1] != ',') {
+                    return -1;
+                }
+                row.field(field, s + 1, i, quotedEscapes);
+                i++;
+            } else {
+                i = plainText(i);
+                if (i < 0) {
+                    return -1;
+                }
+                row.field(field, s, i, false);
             }
-            row.field(field, s, i, false);
         }
         int s = ++i;
         while (i < n && b[i] >= '0' && b[i] <= '9') {
@@ -258,15 +270,12 @@ final class BetFileScanner {
     }
 
     /**
-     * Scans an unquoted name from {@code i}: returns the index of the comma that ends it, or -1 when it starts with a
-     * quote, a line end comes first or the buffer ends first.
+     * Scans an unquoted name from {@code i}: returns the index of the comma that ends it, or -1 when a line end or the
+     * end of the buffer comes first.
      */
     private int plainText(int i) throws CorruptRowException {
         byte[] b = buf;
         int n = limit;
-        if (i < n && b[i] == '"') {
-            return -1;
-        }
         while (true) {
             if (i + Long.BYTES <= n) {
                 long special = special((long) LONGS.get(b, i));
@@ -280,6 +289,52 @@ final class BetFileScanner {
             }
             byte c = b[i];
             if (c == ',') {
+                return i;
+            }
+            if (c == '\r' || c == '\n') {
+                return -1;
+            }
+            if (c >= 0) {
+                i++;
+            } else {
+                i = utf8(i);
+                if (i < 0) {
+                    return -1;
+                }
+            }
+        }
+    }
+
+    /**
+     * Scans the inside of a quoted name from {@code i} (after its opening quote): returns the index of its closing
+     * quote, with {@link #quotedEscapes} telling whether it holds doubled quotes; -1 when a CR or LF (left to the
+     * general parse) or the end of the buffer comes first.
+     */
+    private int quotedText(int i) throws CorruptRowException {
+        byte[] b = buf;
+        int n = limit;
+        boolean escapes = false;
+        while (true) {
+            if (i + Long.BYTES <= n) {
+                long word = (long) LONGS.get(b, i);
+                long special = zeroByte(word ^ (ONES * '"')) | zeroByte(word ^ (ONES * '\r'))
+                        | zeroByte(word ^ (ONES * '\n')) | word & HIGHS;
+                if (special == 0) {
+                    i += Long.BYTES;
+                    continue;
+                }
+                i += Long.numberOfTrailingZeros(special) >>> 3;
+            } else if (i >= n) {
+                return -1;
+            }
+            byte c = b[i];
+            if (c == '"') {
+                if (i + 1 < n && b[i + 1] == '"') {
+                    escapes = true;
+                    i += 2;
+                    continue;
+                }
+                quotedEscapes = escapes;
                 return i;
             }
             if (c == '\r' || c == '\n') {
