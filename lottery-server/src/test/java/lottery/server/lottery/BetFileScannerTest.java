@@ -283,6 +283,22 @@ class BetFileScannerTest {
     }
 
     @Test
+    void theRowsTheServerWritesAllTakeTheFastPath() throws Exception {
+        Path file = dir.resolve("fast.csv");
+        try (CsvBetStore store = CsvBetStore.open(file, false)) {
+            store.append(1, Bets.range(1, 0, 500)); // names with commas, quotes, accents and emoji
+        }
+        Files.writeString(file, "2,a,\"line\nbreak\",1,2000-01-01,7574\r\n+3,a,b,1,2000-01-01,1\r\n",
+                StandardOpenOption.APPEND);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            BetFileScanner scanner = new BetFileScanner(channel, 0, channel.size(), 4096, () -> false);
+            scanner.scan(Long.MAX_VALUE, row -> { });
+            assertThat(scanner.rows()).isEqualTo(502);
+            assertThat(scanner.generalRows()).as("rows left to the general parse").isEqualTo(2);
+        }
+    }
+
+    @Test
     void theStoreNamesTheFileAndTheRowWhenTheDrawFindsACorruptRow() throws Exception {
         Path file = write("1,a,b,1,2000-01-01,5\r\n1,a,b,2,2000-13-01,5\r\n");
         try (CsvBetStore store = CsvBetStore.open(file, false)) {
