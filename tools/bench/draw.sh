@@ -7,7 +7,8 @@
 #   read    - the file's bytes read through a 1 MiB buffer, nothing done: the page-cache ceiling of any draw
 #   draw    - the server's draw (CsvBetStore.draw: the byte scanner, a range per core)
 #   jackson - the draw before it (CsvBetStore.forEach: a Jackson String[] and a StoredBet per row, then has_won)
-# Each pass prints the seconds of the draw call itself (JVM start-up excluded) and writes the winners it found; a
+# Each pass prints the seconds of the draw call itself (JVM start-up excluded) and the process's CPU seconds meanwhile
+# (all threads, JIT compilers included: steadier than wall time on a shared machine) and writes the winners it found; a
 # draw or jackson pass whose winners differ from the generator's fails the benchmark (exit 1).
 #
 #   bash tools/bench/draw.sh [ROWS] [RUNS] [MODES]     (defaults 10000000 3 "read draw jackson")
@@ -54,7 +55,8 @@ for run in $(seq 1 "$runs"); do
             fi
         fi
         echo "run $run $line$verdict"
-        echo "$line" | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' >>"$work/seconds-$mode.txt"
+        echo "$line" | sed -n 's/.* seconds=\([0-9.]*\).*/\1/p' >>"$work/seconds-$mode.txt"
+        echo "$line" | sed -n 's/.* cpu_seconds=\([0-9.-]*\).*/\1/p' >>"$work/cpu-$mode.txt"
     done
 done
 
@@ -62,7 +64,7 @@ median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) 
 declare -A med
 for mode in $modes; do
     med[$mode]=$(median "$work/seconds-$mode.txt")
-    echo "median $mode: ${med[$mode]} s over $runs runs"
+    echo "median $mode: ${med[$mode]} s (CPU $(median "$work/cpu-$mode.txt") s, all threads) over $runs runs"
 done
 if [ -n "${med[draw]:-}" ] && [ -n "${med[read]:-}" ]; then
     awk -v d="${med[draw]}" -v r="${med[read]}" 'BEGIN { printf "ratio draw/read: %.1f (the draw takes %.1f times the bare read)\n", d / r, d / r }'

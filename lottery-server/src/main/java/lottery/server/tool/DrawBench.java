@@ -3,6 +3,7 @@ package lottery.server.tool;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,8 @@ import lottery.server.lottery.StoredBet;
  * MODE is {@code draw} (the server's draw: {@link CsvBetStore#draw}), {@code jackson} (the draw before it:
  * {@link CsvBetStore#forEach}, a Jackson row and a {@link StoredBet} per bet, then {@code has_won}) or {@code read}
  * (the file's bytes read through a 1 MiB buffer and nothing done: the ceiling of any draw). Prints one line
- * {@code mode=... seconds=... bets=... winners=...}; with WINNERS, writes the winners as {@code agency,document} lines,
+ * {@code mode=... seconds=... cpu_seconds=... bets=... winners=...} (cpu_seconds: the process's CPU time during the
+ * pass, every thread, JIT compilers included: less at the mercy of other processes than the wall time); with WINNERS, writes the winners as {@code agency,document} lines,
  * agencies ascending, each agency's in file order (the format of lottery-loadgen's {@code BetsFileWriter}).
  */
 public final class DrawBench {
@@ -45,27 +47,32 @@ public final class DrawBench {
         DrawResult result;
         long bytes = -1;
         long nanos;
+        long cpu;
         if (args[0].equals("read")) {
+            long cpuStart = cpuNanos();
             long start = System.nanoTime();
             bytes = readAll(file);
             nanos = System.nanoTime() - start;
+            cpu = cpuNanos() - cpuStart;
             result = null;
         } else {
             // The store is opened (its classes loaded, as at a server's start) before the clock starts.
             try (CsvBetStore store = CsvBetStore.open(file, false)) {
                 BetStore drawn = args[0].equals("draw") ? store : jackson(store);
+                long cpuStart = cpuNanos();
                 long start = System.nanoTime();
                 result = drawn.draw();
                 nanos = System.nanoTime() - start;
+                cpu = cpuNanos() - cpuStart;
             }
         }
         double seconds = nanos / 1e9;
         if (result == null) {
-            out.printf("mode=read seconds=%.3f bytes=%d%n", seconds, bytes);
+            out.printf("mode=read seconds=%.3f cpu_seconds=%.3f bytes=%d%n", seconds, cpu / 1e9, bytes);
             return;
         }
-        out.printf("mode=%s seconds=%.3f bets=%d winners=%d%n", args[0], seconds, result.bets(),
-                result.winnerCount());
+        out.printf("mode=%s seconds=%.3f cpu_seconds=%.3f bets=%d winners=%d%n", args[0], seconds, cpu / 1e9,
+                result.bets(), result.winnerCount());
         if (args.length == 3) {
             try (Writer writer = Files.newBufferedWriter(Path.of(args[2]), StandardCharsets.UTF_8)) {
                 for (Map.Entry<Integer, List<String>> entry : new TreeMap<>(result.winners()).entrySet()) {
@@ -94,6 +101,13 @@ public final class DrawBench {
             public void close() {
             }
         };
+    }
+
+    /** CPU time of the whole process (every thread: the scans and the JIT compilers), or -1 when unknown. */
+    private static long cpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean
+                ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
     }
 
     /** Reads every byte of {@code file} through one heap buffer, as the draw does, and looks at none. */
