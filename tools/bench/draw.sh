@@ -4,7 +4,7 @@
 # deterministic) into a temporary directory, with the winners the draw must find. Then RUNS times, each pass in a
 # fresh JVM with -Xmx256m (the server runs its draw once per start; the small heap shows the file is streamed), in
 # this order so all three see the same machine:
-#   read    - the file's bytes read through a 1 MiB buffer, nothing done: the page-cache ceiling of any draw
+#   read    - the file's bytes read through a 256 KiB buffer (the draw's), nothing done: the page-cache ceiling of any draw
 #   draw    - the server's draw (CsvBetStore.draw: the byte scanner, a range per core)
 #   jackson - the draw before it (CsvBetStore.forEach: a Jackson String[] and a StoredBet per row, then has_won)
 # Each pass prints the seconds of the draw call itself (JVM start-up excluded) and the process's CPU seconds meanwhile

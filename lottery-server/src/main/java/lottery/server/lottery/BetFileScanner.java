@@ -26,13 +26,20 @@ import java.util.function.BooleanSupplier;
  * server writes ({@code 7574}, {@code 1999-03-17}) and otherwise fall back to {@link Integer#parseInt} and
  * {@link LocalDate#parse}, so what they accept and the messages they fail with are the old ones.
  *
+ * <p>Two paths: a row of the shape this server writes is scanned and checked in one pass ({@link #plainRow}: names
+ * skipped eight bytes at a time); any other row, or one the buffer does not hold whole, goes through the general
+ * parse ({@link #parseRow} and {@link Row#check}), which alone decides what is corrupt.
+ *
  * <p>A row must fit in the buffer: it grows (doubling) up to {@link #MAX_ROW_BYTES}, then the row is corrupt.
  *
  * <p>Thread context: one scanner per thread; several may read one channel (positional reads).
  */
 final class BetFileScanner {
-    /** The default buffer: large enough that a read costs little per row, small enough for any heap. */
-    static final int DEFAULT_BUFFER_BYTES = 1 << 20;
+    /**
+     * The default buffer: a read per ~5,000 rows, and small enough to stay in the CPU's cache (measured over 10M rows
+     * on one core: 64 KiB to 1 MiB within 5% of each other, 256 KiB the best; 4 MiB 8% slower).
+     */
+    static final int DEFAULT_BUFFER_BYTES = 256 << 10;
     /** The longest row accepted (Python's csv refuses fields over 128 KiB by default; this is far beyond). */
     static final int MAX_ROW_BYTES = 16 << 20;
 

@@ -28,7 +28,7 @@ import lottery.server.lottery.StoredBet;
  * </pre>
  * MODE is {@code draw} (the server's draw: {@link CsvBetStore#draw}), {@code jackson} (the draw before it:
  * {@link CsvBetStore#forEach}, a Jackson row and a {@link StoredBet} per bet, then {@code has_won}) or {@code read}
- * (the file's bytes read through a 1 MiB buffer and nothing done: the ceiling of any draw). Prints one line
+ * (the file's bytes read through a 256 KiB buffer (the draw's) and nothing done: the ceiling of any draw). Prints one line
  * {@code mode=... seconds=... cpu_seconds=... bets=... winners=...} (cpu_seconds: the process's CPU time during the
  * pass, every thread, JIT compilers included: less at the mercy of other processes than the wall time); with WINNERS, writes the winners as {@code agency,document} lines,
  * agencies ascending, each agency's in file order (the format of lottery-loadgen's {@code BetsFileWriter}).
@@ -112,7 +112,7 @@ public final class DrawBench {
 
     /** Reads every byte of {@code file} through one heap buffer, as the draw does, and looks at none. */
     private static long readAll(Path file) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+        ByteBuffer buffer = ByteBuffer.allocate(256 << 10);
         long total = 0;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             int read;
