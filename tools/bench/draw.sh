@@ -4,7 +4,7 @@
 # deterministic) into a temporary directory, with the winners the draw must find. Then RUNS times, each pass in a
 # fresh JVM with -Xmx256m (the server runs its draw once per start; the small heap shows the file is streamed), in
 # this order so all three see the same machine:
-#   read    - the file's bytes read through a 256 KiB buffer (the draw's), nothing done: the page-cache ceiling of any draw
+#   read    - the file's bytes read through the draw's 256 KiB buffer, nothing done: the page-cache ceiling
 #   draw    - the server's draw (CsvBetStore.draw: the byte scanner, a range per core)
 #   jackson - the draw before it (CsvBetStore.forEach: a Jackson String[] and a StoredBet per row, then has_won)
 # Each pass prints the seconds of the draw call itself (JVM start-up excluded) and the process's CPU seconds meanwhile
@@ -60,20 +60,25 @@ for run in $(seq 1 "$runs"); do
     done
 done
 
-median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() {
+    sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 declare -A med
 for mode in $modes; do
     med[$mode]=$(median "$work/seconds-$mode.txt")
     echo "median $mode: ${med[$mode]} s (CPU $(median "$work/cpu-$mode.txt") s, all threads) over $runs runs"
 done
 if [ -n "${med[draw]:-}" ] && [ -n "${med[read]:-}" ]; then
-    awk -v d="${med[draw]}" -v r="${med[read]}" 'BEGIN { printf "ratio draw/read: %.1f (the draw takes %.1f times the bare read)\n", d / r, d / r }'
+    awk -v d="${med[draw]}" -v r="${med[read]}" \
+        'BEGIN { printf "ratio draw/read: %.1f (the draw takes %.1f times the bare read)\n", d / r, d / r }'
 fi
 if [ -n "${med[draw]:-}" ] && [ -n "${med[jackson]:-}" ]; then
-    awk -v d="${med[draw]}" -v j="${med[jackson]}" 'BEGIN { printf "ratio jackson/draw: %.1f (the draw is %.1f times faster than before)\n", j / d, j / d }'
+    awk -v d="${med[draw]}" -v j="${med[jackson]}" \
+        'BEGIN { printf "ratio jackson/draw: %.1f (the draw is %.1f times faster than before)\n", j / d, j / d }'
 fi
 if [ -n "${med[draw]:-}" ]; then
-    awk -v d="${med[draw]}" -v n="$rows" 'BEGIN { printf "draw: %.0f bets/s; target < 2 s: %s\n", n / d, (d < 2 ? "reached" : "missed") }'
+    awk -v d="${med[draw]}" -v n="$rows" \
+        'BEGIN { printf "draw: %.0f bets/s; target < 2 s: %s\n", n / d, (d < 2 ? "reached" : "missed") }'
 fi
 if [ "$failed" -ne 0 ]; then
     echo "draw bench: a draw found other winners than the generator wrote" >&2

@@ -13,10 +13,10 @@ import java.time.format.DateTimeParseException;
 import java.util.function.BooleanSupplier;
 
 /**
- * Reads a range of the bets file ({@link BetCsv}'s format) at the byte level for the draw: one reused buffer, positional
- * reads of a {@link FileChannel}, no String, array or {@link StoredBet} per row. Every row is still checked as
- * {@link CsvBetStore#forEach} checks it (six fields, quoting, UTF-8, agency and number integers, an ISO birthdate), so a
- * corrupt file fails the same way; only the values a caller asks for ({@link Row#document()} of a winner) become
+ * Reads a range of the bets file ({@link BetCsv}'s format) at the byte level for the draw: one reused buffer,
+ * positional reads of a {@link FileChannel}, no String, array or {@link StoredBet} per row. Every row is still checked
+ * as {@link CsvBetStore#forEach} checks it (six fields, quoting, UTF-8, agency and number integers, an ISO birthdate),
+ * so a corrupt file fails the same way; only the values a caller asks for ({@link Row#document()} of a winner) become
  * objects.
  *
  * <p>Rows as Python's csv reader and the Jackson reader of {@link CsvBetStore#forEach} see them: fields separated by

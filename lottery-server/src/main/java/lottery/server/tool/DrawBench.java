@@ -28,10 +28,11 @@ import lottery.server.lottery.StoredBet;
  * </pre>
  * MODE is {@code draw} (the server's draw: {@link CsvBetStore#draw}), {@code jackson} (the draw before it:
  * {@link CsvBetStore#forEach}, a Jackson row and a {@link StoredBet} per bet, then {@code has_won}) or {@code read}
- * (the file's bytes read through a 256 KiB buffer (the draw's) and nothing done: the ceiling of any draw). Prints one line
- * {@code mode=... seconds=... cpu_seconds=... bets=... winners=...} (cpu_seconds: the process's CPU time during the
- * pass, every thread, JIT compilers included: less at the mercy of other processes than the wall time); with WINNERS, writes the winners as {@code agency,document} lines,
- * agencies ascending, each agency's in file order (the format of lottery-loadgen's {@code BetsFileWriter}).
+ * (the file's bytes read through the draw's 256 KiB buffer and nothing done: the ceiling of any draw). Prints one
+ * line {@code mode=... seconds=... cpu_seconds=... bets=... winners=...} (cpu_seconds: the process's CPU time during
+ * the pass, every thread, JIT compilers included: less at the mercy of other processes than the wall time); with
+ * WINNERS, writes the winners as {@code agency,document} lines, agencies ascending, each agency's in file order (the
+ * format of lottery-loadgen's {@code BetsFileWriter}).
  */
 public final class DrawBench {
     private DrawBench() {

@@ -193,9 +193,11 @@ class BetFileScannerTest {
     @Test
     void invalidUtf8IsCorrupt() throws Exception {
         byte[] good = "1,a,b,1,2000-01-01,5\r\n".getBytes(StandardCharsets.UTF_8);
-        for (byte[] bad : List.of(new byte[] {(byte) 0xC3}, new byte[] {(byte) 0xFF}, new byte[] {(byte) 0xC0, (byte) 0x80},
-                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80,
-                    (byte) 0x80}, new byte[] {(byte) 0xE2, (byte) 0x82})) {
+        // A lone lead byte, 0xFF, an overlong NUL, a surrogate, above U+10FFFF, a sequence cut short.
+        for (byte[] bad : List.of(new byte[] {(byte) 0xC3}, new byte[] {(byte) 0xFF},
+                new byte[] {(byte) 0xC0, (byte) 0x80}, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+                new byte[] {(byte) 0xE2, (byte) 0x82})) {
             byte[] row = "1,a".getBytes(StandardCharsets.UTF_8);
             byte[] rest = ",b,1,2000-01-01,5\r\n".getBytes(StandardCharsets.UTF_8);
             byte[] content = new byte[good.length + row.length + bad.length + rest.length];
