@@ -2,7 +2,10 @@ package lottery.server.lottery;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import lottery.protocol.message.Bet;
 
@@ -72,6 +75,26 @@ public interface BetStore extends Closeable {
      * @throws IOException when the bets cannot be read or one is not a bet
      */
     void forEach(Consumer<? super StoredBet> action) throws IOException;
+
+    /**
+     * The draw's read: the assignment's {@code load_bets} + {@code has_won} over every stored bet, streamed like
+     * {@link #forEach} and failing where it fails. A store may do it without building each {@link StoredBet}
+     * ({@link CsvBetStore} scans the file's bytes); the result is the one this default computes from {@link #forEach}.
+     *
+     * @return how many bets are stored, and the documents of the winners per agency in the order stored
+     * @throws IOException when the bets cannot be read or one is not a bet
+     */
+    default DrawResult draw() throws IOException {
+        Map<Integer, List<String>> winners = new HashMap<>();
+        long[] bets = new long[1];
+        forEach(bet -> {
+            bets[0]++;
+            if (bet.hasWon()) {
+                winners.computeIfAbsent(bet.agency(), agency -> new ArrayList<>()).add(bet.document());
+            }
+        });
+        return new DrawResult(bets[0], winners);
+    }
 
     /** Makes what was stored durable and releases the store. Idempotent; nothing can be stored afterwards. */
     @Override

@@ -324,46 +324,41 @@ public final class DrawCoordinator {
     }
 
     /**
-     * load_bets + has_won, grouped by agency, streaming the store. Runs once, as its own lottery-thread task: the
-     * draw itself, or ({@code replay}) the same winners read again after a restart of a round whose draw had run,
-     * which records and logs no new draw.
+     * load_bets + has_won, grouped by agency, streaming the store ({@link BetStore#draw}). Runs once, as its own
+     * lottery-thread task: the draw itself, or ({@code replay}) the same winners read again after a restart of a round
+     * whose draw had run, which records and logs no new draw.
      */
     private void runDraw(boolean replay) {
         if (drawDecided()) {
             // A stop came first: nobody gets these winners, so no draw and no success line.
             return;
         }
-        Map<Integer, List<String>> byAgency = new HashMap<>();
-        long[] counts = new long[2];
+        DrawResult result;
         try {
-            store.forEach(bet -> {
-                counts[0]++;
-                if (bet.hasWon()) {
-                    byAgency.computeIfAbsent(bet.agency(), a -> new ArrayList<>()).add(bet.document());
-                    counts[1]++;
-                }
-            });
+            result = store.draw();
         } catch (IOException | RuntimeException e) {
             // The text may come from the file itself: a '|' in it would split the log line.
             LOG.error("action: sorteo | result: fail | error: {}", LogText.clean(String.valueOf(e.getMessage())));
             decide(null, new LotteryRejection(ErrorCode.INTERNAL_ERROR, "the draw failed: " + e.getMessage(), e));
             return;
         }
-        byAgency.replaceAll((agency, documents) -> List.copyOf(documents));
+        long bets = result.bets();
+        long winnerCount = result.winnerCount();
+        Map<Integer, List<String>> byAgency = result.winners();
         if (replay) {
-            LOG.info("action: winners_reloaded | result: success | bets: {} | winners: {}", counts[0], counts[1]);
-            decide(Map.copyOf(byAgency), null);
+            LOG.info("action: winners_reloaded | result: success | bets: {} | winners: {}", bets, winnerCount);
+            decide(byAgency, null);
             return;
         }
         try {
-            store.drawn(counts[0], counts[1]);
+            store.drawn(bets, winnerCount);
         } catch (IOException e) {
             // The winners stand; a restart before the record is written only runs the same draw again.
             LOG.warn("action: record_draw | result: fail | error: {}", LogText.clean(String.valueOf(e.getMessage())));
         }
-        LOG.debug("action: draw_summary | result: success | bets: {} | winners: {}", counts[0], counts[1]);
+        LOG.debug("action: draw_summary | result: success | bets: {} | winners: {}", bets, winnerCount);
         LOG.info("action: sorteo | result: success");
-        decide(Map.copyOf(byAgency), null);
+        decide(byAgency, null);
     }
 
     /** Fixes the outcome of the draw and runs the waiting callbacks, each once. */
