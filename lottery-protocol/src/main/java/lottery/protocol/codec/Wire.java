@@ -2,6 +2,7 @@ package lottery.protocol.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -42,7 +43,8 @@ import lottery.protocol.message.WinnersQuery;
  *
  * <p>{@link #write} and {@link #read} only dispatch on the type; below them each message with a body has one
  * {@code writeX}/{@code readX} pair, in the order of this table. A Bet's body is one bet, so {@code writeBet} also
- * writes each bet of a Batch; {@code BetFields.read} reads one, leaving its values to be checked after the structure.
+ * writes each bet of a Batch; {@code skipBet} checks the structure of one and {@code readBetValues} then reads its
+ * values, so a frame's structure is checked before any of its values.
  */
 public final class Wire {
     /** The four bytes that open a Hello body: ASCII {@code TP0L}. */
@@ -51,6 +53,18 @@ public final class Wire {
     public static final int BATCH_OVERHEAD = Limits.LENGTH_FIELD_BYTES + 1 + 4 + 2;
     /** Bytes of a bet besides its three strings: three length bytes, the date and the number. */
     private static final int BET_FIXED_BYTES = 3 + 4 + 2;
+    /** The largest encoded bet: two names of 255 bytes and a document of 20 digits. */
+    private static final int MAX_BET_BYTES =
+            BET_FIXED_BYTES + 2 * Limits.MAX_STRING_BYTES + Limits.MAX_DOCUMENT_DIGITS;
+    /** What {@code new String(bytes, UTF_8)} puts in place of each malformed sequence. */
+    private static final char REPLACEMENT = '\uFFFD';
+    /** Where a str8 of a buffer without an array is copied to be decoded: one per thread, never handed out. */
+    private static final FastThreadLocal<byte[]> STR8_BYTES = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[Limits.MAX_STRING_BYTES];
+        }
+    };
 
     private Wire() {
     }
@@ -169,16 +183,20 @@ public final class Wire {
     }
 
     private static Bet readBet(ByteBuf in) {
-        BetFields fields = BetFields.read(in);
+        int start = in.readerIndex();
+        skipBet(in);
         requireConsumed(in, MessageType.BET, 0, 1);
+        in.readerIndex(start);
         try {
-            return fields.toBet();
+            return readBetValues(in);
         } catch (IllegalArgumentException | DateTimeException e) {
             throw invalidBet(MessageType.BET, 0, 1, e);
         }
     }
 
     private static void writeBatch(ByteBuf out, Batch batch) {
+        // One growth of the buffer at most (the encoder's starts small), never past what a frame may hold.
+        out.ensureWritable(Math.min(Limits.MAX_FRAME_LENGTH, 4 + 2 + batch.bets().size() * MAX_BET_BYTES));
         out.writeInt((int) batch.seq());
         out.writeShort(batch.bets().size());
         for (Bet bet : batch.bets()) {
@@ -192,25 +210,30 @@ public final class Wire {
         if (count == 0) {
             throw new ProtocolException(ErrorCode.MALFORMED_FRAME, MessageType.BATCH, seq, 0, "BATCH of 0 bets", null);
         }
-        List<BetFields> fields = new ArrayList<>(count);
+        // The structure first (only the length bytes are read), then the values, bet by bet, from the same bytes.
+        int start = in.readerIndex();
+        int whole = 0;
         try {
-            for (int i = 0; i < count; i++) {
-                fields.add(BetFields.read(in));
+            for (; whole < count; whole++) {
+                skipBet(in);
             }
         } catch (IndexOutOfBoundsException e) {
             throw new ProtocolException(ErrorCode.MALFORMED_FRAME, MessageType.BATCH, seq, count,
-                    "BATCH announces " + count + " bets but holds " + fields.size() + " whole ones", null);
+                    "BATCH announces " + count + " bets but holds " + whole + " whole ones", null);
         }
         requireConsumed(in, MessageType.BATCH, seq, count);
+        int end = in.readerIndex();
+        in.readerIndex(start);
         List<Bet> bets = new ArrayList<>(count);
-        for (BetFields field : fields) {
+        for (int i = 0; i < count; i++) {
             try {
-                bets.add(field.toBet());
+                bets.add(readBetValues(in));
             } catch (IllegalArgumentException | DateTimeException e) {
                 throw invalidBet(MessageType.BATCH, seq, count, new IllegalArgumentException(
-                        "bet " + (bets.size() + 1) + " of " + count + ": " + e.getMessage(), e));
+                        "bet " + (i + 1) + " of " + count + ": " + e.getMessage(), e));
             }
         }
+        in.readerIndex(end);
         return new Batch(seq, bets);
     }
 
@@ -280,30 +303,37 @@ public final class Wire {
     }
 
     /**
-     * The fields of one bet as read from the wire, before any value is checked: reading them consumes exactly the
-     * bet's bytes (or throws IndexOutOfBoundsException), so the frame's structure can be checked first.
-     * A text field that is not UTF-8 is {@code null}. {@link #writeBet} is its writing side.
+     * Skips one bet, reading only its three length bytes: IndexOutOfBoundsException when the buffer ends first.
+     * {@link #readBetValues} then reads the same bytes, so a frame's structure is checked before any value.
      */
-    private record BetFields(String firstName, String lastName, String document, int year, int month, int day,
-                             int number) {
-
-        static BetFields read(ByteBuf in) {
-            return new BetFields(readUtf8(in), readUtf8(in), readUtf8(in), in.readUnsignedShort(),
-                    in.readUnsignedByte(), in.readUnsignedByte(), in.readUnsignedShort());
+    private static void skipBet(ByteBuf in) {
+        for (int i = 0; i < 3; i++) {
+            in.skipBytes(in.readUnsignedByte());
         }
+        in.skipBytes(BET_FIXED_BYTES - 3);
+    }
 
-        /** The bet these fields describe; IllegalArgumentException or DateTimeException when a value is invalid. */
-        Bet toBet() {
-            return new Bet(utf8("first name", firstName), utf8("last name", lastName), utf8("document", document),
-                    LocalDate.of(year, month, day), number);
-        }
+    /**
+     * Reads one bet whose bytes {@link #skipBet} found whole ({@link #writeBet} is its writing side); the first
+     * invalid value, in field order, throws IllegalArgumentException or DateTimeException.
+     */
+    private static Bet readBetValues(ByteBuf in) {
+        String firstName = readUtf8(in);
+        String lastName = readUtf8(in);
+        String document = readUtf8(in);
+        int year = in.readUnsignedShort();
+        int month = in.readUnsignedByte();
+        int day = in.readUnsignedByte();
+        int number = in.readUnsignedShort();
+        return new Bet(utf8("first name", firstName), utf8("last name", lastName), utf8("document", document),
+                LocalDate.of(year, month, day), number);
+    }
 
-        private static String utf8(String field, String value) {
-            if (value == null) {
-                throw new IllegalArgumentException(field + " is not valid UTF-8");
-            }
-            return value;
+    private static String utf8(String field, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " is not valid UTF-8");
         }
+        return value;
     }
 
     // ---- field encodings and errors ---------------------------------------------------------------------------
@@ -321,10 +351,28 @@ public final class Wire {
         int length = in.readUnsignedByte();
         int index = in.readerIndex();
         in.skipBytes(length); // throws IndexOutOfBoundsException when truncated, before any decoding
-        if (!ByteBufUtil.isText(in, index, length, StandardCharsets.UTF_8)) {
+        return decodeUtf8(in, index, length);
+    }
+
+    /**
+     * The text of the {@code length} (at most 255) bytes at {@code index}, or {@code null} when they are not
+     * well-formed UTF-8, in one decoding pass: the JDK's decoder replaces every malformed sequence with U+FFFD, so
+     * a result without U+FFFD came from valid bytes, and only a result holding one (bad bytes, or an encoded U+FFFD)
+     * is checked again. Copies nothing but the bytes of a buffer without an array, into a per-thread array.
+     */
+    static String decodeUtf8(ByteBuf in, int index, int length) {
+        String value;
+        if (in.hasArray()) {
+            value = new String(in.array(), in.arrayOffset() + index, length, StandardCharsets.UTF_8);
+        } else {
+            byte[] bytes = STR8_BYTES.get();
+            in.getBytes(index, bytes, 0, length);
+            value = new String(bytes, 0, length, StandardCharsets.UTF_8);
+        }
+        if (value.indexOf(REPLACEMENT) >= 0 && !ByteBufUtil.isText(in, index, length, StandardCharsets.UTF_8)) {
             return null;
         }
-        return in.toString(index, length, StandardCharsets.UTF_8);
+        return value;
     }
 
     private static String readStr8(ByteBuf in, MessageType type) {
