@@ -1,10 +1,11 @@
 package lottery.bench;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.concurrent.TimeUnit;
+import lottery.protocol.codec.LotteryFrameDecoder;
 import lottery.protocol.codec.LotteryPipeline;
 import lottery.protocol.codec.Wire;
 import lottery.protocol.message.Batch;
@@ -29,6 +30,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * <li>{@code pipeline}: the server's real inbound path: the length-prefixed frame in a pooled direct buffer through
  *     {@link LotteryPipeline}'s handlers (frame decoder, then message decoder) on an EmbeddedChannel.
  * </ul>
+ *
+ * <p>Each has a {@code ...Before} twin running the code as it was before issue 11 ({@link BeforeIssue11}) on the
+ * same bytes, as the same-run baseline.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,25 +44,31 @@ public class BatchDecodeBenchmark {
     private ByteBuf directFrame;
     private ByteBuf prefixedFrame;
     private EmbeddedChannel channel;
+    private EmbeddedChannel channelBefore;
 
     @Setup
     public void setUp() {
         batch = BenchBets.fullBatch();
         byte[] frame = BenchBets.frame(batch);
         heapFrame = Unpooled.wrappedBuffer(frame);
-        directFrame = PooledByteBufAllocator.DEFAULT.directBuffer(frame.length).writeBytes(frame);
-        prefixedFrame = PooledByteBufAllocator.DEFAULT.directBuffer(frame.length + 4).writeInt(frame.length)
+        directFrame = ByteBufAllocator.DEFAULT.directBuffer(frame.length).writeBytes(frame);
+        prefixedFrame = ByteBufAllocator.DEFAULT.directBuffer(frame.length + 4).writeInt(frame.length)
                 .writeBytes(frame);
         channel = new EmbeddedChannel();
         LotteryPipeline.addLast(channel.pipeline());
+        channelBefore = new EmbeddedChannel(new LotteryFrameDecoder(), new BeforeIssue11.Decoder());
         BenchChecks.same("wireReadHeap", batch, wireReadHeap());
         BenchChecks.same("wireReadDirect", batch, wireReadDirect());
         BenchChecks.same("pipeline", batch, pipeline());
+        BenchChecks.same("wireReadHeapBefore", batch, wireReadHeapBefore());
+        BenchChecks.same("wireReadDirectBefore", batch, wireReadDirectBefore());
+        BenchChecks.same("pipelineBefore", batch, pipelineBefore());
     }
 
     @TearDown
     public void tearDown() {
         channel.finishAndReleaseAll();
+        channelBefore.finishAndReleaseAll();
         directFrame.release();
         prefixedFrame.release();
     }
@@ -79,5 +89,23 @@ public class BatchDecodeBenchmark {
     public Object pipeline() {
         channel.writeInbound(prefixedFrame.retainedDuplicate());
         return channel.readInbound();
+    }
+
+    @Benchmark
+    public LotteryMessage wireReadHeapBefore() {
+        heapFrame.readerIndex(0);
+        return BeforeIssue11.readBatch(heapFrame);
+    }
+
+    @Benchmark
+    public LotteryMessage wireReadDirectBefore() {
+        directFrame.readerIndex(0);
+        return BeforeIssue11.readBatch(directFrame);
+    }
+
+    @Benchmark
+    public Object pipelineBefore() {
+        channelBefore.writeInbound(prefixedFrame.retainedDuplicate());
+        return channelBefore.readInbound();
     }
 }

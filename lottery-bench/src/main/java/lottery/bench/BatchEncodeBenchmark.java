@@ -2,8 +2,9 @@ package lottery.bench;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.TimeUnit;
 import lottery.protocol.codec.LotteryPipeline;
@@ -29,6 +30,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *     (message encoder, which allocates the frame's buffer, then the length prepender) on an EmbeddedChannel; the
  *     buffers written are released.
  * </ul>
+ *
+ * <p>Each has a {@code ...Before} twin running the code as it was before issue 11 ({@link BeforeIssue11}) on the
+ * same batch, as the same-run baseline.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,29 +42,41 @@ public class BatchEncodeBenchmark {
     private Batch batch;
     private ByteBuf out;
     private EmbeddedChannel channel;
+    private EmbeddedChannel channelBefore;
 
     @Setup
     public void setUp() {
         batch = BenchBets.fullBatch();
         byte[] frame = BenchBets.frame(batch);
-        out = PooledByteBufAllocator.DEFAULT.directBuffer(frame.length);
+        out = ByteBufAllocator.DEFAULT.directBuffer(frame.length);
         channel = new EmbeddedChannel();
         LotteryPipeline.addLast(channel.pipeline());
+        channelBefore = new EmbeddedChannel(new LengthFieldPrepender(4), new BeforeIssue11.Encoder());
         BenchChecks.same("wireWrite", ByteBufUtil.hexDump(frame), ByteBufUtil.hexDump(wireWrite()));
-        channel.writeOutbound(batch);
-        ByteBuf written = PooledByteBufAllocator.DEFAULT.heapBuffer();
-        for (Object msg; (msg = channel.readOutbound()) != null; ) {
-            written.writeBytes((ByteBuf) msg);
+        BenchChecks.same("wireWriteBefore", ByteBufUtil.hexDump(frame), ByteBufUtil.hexDump(wireWriteBefore()));
+        checkPipeline("pipeline", channel, frame);
+        checkPipeline("pipelineBefore", channelBefore, frame);
+    }
+
+    private void checkPipeline(String benchmark, EmbeddedChannel written, byte[] frame) {
+        written.writeOutbound(batch);
+        ByteBuf bytes = ByteBufAllocator.DEFAULT.heapBuffer();
+        for (Object msg; (msg = written.readOutbound()) != null; ) {
+            bytes.writeBytes((ByteBuf) msg);
             ReferenceCountUtil.release(msg);
         }
-        BenchChecks.same("pipeline", frame.length + 4, written.readableBytes());
-        BenchChecks.same("pipeline", ByteBufUtil.hexDump(frame), ByteBufUtil.hexDump(written, 4, frame.length));
-        written.release();
+        try {
+            BenchChecks.same(benchmark, frame.length + 4, bytes.readableBytes());
+            BenchChecks.same(benchmark, ByteBufUtil.hexDump(frame), ByteBufUtil.hexDump(bytes, 4, frame.length));
+        } finally {
+            bytes.release();
+        }
     }
 
     @TearDown
     public void tearDown() {
         channel.finishAndReleaseAll();
+        channelBefore.finishAndReleaseAll();
         out.release();
     }
 
@@ -73,9 +89,25 @@ public class BatchEncodeBenchmark {
 
     @Benchmark
     public int pipeline() {
-        channel.writeOutbound(batch);
+        return writeThrough(channel);
+    }
+
+    @Benchmark
+    public ByteBuf wireWriteBefore() {
+        out.clear();
+        BeforeIssue11.writeBatch(out, batch);
+        return out;
+    }
+
+    @Benchmark
+    public int pipelineBefore() {
+        return writeThrough(channelBefore);
+    }
+
+    private int writeThrough(EmbeddedChannel encoding) {
+        encoding.writeOutbound(batch);
         int bytes = 0;
-        for (Object msg; (msg = channel.readOutbound()) != null; ) {
+        for (Object msg; (msg = encoding.readOutbound()) != null; ) {
             bytes += ((ByteBuf) msg).readableBytes();
             ReferenceCountUtil.release(msg);
         }

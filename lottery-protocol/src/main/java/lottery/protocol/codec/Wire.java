@@ -58,11 +58,14 @@ public final class Wire {
             BET_FIXED_BYTES + 2 * Limits.MAX_STRING_BYTES + Limits.MAX_DOCUMENT_DIGITS;
     /** What {@code new String(bytes, UTF_8)} puts in place of each malformed sequence. */
     private static final char REPLACEMENT = '\uFFFD';
-    /** Where a str8 of a buffer without an array is copied to be decoded: one per thread, never handed out. */
-    private static final FastThreadLocal<byte[]> STR8_BYTES = new FastThreadLocal<>() {
+    /**
+     * One per thread, never handed out: its first half takes a str8 of a buffer without an array, its second half
+     * the Latin-1 characters {@link #decodeLatin1} decodes.
+     */
+    private static final FastThreadLocal<byte[]> STR8_SCRATCH = new FastThreadLocal<>() {
         @Override
         protected byte[] initialValue() {
-            return new byte[Limits.MAX_STRING_BYTES];
+            return new byte[2 * Limits.MAX_STRING_BYTES];
         }
     };
 
@@ -356,23 +359,55 @@ public final class Wire {
 
     /**
      * The text of the {@code length} (at most 255) bytes at {@code index}, or {@code null} when they are not
-     * well-formed UTF-8, in one decoding pass: the JDK's decoder replaces every malformed sequence with U+FFFD, so
-     * a result without U+FFFD came from valid bytes, and only a result holding one (bad bytes, or an encoded U+FFFD)
-     * is checked again. Copies nothing but the bytes of a buffer without an array, into a per-thread array.
+     * well-formed UTF-8, in one decoding pass and with the String as the only object allocated. Text of ASCII and
+     * Latin-1 letters (names with accents) is decoded here ({@link #decodeLatin1}); any other text by the JDK's
+     * decoder, which replaces every malformed sequence with U+FFFD: a result without U+FFFD came from valid bytes,
+     * and only one holding it (bad bytes, or an encoded U+FFFD) is checked again.
      */
     static String decodeUtf8(ByteBuf in, int index, int length) {
-        String value;
+        byte[] scratch = STR8_SCRATCH.get();
+        byte[] bytes;
+        int offset;
         if (in.hasArray()) {
-            value = new String(in.array(), in.arrayOffset() + index, length, StandardCharsets.UTF_8);
+            bytes = in.array();
+            offset = in.arrayOffset() + index;
         } else {
-            byte[] bytes = STR8_BYTES.get();
-            in.getBytes(index, bytes, 0, length);
-            value = new String(bytes, 0, length, StandardCharsets.UTF_8);
+            in.getBytes(index, scratch, 0, length);
+            bytes = scratch;
+            offset = 0;
         }
+        String value = decodeLatin1(bytes, offset, length, scratch);
+        if (value != null) {
+            return value;
+        }
+        value = new String(bytes, offset, length, StandardCharsets.UTF_8);
         if (value.indexOf(REPLACEMENT) >= 0 && !ByteBufUtil.isText(in, index, length, StandardCharsets.UTF_8)) {
             return null;
         }
         return value;
+    }
+
+    /**
+     * The text of UTF-8 bytes whose characters are all in U+0000..U+00FF (one byte each, or C2/C3 and a continuation
+     * byte), decoded into the second half of {@code scratch} and copied once into a Latin-1 String; {@code null} as
+     * soon as another byte shows up, leaving those bytes to the general path. (The JDK's UTF-8 decoder sizes its
+     * array by the byte count and trims it with a second copy when accents make the text shorter.)
+     */
+    private static String decodeLatin1(byte[] bytes, int offset, int length, byte[] scratch) {
+        int chars = Limits.MAX_STRING_BYTES;
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
+            byte b = bytes[i];
+            if (b >= 0) {
+                scratch[chars++] = b;
+            } else if ((b == (byte) 0xC2 || b == (byte) 0xC3) && i + 1 < end && (bytes[i + 1] & 0xC0) == 0x80) {
+                scratch[chars++] = (byte) (((b & 0x03) << 6) | (bytes[++i] & 0x3F));
+            } else {
+                return null;
+            }
+        }
+        return new String(scratch, Limits.MAX_STRING_BYTES, chars - Limits.MAX_STRING_BYTES,
+                StandardCharsets.ISO_8859_1);
     }
 
     private static String readStr8(ByteBuf in, MessageType type) {

@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link Wire#decodeUtf8} decodes and validates a str8's bytes in one pass (the JDK's replacing decoder, checked again
- * only when U+FFFD comes out). It must accept and refuse exactly what a strict UTF-8 decoder does, and what the
+ * {@link Wire#decodeUtf8} decodes and validates a str8's bytes in one pass (its own loop for ASCII and Latin-1 text,
+ * else the JDK's replacing decoder, checked again only when U+FFFD comes out). It must accept and refuse exactly what a strict UTF-8 decoder does, and what the
  * two-pass code before it did (Netty's {@code isText}, then {@code toString}), on heap and direct buffers, at any
  * offset.
  */
@@ -56,6 +56,8 @@ class Utf8DecodeTest {
         "byte ff, ff",
         "byte fe, fe",
         "two-byte form cut short, 41 c3",
+        "Latin-1 lead then a lead, c3 c3 a9",
+        "Latin-1 lead then ASCII, 61 c2 41",
         "three-byte form cut short, e2 82",
         "four-byte form cut short, f0 9f 98",
         "continuation missing, c3 41",
@@ -90,9 +92,10 @@ class Utf8DecodeTest {
     private static byte[] randomUtf8ish(SplittableRandom random, int codePoints) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < codePoints; i++) {
-            text.appendCodePoint(switch (random.nextInt(7)) {
+            text.appendCodePoint(switch (random.nextInt(8)) {
                 case 0, 1 -> random.nextInt(0x00, 0x80);
                 case 2 -> random.nextInt(0x80, 0x800);
+                case 7 -> random.nextInt(0x80, 0x100); // Latin-1: the decoder's own path when no other shows up
                 case 3 -> random.nextBoolean() ? 0xFFFD : random.nextInt(0xD700, 0xD800);
                 case 4 -> random.nextInt(0xE000, 0x10000);
                 default -> random.nextInt(0x10000, 0x110000);
