@@ -58,6 +58,13 @@ public final class Wire {
             BET_FIXED_BYTES + 2 * Limits.MAX_STRING_BYTES + Limits.MAX_DOCUMENT_DIGITS;
     /** What {@code new String(bytes, UTF_8)} puts in place of each malformed sequence. */
     private static final char REPLACEMENT = '\uFFFD';
+    /** Where bets are encoded before a bulk copy into the frame: one per thread, never handed out. */
+    private static final FastThreadLocal<byte[]> BETS_SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[Limits.MAX_FRAME_BYTES];
+        }
+    };
     /**
      * One per thread, never handed out: its first half takes a str8 of a buffer without an array, its second half
      * the Latin-1 characters {@link #decodeLatin1} decodes.
@@ -176,13 +183,8 @@ public final class Wire {
 
     /** The body of a Bet message is one bet, laid out as in a Batch. */
     private static void writeBet(ByteBuf out, Bet bet) {
-        writeStr8(out, bet.firstName());
-        writeStr8(out, bet.lastName());
-        writeStr8(out, bet.document());
-        out.writeShort(bet.birthdate().getYear());
-        out.writeByte(bet.birthdate().getMonthValue());
-        out.writeByte(bet.birthdate().getDayOfMonth());
-        out.writeShort(bet.number());
+        byte[] bytes = BETS_SCRATCH.get();
+        out.writeBytes(bytes, 0, putBet(bytes, 0, bet));
     }
 
     private static Bet readBet(ByteBuf in) {
@@ -202,9 +204,17 @@ public final class Wire {
         out.ensureWritable(Math.min(Limits.MAX_FRAME_LENGTH, 4 + 2 + batch.bets().size() * MAX_BET_BYTES));
         out.writeInt((int) batch.seq());
         out.writeShort(batch.bets().size());
+        // The bets are encoded into an array (plain stores, no per-byte buffer calls) and copied in bulk.
+        byte[] bytes = BETS_SCRATCH.get();
+        int size = 0;
         for (Bet bet : batch.bets()) {
-            writeBet(out, bet);
+            if (size > bytes.length - MAX_BET_BYTES) {
+                out.writeBytes(bytes, 0, size);
+                size = 0;
+            }
+            size = putBet(bytes, size, bet);
         }
+        out.writeBytes(bytes, 0, size);
     }
 
     private static Batch readBatch(ByteBuf in) {
@@ -303,6 +313,58 @@ public final class Wire {
         } catch (IllegalArgumentException e) {
             throw malformed(MessageType.WINNERS, "WINNERS: " + e.getMessage());
         }
+    }
+
+    /**
+     * Puts the bytes of {@code bet} (at most {@link #MAX_BET_BYTES}, as the record guarantees) into {@code bytes} at
+     * {@code index}: the layout of {@link #writeBet}. Returns the index after them.
+     */
+    private static int putBet(byte[] bytes, int index, Bet bet) {
+        int at = putStr8(bytes, index, bet.firstName());
+        at = putStr8(bytes, at, bet.lastName());
+        at = putStr8(bytes, at, bet.document());
+        LocalDate birthdate = bet.birthdate();
+        int year = birthdate.getYear();
+        bytes[at++] = (byte) (year >>> 8);
+        bytes[at++] = (byte) year;
+        bytes[at++] = (byte) birthdate.getMonthValue();
+        bytes[at++] = (byte) birthdate.getDayOfMonth();
+        bytes[at++] = (byte) (bet.number() >>> 8);
+        bytes[at++] = (byte) bet.number();
+        return at;
+    }
+
+    /**
+     * Puts a str8 of {@code value} (at most 255 bytes of UTF-8, as the records guarantee) at {@code index}: its
+     * length byte, then its UTF-8 (an unpaired surrogate as '?', as Netty's writeUtf8 does). Returns the index after.
+     */
+    private static int putStr8(byte[] bytes, int index, String value) {
+        int at = index + 1;
+        int length = value.length();
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            if (c < 0x80) {
+                bytes[at++] = (byte) c;
+            } else if (c < 0x800) {
+                bytes[at++] = (byte) (0xC0 | (c >> 6));
+                bytes[at++] = (byte) (0x80 | (c & 0x3F));
+            } else if (!Character.isSurrogate(c)) {
+                bytes[at++] = (byte) (0xE0 | (c >> 12));
+                bytes[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                bytes[at++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < length
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                int codePoint = Character.toCodePoint(c, value.charAt(++i));
+                bytes[at++] = (byte) (0xF0 | (codePoint >> 18));
+                bytes[at++] = (byte) (0x80 | ((codePoint >> 12) & 0x3F));
+                bytes[at++] = (byte) (0x80 | ((codePoint >> 6) & 0x3F));
+                bytes[at++] = (byte) (0x80 | (codePoint & 0x3F));
+            } else {
+                bytes[at++] = '?';
+            }
+        }
+        bytes[index] = (byte) (at - index - 1);
+        return at;
     }
 
     /**
