@@ -2,6 +2,7 @@ package lottery.protocol.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -42,7 +43,8 @@ import lottery.protocol.message.WinnersQuery;
  *
  * <p>{@link #write} and {@link #read} only dispatch on the type; below them each message with a body has one
  * {@code writeX}/{@code readX} pair, in the order of this table. A Bet's body is one bet, so {@code writeBet} also
- * writes each bet of a Batch; {@code BetFields.read} reads one, leaving its values to be checked after the structure.
+ * writes each bet of a Batch; {@code skipBet} checks the structure of one and {@code readBetValues} then reads its
+ * values, so a frame's structure is checked before any of its values.
  */
 public final class Wire {
     /** The four bytes that open a Hello body: ASCII {@code TP0L}. */
@@ -51,6 +53,28 @@ public final class Wire {
     public static final int BATCH_OVERHEAD = Limits.LENGTH_FIELD_BYTES + 1 + 4 + 2;
     /** Bytes of a bet besides its three strings: three length bytes, the date and the number. */
     private static final int BET_FIXED_BYTES = 3 + 4 + 2;
+    /** The largest encoded bet: two names of 255 bytes and a document of 20 digits. */
+    private static final int MAX_BET_BYTES =
+            BET_FIXED_BYTES + 2 * Limits.MAX_STRING_BYTES + Limits.MAX_DOCUMENT_DIGITS;
+    /** What {@code new String(bytes, UTF_8)} puts in place of each malformed sequence. */
+    private static final char REPLACEMENT = '\uFFFD';
+    /** Where bets are encoded before a bulk copy into the frame: one per thread, never handed out. */
+    private static final FastThreadLocal<byte[]> BETS_SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[Limits.MAX_FRAME_BYTES];
+        }
+    };
+    /**
+     * One per thread, never handed out: its first half takes a str8 of a buffer without an array, its second half
+     * the Latin-1 characters {@link #decodeLatin1} decodes.
+     */
+    private static final FastThreadLocal<byte[]> STR8_SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[2 * Limits.MAX_STRING_BYTES];
+        }
+    };
 
     private Wire() {
     }
@@ -159,31 +183,38 @@ public final class Wire {
 
     /** The body of a Bet message is one bet, laid out as in a Batch. */
     private static void writeBet(ByteBuf out, Bet bet) {
-        writeStr8(out, bet.firstName());
-        writeStr8(out, bet.lastName());
-        writeStr8(out, bet.document());
-        out.writeShort(bet.birthdate().getYear());
-        out.writeByte(bet.birthdate().getMonthValue());
-        out.writeByte(bet.birthdate().getDayOfMonth());
-        out.writeShort(bet.number());
+        byte[] bytes = BETS_SCRATCH.get();
+        out.writeBytes(bytes, 0, putBet(bytes, 0, bet));
     }
 
     private static Bet readBet(ByteBuf in) {
-        BetFields fields = BetFields.read(in);
+        int start = in.readerIndex();
+        skipBet(in);
         requireConsumed(in, MessageType.BET, 0, 1);
+        in.readerIndex(start);
         try {
-            return fields.toBet();
+            return readBetValues(in);
         } catch (IllegalArgumentException | DateTimeException e) {
             throw invalidBet(MessageType.BET, 0, 1, e);
         }
     }
 
     private static void writeBatch(ByteBuf out, Batch batch) {
+        // One growth of the buffer at most (the encoder's starts small), never past what a frame may hold.
+        out.ensureWritable(Math.min(Limits.MAX_FRAME_LENGTH, 4 + 2 + batch.bets().size() * MAX_BET_BYTES));
         out.writeInt((int) batch.seq());
         out.writeShort(batch.bets().size());
+        // The bets are encoded into an array (plain stores, no per-byte buffer calls) and copied in bulk.
+        byte[] bytes = BETS_SCRATCH.get();
+        int size = 0;
         for (Bet bet : batch.bets()) {
-            writeBet(out, bet);
+            if (size > bytes.length - MAX_BET_BYTES) {
+                out.writeBytes(bytes, 0, size);
+                size = 0;
+            }
+            size = putBet(bytes, size, bet);
         }
+        out.writeBytes(bytes, 0, size);
     }
 
     private static Batch readBatch(ByteBuf in) {
@@ -192,25 +223,30 @@ public final class Wire {
         if (count == 0) {
             throw new ProtocolException(ErrorCode.MALFORMED_FRAME, MessageType.BATCH, seq, 0, "BATCH of 0 bets", null);
         }
-        List<BetFields> fields = new ArrayList<>(count);
+        // The structure first (only the length bytes are read), then the values, bet by bet, from the same bytes.
+        int start = in.readerIndex();
+        int whole = 0;
         try {
-            for (int i = 0; i < count; i++) {
-                fields.add(BetFields.read(in));
+            for (; whole < count; whole++) {
+                skipBet(in);
             }
         } catch (IndexOutOfBoundsException e) {
             throw new ProtocolException(ErrorCode.MALFORMED_FRAME, MessageType.BATCH, seq, count,
-                    "BATCH announces " + count + " bets but holds " + fields.size() + " whole ones", null);
+                    "BATCH announces " + count + " bets but holds " + whole + " whole ones", null);
         }
         requireConsumed(in, MessageType.BATCH, seq, count);
+        int end = in.readerIndex();
+        in.readerIndex(start);
         List<Bet> bets = new ArrayList<>(count);
-        for (BetFields field : fields) {
+        for (int i = 0; i < count; i++) {
             try {
-                bets.add(field.toBet());
+                bets.add(readBetValues(in));
             } catch (IllegalArgumentException | DateTimeException e) {
                 throw invalidBet(MessageType.BATCH, seq, count, new IllegalArgumentException(
-                        "bet " + (bets.size() + 1) + " of " + count + ": " + e.getMessage(), e));
+                        "bet " + (i + 1) + " of " + count + ": " + e.getMessage(), e));
             }
         }
+        in.readerIndex(end);
         return new Batch(seq, bets);
     }
 
@@ -280,30 +316,89 @@ public final class Wire {
     }
 
     /**
-     * The fields of one bet as read from the wire, before any value is checked: reading them consumes exactly the
-     * bet's bytes (or throws IndexOutOfBoundsException), so the frame's structure can be checked first.
-     * A text field that is not UTF-8 is {@code null}. {@link #writeBet} is its writing side.
+     * Puts the bytes of {@code bet} (at most {@link #MAX_BET_BYTES}, as the record guarantees) into {@code bytes} at
+     * {@code index}: the layout of {@link #writeBet}. Returns the index after them.
      */
-    private record BetFields(String firstName, String lastName, String document, int year, int month, int day,
-                             int number) {
+    private static int putBet(byte[] bytes, int index, Bet bet) {
+        int at = putStr8(bytes, index, bet.firstName());
+        at = putStr8(bytes, at, bet.lastName());
+        at = putStr8(bytes, at, bet.document());
+        LocalDate birthdate = bet.birthdate();
+        int year = birthdate.getYear();
+        bytes[at++] = (byte) (year >>> 8);
+        bytes[at++] = (byte) year;
+        bytes[at++] = (byte) birthdate.getMonthValue();
+        bytes[at++] = (byte) birthdate.getDayOfMonth();
+        bytes[at++] = (byte) (bet.number() >>> 8);
+        bytes[at++] = (byte) bet.number();
+        return at;
+    }
 
-        static BetFields read(ByteBuf in) {
-            return new BetFields(readUtf8(in), readUtf8(in), readUtf8(in), in.readUnsignedShort(),
-                    in.readUnsignedByte(), in.readUnsignedByte(), in.readUnsignedShort());
-        }
-
-        /** The bet these fields describe; IllegalArgumentException or DateTimeException when a value is invalid. */
-        Bet toBet() {
-            return new Bet(utf8("first name", firstName), utf8("last name", lastName), utf8("document", document),
-                    LocalDate.of(year, month, day), number);
-        }
-
-        private static String utf8(String field, String value) {
-            if (value == null) {
-                throw new IllegalArgumentException(field + " is not valid UTF-8");
+    /**
+     * Puts a str8 of {@code value} (at most 255 bytes of UTF-8, as the records guarantee) at {@code index}: its
+     * length byte, then its UTF-8 (an unpaired surrogate as '?', as Netty's writeUtf8 does). Returns the index after.
+     */
+    private static int putStr8(byte[] bytes, int index, String value) {
+        int at = index + 1;
+        int length = value.length();
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            if (c < 0x80) {
+                bytes[at++] = (byte) c;
+            } else if (c < 0x800) {
+                bytes[at++] = (byte) (0xC0 | (c >> 6));
+                bytes[at++] = (byte) (0x80 | (c & 0x3F));
+            } else if (!Character.isSurrogate(c)) {
+                bytes[at++] = (byte) (0xE0 | (c >> 12));
+                bytes[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                bytes[at++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < length
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                int codePoint = Character.toCodePoint(c, value.charAt(++i));
+                bytes[at++] = (byte) (0xF0 | (codePoint >> 18));
+                bytes[at++] = (byte) (0x80 | ((codePoint >> 12) & 0x3F));
+                bytes[at++] = (byte) (0x80 | ((codePoint >> 6) & 0x3F));
+                bytes[at++] = (byte) (0x80 | (codePoint & 0x3F));
+            } else {
+                bytes[at++] = '?';
             }
-            return value;
         }
+        bytes[index] = (byte) (at - index - 1);
+        return at;
+    }
+
+    /**
+     * Skips one bet, reading only its three length bytes: IndexOutOfBoundsException when the buffer ends first.
+     * {@link #readBetValues} then reads the same bytes, so a frame's structure is checked before any value.
+     */
+    private static void skipBet(ByteBuf in) {
+        for (int i = 0; i < 3; i++) {
+            in.skipBytes(in.readUnsignedByte());
+        }
+        in.skipBytes(BET_FIXED_BYTES - 3);
+    }
+
+    /**
+     * Reads one bet whose bytes {@link #skipBet} found whole ({@link #writeBet} is its writing side); the first
+     * invalid value, in field order, throws IllegalArgumentException or DateTimeException.
+     */
+    private static Bet readBetValues(ByteBuf in) {
+        String firstName = readUtf8(in);
+        String lastName = readUtf8(in);
+        String document = readUtf8(in);
+        int year = in.readUnsignedShort();
+        int month = in.readUnsignedByte();
+        int day = in.readUnsignedByte();
+        int number = in.readUnsignedShort();
+        return new Bet(utf8("first name", firstName), utf8("last name", lastName), utf8("document", document),
+                LocalDate.of(year, month, day), number);
+    }
+
+    private static String utf8(String field, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " is not valid UTF-8");
+        }
+        return value;
     }
 
     // ---- field encodings and errors ---------------------------------------------------------------------------
@@ -321,10 +416,60 @@ public final class Wire {
         int length = in.readUnsignedByte();
         int index = in.readerIndex();
         in.skipBytes(length); // throws IndexOutOfBoundsException when truncated, before any decoding
-        if (!ByteBufUtil.isText(in, index, length, StandardCharsets.UTF_8)) {
+        return decodeUtf8(in, index, length);
+    }
+
+    /**
+     * The text of the {@code length} (at most 255) bytes at {@code index}, or {@code null} when they are not
+     * well-formed UTF-8, in one decoding pass and with the String as the only object allocated. Text of ASCII and
+     * Latin-1 letters (names with accents) is decoded here ({@link #decodeLatin1}); any other text by the JDK's
+     * decoder, which replaces every malformed sequence with U+FFFD: a result without U+FFFD came from valid bytes,
+     * and only one holding it (bad bytes, or an encoded U+FFFD) is checked again.
+     */
+    static String decodeUtf8(ByteBuf in, int index, int length) {
+        byte[] scratch = STR8_SCRATCH.get();
+        byte[] bytes;
+        int offset;
+        if (in.hasArray()) {
+            bytes = in.array();
+            offset = in.arrayOffset() + index;
+        } else {
+            in.getBytes(index, scratch, 0, length);
+            bytes = scratch;
+            offset = 0;
+        }
+        String value = decodeLatin1(bytes, offset, length, scratch);
+        if (value != null) {
+            return value;
+        }
+        value = new String(bytes, offset, length, StandardCharsets.UTF_8);
+        if (value.indexOf(REPLACEMENT) >= 0 && !ByteBufUtil.isText(in, index, length, StandardCharsets.UTF_8)) {
             return null;
         }
-        return in.toString(index, length, StandardCharsets.UTF_8);
+        return value;
+    }
+
+    /**
+     * The text of UTF-8 bytes whose characters are all in U+0000..U+00FF (one byte each, or C2/C3 and a continuation
+     * byte), decoded into the second half of {@code scratch} and copied once into a Latin-1 String; {@code null} as
+     * soon as another byte shows up, leaving those bytes to the general path. (The JDK's UTF-8 decoder sizes its
+     * array by the byte count and trims it with a second copy when accents make the text shorter.)
+     */
+    private static String decodeLatin1(byte[] bytes, int offset, int length, byte[] scratch) {
+        int chars = Limits.MAX_STRING_BYTES;
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
+            byte b = bytes[i];
+            if (b >= 0) {
+                scratch[chars++] = b;
+            } else if ((b == (byte) 0xC2 || b == (byte) 0xC3) && i + 1 < end && (bytes[i + 1] & 0xC0) == 0x80) {
+                scratch[chars++] = (byte) (((b & 0x03) << 6) | (bytes[++i] & 0x3F));
+            } else {
+                return null;
+            }
+        }
+        return new String(scratch, Limits.MAX_STRING_BYTES, chars - Limits.MAX_STRING_BYTES,
+                StandardCharsets.ISO_8859_1);
     }
 
     private static String readStr8(ByteBuf in, MessageType type) {

@@ -1,7 +1,10 @@
 package lottery.server.lottery;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
 import lottery.protocol.message.Bet;
 
@@ -20,31 +23,148 @@ final class BetCsv {
     private BetCsv() {
     }
 
-    /** Appends the row of {@code bet} taken by {@code agency} to {@code out}. */
-    static void appendRow(StringBuilder out, int agency, Bet bet) {
-        out.append(agency).append(',');
-        appendField(out, bet.firstName());
-        out.append(',');
-        appendField(out, bet.lastName());
-        out.append(',');
-        appendField(out, bet.document());
-        out.append(',').append(bet.birthdate()).append(',').append(bet.number()).append(LINE_END);
-    }
-
-    /** The rows of {@code bets}, in order. */
+    /** The rows of {@code bets}, in order, as text (tests and tools; the store writes {@link Rows}' bytes). */
     static String rows(int agency, List<Bet> bets) {
-        StringBuilder out = new StringBuilder(bets.size() * 64);
-        for (Bet bet : bets) {
-            appendRow(out, agency, bet);
-        }
-        return out.toString();
+        Rows rows = new Rows();
+        ByteBuffer bytes = rows.encode(agency, bets);
+        return new String(bytes.array(), 0, bytes.limit(), StandardCharsets.UTF_8);
     }
 
-    private static void appendField(StringBuilder out, String value) {
-        if (needsQuotes(value)) {
-            out.append('"').append(value.replace("\"", "\"\"")).append('"');
-        } else {
-            out.append(value);
+    /**
+     * The UTF-8 bytes of rows, encoded straight from the bets into one growing byte array that is reused from batch
+     * to batch: no text, no per-row or per-field objects. One per store, used by its owner thread only.
+     */
+    static final class Rows {
+        /**
+         * Worst-case bytes of a row besides its three text fields: an int agency (11), five commas, any LocalDate
+         * (16), an int number (11) and the line end.
+         */
+        private static final int FIXED_ROW_BYTES = 11 + 5 + 16 + 11 + LINE_END.length();
+        private byte[] bytes = new byte[16 * 1024];
+        private ByteBuffer view = ByteBuffer.wrap(bytes);
+        private int size;
+
+        /**
+         * Encodes the rows of {@code bets} taken by {@code agency}, replacing what the previous call encoded.
+         *
+         * @return the rows, from position 0 to the limit; valid until the next call
+         */
+        ByteBuffer encode(int agency, List<Bet> bets) {
+            size = 0;
+            for (Bet bet : bets) {
+                ensureCapacity(FIXED_ROW_BYTES + fieldBound(bet.firstName()) + fieldBound(bet.lastName())
+                        + fieldBound(bet.document()));
+                row(agency, bet);
+            }
+            view.clear().limit(size);
+            return view;
+        }
+
+        private void row(int agency, Bet bet) {
+            integer(agency);
+            bytes[size++] = ',';
+            field(bet.firstName());
+            bytes[size++] = ',';
+            field(bet.lastName());
+            bytes[size++] = ',';
+            field(bet.document());
+            bytes[size++] = ',';
+            date(bet.birthdate());
+            bytes[size++] = ',';
+            integer(bet.number());
+            bytes[size++] = '\r';
+            bytes[size++] = '\n';
+        }
+
+        /** At most 3 bytes per char (a surrogate pair is 4 bytes for 2 chars, a doubled quote 2 for 1), 2 quotes. */
+        private static int fieldBound(String value) {
+            return 3 * value.length() + 2;
+        }
+
+        private void ensureCapacity(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+                view = ByteBuffer.wrap(bytes);
+            }
+        }
+
+        /** A field as QUOTE_MINIMAL writes it, in UTF-8 (an unpaired surrogate as '?', as String.getBytes does). */
+        private void field(String value) {
+            boolean quoted = needsQuotes(value);
+            if (quoted) {
+                bytes[size++] = '"';
+            }
+            int length = value.length();
+            for (int i = 0; i < length; i++) {
+                char c = value.charAt(i);
+                if (c < 0x80) {
+                    if (c == '"' && quoted) {
+                        bytes[size++] = '"';
+                    }
+                    bytes[size++] = (byte) c;
+                } else if (c < 0x800) {
+                    bytes[size++] = (byte) (0xC0 | (c >> 6));
+                    bytes[size++] = (byte) (0x80 | (c & 0x3F));
+                } else if (!Character.isSurrogate(c)) {
+                    bytes[size++] = (byte) (0xE0 | (c >> 12));
+                    bytes[size++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                    bytes[size++] = (byte) (0x80 | (c & 0x3F));
+                } else if (Character.isHighSurrogate(c) && i + 1 < length
+                        && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    int codePoint = Character.toCodePoint(c, value.charAt(++i));
+                    bytes[size++] = (byte) (0xF0 | (codePoint >> 18));
+                    bytes[size++] = (byte) (0x80 | ((codePoint >> 12) & 0x3F));
+                    bytes[size++] = (byte) (0x80 | ((codePoint >> 6) & 0x3F));
+                    bytes[size++] = (byte) (0x80 | (codePoint & 0x3F));
+                } else {
+                    bytes[size++] = '?';
+                }
+            }
+            if (quoted) {
+                bytes[size++] = '"';
+            }
+        }
+
+        /** {@code LocalDate.toString()}: yyyy-MM-dd for years 0..9999, which is every year a Bet holds. */
+        private void date(LocalDate date) {
+            int year = date.getYear();
+            if (year < 0 || year > 9999) {
+                ascii(date.toString());
+                return;
+            }
+            digits(year, 4);
+            bytes[size++] = '-';
+            digits(date.getMonthValue(), 2);
+            bytes[size++] = '-';
+            digits(date.getDayOfMonth(), 2);
+        }
+
+        /** {@code value} in decimal, as {@code Integer.toString}. */
+        private void integer(int value) {
+            if (value < 0) {
+                ascii(Integer.toString(value));
+                return;
+            }
+            int width = 1;
+            for (int rest = value / 10; rest != 0; rest /= 10) {
+                width++;
+            }
+            digits(value, width);
+        }
+
+        /** The last {@code width} decimal digits of {@code value} (zero-padded); {@code value >= 0}. */
+        private void digits(int value, int width) {
+            for (int i = size + width - 1; i >= size; i--) {
+                bytes[i] = (byte) ('0' + value % 10);
+                value /= 10;
+            }
+            size += width;
+        }
+
+        private void ascii(String text) {
+            for (int i = 0; i < text.length(); i++) {
+                bytes[size++] = (byte) text.charAt(i);
+            }
         }
     }
 

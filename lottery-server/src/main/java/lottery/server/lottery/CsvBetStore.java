@@ -63,6 +63,8 @@ public final class CsvBetStore implements BetStore {
     /** Forces made so far (for tests of group commit). */
     private final AtomicLong forces = new AtomicLong();
     private boolean closed;
+    /** Where {@link #append} encodes a batch's rows: one array, reused (the owner thread's). */
+    private final BetCsv.Rows rowBytes = new BetCsv.Rows();
 
     private CsvBetStore(Path path, boolean fsync, FileChannel file, long size, RoundLog log) {
         this.path = path;
@@ -223,7 +225,7 @@ public final class CsvBetStore implements BetStore {
     public void append(int agency, long seq, List<Bet> bets) throws IOException {
         checkOpen();
         RoundLog round = log();
-        ByteBuffer rows = ByteBuffer.wrap(BetCsv.rows(agency, bets).getBytes(StandardCharsets.UTF_8));
+        ByteBuffer rows = rowBytes.encode(agency, bets);
         long before = size;
         try {
             long end = WholeWrites.writeAt(file, rows, before);
