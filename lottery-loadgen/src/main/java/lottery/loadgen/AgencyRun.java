@@ -91,6 +91,8 @@ final class AgencyRun {
     private volatile long ingestDoneNanos;
     private volatile long winnersNanos;
     private boolean firstAckSeen;
+    /** Runs once, when the first connection attempt has ended either way (the generator's connect window). */
+    private Runnable firstConnectDone = () -> { };
 
     /**
      * @param paceMillis at least this long between two batches of this agency (0: as fast as the window allows), so
@@ -169,6 +171,20 @@ final class AgencyRun {
         loop.execute(this::connect);
     }
 
+    /** Starts the run; {@code connectDone} runs (on the loop) once its first connection attempt has ended. */
+    void start(Runnable connectDone) {
+        loop.execute(() -> {
+            firstConnectDone = connectDone;
+            connect();
+        });
+    }
+
+    private void firstConnectDone() {
+        Runnable done = firstConnectDone;
+        firstConnectDone = () -> { };
+        done.run();
+    }
+
     /** Ends the run as failed (from any thread; the main thread calls it at the deadline). */
     void abort(String why) {
         loop.execute(() -> fail(why));
@@ -186,6 +202,7 @@ final class AgencyRun {
         ChannelFuture future = bootstrap.connect();
         channel = future.channel();
         future.addListener(f -> {
+            firstConnectDone();
             if (future.channel() != channel || isOver()) {
                 future.channel().close();
             } else if (f.isSuccess()) {

@@ -179,6 +179,17 @@ public final class LoadGen {
         AtomicReference<AgencyRun> firstFailure = new AtomicReference<>();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         List<AgencyRun> runs = new ArrayList<>();
+        // At most connectWindow first connection attempts at once: each one that ends starts the next agency.
+        java.util.Queue<AgencyRun> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Runnable startNext = new Runnable() {
+            @Override
+            public void run() {
+                AgencyRun next = waiting.poll();
+                if (next != null) {
+                    next.start(this);
+                }
+            }
+        };
         try {
             for (AgencyPlan plan : plans) {
                 AgencyRun run = new AgencyRun(plan, group.next(), host, port, options.inFlight(),
@@ -191,7 +202,11 @@ public final class LoadGen {
                             allEnded.countDown();
                         });
                 runs.add(run);
-                run.start();
+                waiting.add(run);
+            }
+            int window = options.connectWindow() == 0 ? runs.size() : Math.min(options.connectWindow(), runs.size());
+            for (int i = 0; i < window; i++) {
+                startNext.run();
             }
             while (!allEnded.await(Math.min(progressEvery.toNanos(), Math.max(1, deadline - System.nanoTime())),
                     TimeUnit.NANOSECONDS)) {

@@ -24,10 +24,15 @@ import java.util.List;
  *                       ({@code null}: no ceilings)
  * @param ceilingFsync   whether the disk ceiling forces its writes (as a server with SERVER_FSYNC=true does)
  * @param jsonFile       where the report's JSON goes besides stdout ({@code null}: stdout only)
+ * @param connectWindow  first connection attempts in progress at once, at most (0: every agency at once)
  */
 public record LoadGenOptions(String host, int port, int firstAgency, int lastAgency, int bets, int batchMax, long seed,
                              int inFlight, Path secretsFile, Path outDir, int timeoutSeconds, int winnerPermille,
-                             int paceMillis, long serverPid, Path ceilingsDir, boolean ceilingFsync, Path jsonFile) {
+                             int paceMillis, long serverPid, Path ceilingsDir, boolean ceilingFsync, Path jsonFile,
+                             int connectWindow) {
+
+    /** Below the server's default listen backlog (1024), so a start of many agencies does not overflow it. */
+    static final int DEFAULT_CONNECT_WINDOW = 512;
 
     static final String USAGE = """
             Usage: java -jar lottery-loadgen.jar --server HOST:PORT [options]
@@ -62,6 +67,10 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
               --ceiling-fsync BOOL    whether the disk ceiling forces its writes (default true; pass false when
                                       the server runs with SERVER_FSYNC=false)
               --json FILE             also write the report's JSON to FILE
+              --connect-window N      at most N agencies' first connection attempts in progress at once; each
+                                      one that ends starts the next agency (default 512, below the server's
+                                      listen backlog of 1024: more SYNs at once than the backlog holds are
+                                      dropped by the kernel and retried 1 s, 3 s... later); 0 = all at once
               --help                  this text
 
             Report (stdout, at the end): a table and the same figures as one JSON line. bets_per_s = bets / ingest_s,
@@ -84,6 +93,7 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
         check(winnerPermille >= 0 && winnerPermille <= 1000, "--winner-permille is not in 0..1000");
         check(paceMillis >= 0, "--pace-ms must not be negative");
         check(serverPid >= 0, "--server-pid must not be negative");
+        check(connectWindow >= 0, "--connect-window must not be negative");
     }
 
     /** Options without a server pid, ceilings or JSON file (tests and older callers). */
@@ -91,7 +101,7 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
                           int inFlight, Path secretsFile, Path outDir, int timeoutSeconds, int winnerPermille,
                           int paceMillis) {
         this(host, port, firstAgency, lastAgency, bets, batchMax, seed, inFlight, secretsFile, outDir, timeoutSeconds,
-                winnerPermille, paceMillis, 0, null, true, null);
+                winnerPermille, paceMillis, 0, null, true, null, DEFAULT_CONNECT_WINDOW);
     }
 
     private static void check(boolean ok, String message) {
@@ -122,6 +132,7 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
         Path ceilings = null;
         boolean ceilingFsync = true;
         Path json = null;
+        int connectWindow = DEFAULT_CONNECT_WINDOW;
         for (int i = 0; i < args.size(); i++) {
             String option = args.get(i);
             if (option.equals("--help")) {
@@ -151,6 +162,7 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
                 case "--ceilings" -> ceilings = Path.of(value);
                 case "--ceiling-fsync" -> ceilingFsync = bool(option, value);
                 case "--json" -> json = Path.of(value);
+                case "--connect-window" -> connectWindow = number(option, value);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
@@ -163,7 +175,7 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
         }
         return new LoadGenOptions(server.substring(0, colon), number("--server port", server.substring(colon + 1)),
                 first, last, bets, batchMax, seed, inFlight, secrets, out, timeout, permille, pace, serverPid,
-                ceilings, ceilingFsync, json);
+                ceilings, ceilingFsync, json, connectWindow);
     }
 
     private static boolean bool(String option, String value) {
