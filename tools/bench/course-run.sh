@@ -71,6 +71,19 @@ free_port() {
 
 now() { echo "${EPOCHREALTIME/,/.}"; }
 
+# watchdog SECONDS PID...: in the background, kills the PIDs after SECONDS unless it is killed first (its sleep goes
+# with it, and it holds no output open, so a command substitution around the run does not wait for it).
+watchdog() {
+    local seconds=$1
+    shift
+    (
+        trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+        sleep "$seconds" &
+        sleeper=$!
+        wait "$sleeper" && kill -KILL "$@"
+    ) >/dev/null 2>&1 &
+}
+
 # run_once VARIANT -> prints the wall seconds; exits 1 when the result is wrong or the run exceeds the bound.
 run_once() {
     local variant=$1 dir port start end server_pid k status
@@ -98,7 +111,7 @@ run_once() {
         pids+=("$!")
     done
     # The bound: a watchdog kills the clients after run_timeout s (their wait then fails the run).
-    (sleep "$run_timeout" && kill -KILL "${client_pids[@]}" 2>/dev/null) &
+    watchdog "$run_timeout" "${client_pids[@]}"
     local watchdog=$!
     local failed=0
     for k in $(seq 1 $agencies); do
@@ -112,7 +125,7 @@ run_once() {
     kill -TERM "$server_pid" 2>/dev/null || true
     status=0
     # bounded: the server's shutdown grace is 5 s
-    (sleep 30 && kill -KILL "$server_pid" 2>/dev/null) &
+    watchdog 30 "$server_pid"
     local server_watchdog=$!
     wait "$server_pid" || status=$?
     kill "$server_watchdog" 2>/dev/null || true
