@@ -138,9 +138,18 @@ run_once() {
             [ "$status" = 0 ] || { echo "docker-run: client$k exited $status" >&2; failed=1; }
         done <"$work/status"
         for k in $(seq 1 $agencies); do
-            docker logs "client$k" 2>&1 |
-                grep -q "action: consulta_ganadores | result: success | cant_ganadores: ${expected_winners[k]}\$" ||
-                { echo "docker-run: client$k did not log its ${expected_winners[k]} winners" >&2; failed=1; }
+            # The daemon copies a container's output into its log a moment after the exit: read it again, bounded.
+            local tries=0
+            until docker logs "client$k" 2>&1 |
+                grep -q "action: consulta_ganadores | result: success | cant_ganadores: ${expected_winners[k]}\$"; do
+                tries=$((tries + 1))
+                if [ "$tries" -ge 30 ]; then
+                    echo "docker-run: client$k did not log its ${expected_winners[k]} winners" >&2
+                    failed=1
+                    break
+                fi
+                sleep 0.1
+            done
         done
         docker stop -t 10 server >/dev/null
         local stored
