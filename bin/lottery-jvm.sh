@@ -124,9 +124,12 @@ lj_state() {
 # record both; never exits the calling shell.
 lj_train() {
     [ -f "$lj_server_jar" ] && [ -f "$lj_client_jar" ] || return 1
+    # A read-only installation keeps running without archives instead of waiting for a lock it cannot take.
+    [ -w "$lj_root/lottery-server/target" ] && [ -w "$lj_root/lottery-client/target" ] || return 1
     lj_lock=$lj_root/lottery-server/target/.lottery-cds.lock
     lj_waited=0
     while ! mkdir "$lj_lock" 2>/dev/null; do
+        [ -d "$lj_lock" ] || return 1
         # A lock whose owner is gone (killed during a training) is taken over.
         if read -r lj_owner < "$lj_lock/pid" 2>/dev/null && ! kill -0 "$lj_owner" 2>/dev/null; then
             rm -rf "$lj_lock"
