@@ -177,16 +177,21 @@ lj_train_locked() {
             > "$lj_work/server.log" 2>&1 &
         lj_server_pid=$!
         # shellcheck disable=SC2086
-        if (cd "$lj_work" && exec env -i PATH="$PATH" CLI_ID=1 CLI_SERVER_ADDRESS=127.0.0.1:$lj_port \
+        (cd "$lj_work" && exec env -i PATH="$PATH" CLI_ID=1 CLI_SERVER_ADDRESS=127.0.0.1:$lj_port \
             CLI_LOOP_AMOUNT=1 CLI_LOOP_PERIOD=1s CLI_LOG_LEVEL=INFO CLI_DATA_FILE="$lj_work/agency-{id}.csv" \
             CLI_CONNECT_TIMEOUT=20s CLI_WINNERS_TIMEOUT=20s \
             "$lj_java" $lj_flags_client "$lj_client_record$lj_work/client.archive" -jar "$lj_client_jar") \
-            > "$lj_work/client.log" 2>&1 \
+            > "$lj_work/client.log" 2>&1 &
+        lj_client_pid=$!
+        # Stopped during the training (SIGTERM, Ctrl-C): its two JVMs, its files and the lock go with it.
+        trap 'kill -KILL "$lj_server_pid" "$lj_client_pid" 2>/dev/null; rm -rf "$lj_work" "$lj_lock"; exit 143' TERM INT HUP
+        if wait "$lj_client_pid" \
             && grep -q 'action: consulta_ganadores | result: success | cant_ganadores: 1' "$lj_work/client.log"; then
             lj_ok=0
         fi
         kill -TERM "$lj_server_pid" 2>/dev/null # the graceful stop records the server's archive on the way out
         wait "$lj_server_pid" || lj_ok=1
+        trap - TERM INT HUP
         [ "$lj_ok" -ne 0 ] || break
         rm -f "$lj_work/server.archive" "$lj_work/client.archive"
     done
