@@ -18,7 +18,8 @@
 # Environment: LOTTERY_JAVA (the JDK), LOTTERY_CDS=off (no archive, no training), LOTTERY_JAVA_OPTS (extra JVM
 # options, after the launcher's own). Every other variable and every argument reaches the program unchanged.
 
-# The repository root: bin/.. of this file.
+# The repository root: bin/.. of this file (lj_bin, this file's directory, is set by the script that sources it).
+# shellcheck disable=SC2154
 lj_root=${lj_bin%/*}
 lj_server_jar=$lj_root/lottery-server/target/lottery-server.jar
 lj_client_jar=$lj_root/lottery-client/target/lottery-client.jar
@@ -91,7 +92,8 @@ lj_archive() {
 }
 
 # lj_fresh ROLE FILE: whether FILE (an archive or its .failed marker) still belongs to the current jar, JDK and
-# launcher. Builtins only.
+# launcher. Builtins only. `test -nt` is not in POSIX but every sh has it (dash, bash, busybox ash, ksh, zsh).
+# shellcheck disable=SC3013
 lj_fresh() {
     lj_jar=$lj_root/lottery-$1/target/lottery-$1.jar
     [ -f "$2" ] && [ -f "$2.stamp" ] || return 1
@@ -160,7 +162,7 @@ lj_train_locked() {
     lj_archive client
     lj_client_archive=$lj_archive
     lj_client_record=$lj_record
-    [ -n "$lj_server_archive" ] && [ -n "$lj_client_archive" ] || { rm -rf "$lj_work"; return 1; }
+    if [ -z "$lj_server_archive" ] || [ -z "$lj_client_archive" ]; then rm -rf "$lj_work"; return 1; fi
     rm -f "$lj_server_archive" "$lj_server_archive.stamp" "$lj_server_archive.failed" "$lj_server_archive.failed.stamp" \
         "$lj_client_archive" "$lj_client_archive.stamp" "$lj_client_archive.failed" "$lj_client_archive.failed.stamp"
     lj_ok=1

@@ -18,7 +18,6 @@
 # `make docker-compose-up`: a running tp0 system is stopped first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root=$PWD
 
 runs=${1:-3}
 case $runs in '' | *[!0-9]*) echo "usage: $0 [RUNS]  (1..10)" >&2; exit 2 ;; esac
