@@ -1,6 +1,7 @@
 # Lottery (TP0): Docker images and the Compose system. `make help` lists the targets.
 # Needs: Docker with the Compose v2 plugin. The images compile the project inside Docker, so no JDK or Maven is
-# needed on the host; only `make build` (host jars) and `make test` use a local JDK 17 and Maven.
+# needed on the host; only `make build` (host jars) and `make test` use a local JDK 17 and Maven. After `make build`,
+# bin/lottery-server and bin/lottery-client run the jars on the host (bin/lottery-jvm.sh: JDK, flags, archives).
 
 SHELL := /bin/sh
 
@@ -23,8 +24,9 @@ help: ## List the targets
 	@sed -n 's/^\([a-z0-9-]*\):.*## \(.*\)/\1|\2/p' $(MAKEFILE_LIST) | awk -F'|' '{printf "  %-22s %s\n", $$1, $$2}'
 	@echo "Variables: AGENCIES=$(AGENCIES) STOP_GRACE=$(STOP_GRACE) COMPOSE_FILE=$(COMPOSE_FILE) MVN_FLAGS='$(MVN_FLAGS)'"
 
-build: ## Compile and package both runnable jars on the host with Maven (JDK 17; no tests)
+build: ## Compile and package both runnable jars on the host with Maven (JDK 17; no tests), then record the class-data archives of bin/lottery-server and bin/lottery-client (a one-agency lottery on loopback)
 	$(MVN) $(MVN_FLAGS) package -DskipTests
+	sh bin/lottery-cds train || echo "make build: no class-data archives; bin/lottery-server and bin/lottery-client run without them" >&2
 
 test: ## Run every unit and integration test on the host (mvn -B verify; JDK 17)
 	$(MVN) -B verify

@@ -3,18 +3,27 @@ package lottery.common.log;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ConfiguratorRank;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.LoggerFactory;
 
 /**
  * Run-time control of Logback, the same in both applications: the level names a config may use, the root level set
- * from the config (each application's logback.xml starts at INFO and keeps Netty at WARN), and the final flush before
- * {@code Runtime.halt}, which skips everything that would otherwise flush.
+ * from the config (each application's logback.xml starts at INFO and keeps Netty at WARN), the same configuration
+ * set up in code at start ({@link Configurator}), and the final flush before {@code Runtime.halt}, which skips
+ * everything that would otherwise flush.
  */
 public final class Logging {
     /** The level names the applications print, most verbose first. */
     public static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+    /** The line format of both applications (the black-box tests parse it): "YYYY-MM-DD HH:MM:SS LEVEL    message". */
+    public static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss} %-8level %msg%n";
 
     private Logging() {
     }
@@ -54,5 +63,58 @@ public final class Logging {
         }
         System.out.flush();
         System.err.flush();
+    }
+
+    /**
+     * Configures Logback in code at start, exactly as each application's {@code logback.xml} does (console, UTF-8,
+     * {@link #PATTERN}, root at INFO, {@code io.netty} at WARN), without Logback's XML configurator: parsing that file
+     * loads about 450 classes (Joran, its model, the JDK's XML parser) and runs before the first log line of every
+     * start. The server and the client name this class in {@code META-INF/services/ch.qos.logback.classic.spi.Configurator}
+     * (Logback finds it with the ServiceLoader before it looks for XML).
+     *
+     * <p>It steps aside, so that Logback reads XML as before, when the system property
+     * {@code logback.configurationFile} names a file (a user's own configuration; the process tests use it) or a
+     * {@code logback-test.xml} is on the class path (the tests' configuration). The {@code logback.xml} files stay
+     * in the jars as the written form of this configuration; {@code LoggingTest} checks that both give the same
+     * lines.
+     */
+    @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
+    public static final class Configurator extends ContextAwareBase
+            implements ch.qos.logback.classic.spi.Configurator {
+        /** Logback's system property that names a configuration file. */
+        static final String CONFIG_FILE_PROPERTY = "logback.configurationFile";
+
+        /** For the ServiceLoader. */
+        public Configurator() {
+        }
+
+        @Override
+        public ExecutionStatus configure(LoggerContext context) {
+            ClassLoader loader = Configurator.class.getClassLoader();
+            if (System.getProperty(CONFIG_FILE_PROPERTY) != null
+                    || (loader != null && loader.getResource("logback-test.xml") != null)) {
+                return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+            }
+            apply(context);
+            return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+        }
+
+        /** Sets up {@code context} as the applications' {@code logback.xml} does. */
+        public static void apply(LoggerContext context) {
+            PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+            encoder.setContext(context);
+            encoder.setCharset(StandardCharsets.UTF_8);
+            encoder.setPattern(PATTERN);
+            encoder.start();
+            ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+            console.setContext(context);
+            console.setName("STDOUT");
+            console.setEncoder(encoder);
+            console.start();
+            context.getLogger("io.netty").setLevel(Level.WARN);
+            Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+            root.setLevel(Level.INFO);
+            root.addAppender(console);
+        }
     }
 }

@@ -5,9 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 class LoggingTest {
@@ -45,5 +54,66 @@ class LoggingTest {
         } finally {
             root.setLevel(before);
         }
+    }
+
+    /** Configures a fresh Logback context. */
+    private interface Setup {
+        void apply(LoggerContext context) throws Exception;
+    }
+
+    /**
+     * What a context set up by {@code setup} prints to stdout for a few lines: INFO with non-ASCII text, DEBUG
+     * (dropped at the INFO root level), Netty's INFO (dropped) and WARN, an ERROR; timestamps checked for their
+     * format, then replaced by "T".
+     */
+    private static String printed(Setup setup) throws Exception {
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new LogbackMDCAdapter());
+        try {
+            System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            setup.apply(context);
+            context.start();
+            Logger app = context.getLogger("lottery.server.ServerMain");
+            Logger netty = context.getLogger("io.netty.channel.DefaultChannelPipeline");
+            app.info("action: apuesta_almacenada | result: success | dni: {} | numero: {}", "Peña N°1", 7574);
+            app.debug("action: config_details | result: success");
+            netty.info("netty info");
+            netty.warn("netty warn");
+            app.error("action: run | result: fail | error: {}", "boom");
+        } finally {
+            context.stop();
+            System.setOut(stdout);
+        }
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(text.lines()).allMatch(line -> line.matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} .*"));
+        return text.replaceAll("(?m)^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} ", "T ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"../lottery-server/src/main/resources/logback.xml",
+            "../lottery-client/src/main/resources/logback.xml"})
+    void theConfigurationInCodePrintsWhatTheApplicationsLogbackXmlPrints(String xml) throws Exception {
+        String fromXml = printed(context -> {
+            JoranConfigurator joran = new JoranConfigurator();
+            joran.setContext(context);
+            joran.doConfigure(Path.of(xml).toFile());
+        });
+        String fromCode = printed(Logging.Configurator::apply);
+
+        assertThat(fromCode).isEqualTo(fromXml).isEqualTo("""
+                T INFO     action: apuesta_almacenada | result: success | dni: Peña N°1 | numero: 7574
+                T WARN     netty warn
+                T ERROR    action: run | result: fail | error: boom
+                """.replace("\n", System.lineSeparator()));
+    }
+
+    @Test
+    void theConfigurationInCodeStepsAsideForTheTestsXmlAndForAConfigurationFileProperty() {
+        // This class path has the tests' logback-test.xml: Logback must read it.
+        Logging.Configurator configurator = new Logging.Configurator();
+        configurator.setContext(new LoggerContext());
+        assertThat(configurator.configure(new LoggerContext())).isEqualTo(ExecutionStatus.INVOKE_NEXT_IF_ANY);
     }
 }
