@@ -10,6 +10,8 @@ MVN_FLAGS ?= -B -q
 COMPOSE_FILE ?= docker-compose-dev.yaml
 # `make lottery` runs this many agencies (the course data has 5).
 AGENCIES ?= 5
+# Runs per benchmark (make bench-*).
+RUNS ?= 3
 # Seconds `docker compose stop` lets the containers shut down gracefully before killing them.
 STOP_GRACE ?= 10
 
@@ -17,7 +19,7 @@ COMPOSE := docker compose -f $(COMPOSE_FILE)
 
 .DEFAULT_GOAL := help
 .PHONY: help build test docker-image docker-compose-up docker-compose-down docker-compose-logs lottery e2e \
-	e2e-course course-branches chaos
+	e2e-course course-branches chaos bench-ingest bench-draw bench-course bench-docker bench-jmh
 
 help: ## List the targets
 	@echo "Targets (make TARGET):"
@@ -62,3 +64,21 @@ e2e-course: ## Check the course's contract for ej1..ej8 on a fresh clone of HEAD
 
 course-branches: ## Make the local branches ej1..ej8 from main (tools/course-branches.sh; rerun = same commits)
 	bash tools/course-branches.sh
+
+bench-ingest: build ## Ingest benchmark: 64x20,000 durable / page-cache, 1,000 and 10,000 agencies, with same-run ceilings (tools/bench/ingest.sh; RUNS=3)
+	bash tools/bench/ingest.sh --runs $(RUNS)
+
+bench-draw: build ## The draw over 10,000,000 generated bets vs the bare read and the old parser (tools/bench/draw.sh)
+	bash tools/bench/draw.sh 10000000 $(RUNS)
+
+bench-course: build ## The course run on the host (server + 5 clients, course data) via the launchers vs java -jar, next to the 1.5 s reference (tools/bench/course-run.sh)
+	bash tools/bench/course-run.sh 5
+
+bench-docker: ## The course run in Docker (generar-compose.sh, 5 agencies) vs the Docker floor (tools/bench/docker-run.sh)
+	bash tools/bench/docker-run.sh $(RUNS)
+
+bench-jmh: ## JMH microbenchmarks of the hot paths with allocation per bet (lottery-bench/README.md), about 2.5 minutes
+	$(MVN) $(MVN_FLAGS) package -DskipTests
+	mkdir -p target
+	java -jar lottery-bench/target/lottery-bench.jar -f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc -foe true -rf json -rff target/lottery-bench.json
+	python3 lottery-bench/jmh-table.py target/lottery-bench.json

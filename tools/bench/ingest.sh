@@ -9,12 +9,17 @@
 #   agencies-1000   1,000 agencies connecting at once x 200 bets, SERVER_FSYNC=true
 #   agencies-10000  10,000 agencies connected at once x 20 bets, SERVER_FSYNC=true, server heap capped at 1 GB
 #                   (-Xmx1g): it must finish with every agency served
+#   durable-long    64 agencies x 100,000 bets (6.4 million), SERVER_FSYNC=true: the same server past its JIT
+#                   warm-up (not in the default list: a run takes about a minute with its checks)
 # Each run starts a fresh server (own storage directory, SERVER_AGENCIES = the agencies), runs the load generator
 # with --server-pid (server CPU and peak RSS) and --ceilings (in the same invocation: the same frames to a discard
 # server = loopback ceiling, the same rows appended + forced by a trivial writer = disk ceiling), then checks the
 # stored rows against expected.csv (same multiset), one `sorteo` line and every agency's winners, and stops the server
 # with SIGTERM. Prints each run's JSON and, per scenario, the medians. R defaults to 3. Needs the jars
-# (mvn -B -q package -DskipTests). SERVER_JAVA_OPTS adds JVM options to the server. Every wait is bounded.
+# (make build, or mvn -B -q package -DskipTests). The server runs as users run it, through bin/lottery-server (its
+# JDK, JVM flags and class-data archive: bin/lottery-cds status; the archive is recorded first when stale);
+# SERVER=jar runs `java -jar` with default flags instead, for comparison. SERVER_JAVA_OPTS adds JVM options to the
+# server either way. The load generator runs with `java` on the PATH. Every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=3
@@ -23,7 +28,7 @@ while (($#)); do
     case $1 in
         --runs) runs=$2; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        durable|page-cache|agencies-1000|agencies-10000) scenarios+=("$1"); shift ;;
+        durable|page-cache|agencies-1000|agencies-10000|durable-long) scenarios+=("$1"); shift ;;
         *) echo "ingest bench: unknown argument $1 (--help)" >&2; exit 2 ;;
     esac
 done
@@ -34,7 +39,13 @@ for jar in "$server_jar" "$loadgen_jar"; do
     [ -f "$jar" ] || { echo "ingest bench: $jar missing (mvn -B -q package -DskipTests)" >&2; exit 2; }
 done
 command -v python3 >/dev/null || { echo "ingest bench: needs python3" >&2; exit 2; }
-java_bin=${LOTTERY_JAVA:-java}
+java_bin=java
+server_mode=${SERVER:-launcher}
+case $server_mode in
+    launcher) sh bin/lottery-cds train >/dev/null 2>&1 || echo "ingest bench: no class-data archive (bin/lottery-cds train failed)" >&2 ;;
+    jar) ;;
+    *) echo "ingest bench: SERVER is launcher or jar, not $server_mode" >&2; exit 2 ;;
+esac
 work=$(mktemp -d)
 server_pid=
 cleanup() {
@@ -55,6 +66,7 @@ scenario() {
         page-cache) agencies=64 bets=20000 fsync=false ;;
         agencies-1000) agencies=1000 bets=200 fsync=true ;;
         agencies-10000) agencies=10000 bets=20 fsync=true extra_opts=-Xmx1g ;;
+        durable-long) agencies=64 bets=100000 fsync=true ;;
     esac
 }
 
@@ -70,9 +82,15 @@ run_once() {
         ulimit -n $((agencies + 2000)) 2>/dev/null || { echo "ingest bench: ulimit -n too low for $agencies agencies" >&2; exit 1; }
     fi
     # shellcheck disable=SC2086 # word splitting of the option lists is intended
-    SERVER_PORT=$port SERVER_IP=127.0.0.1 LOGGING_LEVEL=INFO SERVER_AGENCIES=$agencies SERVER_FSYNC=$fsync \
-        SERVER_STORAGE_PATH=$dir/bets.csv SERVER_NEW_ROUND=true \
-        "$java_bin" $extra_opts ${SERVER_JAVA_OPTS:-} -jar "$server_jar" >"$dir/server.log" 2>&1 &
+    if [ "$server_mode" = launcher ]; then
+        SERVER_PORT=$port SERVER_IP=127.0.0.1 LOGGING_LEVEL=INFO SERVER_AGENCIES=$agencies SERVER_FSYNC=$fsync \
+            SERVER_STORAGE_PATH=$dir/bets.csv SERVER_NEW_ROUND=true \
+            LOTTERY_JAVA_OPTS="$extra_opts ${SERVER_JAVA_OPTS:-}" bin/lottery-server >"$dir/server.log" 2>&1 &
+    else
+        SERVER_PORT=$port SERVER_IP=127.0.0.1 LOGGING_LEVEL=INFO SERVER_AGENCIES=$agencies SERVER_FSYNC=$fsync \
+            SERVER_STORAGE_PATH=$dir/bets.csv SERVER_NEW_ROUND=true \
+            "$java_bin" $extra_opts ${SERVER_JAVA_OPTS:-} -jar "$server_jar" >"$dir/server.log" 2>&1 &
+    fi
     server_pid=$!
     for _ in $(seq 1 150); do
         grep -q 'accept_connections | result: in_progress' "$dir/server.log" && break
@@ -106,7 +124,13 @@ PY
     rm -rf "$dir"
 }
 
-echo "ingest bench: $(nproc) cores, $("$java_bin" -version 2>&1 | head -1), $runs runs per scenario, scenarios: ${scenarios[*]}"
+echo "ingest bench: $(nproc) cores, $runs runs per scenario, scenarios: ${scenarios[*]}"
+if [ "$server_mode" = launcher ]; then
+    echo "server: bin/lottery-server ($(sh bin/lottery-cds status 2>&1 | sed -n 's/^server: //p'))${SERVER_JAVA_OPTS:+ + $SERVER_JAVA_OPTS}"
+else
+    echo "server: $("$java_bin" -version 2>&1 | head -1), java -jar, default flags${SERVER_JAVA_OPTS:+ + $SERVER_JAVA_OPTS}"
+fi
+echo "load generator: $("$java_bin" -version 2>&1 | head -1), java -jar"
 echo "method: server jar on 127.0.0.1, fresh storage per run; lottery-loadgen on the same cores; bets_per_s = bets /"
 echo "  (first connection .. last batch Ack); ceilings measured by the same loadgen process right after each run."
 for ((r = 1; r <= runs; r++)); do
