@@ -339,30 +339,7 @@ public final class Wire {
      * length byte, then its UTF-8 (an unpaired surrogate as '?', as Netty's writeUtf8 does). Returns the index after.
      */
     private static int putStr8(byte[] bytes, int index, String value) {
-        int at = index + 1;
-        int length = value.length();
-        for (int i = 0; i < length; i++) {
-            char c = value.charAt(i);
-            if (c < 0x80) {
-                bytes[at++] = (byte) c;
-            } else if (c < 0x800) {
-                bytes[at++] = (byte) (0xC0 | (c >> 6));
-                bytes[at++] = (byte) (0x80 | (c & 0x3F));
-            } else if (!Character.isSurrogate(c)) {
-                bytes[at++] = (byte) (0xE0 | (c >> 12));
-                bytes[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                bytes[at++] = (byte) (0x80 | (c & 0x3F));
-            } else if (Character.isHighSurrogate(c) && i + 1 < length
-                    && Character.isLowSurrogate(value.charAt(i + 1))) {
-                int codePoint = Character.toCodePoint(c, value.charAt(++i));
-                bytes[at++] = (byte) (0xF0 | (codePoint >> 18));
-                bytes[at++] = (byte) (0x80 | ((codePoint >> 12) & 0x3F));
-                bytes[at++] = (byte) (0x80 | ((codePoint >> 6) & 0x3F));
-                bytes[at++] = (byte) (0x80 | (codePoint & 0x3F));
-            } else {
-                bytes[at++] = '?';
-            }
-        }
+        int at = Utf8.put(bytes, index + 1, value, false);
         bytes[index] = (byte) (at - index - 1);
         return at;
     }

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
+import lottery.protocol.codec.Utf8;
 import lottery.protocol.message.Bet;
 
 /**
@@ -94,32 +95,7 @@ final class BetCsv {
             if (quoted) {
                 bytes[size++] = '"';
             }
-            int length = value.length();
-            for (int i = 0; i < length; i++) {
-                char c = value.charAt(i);
-                if (c < 0x80) {
-                    if (c == '"' && quoted) {
-                        bytes[size++] = '"';
-                    }
-                    bytes[size++] = (byte) c;
-                } else if (c < 0x800) {
-                    bytes[size++] = (byte) (0xC0 | (c >> 6));
-                    bytes[size++] = (byte) (0x80 | (c & 0x3F));
-                } else if (!Character.isSurrogate(c)) {
-                    bytes[size++] = (byte) (0xE0 | (c >> 12));
-                    bytes[size++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                    bytes[size++] = (byte) (0x80 | (c & 0x3F));
-                } else if (Character.isHighSurrogate(c) && i + 1 < length
-                        && Character.isLowSurrogate(value.charAt(i + 1))) {
-                    int codePoint = Character.toCodePoint(c, value.charAt(++i));
-                    bytes[size++] = (byte) (0xF0 | (codePoint >> 18));
-                    bytes[size++] = (byte) (0x80 | ((codePoint >> 12) & 0x3F));
-                    bytes[size++] = (byte) (0x80 | ((codePoint >> 6) & 0x3F));
-                    bytes[size++] = (byte) (0x80 | (codePoint & 0x3F));
-                } else {
-                    bytes[size++] = '?';
-                }
-            }
+            size = Utf8.put(bytes, size, value, quoted);
             if (quoted) {
                 bytes[size++] = '"';
             }
