@@ -30,6 +30,7 @@ for jar in lottery-server/target/lottery-server.jar lottery-client/target/lotter
     [ -f "$jar" ] || { echo "course-run: $jar missing (make build)" >&2; exit 2; }
 done
 
+command -v python3 >/dev/null || { echo "course-run: needs python3 (a free port)" >&2; exit 2; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/course-run.XXXXXX")
 pids=()
 cleanup() {
@@ -169,7 +170,9 @@ ours=() base=()
 for ((r = 1; r <= runs; r++)); do
     if ((r % 2)); then order=(launchers baseline); else order=(baseline launchers); fi
     for variant in "${order[@]}"; do
-        t=$(run_once "$variant")
+        # Not in a command substitution: its subshell would keep the pids the EXIT trap must kill.
+        run_once "$variant" >"$work/time"
+        t=$(cat "$work/time")
         printf 'run %d %-9s %6.3f s\n' "$r" "$variant" "$t"
         if [ "$variant" = launchers ]; then ours+=("$t"); else base+=("$t"); fi
     done

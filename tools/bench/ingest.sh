@@ -8,7 +8,8 @@
 #   page-cache      the same with SERVER_FSYNC=false (an Ack means the rows reached the operating system)
 #   agencies-1000   1,000 agencies connecting at once x 200 bets, SERVER_FSYNC=true
 #   agencies-10000  10,000 agencies connected at once x 20 bets, SERVER_FSYNC=true, server heap capped at 1 GB
-#                   (-Xmx1g): it must finish with every agency served
+#                   (-Xmx1g): it must finish with every agency served (connections opened at most 512 at a time,
+#                   the load generator's default --connect-window, below the listen backlog of 1024)
 #   durable-long    64 agencies x 100,000 bets (6.4 million), SERVER_FSYNC=true: the same server past its JIT
 #                   warm-up (not in the default list: a run takes about a minute with its checks)
 # Each run starts a fresh server (own storage directory, SERVER_AGENCIES = the agencies), runs the load generator
@@ -29,12 +30,13 @@ runs=3
 scenarios=()
 while (($#)); do
     case $1 in
-        --runs) runs=$2; shift 2 ;;
+        --runs) runs=${2:-}; shift $(($# > 1 ? 2 : 1)) ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         durable|page-cache|agencies-1000|agencies-10000|durable-long) scenarios+=("$1"); shift ;;
         *) echo "ingest bench: unknown argument $1 (--help)" >&2; exit 2 ;;
     esac
 done
+[[ $runs =~ ^[0-9]+$ ]] && [ "$runs" -ge 1 ] && [ "$runs" -le 20 ] || { echo "ingest bench: --runs is 1..20" >&2; exit 2; }
 ((${#scenarios[@]})) || scenarios=(durable page-cache agencies-1000 agencies-10000)
 server_jar=lottery-server/target/lottery-server.jar
 loadgen_jar=lottery-loadgen/target/lottery-loadgen.jar
@@ -50,13 +52,21 @@ case $server_mode in
     jar) ;;
     *) echo "ingest bench: SERVER is launcher or jar, not $server_mode" >&2; exit 2 ;;
 esac
-work=$(mktemp -d)
+# The bets files and the disk ceiling's scratch file go here: $TMPDIR decides the disk (printed below).
+work=$(mktemp -d "${TMPDIR:-/tmp}/ingest-bench.XXXXXX")
 server_pid=
+keep=0
 cleanup() {
     if [ -n "$server_pid" ]; then kill -9 "$server_pid" 2>/dev/null || true; fi
-    rm -rf "$work"
+    if [ "$keep" -eq 1 ]; then echo "ingest bench: logs kept in $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+# fail MESSAGE: says what went wrong and keeps the run's directory (server.log, loadgen.log) for a look.
+fail() {
+    echo "ingest bench: $*" >&2
+    keep=1
+    exit 1
+}
 
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
@@ -65,10 +75,11 @@ free_port() {
 # scenario NAME -> sets agencies bets fsync extra_opts
 scenario() {
     extra_opts=
+    connect_window=512
     case $1 in
         durable) agencies=64 bets=20000 fsync=true ;;
         page-cache) agencies=64 bets=20000 fsync=false ;;
-        agencies-1000) agencies=1000 bets=200 fsync=true ;;
+        agencies-1000) agencies=1000 bets=200 fsync=true connect_window=0 ;; # all at once: 1,000 < the backlog
         agencies-10000) agencies=10000 bets=20 fsync=true extra_opts=-Xmx1g ;;
         durable-long) agencies=64 bets=100000 fsync=true ;;
     esac
@@ -83,7 +94,8 @@ run_once() {
     mkdir -p "$dir"
     # 10,000 agencies need a descriptor each on both sides.
     if [ "$agencies" -gt 4000 ] && [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((agencies + 2000)) ]; then
-        ulimit -n $((agencies + 2000)) 2>/dev/null || { echo "ingest bench: ulimit -n too low for $agencies agencies" >&2; exit 1; }
+        ulimit -n $((agencies + 2000)) 2>/dev/null || fail "ulimit -n is too low for $agencies agencies"
+
     fi
     # shellcheck disable=SC2086 # word splitting of the option lists is intended
     if [ "$server_mode" = launcher ]; then
@@ -101,23 +113,27 @@ run_once() {
         sleep 0.1
     done
     grep -q 'accept_connections | result: in_progress' "$dir/server.log" \
-        || { echo "ingest bench: the server did not start:" >&2; tail -5 "$dir/server.log" >&2; exit 1; }
+        || { tail -5 "$dir/server.log" >&2; fail "the server did not start ($dir/server.log)"; }
+    # The load generator's progress lines (every 3 s) go to stderr as they come; everything to loadgen.log.
+    local rc=0
     # shellcheck disable=SC2086 # word splitting of the option list is intended
     "$java_bin" $loadgen_opts -jar "$loadgen_jar" --server "127.0.0.1:$port" --agencies "1..$agencies" --bets "$bets" \
         --out "$dir" --timeout-seconds 600 --server-pid "$server_pid" --ceilings "$dir/ceilings" \
-        --ceiling-fsync "$fsync" --json "$dir/report.json" >"$dir/loadgen.log" 2>&1 \
-        || { echo "ingest bench: $name run $run failed:" >&2; grep -E 'ERROR|result: fail' "$dir/loadgen.log" | head -5 >&2; exit 1; }
-    kill "$server_pid"
+        --ceiling-fsync "$fsync" --json "$dir/report.json" --connect-window "$connect_window" 2>&1 \
+        | tee "$dir/loadgen.log" | { grep --line-buffered 'result: in_progress' >&2 || true; } || rc=$?
+    [ "${PIPESTATUS[0]}" -eq 0 ] && [ "$rc" -eq 0 ] \
+        || { grep -E 'ERROR|result: fail' "$dir/loadgen.log" | head -5 >&2; fail "$name run $run failed ($dir/loadgen.log)"; }
+    kill "$server_pid" 2>/dev/null || fail "$name run $run: the server had exited before its stop ($dir/server.log)"
     for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$server_pid" 2>/dev/null; then echo "ingest bench: the server did not stop on SIGTERM" >&2; exit 1; fi
+    if kill -0 "$server_pid" 2>/dev/null; then fail "the server did not stop on SIGTERM within 10 s"; fi
     wait "$server_pid" 2>/dev/null || true
     server_pid=
     # Exactly the bets sent, each once, and one draw.
     if ! cmp -s <(LC_ALL=C sort "$dir/bets.csv") <(LC_ALL=C sort "$dir/expected.csv"); then
-        echo "ingest bench: $name run $run: the stored rows differ from the bets sent" >&2; exit 1
+        fail "$name run $run: the stored rows differ from the bets sent ($dir)"
     fi
     [ "$(grep -c 'action: sorteo | result: success' "$dir/server.log")" -eq 1 ] \
-        || { echo "ingest bench: $name run $run: not exactly one sorteo line" >&2; exit 1; }
+        || fail "$name run $run: not exactly one sorteo line ($dir/server.log)"
     python3 - "$name" "$run" "$fsync" "$dir/report.json" >>"$work/results.jsonl" <<'PY'
 import json, sys
 name, run, fsync, path = sys.argv[1:]
@@ -136,6 +152,7 @@ else
     echo "server: $("$java_bin" -version 2>&1 | head -1), java -jar, default flags${SERVER_JAVA_OPTS:+ + $SERVER_JAVA_OPTS}"
 fi
 echo "load generator: $("$java_bin" -version 2>&1 | head -1), java ${loadgen_opts:+$loadgen_opts }-jar"
+echo "storage: $work on a $(stat -f -c %T "$work") file system (TMPDIR decides; tmpfs would make fsync a no-op)"
 echo "method: server jar on 127.0.0.1, fresh storage per run; lottery-loadgen on the same cores; bets_per_s = bets /"
 echo "  (first connection .. last batch Ack); ceilings measured by the same loadgen process right after each run."
 for ((r = 1; r <= runs; r++)); do
