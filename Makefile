@@ -10,7 +10,7 @@ MVN_FLAGS ?= -B -q
 COMPOSE_FILE ?= docker-compose-dev.yaml
 # `make lottery` runs this many agencies (the course data has 5).
 AGENCIES ?= 5
-# Runs per benchmark (make bench-*).
+# Runs of make bench-ingest (per scenario), bench-draw and bench-docker (bench-course always makes 5 + 5).
 RUNS ?= 3
 # Seconds `docker compose stop` lets the containers shut down gracefully before killing them.
 STOP_GRACE ?= 10
@@ -24,7 +24,7 @@ COMPOSE := docker compose -f $(COMPOSE_FILE)
 help: ## List the targets
 	@echo "Targets (make TARGET):"
 	@sed -n 's/^\([a-z0-9-]*\):.*## \(.*\)/\1|\2/p' $(MAKEFILE_LIST) | awk -F'|' '{printf "  %-22s %s\n", $$1, $$2}'
-	@echo "Variables: AGENCIES=$(AGENCIES) STOP_GRACE=$(STOP_GRACE) COMPOSE_FILE=$(COMPOSE_FILE) MVN_FLAGS='$(MVN_FLAGS)'"
+	@echo "Variables: AGENCIES=$(AGENCIES) STOP_GRACE=$(STOP_GRACE) COMPOSE_FILE=$(COMPOSE_FILE) MVN_FLAGS='$(MVN_FLAGS)' RUNS=$(RUNS)"
 
 build: ## Compile and package both runnable jars on the host with Maven (JDK 17; no tests), then record the class-data archives of bin/lottery-server and bin/lottery-client (a one-agency lottery on loopback)
 	$(MVN) $(MVN_FLAGS) package -DskipTests
