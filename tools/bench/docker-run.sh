@@ -126,7 +126,8 @@ run_once() {
     fi
     "${compose[@]}" down -t 1 --remove-orphans >/dev/null 2>&1 || true
     start=$(date +%s.%N)
-    "${compose[@]}" up -d --quiet-pull >/dev/null 2>&1 || { echo "docker-run: $variant: compose up failed" >&2; exit 1; }
+    "${compose[@]}" up -d --quiet-pull >"$work/up.log" 2>&1 ||
+        { tail -n 5 "$work/up.log" >&2; echo "docker-run: $variant: compose up failed (above: its last lines)" >&2; exit 1; }
     timeout "$run_timeout" docker wait "${names[@]}" >"$work/status" ||
         { echo "docker-run: $variant: the agencies did not exit within ${run_timeout}s" >&2; failed=1; }
     end=$(finished_at "${names[@]}")
