@@ -100,8 +100,8 @@ final class AgencyRun {
      */
     AgencyRun(AgencyPlan plan, EventLoop loop, String host, int port, int inFlight, int paceMillis,
               long deadlineNanos, LatencyStats latency, AtomicLong betsAcked, Consumer<AgencyRun> onEnd) {
-        this(plan, loop, host, port, inFlight, paceMillis, deadlineNanos, latency, new LatencyStats(), System.nanoTime(),
-                false, betsAcked, onEnd);
+        this(plan, loop, host, port, inFlight, paceMillis, deadlineNanos, latency, new LatencyStats(),
+                System.nanoTime(), false, betsAcked, onEnd);
     }
 
     /**

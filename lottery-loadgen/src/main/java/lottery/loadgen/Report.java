@@ -26,7 +26,8 @@ import java.util.Map;
  * @param server            the server's CPU during the run and its peak RSS, when its pid was given
  * @param generatorCpu      this process's CPU seconds during the run
  * @param loopbackCeiling   bets/s of the same frames to a discard server, same run (0: not measured)
- * @param diskCeiling       bets/s of the same rows appended (and forced) by a trivial writer, same run (0: not measured)
+ * @param diskCeiling       bets/s of the same rows appended (and forced) by a trivial writer, same run
+ *                          (0: not measured)
  */
 record Report(int agencies, long bets, int batchMax, int inFlight, boolean success, int reconnects,
               double ingestSeconds, double betsPerSecond, LatencyStats.Summary ack, LatencyStats.Summary firstAck,
