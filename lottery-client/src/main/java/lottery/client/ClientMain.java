@@ -142,6 +142,9 @@ public final class ClientMain {
             } else if (arg.startsWith("--config=")) {
                 file = Path.of(arg.substring("--config=".length()));
                 explicit = true;
+            } else if (arg.equals("--config")) {
+                LOG.error("action: config | result: fail | error: --config needs a file path (see --help)");
+                throw new StartupExit(EXIT_CONFIG);
             } else {
                 LOG.error("action: config | result: fail | error: unknown argument '{}' (see --help)", arg);
                 throw new StartupExit(EXIT_CONFIG);

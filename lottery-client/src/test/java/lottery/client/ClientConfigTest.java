@@ -351,10 +351,14 @@ class ClientConfigTest {
             assertThatThrownBy(() -> ClientMain.configure(new String[] {"--config", file.toString()}, Map.of(),
                     System.out, new ArrayList<>()))
                     .isInstanceOfSatisfying(ClientMain.StartupExit.class, e -> assertThat(e.status()).isEqualTo(2));
+            assertThatThrownBy(() -> ClientMain.configure(new String[] {"--config"}, Map.of(), System.out,
+                    new ArrayList<>()))
+                    .isInstanceOfSatisfying(ClientMain.StartupExit.class, e -> assertThat(e.status()).isEqualTo(2));
             assertThat(logs.lines()).containsExactly(
                     "ERROR action: config | result: fail | error: unknown argument '--verbose' (see --help)",
                     "ERROR action: config | result: fail | error: missing key CLI_ID: set the environment variable"
-                            + " CLI_ID");
+                            + " CLI_ID",
+                    "ERROR action: config | result: fail | error: --config needs a file path (see --help)");
         }
         List<String> overrides = new ArrayList<>();
         ClientConfig config = ClientMain.configure(new String[] {"--config=" + file}, env("CLI_ID", "5",

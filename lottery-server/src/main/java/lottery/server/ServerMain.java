@@ -138,6 +138,9 @@ public final class ServerMain {
             } else if (args[i].equals("--config") && i + 1 < args.length) {
                 configFile = Path.of(args[++i]);
                 explicitConfig = true;
+            } else if (args[i].equals("--config")) {
+                err.println("action: config | result: fail | error: --config needs a file path (try --help)");
+                return EXIT_USAGE;
             } else {
                 err.println("action: config | result: fail | error: unknown argument '" + args[i]
                         + "' (try --help)");

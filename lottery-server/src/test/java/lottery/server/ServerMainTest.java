@@ -57,6 +57,13 @@ class ServerMainTest {
     }
 
     @Test
+    void configWithoutAPathSaysSo() {
+        assertThat(run(Map.of(), "--config")).isEqualTo(2);
+        assertThat(err()).isEqualTo("action: config | result: fail | error: --config needs a file path (try --help)"
+                + System.lineSeparator());
+    }
+
+    @Test
     void aBadConfigurationExitsTwoWithOneLine() throws IOException {
         Path config = Files.writeString(dir.resolve("c.ini"), "[DEFAULT]\nSERVER_PORT = 1\nSERVER_IP = 127.0.0.1\n");
 
