@@ -181,4 +181,10 @@ print()
 for name in dict.fromkeys(r["scenario"] for r in rows):
     group = [r for r in rows if r["scenario"] == name]
     print("%s bets_per_s per run: %s" % (name, ", ".join(str(r["bets_per_s"]) for r in group)))
+# No starvation: README states a bound on how long the last agency waits for its first Ack.
+bound_ms = 5000
+for name in dict.fromkeys(r["scenario"] for r in rows):
+    worst = max(r["first_ack_max_ms"] for r in rows if r["scenario"] == name)
+    print("%s last agency's first Ack, worst run: %.0f ms (bound %d ms: %s)"
+          % (name, worst, bound_ms, "met" if worst <= bound_ms else "NOT met"))
 PY
