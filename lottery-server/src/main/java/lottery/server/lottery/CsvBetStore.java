@@ -43,10 +43,6 @@ import org.slf4j.LoggerFactory;
 public final class CsvBetStore implements BetStore {
     private static final Logger LOG = LoggerFactory.getLogger(CsvBetStore.class);
     private static final DateTimeFormatter ARCHIVE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
-    private static final CsvMapper CSV = CsvMapper.builder()
-            .enable(CsvParser.Feature.WRAP_AS_ARRAY)
-            .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
-            .build();
 
     /** The least bytes per core worth a thread of its own in {@link #draw}. */
     static final long MIN_RANGE_BYTES = 16L << 20;
@@ -309,7 +305,7 @@ public final class CsvBetStore implements BetStore {
     public void forEach(Consumer<? super StoredBet> action) throws IOException {
         long row = 0;
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
-             MappingIterator<String[]> rows = CSV.readerFor(String[].class).readValues(reader)) {
+             MappingIterator<String[]> rows = JacksonCsv.MAPPER.readerFor(String[].class).readValues(reader)) {
             while (rows.hasNextValue()) {
                 StoredBet bet;
                 try {
@@ -363,6 +359,20 @@ public final class CsvBetStore implements BetStore {
             if (round != null) {
                 round.force();
             }
+        }
+    }
+
+    /**
+     * Jackson's CSV mapper, built on first use: only {@link #forEach} (tests and tools) reads with it, so a server
+     * that never calls it neither loads nor initialises Jackson's CSV classes at start.
+     */
+    private static final class JacksonCsv {
+        static final CsvMapper MAPPER = CsvMapper.builder()
+                .enable(CsvParser.Feature.WRAP_AS_ARRAY)
+                .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
+                .build();
+
+        private JacksonCsv() {
         }
     }
 }
