@@ -142,6 +142,12 @@ public final class LotteryServer {
                 throw e;
             }
             round = CsvBetStore.recover(config.storagePath());
+            if (newRoundReason(round) == null && round.authenticated() && !secrets.enabled()) {
+                // Going on without the secrets would let anyone act as an agency that has not finished yet.
+                throw new IOException("the round in progress in " + config.storagePath() + " was started with agency"
+                        + " secrets, and SERVER_SECRETS_FILE is not set: set it again to go on with the round, or"
+                        + " start a new round (--new-round or SERVER_NEW_ROUND=true)");
+            }
         } catch (IOException | RuntimeException e) {
             stop();
             throw e;
@@ -221,7 +227,7 @@ public final class LotteryServer {
             if (archived.isPresent()) {
                 LOG.info("action: archive_bets | result: success | from: {} | to: {}", path, archived.get());
             }
-            store = CsvBetStore.newRound(path, config.agencies());
+            store = CsvBetStore.newRound(path, config.agencies(), config.secretsFile() != null);
             state = RoundState.empty(config.agencies());
             LOG.info("action: new_round | result: success | agencies: {} | reason: {}", config.agencies(), reason);
         } else {

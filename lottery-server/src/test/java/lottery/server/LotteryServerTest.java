@@ -1,7 +1,6 @@
 package lottery.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
@@ -262,5 +261,33 @@ class LotteryServerTest {
                     + " SERVER_SECRETS_FILE not set, any client can act as any agency",
                     "INFO action: authentication | result: success | agencies: 2");
         }
+    }
+
+    @Test
+    void aRoundStartedWithSecretsIsNotResumedWithoutThem() throws Exception {
+        Path secrets = Files.writeString(dir.resolve("secrets"), "1 = a\n2 = b\n");
+        startAndStop(config(2, 0).withSecretsFile(secrets));
+        assertThat(CsvBetStore.recover(bets()).authenticated()).isTrue();
+
+        // Without the secrets the round in progress stays as it is: the server refuses to start.
+        LotteryServer withoutSecrets = new LotteryServer(config(2, 0));
+        try {
+            assertThatThrownBy(withoutSecrets::start).isInstanceOf(IOException.class)
+                    .hasMessageContaining("was started with agency secrets, and SERVER_SECRETS_FILE is not set");
+        } finally {
+            withoutSecrets.stop();
+        }
+        assertThat(CsvBetStore.recover(bets()).authenticated()).isTrue();
+
+        // With them again it goes on; --new-round starts a round without secrets, which any later server may resume.
+        startAndStop(config(2, 0).withSecretsFile(secrets));
+        LotteryServer fresh = new LotteryServer(config(2, 0), true);
+        try {
+            fresh.start();
+        } finally {
+            fresh.stop();
+        }
+        assertThat(CsvBetStore.recover(bets()).authenticated()).isFalse();
+        startAndStop(config(2, 0));
     }
 }

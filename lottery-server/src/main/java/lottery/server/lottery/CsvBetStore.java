@@ -134,12 +134,20 @@ public final class CsvBetStore implements BetStore {
      * {@link #archiveExisting}) and a round log holding only its first record.
      */
     public static CsvBetStore newRound(Path path, int agencies) throws IOException {
+        return newRound(path, agencies, false);
+    }
+
+    /**
+     * The same, recording in the round log whether the round's HELLOs are {@code authenticated} (agency secrets), so
+     * that a restart without the secrets does not go on with it ({@link RoundState#authenticated()}).
+     */
+    public static CsvBetStore newRound(Path path, int agencies, boolean authenticated) throws IOException {
         createParent(path);
         FileChannel file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
         RoundLog log;
         try {
-            log = RoundLog.create(RoundLog.pathFor(path), agencies);
+            log = RoundLog.create(RoundLog.pathFor(path), agencies, authenticated);
             log.force();
         } catch (IOException e) {
             closeQuietly(file, e);

@@ -15,7 +15,8 @@ import java.util.zip.CRC32;
  * The round log, {@code bets.csv.round} beside the bets file: the commit point of the round. One record per line,
  * {@code RECORD #crc32hex\n} (CRC32 of the record's UTF-8 bytes, 8 lower-case hex digits). Records:
  * <ul>
- *   <li>{@code round 1 agencies=N}: the first line, format version 1 and SERVER_AGENCIES of the round;
+ *   <li>{@code round 1 agencies=N [auth=secrets]}: the first line, format version 1, SERVER_AGENCIES of the round,
+ *       and whether it was started with agency secrets (a log without the field was not);
  *   <li>{@code batch AGENCY SEQ COUNT END}: COUNT rows of AGENCY were appended (SEQ 0 for a single BET) and the
  *       bets file is END bytes long after them. Rows without this record are not stored;
  *   <li>{@code finish AGENCY STORED};
@@ -34,6 +35,8 @@ import java.util.zip.CRC32;
  */
 final class RoundLog implements Closeable {
     static final int VERSION = 1;
+    /** The first record's field of a round started with agency secrets. */
+    static final String AUTHENTICATED = "auth=secrets";
 
     private final Path path;
     private final FileChannel file;
@@ -66,11 +69,16 @@ final class RoundLog implements Closeable {
 
     /** Creates an empty log at {@code path} (replacing one there) and writes its first record. */
     static RoundLog create(Path path, int agencies) throws IOException {
+        return create(path, agencies, false);
+    }
+
+    /** The same, for a round whose HELLOs are authenticated ({@code authenticated}) or not. */
+    static RoundLog create(Path path, int agencies, boolean authenticated) throws IOException {
         FileChannel file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
         RoundLog log = new RoundLog(path, file, 0);
         try {
-            log.append("round " + VERSION + " agencies=" + agencies);
+            log.append("round " + VERSION + " agencies=" + agencies + (authenticated ? " " + AUTHENTICATED : ""));
         } catch (IOException e) {
             file.close();
             throw e;
@@ -149,13 +157,16 @@ final class RoundLog implements Closeable {
             String[] fields = record.split(" ");
             try {
                 if (state == null) {
-                    if (fields.length != 3 || !fields[0].equals("round") || !fields[2].startsWith("agencies=")) {
+                    if (fields.length < 3 || fields.length > 4 || !fields[0].equals("round")
+                            || !fields[2].startsWith("agencies=")
+                            || fields.length == 4 && !fields[3].equals(AUTHENTICATED)) {
                         throw corrupt(logPath, lineNumber, "the first record is not 'round'");
                     }
                     if (Integer.parseInt(fields[1]) != VERSION) {
                         throw corrupt(logPath, lineNumber, "format version " + fields[1] + " is not " + VERSION);
                     }
                     state = new RoundState(true, Integer.parseInt(fields[2].substring("agencies=".length())));
+                    state.authenticated(fields.length == 4);
                 } else if (fields[0].equals("batch") && fields.length == 5) {
                     long recordEnd = Long.parseLong(fields[4]);
                     if (recordEnd < betsEnd) {

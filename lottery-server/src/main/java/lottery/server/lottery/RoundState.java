@@ -17,6 +17,8 @@ import java.util.Set;
 public final class RoundState {
     private final boolean present;
     private final int agencies;
+    /** Whether the round was started with agency secrets (its HELLOs authenticated). */
+    private boolean authenticated;
     private final Map<Integer, Long> lastSeq = new HashMap<>();
     private final Map<Integer, Long> stored = new HashMap<>();
     private final Set<Integer> finished = new HashSet<>();
@@ -79,6 +81,18 @@ public final class RoundState {
     /** Whether a round log with its first record exists: there is a round to resume. */
     public boolean present() {
         return present;
+    }
+
+    /**
+     * Whether the round was started with agency secrets (SERVER_SECRETS_FILE): a server without them must not go on
+     * with it, or anyone could act as an agency that has not finished yet.
+     */
+    public boolean authenticated() {
+        return authenticated;
+    }
+
+    void authenticated(boolean value) {
+        authenticated = value;
     }
 
     /** SERVER_AGENCIES of the round. */
