@@ -87,13 +87,14 @@ public final class ServerMain {
               SERVER_FSYNC                   an Ack waits until the bets are fsynced (group commit: one fsync covers
                                              every batch that arrived meanwhile): true or false (default true)
               SERVER_SECRETS_FILE            file of AGENCY = SECRET lines; HELLO must carry the agency's secret
-                                             (default none: agencies are not authenticated)
+                                             (default none: agencies are not authenticated; a round started with
+                                             secrets is not resumed without them)
               SERVER_MAX_CONNECTIONS         open connections at most; more are refused (default 10000)
               SERVER_HANDSHAKE_TIMEOUT_SECONDS  time a new connection has for its HELLO (default 10; 0 = none)
 
             Exit status: 0 stopped by SIGTERM, 1 cannot start (address not resolvable, port in use, bets file not
             writable, storage locked by another server, round log corrupt, SERVER_SECRETS_FILE unreadable or
-            malformed), 2 bad arguments or configuration.
+            malformed or missing for a round started with secrets), 2 bad arguments or configuration.
             """;
 
     private ServerMain() {
