@@ -40,31 +40,9 @@ cleanup() {
 trap cleanup EXIT
 
 # The data: the course's zip, else the synthetic dataset.
-mkdir -p "$work/data"
-zip=../shared/data/dataset.zip
-if [ -f "$zip" ]; then
-    data_note="course data ($zip)"
-    if command -v unzip >/dev/null 2>&1; then
-        unzip -q "$zip" -d "$work/data"
-    else
-        python3 -m zipfile -e "$zip" "$work/data"
-    fi
-    for k in $(seq 1 $agencies); do
-        f=$(find "$work/data" -type f -name "agency-$k.csv" | head -n 1)
-        [ -n "$f" ] || { echo "course-run: agency-$k.csv not in $zip" >&2; exit 1; }
-        [ "$f" = "$work/data/agency-$k.csv" ] || mv "$f" "$work/data/agency-$k.csv"
-    done
-else
-    data_note="SYNTHETIC data (no $zip): tools/data/GenerateDataset.java, as tools/data/ensure-data.sh generates it"
-    java tools/data/GenerateDataset.java "$work/data" $(seq 1 $agencies) >/dev/null
-fi
-expected_rows=0
-expected_winners=()
-for k in $(seq 1 $agencies); do
-    rows=$(grep -c . "$work/data/agency-$k.csv")
-    expected_rows=$((expected_rows + rows))
-    expected_winners[k]=$(tr -d '\r' <"$work/data/agency-$k.csv" | awk -F, '$NF == 7574' | wc -l)
-done
+# shellcheck source=tools/bench/course-data.sh
+. tools/bench/course-data.sh   # the working directory is the repository root (cd above)
+course_data "$work/data" "$agencies" course-run
 
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'

@@ -67,27 +67,10 @@ cp client/config.yaml "$work/real/client/config.yaml"
 } >"$work/floor/docker-compose.yaml"
 
 # The data: the course's zip, else the synthetic dataset.
-zip=../shared/data/dataset.zip
 data=$work/real/.data
-if [ -f "$zip" ]; then
-    data_note="course data ($zip)"
-    mkdir -p "$work/unzip"
-    if command -v unzip >/dev/null 2>&1; then unzip -q "$zip" -d "$work/unzip"; else python3 -m zipfile -e "$zip" "$work/unzip"; fi
-    for k in $(seq 1 $agencies); do
-        f=$(find "$work/unzip" -type f -name "agency-$k.csv" | head -n 1)
-        [ -n "$f" ] || { echo "docker-run: agency-$k.csv not in $zip" >&2; exit 1; }
-        mv "$f" "$data/agency-$k.csv"
-    done
-else
-    data_note="SYNTHETIC data (no $zip): tools/data/GenerateDataset.java, as tools/data/ensure-data.sh generates it"
-    java tools/data/GenerateDataset.java "$data" $(seq 1 $agencies) >/dev/null
-fi
-expected_rows=0
-expected_winners=()
-for k in $(seq 1 $agencies); do
-    expected_rows=$((expected_rows + $(grep -c . "$data/agency-$k.csv")))
-    expected_winners[k]=$(tr -d '\r' <"$data/agency-$k.csv" | awk -F, '$NF == 7574' | wc -l)
-done
+# shellcheck source=tools/bench/course-data.sh
+. tools/bench/course-data.sh   # the working directory is the repository root (cd above)
+course_data "$data" "$agencies" docker-run
 
 if [ "${NO_BUILD:-0}" != 1 ]; then
     echo "docker-run: building the images (not timed)"
