@@ -420,12 +420,12 @@ scenario_lottery_with_secrets() {
 
 # --- issue 12: several servers on one PostgreSQL --------------------------------------------------------------
 
-# generar-compose.sh FILE 5 --servers 3 --store postgres with the course's data: while the bets come in, the server
-# agency 1 (the largest file) is connected to gets SIGKILL (docker kill). Its agencies fail over to another replica
-# (the alias `server` resolves to every replica) and resume there; the round must still end exactly as with one
-# server: every client exits 0, one draw across all servers, each agency's winners right, and the database holds
-# every row of every agency exactly once (and --export-bets writes them as the course's bets.csv, each agency's
-# rows in its file's order).
+# generar-compose.sh FILE 5 --servers 3 --store postgres with the course's data: while the bets come in (once it has
+# acknowledged agency 1's third batch), the server agency 1 (the largest file) is connected to gets SIGKILL (docker
+# kill). Its agencies fail over to another replica (the alias `server` resolves to every replica) and resume there
+# from what the killed one acknowledged; the round must still end exactly as with one server: every client exits 0,
+# one draw across all servers, each agency's winners right, and the database holds every row of every agency exactly
+# once (and --export-bets writes them as the course's bets.csv, each agency's rows in its file's order).
 scenario_scaled_postgres_kill() {
     local k total=0 names servers victim victim_ip ip c line resume batches drawn survivor pg_sql rows
     mapfile -t names < <(clients_list 5)
@@ -451,23 +451,28 @@ scenario_scaled_postgres_kill() {
         [ "$ip" = "$victim_ip" ] && victim=$c
     done
     [ -n "$victim" ] || fail "no server has client1's address $victim_ip"
-    # A few batches in, mid-ingest (agency 1 sends about 170), the hard kill.
-    wait_lines 120 "$victim" 'action: apuesta_recibida | result: success' 3
+    # Once that server has acknowledged agency 1's third batch (of 166), mid-ingest, the hard kill.
+    wait_lines 120 client1 'action: batch_enviado | result: success | client_id: 1 | seq: 3 |'
     docker kill "$victim" >/dev/null || fail "docker kill $victim"
-    say "killed $victim ($victim_ip) after $(count_lines "$victim" 'action: apuesta_recibida | result: success')" \
-        "batches stored there; client1 was on it"
+    say "killed $victim ($victim_ip), client1's server, once client1 had the Ack of batch" \
+        "$(logs_of client1 | grep -cF 'action: batch_enviado | result: success | client_id: 1 |')"
     wait_exited 240 "${names[@]}"
     expect_equal "$victim exit code (SIGKILL)" "$(exit_code_of "$victim")" 137
     expect_exit_zero "${names[@]}"
-    # Agency 1 got its session back on another replica, before its last batch (the kill was mid-ingest).
+    # Agency 1 got its session back on another replica, which knew every batch the killed one had acknowledged
+    # (at least 3), and before its last batch (the kill was mid-ingest).
     expect_line client1 "| failover_from: $victim_ip:12345"
     resume=$(value_of client1 reconnect resume_seq)
     batches=$(value_of client1 summary batches)
     if [ -z "$resume" ] || [ -z "$batches" ]; then fail "client1: no reconnect or summary line"; fi
+    [ "$resume" -ge 3 ] || fail "client1 resumed at batch $resume: acknowledged batches were lost"
     [ "$resume" -lt "$batches" ] || fail "client1 resumed at batch $resume of $batches: the kill came after its ingest"
+    say "client1: $(logs_of client1 | grep -F "| failover_from: $victim_ip:12345" | head -n 1 | sed 's/.*action:/action:/')"
     drawn=0
     for c in "${servers[@]}"; do
-        drawn=$((drawn + $(count_lines "$c" 'action: sorteo | result: success')))
+        k=$(count_lines "$c" 'action: sorteo | result: success')
+        [ "$k" -eq 0 ] || say "$c drew: $(logs_of "$c" | grep -F 'action: sorteo | result: success' | sed 's/.*action:/action:/')"
+        drawn=$((drawn + k))
     done
     expect_equal "sorteo lines across the servers" "$drawn" 1
     for ((k = 1; k <= 5; k++)); do
