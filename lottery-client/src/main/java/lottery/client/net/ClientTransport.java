@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * Compose's DNS round robin). Then the transport stays on the address it is connected to, and moves on to the next
  * one in the list after a failed attempt or after {@link #failover()} (the caller lost its session there). A round
  * tries every address once without waiting; the backoff comes between rounds. With one address (the course's single
- * server) nothing changes. The chosen address is logged at DEBUG, a connection to another address than the one that
- * failed at INFO ({@code action: connect | result: success | ... | address: IP:PORT | failover_from: IP:PORT}).
+ * server) nothing changes. The chosen address is logged at DEBUG; a connection to another address than the previous
+ * connection's (the client changed servers) at INFO ({@code action: connect | result: success | ... | address:
+ * IP:PORT | failover_from: IP:PORT}).
  *
  * <p>{@link #close()} shuts the event loop group down gracefully and logs it. Used by the client thread only.
  */
@@ -66,6 +67,8 @@ public final class ClientTransport implements AutoCloseable {
     private InetSocketAddress current;
     /** Whether the next attempt goes to the address after {@link #current}: it failed, or was given up. */
     private boolean moveOn;
+    /** The address of the last successful connection; {@code null} before the first. */
+    private InetSocketAddress connected;
 
     public ClientTransport(int clientId, StopSignal stop) {
         this(clientId, stop, AddressResolver.SYSTEM);
@@ -122,7 +125,6 @@ public final class ClientTransport implements AutoCloseable {
             try {
                 addresses = resolve(address);
                 target = choose(addresses);
-                InetSocketAddress from = moveOn ? current : null;
                 current = target;
                 moveOn = true; // until the attempt succeeds
                 ChannelFuture future = bootstrap.connect(target);
@@ -134,7 +136,8 @@ public final class ClientTransport implements AutoCloseable {
                 }
                 if (future.isSuccess()) {
                     moveOn = false;
-                    logConnected(target, from, addresses.size());
+                    logConnected(target, addresses.size());
+                    connected = target;
                     @SuppressWarnings("unchecked") // the initializer above added an Inbox<T>
                     Inbox<T> inbox = (Inbox<T>) future.channel().pipeline().get(INBOX);
                     return new Connection<>(future.channel(), inbox);
@@ -198,10 +201,14 @@ public final class ClientTransport implements AutoCloseable {
         return addresses.get(moveOn ? (index + 1) % count : index);
     }
 
-    private void logConnected(InetSocketAddress target, InetSocketAddress from, int count) {
-        if (from != null && !from.equals(target)) {
+    /**
+     * DEBUG, or INFO when the client changes servers: connected to another address than its last connection's (a
+     * first connection that had to skip replicas not listening yet is not a failover).
+     */
+    private void logConnected(InetSocketAddress target, int count) {
+        if (connected != null && !connected.equals(target)) {
             LOG.info("action: connect | result: success | client_id: {} | address: {} | failover_from: {}"
-                    + " | addresses: {}", clientId, text(target), text(from), count);
+                    + " | addresses: {}", clientId, text(target), text(connected), count);
         } else {
             LOG.debug("action: connect | result: success | client_id: {} | address: {} | addresses: {}", clientId,
                     text(target), count);

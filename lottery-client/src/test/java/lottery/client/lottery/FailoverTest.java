@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 12 on the client: a server host with several addresses (server replicas behind one DNS name). Each agency
  * starts at address {@code id mod count} of the sorted list, skips an address that refuses at once, and after a lost
- * session goes on with the next address, where it resumes; the host is looked up again at each attempt. The replicas
+ * session goes on with the next address, where it resumes; the host is looked up again at each attempt. A change of
+ * server is said at INFO ({@code failover_from} the server left), everything else about addresses at DEBUG. The replicas
  * are fake servers on 127.0.0.1, 127.0.0.2 and 127.0.0.3 with one port, and the name is resolved by an injected
  * {@link AddressResolver}, since no test can make a real name resolve to several loopback addresses.
  */
@@ -144,7 +145,7 @@ class FailoverTest {
     }
 
     @Test
-    void anAddressThatRefusesIsSkippedAtOnceAndTheFailoverIsLoggedAtInfo() throws Exception {
+    void anAddressThatRefusesIsSkippedAtOnce() throws Exception {
         // Nothing listens on 127.0.0.2 (a replica that is down): agency 1 starts there and goes on to .3.
         List<FakeLotteryServer> replicas = replicas(FakeLotteryServer::answer, 1, 3);
         int port = replicas.get(0).port();
@@ -160,8 +161,10 @@ class FailoverTest {
             assertThat(logs.messagesStartingWith("action: connect | result: in_progress")).singleElement().asString()
                     .startsWith("action: connect | result: in_progress | client_id: 1 | attempt: 1 | error: ")
                     .endsWith(" | retry_in: 0s | address: 127.0.0.2:" + port);
-            assertThat(logs.lines()).contains("INFO action: connect | result: success | client_id: 1 | address:"
-                    + " 127.0.0.3:" + port + " | failover_from: 127.0.0.2:" + port + " | addresses: 3");
+            // The first connection changed no server: DEBUG (at start, replicas not listening yet are routine).
+            assertThat(logs.lines()).contains("DEBUG action: connect | result: success | client_id: 1 | address:"
+                    + " 127.0.0.3:" + port + " | addresses: 3");
+            assertThat(logs.lines()).filteredOn(line -> line.startsWith("INFO action: connect")).isEmpty();
             assertThat(lookups).hasValue(2); // looked up again for the second attempt
             assertThat(failures(logs)).isEmpty();
         }
@@ -204,6 +207,38 @@ class FailoverTest {
     }
 
     @Test
+    void afterALostSessionADownReplicaIsSkippedAndTheInfoLineNamesTheServerLeft() throws Exception {
+        // Replicas on .1 and .3; .2 is in the name but down. Agency 3 starts at 3 mod 3 = .1, which drops it at
+        // batch 2; the next address, .2, refuses; .3 takes the agency over.
+        AtomicBoolean cutOnce = new AtomicBoolean();
+        ResumingAgency agency = new ResumingAgency(List.of()).fault((ctx, message, a) -> {
+            if (message instanceof Batch batch && batch.seq() == 2 && cutOnce.compareAndSet(false, true)) {
+                a.cut(ctx);
+                return true;
+            }
+            return false;
+        });
+        List<FakeLotteryServer> replicas = replicas(agency, 1, 3);
+        int port = replicas.get(0).port();
+        AtomicReference<List<InetAddress>> addresses = new AtomicReference<>(
+                List.of(loopback(1), loopback(2), loopback(3)));
+        try (LogCapture logs = LogCapture.open(Level.DEBUG)) {
+            assertThat(run(3, port, 30, resolver(addresses, new AtomicInteger()))).isZero();
+
+            assertThat(agency.storeCounts()).containsOnlyKeys(1L, 2L, 3L)
+                    .allSatisfy((seq, count) -> assertThat(count).isEqualTo(1));
+            assertThat(hellos(replicas.get(0))).containsExactly(3);
+            assertThat(hellos(replicas.get(1))).containsExactly(3);
+            assertThat(logs.messagesStartingWith("action: connect | result: in_progress")).singleElement().asString()
+                    .endsWith(" | retry_in: 0s | address: 127.0.0.2:" + port);
+            assertThat(logs.lines()).filteredOn(line -> line.startsWith("INFO action: connect")).containsExactly(
+                    "INFO action: connect | result: success | client_id: 3 | address: 127.0.0.3:" + port
+                            + " | failover_from: 127.0.0.1:" + port + " | addresses: 3");
+            assertThat(failures(logs)).isEmpty();
+        }
+    }
+
+    @Test
     void theHostIsLookedUpAgainSoAReplicaThatLeftTheNameIsNotTriedAgain() throws Exception {
         // At first the name has only .1. With batch 3, .1 leaves the name, .3 joins it, and .1 drops the connection
         // (and keeps listening: only a fresh lookup can keep the client away from it).
@@ -233,8 +268,7 @@ class FailoverTest {
             assertThat(hellos(replicas.get(1))).containsExactly(4);
             assertThat(replicas.get(0).receivedTypes()).doesNotContain(MessageType.FINISH);
             assertThat(lookups).hasValue(2);
-            // .1 is not in the new list: the agency starts at 4 mod 1 of it; that is not a failover from .1 by
-            // choice, but it is another address than the lost one, so it is said at INFO too.
+            // .1 is not in the new list: the agency starts at 4 mod 1 of it, another server than before: INFO.
             assertThat(logs.lines()).contains("INFO action: connect | result: success | client_id: 4 | address:"
                     + " 127.0.0.3:" + port + " | failover_from: 127.0.0.1:" + port + " | addresses: 1");
             assertThat(failures(logs)).isEmpty();
