@@ -93,7 +93,7 @@ public final class ClientTransport implements AutoCloseable {
 
     /**
      * Connects to {@code address}, retrying failed attempts with backoff for up to {@code retryFor} (zero: one
-     * attempt).
+     * round, each address of the host once).
      *
      * @param codec    adds the codec handlers to a new channel's pipeline; an {@link Inbox} for {@code type} is
      *                 added after them
