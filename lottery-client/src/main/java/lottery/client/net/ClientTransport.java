@@ -38,10 +38,11 @@ import org.slf4j.LoggerFactory;
  * all its addresses, not only the first as {@code Bootstrap.connect(host, port)} would) and sorts them, so every
  * client sees the same order whatever order the DNS answers in. The first connection starts at address
  * {@code clientId mod count}, which spreads the agencies evenly over server replicas that share one name (Docker
- * Compose's DNS round robin). Then the transport stays on the address it is connected to, and moves on to the next
- * one in the list after a failed attempt or after {@link #failover()} (the caller lost its session there). A round
- * tries every address once without waiting; the backoff comes between rounds. With one address (the course's single
- * server) nothing changes. The chosen address is logged at DEBUG; a connection to another address than the previous
+ * Compose's DNS round robin); that first connection waits up to {@link #HOME_GRACE} for that address (replicas and
+ * agencies start together) before it takes another. Then the transport stays on the address it is connected to, and
+ * moves on to the next one in the list after a failed attempt or after {@link #failover()} (the caller lost its
+ * session there). A round tries every address once without waiting; the backoff comes between rounds. With one
+ * address (the course's single server) nothing changes. The chosen address is logged at DEBUG; a connection to another address than the previous
  * connection's (the client changed servers) at INFO ({@code action: connect | result: success | ... | address:
  * IP:PORT | failover_from: IP:PORT}).
  *
@@ -50,6 +51,13 @@ import org.slf4j.LoggerFactory;
 public final class ClientTransport implements AutoCloseable {
     static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
     static final Duration MAX_BACKOFF = Duration.ofMillis(200);
+    /**
+     * How long an agency's first connection waits for its own address (agency id mod count) before it takes
+     * another: Compose starts the replicas and the agencies together, and an agency that took whichever replica
+     * listened first would stay there (seen: 3 of 5 agencies on one of 3 replicas, none on another). A replica's
+     * JVM listens within about a second of its start; a replica that is down costs its agencies this much, once.
+     */
+    static final Duration HOME_GRACE = Duration.ofSeconds(2);
     private static final int ATTEMPT_TIMEOUT_MILLIS = 5_000;
     private static final String INBOX = "inbox";
     private static final Logger LOG = LoggerFactory.getLogger(ClientTransport.class);
@@ -118,13 +126,16 @@ public final class ClientTransport implements AutoCloseable {
         long start = System.nanoTime();
         Duration backoff = FIRST_BACKOFF;
         int triedThisRound = 0;
+        long homeGrace = Math.min(HOME_GRACE.toNanos(), retryFor.toNanos());
         for (int attempt = 1; ; attempt++) {
             List<InetSocketAddress> addresses;
             InetSocketAddress target = null;
             Throwable cause;
+            // The first connection keeps to the agency's own address for a while (HOME_GRACE says why).
+            boolean waitForHome = connected == null && System.nanoTime() - start < homeGrace;
             try {
                 addresses = resolve(address);
-                target = choose(addresses);
+                target = waitForHome ? home(addresses) : choose(addresses);
                 current = target;
                 moveOn = true; // until the attempt succeeds
                 ChannelFuture future = bootstrap.connect(target);
@@ -152,7 +163,7 @@ public final class ClientTransport implements AutoCloseable {
             }
             String error = describe(cause);
             String at = target == null ? "" : " | address: " + text(target);
-            if (++triedThisRound < addresses.size()) {
+            if (!waitForHome && ++triedThisRound < addresses.size()) {
                 // Another address of the host has not been tried in this round: no backoff.
                 LOG.debug("action: connect | result: in_progress | client_id: {} | attempt: {} | error: {} | retry_in:"
                         + " 0s{}", clientId, attempt, error, at);
@@ -193,12 +204,16 @@ public final class ClientTransport implements AutoCloseable {
      * stopped replica leaves the DNS).
      */
     private InetSocketAddress choose(List<InetSocketAddress> addresses) {
-        int count = addresses.size();
         int index = current == null ? -1 : addresses.indexOf(current);
         if (index < 0) {
-            return addresses.get(Math.floorMod(clientId, count));
+            return home(addresses);
         }
-        return addresses.get(moveOn ? (index + 1) % count : index);
+        return addresses.get(moveOn ? (index + 1) % addresses.size() : index);
+    }
+
+    /** The agency's own address: {@code clientId mod count}, which spreads the agencies over the replicas. */
+    private InetSocketAddress home(List<InetSocketAddress> addresses) {
+        return addresses.get(Math.floorMod(clientId, addresses.size()));
     }
 
     /**

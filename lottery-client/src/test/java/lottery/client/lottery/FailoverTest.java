@@ -8,10 +8,13 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 12 on the client: a server host with several addresses (server replicas behind one DNS name). Each agency
- * starts at address {@code id mod count} of the sorted list, skips an address that refuses at once, and after a lost
- * session goes on with the next address, where it resumes; the host is looked up again at each attempt. A change of
+ * starts at address {@code id mod count} of the sorted list (waiting a while for it at its first connection), and
+ * after a refused attempt or a lost session goes on with the next address, where it resumes; the host is looked up again at each attempt. A change of
  * server is said at INFO ({@code failover_from} the server left), everything else about addresses at DEBUG. The replicas
  * are fake servers on 127.0.0.1, 127.0.0.2 and 127.0.0.3 with one port, and the name is resolved by an injected
  * {@link AddressResolver}, since no test can make a real name resolve to several loopback addresses.
@@ -145,27 +148,61 @@ class FailoverTest {
     }
 
     @Test
-    void anAddressThatRefusesIsSkippedAtOnce() throws Exception {
-        // Nothing listens on 127.0.0.2 (a replica that is down): agency 1 starts there and goes on to .3.
+    void theFirstConnectionWaitsForItsOwnAddressForAWhileThenTakesTheNext() throws Exception {
+        // Nothing listens on 127.0.0.2 (a replica that is down): agency 1's own address. It keeps trying it, with
+        // backoff, for ClientTransport.HOME_GRACE, then goes on to .3.
         List<FakeLotteryServer> replicas = replicas(FakeLotteryServer::answer, 1, 3);
         int port = replicas.get(0).port();
         AtomicReference<List<InetAddress>> addresses = new AtomicReference<>(
                 List.of(loopback(1), loopback(2), loopback(3)));
         AtomicInteger lookups = new AtomicInteger();
         try (LogCapture logs = LogCapture.open(Level.DEBUG)) {
+            long start = System.nanoTime();
             assertThat(run(1, port, 5, resolver(addresses, lookups))).isZero();
 
+            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(2_000_000_000L);
             assertThat(hellos(replicas.get(0))).isEmpty();
             assertThat(hellos(replicas.get(1))).containsExactly(1);
             assertThat(replicas.get(1).receivedTypes()).contains(MessageType.FINISH, MessageType.WINNERS_QUERY);
-            assertThat(logs.messagesStartingWith("action: connect | result: in_progress")).singleElement().asString()
-                    .startsWith("action: connect | result: in_progress | client_id: 1 | attempt: 1 | error: ")
-                    .endsWith(" | retry_in: 0s | address: 127.0.0.2:" + port);
-            // The first connection changed no server: DEBUG (at start, replicas not listening yet are routine).
+            List<String> waits = logs.messagesStartingWith("action: connect | result: in_progress");
+            assertThat(waits).hasSizeGreaterThan(2).allSatisfy(line -> assertThat(line)
+                    .startsWith("action: connect | result: in_progress | client_id: 1 | attempt: ")
+                    .doesNotContain("retry_in: 0s")
+                    .endsWith(" | address: 127.0.0.2:" + port));
+            // The first connection changed no server: DEBUG.
             assertThat(logs.lines()).contains("DEBUG action: connect | result: success | client_id: 1 | address:"
                     + " 127.0.0.3:" + port + " | addresses: 3");
             assertThat(logs.lines()).filteredOn(line -> line.startsWith("INFO action: connect")).isEmpty();
-            assertThat(lookups).hasValue(2); // looked up again for the second attempt
+            assertThat(lookups).hasValue(waits.size() + 1); // looked up again at every attempt
+            assertThat(failures(logs)).isEmpty();
+        }
+    }
+
+    @Test
+    void aReplicaThatStartsAfterItsAgencyStillGetsIt() throws Exception {
+        // Compose starts replicas and agencies together: .1 and .3 listen, agency 1's own .2 not yet. Once the
+        // agency has been refused there, .2 comes up: the agency must take it, not stay on the others.
+        List<FakeLotteryServer> replicas = replicas(FakeLotteryServer::answer, 1, 3);
+        int port = replicas.get(0).port();
+        AtomicReference<List<InetAddress>> addresses = new AtomicReference<>(
+                List.of(loopback(1), loopback(2), loopback(3)));
+        try (LogCapture logs = LogCapture.open(Level.DEBUG)) {
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return run(1, port, 5, resolver(addresses, new AtomicInteger()));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            logs.await(line -> line.startsWith("DEBUG action: connect | result: in_progress | client_id: 1")
+                    && line.endsWith("address: 127.0.0.2:" + port), Duration.ofSeconds(20));
+            FakeLotteryServer late = FakeLotteryServer.start("127.0.0.2", port, FakeLotteryServer::answer);
+            servers.add(late);
+            assertThat(run.get(20, TimeUnit.SECONDS)).isZero();
+
+            assertThat(hellos(late)).containsExactly(1);
+            assertThat(hellos(replicas.get(0))).isEmpty();
+            assertThat(hellos(replicas.get(1))).isEmpty();
             assertThat(failures(logs)).isEmpty();
         }
     }
