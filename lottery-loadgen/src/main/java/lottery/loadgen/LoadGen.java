@@ -87,12 +87,17 @@ public final class LoadGen {
         return secrets;
     }
 
-    public static Result run(LoadGenOptions options, Duration progressEvery) throws IOException, InterruptedException {
-        List<AgencyPlan> plans = plans(options);
+    /** Writes {@code expected.csv}: every bet of the plans, in the server's bets.csv row format. */
+    static void writeExpected(LoadGenOptions options, List<AgencyPlan> plans) throws IOException {
         Files.createDirectories(options.outDir());
         StringBuilder expected = new StringBuilder();
         plans.forEach(plan -> plan.appendRows(expected));
         Files.writeString(options.outDir().resolve("expected.csv"), expected, StandardCharsets.UTF_8);
+    }
+
+    public static Result run(LoadGenOptions options, Duration progressEvery) throws IOException, InterruptedException {
+        List<AgencyPlan> plans = plans(options);
+        writeExpected(options, plans);
 
         List<Optional<ProcessStats>> serversBefore = serverStats(options);
         Optional<ProcessStats> selfBefore = ProcessStats.self();

@@ -26,11 +26,12 @@ import java.util.List;
  * @param ceilingFsync   whether the disk ceiling forces its writes (as a server with SERVER_FSYNC=true does)
  * @param jsonFile       where the report's JSON goes besides stdout ({@code null}: stdout only)
  * @param connectWindow  first connection attempts in progress at once, at most (0: every agency at once)
+ * @param rowsOnly       only write {@code expected.csv} and stop: no server (the scale benchmark's COPY ceiling)
  */
 public record LoadGenOptions(List<ServerAddress> servers, int firstAgency, int lastAgency, int bets, int batchMax,
                              long seed, int inFlight, Path secretsFile, Path outDir, int timeoutSeconds,
                              int winnerPermille, int paceMillis, List<Long> serverPids, Path ceilingsDir,
-                             boolean ceilingFsync, Path jsonFile, int connectWindow) {
+                             boolean ceilingFsync, Path jsonFile, int connectWindow, boolean rowsOnly) {
 
     /**
      * One server of {@code --server}.
@@ -96,6 +97,10 @@ public record LoadGenOptions(List<ServerAddress> servers, int firstAgency, int l
                                       one that ends starts the next agency (default 512, below the server's
                                       listen backlog of 1024: more SYNs at once than the backlog holds are
                                       dropped by the kernel and retried 1 s, 3 s... later); 0 = all at once
+              --rows-only             only write --out DIR/expected.csv (the bets the agencies would send, as
+                                      chosen by --agencies, --bets, --seed, --winner-permille) and exit 0;
+                                      no server, --server not needed (tools/bench/scale.sh COPYs them into
+                                      PostgreSQL as its ceiling)
               --help                  this text
 
             Report (stdout, at the end): a table and the same figures as one JSON line. bets_per_s = bets / ingest_s,
@@ -121,6 +126,15 @@ public record LoadGenOptions(List<ServerAddress> servers, int firstAgency, int l
         check(paceMillis >= 0, "--pace-ms must not be negative");
         check(serverPids.stream().allMatch(pid -> pid > 0), "--server-pid must be positive");
         check(connectWindow >= 0, "--connect-window must not be negative");
+    }
+
+    /** Options that drive servers (not {@code --rows-only}). */
+    public LoadGenOptions(List<ServerAddress> servers, int firstAgency, int lastAgency, int bets, int batchMax,
+                          long seed, int inFlight, Path secretsFile, Path outDir, int timeoutSeconds,
+                          int winnerPermille, int paceMillis, List<Long> serverPids, Path ceilingsDir,
+                          boolean ceilingFsync, Path jsonFile, int connectWindow) {
+        this(servers, firstAgency, lastAgency, bets, batchMax, seed, inFlight, secretsFile, outDir, timeoutSeconds,
+                winnerPermille, paceMillis, serverPids, ceilingsDir, ceilingFsync, jsonFile, connectWindow, false);
     }
 
     /** One server, without a server pid, ceilings or JSON file (tests and older callers). */
@@ -170,10 +184,15 @@ public record LoadGenOptions(List<ServerAddress> servers, int firstAgency, int l
         boolean ceilingFsync = true;
         Path json = null;
         int connectWindow = DEFAULT_CONNECT_WINDOW;
+        boolean rowsOnly = false;
         for (int i = 0; i < args.size(); i++) {
             String option = args.get(i);
             if (option.equals("--help")) {
                 return null;
+            }
+            if (option.equals("--rows-only")) {
+                rowsOnly = true;
+                continue;
             }
             if (i + 1 >= args.size()) {
                 throw new IllegalArgumentException("unknown option or missing value: " + option);
@@ -203,11 +222,12 @@ public record LoadGenOptions(List<ServerAddress> servers, int firstAgency, int l
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
-        if (server == null) {
+        if (server == null && !rowsOnly) {
             throw new IllegalArgumentException("--server HOST:PORT is required");
         }
-        return new LoadGenOptions(servers(server), first, last, bets, batchMax, seed, inFlight, secrets, out, timeout,
-                permille, pace, serverPids, ceilings, ceilingFsync, json, connectWindow);
+        return new LoadGenOptions(servers(server == null ? "127.0.0.1:1" : server), first, last, bets, batchMax, seed,
+                inFlight, secrets, out, timeout, permille, pace, serverPids, ceilings, ceilingFsync, json,
+                connectWindow, rowsOnly);
     }
 
     /** {@code HOST:PORT[,HOST:PORT...]}, in order (a server may be listed twice: it then gets two shares). */

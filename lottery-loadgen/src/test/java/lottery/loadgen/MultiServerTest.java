@@ -187,6 +187,20 @@ class MultiServerTest {
         assertThat(total).isEqualTo(new Report.ServerUse(3.75, 300));
     }
 
+    @Test
+    void rowsOnlyWritesTheBetsTheAgenciesWouldSendWithoutAServer() throws Exception {
+        Path out = dir.resolve("rows");
+        assertThat(LoadGenMain.run(new String[] {"--rows-only", "--agencies", "1..3", "--bets", "250", "--seed", "7",
+            "--winner-permille", "20", "--out", out.toString()})).isZero();
+        StringBuilder expected = new StringBuilder();
+        LoadGen.plans(new LoadGenOptions("h", 1, 1, 3, 250, 163, 7, 8, null, out, 60, 20, 0))
+                .forEach(p -> p.appendRows(expected));
+        assertThat(Files.readString(out.resolve("expected.csv"), StandardCharsets.UTF_8))
+                .isEqualTo(expected.toString());
+        assertThat(LoadGenOptions.parse(List.of("--rows-only")).rowsOnly()).isTrue();
+        assertThat(LoadGenOptions.parse(List.of("--server", "h:1")).rowsOnly()).isFalse();
+    }
+
     private static List<String> texts(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
