@@ -5,12 +5,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import lottery.common.config.ConfigException;
 import lottery.common.config.ConfigKey;
 import lottery.common.config.IniFile;
 import lottery.common.config.Settings;
+import lottery.common.log.LogText;
 import lottery.common.log.Logging;
+import lottery.server.postgres.PgSettings;
 
 /**
  * Reads {@link ServerConfig} from the course's INI file ({@link IniFile}), with environment variables of the same
@@ -30,6 +33,12 @@ import lottery.common.log.Logging;
  * SERVER_SECRETS_FILE = secrets.ini    # default none (agencies not authenticated)
  * SERVER_MAX_CONNECTIONS = 10000       # default 10000, 1..1000000
  * SERVER_HANDSHAKE_TIMEOUT_SECONDS = 10 # default 10, 0..3600
+ * SERVER_STORE = csv                   # default csv: csv (one server, SERVER_STORAGE_PATH) or postgres (shared)
+ * SERVER_PG_URL = jdbc:postgresql://postgres:5432/lottery   # required with postgres; no password in it
+ * SERVER_PG_USER = lottery             # default postgres
+ * SERVER_PG_PASSWORD = ...             # default empty; never logged
+ * SERVER_PG_POOL_SIZE = 4              # default 4, 2..64
+ * SERVER_PG_BULK = copy                # default copy: copy or insert
  * </pre>
  *
  * (The INI format has no inline comments: the {@code #} notes above are for this comment only.) Unknown keys, values
@@ -54,7 +63,13 @@ public final class ConfigLoader {
         SERVER_FSYNC("true"),
         SERVER_SECRETS_FILE(""),
         SERVER_MAX_CONNECTIONS(Integer.toString(ServerConfig.DEFAULT_MAX_CONNECTIONS), 1, 1_000_000),
-        SERVER_HANDSHAKE_TIMEOUT_SECONDS(Integer.toString(ServerConfig.DEFAULT_HANDSHAKE_TIMEOUT_SECONDS), 0, 3_600);
+        SERVER_HANDSHAKE_TIMEOUT_SECONDS(Integer.toString(ServerConfig.DEFAULT_HANDSHAKE_TIMEOUT_SECONDS), 0, 3_600),
+        SERVER_STORE("csv"),
+        SERVER_PG_URL(""),
+        SERVER_PG_USER("postgres"),
+        SERVER_PG_PASSWORD(""),
+        SERVER_PG_POOL_SIZE("4", 2, 64),
+        SERVER_PG_BULK("copy");
 
         /** The key for {@link Settings}: the file's key and the environment variable have the same name. */
         final ConfigKey key;
@@ -97,7 +112,13 @@ public final class ConfigLoader {
     public static ServerConfig load(Path file, boolean required, Map<String, String> env, List<String> overrides)
             throws ConfigException {
         Settings settings = Settings.load(KEYS, file, required, IniFile::read, env);
-        overrides.addAll(settings.overrides());
+        for (String line : settings.overrides()) {
+            // The override line shows both values: never for the password.
+            overrides.add(line.contains("| key: " + Key.SERVER_PG_PASSWORD.name() + " |")
+                    ? "action: config_override | result: success | key: " + Key.SERVER_PG_PASSWORD.name()
+                            + " | file_value: *** | value: ***"
+                    : line);
+        }
         try {
             return new ServerConfig(
                     integer(settings, Key.SERVER_PORT),
@@ -111,11 +132,32 @@ public final class ConfigLoader {
                     settings.text(Key.SERVER_IP.key),
                     secretsFile(settings.text(Key.SERVER_SECRETS_FILE.key)),
                     integer(settings, Key.SERVER_MAX_CONNECTIONS),
-                    integer(settings, Key.SERVER_HANDSHAKE_TIMEOUT_SECONDS));
+                    integer(settings, Key.SERVER_HANDSHAKE_TIMEOUT_SECONDS),
+                    postgres(settings));
         } catch (IllegalArgumentException e) {
             // ServerConfig checks again what the checks above let through: nothing, unless they disagree.
             throw new ConfigException(e.getMessage(), e);
         }
+    }
+
+    /** The PostgreSQL settings with {@code SERVER_STORE=postgres}, null with {@code csv}. */
+    private static PgSettings postgres(Settings settings) throws ConfigException {
+        String store = settings.text(Key.SERVER_STORE.key).strip().toLowerCase(Locale.ROOT);
+        if (store.equals("csv")) {
+            return null;
+        }
+        if (!store.equals("postgres")) {
+            throw new ConfigException("SERVER_STORE '" + LogText.clean(settings.text(Key.SERVER_STORE.key))
+                    + "' (" + settings.source(Key.SERVER_STORE.key) + ") is not csv or postgres");
+        }
+        String url = settings.text(Key.SERVER_PG_URL.key).strip();
+        if (url.isEmpty()) {
+            throw new ConfigException("SERVER_PG_URL is required with SERVER_STORE=postgres"
+                    + " (jdbc:postgresql://HOST:PORT/DATABASE)");
+        }
+        return new PgSettings(url, settings.text(Key.SERVER_PG_USER.key).strip(),
+                settings.text(Key.SERVER_PG_PASSWORD.key), integer(settings, Key.SERVER_PG_POOL_SIZE),
+                settings.get(Key.SERVER_PG_BULK.key, PgSettings.Bulk::parse));
     }
 
     private static int integer(Settings settings, Key key) throws ConfigException {

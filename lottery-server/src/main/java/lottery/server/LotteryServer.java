@@ -32,6 +32,7 @@ import lottery.server.lottery.CsvBetStore;
 import lottery.server.lottery.DrawCoordinator;
 import lottery.server.lottery.RoundState;
 import lottery.server.lottery.StorageLock;
+import lottery.server.postgres.PgBetStore;
 import lottery.server.net.AcceptErrorHandler;
 import lottery.server.net.ServerInitializer;
 import org.slf4j.Logger;
@@ -135,19 +136,7 @@ public final class LotteryServer {
         // File channels close themselves on an interrupted thread; the interrupt is for the wait for the bind.
         boolean interrupted = Thread.interrupted();
         try {
-            try {
-                lock = StorageLock.acquire(config.storagePath());
-            } catch (StorageLock.Locked e) {
-                LOG.error("action: lock_storage | result: fail | error: {}", LogText.clean(e.getMessage()));
-                throw e;
-            }
-            round = CsvBetStore.recover(config.storagePath());
-            if (newRoundReason(round) == null && round.authenticated() && !secrets.enabled()) {
-                // Going on without the secrets would let anyone act as an agency that has not finished yet.
-                throw new IOException("the round in progress in " + config.storagePath() + " was started with agency"
-                        + " secrets, and SERVER_SECRETS_FILE is not set: set it again to go on with the round, or"
-                        + " start a new round (--new-round or SERVER_NEW_ROUND=true)");
-            }
+            round = config.sharedStore() ? null : recoverCsvRound(secrets);
         } catch (IOException | RuntimeException e) {
             stop();
             throw e;
@@ -168,7 +157,10 @@ public final class LotteryServer {
         lotteryThread = new DefaultEventExecutor(new DefaultThreadFactory("lottery"));
         syncThread = new DefaultEventExecutor(new DefaultThreadFactory("store-sync"));
         channels = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
-        coordinator = new DrawCoordinator(config.agencies(), lotteryThread, syncThread, secrets, config.fsync());
+        // With PostgreSQL an Ack always waits for its commit (SERVER_FSYNC=false only stops the commit waiting for
+        // the WAL on disk): before it, the other servers cannot see the batch.
+        coordinator = new DrawCoordinator(config.agencies(), lotteryThread, syncThread, secrets,
+                config.fsync() || config.sharedStore());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, ioLoops)
                 .channel(NioServerSocketChannel.class)
@@ -217,8 +209,33 @@ public final class LotteryServer {
         return local;
     }
 
+    /**
+     * Locks the CSV storage and reads its round back, changing nothing (see {@link #start}). With PostgreSQL there is
+     * no file to lock or read: {@link #openRound} joins or starts the database's round.
+     */
+    private RoundState recoverCsvRound(AgencySecrets secrets) throws IOException {
+        try {
+            lock = StorageLock.acquire(config.storagePath());
+        } catch (StorageLock.Locked e) {
+            LOG.error("action: lock_storage | result: fail | error: {}", LogText.clean(e.getMessage()));
+            throw e;
+        }
+        RoundState round = CsvBetStore.recover(config.storagePath());
+        if (newRoundReason(round) == null && round.authenticated() && !secrets.enabled()) {
+            // Going on without the secrets would let anyone act as an agency that has not finished yet.
+            throw new IOException("the round in progress in " + config.storagePath() + " was started with agency"
+                    + " secrets, and SERVER_SECRETS_FILE is not set: set it again to go on with the round, or"
+                    + " start a new round (--new-round or SERVER_NEW_ROUND=true)");
+        }
+        return round;
+    }
+
     /** Archives the round and starts a new one, or resumes it (see {@link #start}); on the lottery thread. */
     private void openRound(RoundState round) throws IOException {
+        if (config.sharedStore()) {
+            openSharedRound();
+            return;
+        }
         Path path = config.storagePath();
         String reason = newRoundReason(round);
         RoundState state;
@@ -237,6 +254,21 @@ public final class LotteryServer {
                     round.bets(), round.finishedCount(), round.agencies());
         }
         coordinator.begin(store, state);
+    }
+
+    /** Joins the database's current round, or starts one (see {@link PgBetStore#open}); on the lottery thread. */
+    private void openSharedRound() throws IOException {
+        PgBetStore.Opened opened = PgBetStore.open(config.postgres(), config.agencies(), config.secretsFile() != null,
+                newRound, config.fsync());
+        store = opened.store();
+        if (opened.newRound() != null) {
+            LOG.info("action: new_round | result: success | agencies: {} | round: {} | reason: {}", config.agencies(),
+                    opened.round(), opened.newRound());
+        } else {
+            LOG.info("action: resume_round | result: success | bets: {} | agencies_finished: {} | agencies: {}"
+                    + " | round: {}", opened.bets(), opened.finished(), config.agencies(), opened.round());
+        }
+        coordinator.begin(store, RoundState.empty(config.agencies()));
     }
 
     /** Why the round found at start-up is not resumed, or null when it is. */

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import lottery.common.log.LogText;
 import lottery.common.log.Logging;
+import lottery.server.postgres.PgSettings;
 
 /**
  * The server's settings, validated: an instance exists only if every value is usable. Built by {@link ConfigLoader}
@@ -29,10 +30,12 @@ import lottery.common.log.Logging;
  *                             (SERVER_MAX_CONNECTIONS)
  * @param handshakeTimeoutSeconds seconds a new connection has to complete its HELLO (or to show it is an echo
  *                             connection); 0 disables (SERVER_HANDSHAKE_TIMEOUT_SECONDS)
+ * @param postgres             where the bets are kept when {@code SERVER_STORE=postgres}: a database several servers
+ *                             share; {@code null} = the CSV file {@code storagePath}, one server (SERVER_STORE=csv)
  */
 public record ServerConfig(int port, int listenBacklog, int agencies, Path storagePath, int idleTimeoutSeconds,
                            int shutdownGraceSeconds, boolean fsync, String loggingLevel, String listenAddress,
-                           Path secretsFile, int maxConnections, int handshakeTimeoutSeconds) {
+                           Path secretsFile, int maxConnections, int handshakeTimeoutSeconds, PgSettings postgres) {
 
     /** The default listen address: every interface. */
     public static final String ANY_ADDRESS = "0.0.0.0";
@@ -69,6 +72,14 @@ public record ServerConfig(int port, int listenBacklog, int agencies, Path stora
         checkRange("SERVER_HANDSHAKE_TIMEOUT_SECONDS", handshakeTimeoutSeconds, 0, 3_600);
     }
 
+    /** The settings of a server with the CSV store. */
+    public ServerConfig(int port, int listenBacklog, int agencies, Path storagePath, int idleTimeoutSeconds,
+                        int shutdownGraceSeconds, boolean fsync, String loggingLevel, String listenAddress,
+                        Path secretsFile, int maxConnections, int handshakeTimeoutSeconds) {
+        this(port, listenBacklog, agencies, storagePath, idleTimeoutSeconds, shutdownGraceSeconds, fsync,
+                loggingLevel, listenAddress, secretsFile, maxConnections, handshakeTimeoutSeconds, null);
+    }
+
     /** The settings without agency secrets and with the default connection limits. */
     public ServerConfig(int port, int listenBacklog, int agencies, Path storagePath, int idleTimeoutSeconds,
                         int shutdownGraceSeconds, boolean fsync, String loggingLevel, String listenAddress) {
@@ -91,13 +102,24 @@ public record ServerConfig(int port, int listenBacklog, int agencies, Path stora
     /** The same settings with agency secrets read from {@code file} (null: none). */
     public ServerConfig withSecretsFile(Path file) {
         return new ServerConfig(port, listenBacklog, agencies, storagePath, idleTimeoutSeconds, shutdownGraceSeconds,
-                fsync, loggingLevel, listenAddress, file, maxConnections, handshakeTimeoutSeconds);
+                fsync, loggingLevel, listenAddress, file, maxConnections, handshakeTimeoutSeconds, postgres);
     }
 
     /** The same settings with other connection limits. */
     public ServerConfig withConnectionLimits(int maxConnections, int handshakeTimeoutSeconds) {
         return new ServerConfig(port, listenBacklog, agencies, storagePath, idleTimeoutSeconds, shutdownGraceSeconds,
-                fsync, loggingLevel, listenAddress, secretsFile, maxConnections, handshakeTimeoutSeconds);
+                fsync, loggingLevel, listenAddress, secretsFile, maxConnections, handshakeTimeoutSeconds, postgres);
+    }
+
+    /** The same settings with the bets in PostgreSQL ({@code settings}), or in the CSV file ({@code null}). */
+    public ServerConfig withPostgres(PgSettings settings) {
+        return new ServerConfig(port, listenBacklog, agencies, storagePath, idleTimeoutSeconds, shutdownGraceSeconds,
+                fsync, loggingLevel, listenAddress, secretsFile, maxConnections, handshakeTimeoutSeconds, settings);
+    }
+
+    /** Whether the bets are in PostgreSQL, shared with other servers ({@code SERVER_STORE=postgres}). */
+    public boolean sharedStore() {
+        return postgres != null;
     }
 
     /**
@@ -110,6 +132,19 @@ public record ServerConfig(int port, int listenBacklog, int agencies, Path stora
                 + (authenticates() ? "on" : "off") + " | max_connections: " + maxConnections
                 + " | handshake_timeout_seconds: " + handshakeTimeoutSeconds + " | idle_timeout_seconds: "
                 + idleTimeoutSeconds + " | shutdown_grace_seconds: " + shutdownGraceSeconds;
+    }
+
+    /**
+     * The store line (never the password): {@code action: store | result: success | store: csv | path: P}, or
+     * {@code store: postgres | url: jdbc:postgresql://HOST:PORT/DB | user: U | pool: N | bulk: copy|insert}.
+     */
+    public String storeLine() {
+        if (postgres == null) {
+            return "action: store | result: success | store: csv | path: " + LogText.clean(storagePath.toString());
+        }
+        return "action: store | result: success | store: postgres | url: " + LogText.clean(postgres.displayUrl())
+                + " | user: " + LogText.clean(postgres.user()) + " | pool: " + postgres.poolSize() + " | bulk: "
+                + postgres.bulk().name().toLowerCase(Locale.ROOT);
     }
 
     private static void checkRange(String key, int value, int min, int max) {

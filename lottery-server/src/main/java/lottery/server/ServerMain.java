@@ -16,11 +16,13 @@ import lottery.common.lifecycle.SignalExit;
 import lottery.common.log.LogText;
 import lottery.common.log.Logging;
 import lottery.server.lottery.StorageLock;
+import lottery.server.postgres.BetsExport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Entry point: {@code java -jar lottery-server.jar [--config PATH] [--new-round] [--help]}.
+ * Entry point: {@code java -jar lottery-server.jar [--config PATH] [--new-round] [--help]}, and
+ * {@code --export-bets FILE} (the PostgreSQL store's current round as a {@code bets.csv}, then exit).
  *
  * <p>Exit status: 0 after a graceful stop (SIGTERM) or {@code --help}; 1 when the server cannot start (listen
  * address not resolvable, port in use, bets file not writable, storage locked by another server, round log
@@ -44,6 +46,7 @@ public final class ServerMain {
 
     static final String USAGE = """
             Usage: java -jar lottery-server.jar [--config PATH] [--new-round] [--help]
+                   java -jar lottery-server.jar [--config PATH] --export-bets FILE
 
             The Lotería Nacional server: stores the bets the agencies send (lottery protocol) and echoes text lines,
             both on one TCP port. The draw runs once every agency has sent Finish.
@@ -53,9 +56,12 @@ public final class ServerMain {
               --new-round    archive the round found in the storage and start a new one, even if its draw has
                              not run (without it a restarted server resumes an unfinished round); the
                              environment variable SERVER_NEW_ROUND=true does the same
+              --export-bets FILE  with SERVER_STORE=postgres: write the database's current round as FILE in the
+                             course's bets.csv format (what load_bets reads; rows in the order stored), then exit
+                             (0: written; 1: the database cannot be read or FILE written; nothing half-written)
               --help         print this help and exit
 
-            Storage: beside the bets file (SERVER_STORAGE_PATH, e.g. bets.csv) the server keeps bets.csv.round (the
+            Storage (SERVER_STORE=csv, the default): beside the bets file (SERVER_STORAGE_PATH, e.g. bets.csv) the server keeps bets.csv.round (the
             round log: every batch, finish and the draw, so a restarted server resumes the round where it stopped)
             and bets.csv.lock (held while the server runs: a second server on the same files exits with status 1).
             A round whose draw ran and whose agencies were all sent their winners is archived
@@ -91,6 +97,18 @@ public final class ServerMain {
                                              secrets is not resumed without them)
               SERVER_MAX_CONNECTIONS         open connections at most; more are refused (default 10000)
               SERVER_HANDSHAKE_TIMEOUT_SECONDS  time a new connection has for its HELLO (default 10; 0 = none)
+              SERVER_STORE                   csv (default: the bets file, one server) or postgres (a database
+                                             several servers share: any agency may use any of them; the draw runs
+                                             once, on whichever server sees every agency finished; docs/SCALING.md)
+              SERVER_PG_URL                  with postgres: jdbc:postgresql://HOST:PORT/DATABASE (required; no
+                                             password in it). The schema is applied at start (Flyway)
+              SERVER_PG_USER                 database user (default postgres)
+              SERVER_PG_PASSWORD             its password (default none); never logged
+              SERVER_PG_POOL_SIZE            database connections at most, 2..64 (default 4)
+              SERVER_PG_BULK                 how a group commit writes its rows: copy or insert (default copy)
+              With postgres, SERVER_FSYNC=false makes commits asynchronous (synchronous_commit off); an Ack
+              still waits for the commit. SERVER_STORAGE_PATH is not used, and --new-round starts a new round
+              only when the current one already holds bets or finishes (servers started together share one).
 
             Exit status: 0 stopped by SIGTERM, 1 cannot start (address not resolvable, port in use, bets file not
             writable, storage locked by another server, round log corrupt, SERVER_SECRETS_FILE unreadable or
@@ -98,6 +116,25 @@ public final class ServerMain {
             """;
 
     private ServerMain() {
+    }
+
+    /** {@code --export-bets FILE}: see {@link BetsExport}. */
+    private static int export(ServerConfig config, Path file, PrintStream err) {
+        if (!config.sharedStore()) {
+            err.println("action: export_bets | result: fail | error: SERVER_STORE is csv: the bets are already in "
+                    + LogText.clean(config.storagePath().toString()) + " (--export-bets reads SERVER_STORE=postgres)");
+            return EXIT_USAGE;
+        }
+        try {
+            BetsExport.Exported exported = BetsExport.export(config.postgres(), file);
+            LOG.info("action: export_bets | result: success | round: {} | bets: {} | file: {}", exported.round(),
+                    exported.bets(), LogText.clean(file.toString()));
+            return EXIT_OK;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("action: export_bets | result: fail | file: {} | error: {}", LogText.clean(file.toString()),
+                    LogText.clean(LogText.describe(e)));
+            return EXIT_FAILURE;
+        }
     }
 
     public static void main(String[] args) {
@@ -130,6 +167,7 @@ public final class ServerMain {
         Path configFile = ConfigLoader.DEFAULT_FILE;
         boolean explicitConfig = false;
         boolean newRound = false;
+        Path exportFile = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--help") || args[i].equals("-h")) {
                 out.print(USAGE);
@@ -139,6 +177,11 @@ public final class ServerMain {
             } else if (args[i].equals("--config") && i + 1 < args.length) {
                 configFile = Path.of(args[++i]);
                 explicitConfig = true;
+            } else if (args[i].equals("--export-bets") && i + 1 < args.length) {
+                exportFile = Path.of(args[++i]);
+            } else if (args[i].equals("--export-bets")) {
+                err.println("action: config | result: fail | error: --export-bets needs a file path (try --help)");
+                return EXIT_USAGE;
             } else if (args[i].equals("--config")) {
                 err.println("action: config | result: fail | error: --config needs a file path (try --help)");
                 return EXIT_USAGE;
@@ -165,9 +208,16 @@ public final class ServerMain {
             return EXIT_USAGE;
         }
         Logging.setRootLevel(config.loggingLevel());
+        if (exportFile != null) {
+            return export(config, exportFile, err);
+        }
         LOG.info(config.logLine());
         overrides.forEach(LOG::info);
         LOG.info(config.detailsLine());
+        if (config.sharedStore()) {
+            // Only then: with the CSV store the log stays line for line what it was (SERVER_STORAGE_PATH is above).
+            LOG.info(config.storeLine());
+        }
         LotteryServer server = new LotteryServer(config, newRound);
         try {
             server.start();

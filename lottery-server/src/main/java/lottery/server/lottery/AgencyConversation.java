@@ -61,6 +61,8 @@ public final class AgencyConversation {
     private final Queue<Runnable> queued = new ArrayDeque<>();
     /** The agency of the Hello; 0 until the handshake. */
     private int agency;
+    /** The fencing token of this session in a shared store (0 without one). */
+    private long session;
     /** A winners query waits for the draw. */
     private boolean holding;
     /** A fatal answer was sent, or the connection is gone: nothing more is answered. */
@@ -203,6 +205,17 @@ public final class AgencyConversation {
             refuse(ErrorCode.AGENCY_BUSY, MessageType.HELLO, 0,
                     "agency " + hello.agency() + " has a session on another connection");
         } else {
+            try {
+                session = lottery.claim(hello.agency());
+            } catch (LotteryRejection rejection) {
+                lottery.releaseSession(hello.agency(), this);
+                LOG.warn("action: handshake | result: fail | ip: {} | agency: {} | error: {} | reason: {}", ip,
+                        hello.agency(), rejection.code(), LogText.clean(rejection.getMessage()));
+                refuse(rejection.code(), MessageType.HELLO, 0, rejection.getMessage());
+                end();
+                closeReplies();
+                return;
+            }
             agency = hello.agency();
             long last = lottery.lastSeq(agency);
             long stored = lottery.stored(agency);
@@ -396,9 +409,14 @@ public final class AgencyConversation {
         PendingAck pending = new PendingAck(ack);
         outbox.add(pending);
         lottery.afterDurable(failure -> {
+            String refusal = failure == null ? lottery.refusal(agency, session) : null;
             if (failure != null) {
                 pending.message = ErrorReply.of(ErrorCode.INTERNAL_ERROR, ack.ref(), ack.seq(),
                         "cannot force the bets to the disk: " + failure.getMessage());
+            } else if (refusal != null) {
+                // A newer session of the agency (another connection, maybe on another server) took it over: this
+                // one's writes were not stored, and nothing after them can be.
+                pending.message = ErrorReply.of(ErrorCode.AGENCY_BUSY, ack.ref(), ack.seq(), refusal);
             }
             pending.ready = true;
             flush();

@@ -17,7 +17,7 @@ import lottery.protocol.message.Bet;
  * <p>Example: agency 3, {@code María "Mery"}, {@code Saldaña, Jr}, 30904465, 1999-03-17, 7574 becomes
  * {@code 3,"María ""Mery""","Saldaña, Jr",30904465,1999-03-17,7574\r\n}.
  */
-final class BetCsv {
+public final class BetCsv {
     static final String LINE_END = "\r\n";
     static final int COLUMNS = 6;
 
@@ -35,7 +35,7 @@ final class BetCsv {
      * The UTF-8 bytes of rows, encoded straight from the bets into one growing byte array that is reused from batch
      * to batch: no text, no per-row or per-field objects. One per store, used by its owner thread only.
      */
-    static final class Rows {
+    public static final class Rows {
         /**
          * Worst-case bytes of a row besides its three text fields: an int agency (11), five commas, any LocalDate
          * (16), an int number (11) and the line end.
@@ -50,7 +50,7 @@ final class BetCsv {
          *
          * @return the rows, from position 0 to the limit; valid until the next call
          */
-        ByteBuffer encode(int agency, List<Bet> bets) {
+        public ByteBuffer encode(int agency, List<Bet> bets) {
             size = 0;
             for (Bet bet : bets) {
                 ensureCapacity(FIXED_ROW_BYTES + fieldBound(bet.firstName()) + fieldBound(bet.lastName())

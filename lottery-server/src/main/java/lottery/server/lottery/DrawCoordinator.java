@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import lottery.protocol.message.Bet;
 import lottery.protocol.message.ErrorCode;
 import lottery.common.log.LogText;
@@ -28,9 +31,19 @@ import org.slf4j.LoggerFactory;
  * Finish or the draw, and the draw starts exactly once (only the Finish that completes the set schedules it). The
  * draw runs on that thread as well, as a task of its own queued behind that Finish, so the Finish is answered first.
  * Winners queries wait as callbacks ({@link #whenDecided}), never as blocked threads.
+ *
+ * <p>With a store that several servers share ({@link SharedRound}, PostgreSQL) the maps here are this server's view
+ * only: a HELLO loads the agency's state from the store and takes a fencing token ({@link #claim}), and the draw is
+ * the store's ({@link SharedRound#pollDraw}): the lottery thread polls it every {@value #POLL_MILLIS} ms until it is
+ * decided, and at once after a FINISH is committed. Polling, not LISTEN/NOTIFY: a notification sent while a
+ * server's listening connection is down is lost, and a server that dies mid-draw sends none, so a poll would be
+ * needed anyway; one small query per server every {@value #POLL_MILLIS} ms costs nothing, and it bounds how late a
+ * held query is answered.
  */
 public final class DrawCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(DrawCoordinator.class);
+    /** How often a server with a shared store asks it whether the draw is decided (and runs it when it is due). */
+    static final long POLL_MILLIS = 200;
 
     private final int agencies;
     /** The lottery thread: where the draw is queued. */
@@ -57,6 +70,12 @@ public final class DrawCoordinator {
     /** Why the draw will never answer (it failed, or the server stops first); null otherwise. */
     private LotteryRejection failure;
     private boolean closed;
+    /** The store as several servers share it; null for a store of this server alone. */
+    private SharedRound shared;
+    /** The poll of the shared draw; null when not polling. */
+    private ScheduledFuture<?> poller;
+    /** The last poll failed (its line is logged once until one succeeds). */
+    private boolean pollFailing;
 
     /**
      * @param store         the bets; from now on used only by the lottery thread
@@ -100,7 +119,13 @@ public final class DrawCoordinator {
         storedByAgency.putAll(round.storedByAgency());
         finished.addAll(round.finished());
         answered.addAll(round.answered());
-        if (round.drawn()) {
+        if (roundStore instanceof SharedRound sharedRound) {
+            shared = sharedRound;
+            if (!(lotteryThread instanceof ScheduledExecutorService scheduler)) {
+                throw new IllegalStateException("a shared store needs a lottery thread that can schedule its polls");
+            }
+            poller = scheduler.scheduleWithFixedDelay(this::pollDraw, 0, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        } else if (round.drawn()) {
             // The draw ran before a restart, but some agency may still wait for its winners: the same winners again.
             queue(() -> runDraw(true));
         } else if (agencies > 0 && finished.size() >= agencies) {
@@ -127,6 +152,43 @@ public final class DrawCoordinator {
     /** Ends {@code owner}'s session of {@code agency} (no-op when it does not hold it). */
     void releaseSession(int agency, Object owner) {
         sessions.remove(agency, owner);
+    }
+
+    /**
+     * Starts a session of {@code agency} (its HELLO, once the connection holds the agency here): with a shared store,
+     * loads what the store holds of the agency (another server may have stored its batches or its FINISH) and takes
+     * the session's fencing token.
+     *
+     * @return the token, 0 without a shared store
+     * @throws LotteryRejection STORAGE_FAILURE when the store cannot be reached
+     */
+    long claim(int agency) throws LotteryRejection {
+        if (shared == null) {
+            return 0;
+        }
+        checkOpen();
+        SharedRound.AgencyView view;
+        try {
+            view = shared.claim(agency);
+        } catch (IOException e) {
+            throw new LotteryRejection(ErrorCode.STORAGE_FAILURE, "cannot start the session: " + e.getMessage(), e);
+        }
+        lastSeq.put(agency, view.lastSeq());
+        storedByAgency.put(agency, view.stored());
+        if (view.finished()) {
+            finished.add(agency);
+        } else {
+            finished.remove(agency);
+        }
+        return view.session();
+    }
+
+    /**
+     * Why the writes of {@code agency}'s session {@code session} were refused by the shared store (a newer session
+     * took the agency over), or null. Meaningful once those writes are durable ({@link #afterDurable}).
+     */
+    String refusal(int agency, long session) {
+        return shared == null ? null : shared.refusal(agency, session);
     }
 
     /** The last batch seq stored for {@code agency}, 0 if none. */
@@ -203,7 +265,10 @@ public final class DrawCoordinator {
             throw new LotteryRejection(ErrorCode.STORAGE_FAILURE, "cannot record the finish: " + e.getMessage(), e);
         }
         finished.add(agency);
-        if (agencies > 0 && finished.size() == agencies) {
+        if (shared != null) {
+            // This FINISH may be the last one of all the servers': ask the store once it is committed.
+            commit.afterDurable(failed -> pollDraw());
+        } else if (agencies > 0 && finished.size() == agencies) {
             queueDraw();
         }
         return stored;
@@ -280,6 +345,7 @@ public final class DrawCoordinator {
      */
     public void close() {
         closed = true;
+        stopPolling();
         if (commit != null) {
             // The last force: the Acks still waiting for one are sent before the connections close.
             commit.syncNow();
@@ -359,6 +425,51 @@ public final class DrawCoordinator {
         LOG.debug("action: draw_summary | result: success | bets: {} | winners: {}", bets, winnerCount);
         LOG.info("action: sorteo | result: success");
         decide(byAgency, null);
+    }
+
+    /**
+     * Asks the shared store whether the draw is decided, which runs it when every agency has finished and no server
+     * has (see {@link SharedRound#pollDraw}); on the lottery thread. A failure is logged (once until a poll works
+     * again) and the next poll tries again.
+     */
+    private void pollDraw() {
+        if (drawDecided() || closed) {
+            stopPolling();
+            return;
+        }
+        SharedRound.Drawn drawn;
+        try {
+            drawn = shared.pollDraw();
+        } catch (IOException | RuntimeException e) {
+            if (!pollFailing) {
+                LOG.warn("action: draw_poll | result: fail | error: {}", LogText.clean(String.valueOf(e.getMessage())));
+                pollFailing = true;
+            }
+            return;
+        }
+        pollFailing = false;
+        if (drawn == null) {
+            return;
+        }
+        DrawResult result = drawn.result();
+        if (drawn.ranHere()) {
+            LOG.debug("action: draw_summary | result: success | bets: {} | winners: {}", result.bets(),
+                    result.winnerCount());
+            LOG.info("action: sorteo | result: success");
+        } else {
+            // Another server ran the draw (or this one before a restart): the same winners, no second draw.
+            LOG.info("action: winners_loaded | result: success | bets: {} | winners: {}", result.bets(),
+                    result.winnerCount());
+        }
+        stopPolling();
+        decide(result.winners(), null);
+    }
+
+    private void stopPolling() {
+        if (poller != null) {
+            poller.cancel(false);
+            poller = null;
+        }
     }
 
     /** Fixes the outcome of the draw and runs the waiting callbacks, each once. */
