@@ -320,13 +320,15 @@ run_once() {
     wal=$(wal_stats)
     [ -f "$work/expected.csv" ] || cp "$dir/expected.csv" "$work/expected.csv"
     if [ "$run" -eq 1 ]; then
-        # The round as the course's load_bets reads it: exactly the rows sent (same multiset).
+        # The round as the course's load_bets reads it: exactly the rows sent (same multiset). SERVER_PORT is required
+        # by the configuration, not used by --export-bets.
+        local export_env=(SERVER_PORT=1 SERVER_AGENCIES="$agencies" SERVER_STORE=postgres SERVER_PG_URL="$url"
+            SERVER_PG_USER=postgres SERVER_PG_PASSWORD='' LOGGING_LEVEL=WARN)
         if [ "$server_mode" = launcher ]; then
-            SERVER_STORE=postgres SERVER_PG_URL=$url SERVER_PG_USER=postgres SERVER_PG_PASSWORD='' LOGGING_LEVEL=WARN \
-                timeout 300 bin/lottery-server --export-bets "$dir/export.csv" >"$dir/export.log" 2>&1
+            env "${export_env[@]}" timeout 300 bin/lottery-server --export-bets "$dir/export.csv" >"$dir/export.log" 2>&1
         else
-            SERVER_STORE=postgres SERVER_PG_URL=$url SERVER_PG_USER=postgres SERVER_PG_PASSWORD='' LOGGING_LEVEL=WARN \
-                timeout 300 "$java_bin" -jar "$server_jar" --export-bets "$dir/export.csv" >"$dir/export.log" 2>&1
+            env "${export_env[@]}" timeout 300 "$java_bin" -jar "$server_jar" --export-bets "$dir/export.csv" \
+                >"$dir/export.log" 2>&1
         fi || fail "$bulk x $count servers: --export-bets failed ($dir/export.log)"
         cmp -s <(LC_ALL=C sort "$dir/export.csv") <(LC_ALL=C sort "$dir/expected.csv") \
             || fail "$bulk x $count servers: the exported round differs from the bets sent ($dir)"
@@ -367,7 +369,8 @@ if [ "$ceiling_only" -eq 0 ]; then
     fi
     echo "load generator: $("$java_bin" -version 2>&1 | head -1), java ${loadgen_opts:+$loadgen_opts }-jar"
     echo "method: $agencies agencies x $bets bets, server counts ${counts[*]}, bulk ${bulks[*]}, $runs runs each," \
-        "interleaved; fresh database per run; bets_per_s = bets / (first connection .. last batch Ack)"
+        "interleaved (order turned per run); fresh database per run; bets_per_s = bets / (first connection .. last" \
+        "batch Ack)"
 else
     # The rows the agencies would send, for the ceiling alone.
     # shellcheck disable=SC2086 # word splitting of the option list is intended
@@ -376,9 +379,11 @@ else
 fi
 for ((r = 1; r <= runs; r++)); do
     if [ "$ceiling_only" -eq 0 ]; then
+        # The order of the server counts turns by one per run (1,2,3 then 2,3,1 then 3,1,2), so that no count always
+        # runs first (colder page cache, PostgreSQL's first run) or right after another's WAL was written.
         for bulk in "${bulks[@]}"; do
-            for count in "${counts[@]}"; do
-                run_once "$bulk" "$count" "$r"
+            for ((c = 0; c < ${#counts[@]}; c++)); do
+                run_once "$bulk" "${counts[$(((c + r - 1) % ${#counts[@]}))]}" "$r"
             done
         done
     fi
