@@ -314,8 +314,11 @@ run_once() {
             kill -0 "${server_pids[-1]}" 2>/dev/null || break
             sleep 0.1
         done
-        grep -q 'accept_connections | result: in_progress' "$log" \
-            || { tail -20 "$log" >&2; fail "server $i of $count did not start within 60 s ($log)"; }
+        if ! grep -q 'accept_connections | result: in_progress' "$log"; then
+            tail -20 "$log" >&2
+            kill -0 "${server_pids[-1]}" 2>/dev/null || fail "server $i of $count exited at its start ($log)"
+            fail "server $i of $count did not start within 60 s ($log)"
+        fi
         grep -q "action: store | result: success | store: postgres .*bulk: $bulk" "$log" \
             || { grep 'action: store' "$log" >&2; fail "server $i does not say store: postgres, bulk: $bulk ($log)"; }
         addresses+=${addresses:+,}127.0.0.1:$port
