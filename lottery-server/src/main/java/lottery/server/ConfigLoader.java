@@ -142,6 +142,9 @@ public final class ConfigLoader {
 
     /** The PostgreSQL settings with {@code SERVER_STORE=postgres}, null with {@code csv}. */
     private static PgSettings postgres(Settings settings) throws ConfigException {
+        // Checked with either store: a bad value is a mistake even where it is not used yet.
+        int poolSize = integer(settings, Key.SERVER_PG_POOL_SIZE);
+        PgSettings.Bulk bulk = settings.get(Key.SERVER_PG_BULK.key, PgSettings.Bulk::parse);
         String store = settings.text(Key.SERVER_STORE.key).strip().toLowerCase(Locale.ROOT);
         if (store.equals("csv")) {
             return null;
@@ -156,8 +159,7 @@ public final class ConfigLoader {
                     + " (jdbc:postgresql://HOST:PORT/DATABASE)");
         }
         return new PgSettings(url, settings.text(Key.SERVER_PG_USER.key).strip(),
-                settings.text(Key.SERVER_PG_PASSWORD.key), integer(settings, Key.SERVER_PG_POOL_SIZE),
-                settings.get(Key.SERVER_PG_BULK.key, PgSettings.Bulk::parse));
+                settings.text(Key.SERVER_PG_PASSWORD.key), poolSize, bulk);
     }
 
     private static int integer(Settings settings, Key key) throws ConfigException {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
 import lottery.common.config.ConfigException;
+import lottery.server.postgres.PgSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -310,5 +311,48 @@ class ConfigLoaderTest {
             }
         }
         assertThat(load(FULL, Map.of("SERVER_PORT", "+80")).port()).isEqualTo(80);
+    }
+
+    @Test
+    void theStoreIsTheCsvFileUnlessPostgresIsAskedWithItsUrl() throws Exception {
+        assertThat(load(COURSE, Map.of()).postgres()).isNull();
+        assertThat(load(COURSE, Map.of("SERVER_STORE", "CSV")).sharedStore()).isFalse();
+
+        ServerConfig config = load(COURSE + "\nSERVER_STORE = postgres\nSERVER_PG_URL = jdbc:postgresql://db:5432/lottery"
+                + "\nSERVER_PG_USER = lottery\nSERVER_PG_PASSWORD = s3cret", Map.of("SERVER_PG_BULK", "insert"));
+        assertThat(config.postgres()).isEqualTo(new PgSettings("jdbc:postgresql://db:5432/lottery", "lottery",
+                "s3cret", 4, PgSettings.Bulk.INSERT));
+        assertThat(config.storeLine()).isEqualTo("action: store | result: success | store: postgres | url:"
+                + " jdbc:postgresql://db:5432/lottery | user: lottery | pool: 4 | bulk: insert");
+        assertThat(config.toString()).doesNotContain("s3cret");
+        assertThat(load(COURSE, Map.of("SERVER_STORE", "postgres", "SERVER_PG_URL", "jdbc:postgresql://db/l"))
+                .postgres().user()).isEqualTo("postgres");
+    }
+
+    @Test
+    void aBadStoreSettingIsAnErrorThatNamesIt() throws Exception {
+        assertThat(error(COURSE, Map.of("SERVER_STORE", "mysql")))
+                .isEqualTo("SERVER_STORE 'mysql' (env SERVER_STORE) is not csv or postgres");
+        assertThat(error(COURSE, Map.of("SERVER_STORE", "postgres")))
+                .startsWith("SERVER_PG_URL is required with SERVER_STORE=postgres");
+        assertThat(error(COURSE, Map.of("SERVER_STORE", "postgres", "SERVER_PG_URL", "postgres://db/lottery")))
+                .contains("is not jdbc:postgresql://HOST[:PORT]/DATABASE");
+        assertThat(error(COURSE, Map.of("SERVER_STORE", "postgres",
+                "SERVER_PG_URL", "jdbc:postgresql://db/lottery?password=x")))
+                .isEqualTo("SERVER_PG_URL must not carry the password: set SERVER_PG_PASSWORD");
+        assertThat(error(COURSE, Map.of("SERVER_STORE", "postgres", "SERVER_PG_URL", "jdbc:postgresql://db/l",
+                "SERVER_PG_BULK", "fast"))).isEqualTo("SERVER_PG_BULK 'fast' is not copy or insert (env SERVER_PG_BULK)");
+        assertThat(error(COURSE, Map.of("SERVER_PG_POOL_SIZE", "1")))
+                .isEqualTo("SERVER_PG_POOL_SIZE 1 is not in 2..64 (env SERVER_PG_POOL_SIZE)");
+    }
+
+    @Test
+    void anOverriddenPasswordIsNeverInTheOverrideLine() throws Exception {
+        List<String> overrides = new ArrayList<>();
+        ConfigLoader.load(write(COURSE + "\nSERVER_PG_PASSWORD = old-secret"), true,
+                Map.of("SERVER_PG_PASSWORD", "new-secret", "SERVER_PORT", "1"), overrides);
+        assertThat(overrides).contains("action: config_override | result: success | key: SERVER_PG_PASSWORD"
+                + " | file_value: *** | value: ***");
+        assertThat(String.join("\n", overrides)).doesNotContain("secret");
     }
 }
