@@ -509,7 +509,9 @@ public final class PgBetStore implements BetStore, SharedRound {
                 winners = insert.executeUpdate();
             }
             long bets;
-            try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM bet WHERE round_id = ?")) {
+            // Each agency's stored count commits with its rows: no second scan of the bets.
+            try (PreparedStatement count = c.prepareStatement(
+                    "SELECT coalesce(sum(stored), 0) FROM agency WHERE round_id = ?")) {
                 count.setLong(1, round);
                 try (ResultSet r = count.executeQuery()) {
                     r.next();
