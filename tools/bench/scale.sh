@@ -4,7 +4,8 @@
 #   bash tools/bench/scale.sh [--runs R] [--bets B] [--servers LIST] [--bulk copy|insert|both] [--ceiling-only]
 #
 #   --runs R         runs per (bulk, server count), default 3; the table gives the medians
-#   --bets B         bets per agency, 64 agencies (default 30000: 1,920,000 bets, about 10-20 s per run here)
+#   --bets B         bets per agency, 64 agencies (default 30000: 1,920,000 bets; here a run took 15-20 s, of
+#                    which 7-16 s of ingest; --bets 100000 for figures past the servers' JIT warm-up)
 #   --servers LIST   server counts, comma-separated (default 1,2,3)
 #   --bulk MODE      SERVER_PG_BULK of the servers: copy, insert or both (default copy)
 #   --ceiling-only   only start PostgreSQL and measure the ceiling below (no servers; checks the set-up)
