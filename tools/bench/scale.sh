@@ -31,8 +31,11 @@
 # 20 s).
 # Around the load generator's invocation the script samples /proc: the CPU seconds of PostgreSQL's processes (by role:
 # client backends, walwriter, checkpointer, background writer, autovacuum, others; exited children through the
-# postmaster's cutime/cstime) and of the whole machine (busy and iowait shares of /proc/stat), and pg_stat_wal (WAL
-# records, bytes, writes, fsyncs and their time) and pg_stat_database (commits) of that window.
+# postmaster's cutime/cstime; the busiest backends one by one: each server's commit stream has its own) and of the
+# whole machine (busy and iowait shares of /proc/stat), the WAL written (LSN difference) and the write transactions
+# (xid difference); pg_stat_wal (WAL records, writes, fsyncs and their time) from the servers' start to their stop;
+# and, just before the stop, the servers' CPU per thread name (event loops io-*, lottery, store-sync, JIT compilers,
+# GC) over their life.
 # Ceiling, once per run index: the same rows (the generator's expected.csv) COPYed by one psql `\copy` in one
 # transaction into a fresh database with the servers' own schema (their Flyway migrations applied by psql), i.e. what
 # this PostgreSQL takes from one trivial client; the table gives each configuration's bets/s as a fraction of it.
