@@ -10,8 +10,10 @@ MVN_FLAGS ?= -B -q
 COMPOSE_FILE ?= docker-compose-dev.yaml
 # `make lottery` runs this many agencies (the course data has 5).
 AGENCIES ?= 5
-# Runs of make bench-ingest (per scenario), bench-draw and bench-docker (bench-course always makes 5 + 5).
+# Runs of make bench-ingest (per scenario), bench-scale (per server count), bench-draw and bench-docker (bench-course always makes 5 + 5).
 RUNS ?= 3
+# More arguments of make bench-scale (tools/bench/scale.sh --help), e.g. SCALE_ARGS='--bulk both --bets 50000'.
+SCALE_ARGS ?=
 # Seconds `docker compose stop` lets the containers shut down gracefully before killing them.
 STOP_GRACE ?= 10
 
@@ -19,7 +21,7 @@ COMPOSE := docker compose -f $(COMPOSE_FILE)
 
 .DEFAULT_GOAL := help
 .PHONY: help build test docker-image docker-compose-up docker-compose-down docker-compose-logs lottery e2e \
-	e2e-course course-branches chaos bench-ingest bench-draw bench-course bench-docker bench-jmh
+	e2e-course course-branches chaos bench-ingest bench-draw bench-course bench-docker bench-jmh bench-scale
 
 help: ## List the targets
 	@echo "Targets (make TARGET):"
@@ -76,6 +78,9 @@ bench-course: build ## The course run on the host (server + 5 clients, course da
 
 bench-docker: ## The course run in Docker (generar-compose.sh, 5 agencies) vs the Docker floor (tools/bench/docker-run.sh)
 	bash tools/bench/docker-run.sh $(RUNS)
+
+bench-scale: build ## Ingest with 1, 2 and 3 servers (SERVER_STORE=postgres) sharing one PostgreSQL 15 run on this host, 64 agencies, same-run ratios and a COPY ceiling (tools/bench/scale.sh; RUNS=3, SCALE_ARGS='--bulk both')
+	bash tools/bench/scale.sh --runs $(RUNS) $(SCALE_ARGS)
 
 bench-jmh: ## JMH microbenchmarks of the hot paths with allocation per bet (lottery-bench/README.md), about 2.5 minutes
 	$(MVN) $(MVN_FLAGS) package -DskipTests

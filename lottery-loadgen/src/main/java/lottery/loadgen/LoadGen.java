@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import lottery.common.log.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,24 +87,29 @@ public final class LoadGen {
         return secrets;
     }
 
-    public static Result run(LoadGenOptions options, Duration progressEvery) throws IOException, InterruptedException {
-        List<AgencyPlan> plans = plans(options);
+    /** Writes {@code expected.csv}: every bet of the plans, in the server's bets.csv row format. */
+    static void writeExpected(LoadGenOptions options, List<AgencyPlan> plans) throws IOException {
         Files.createDirectories(options.outDir());
         StringBuilder expected = new StringBuilder();
         plans.forEach(plan -> plan.appendRows(expected));
         Files.writeString(options.outDir().resolve("expected.csv"), expected, StandardCharsets.UTF_8);
+    }
 
-        Optional<ProcessStats> serverBefore = serverStats(options);
+    public static Result run(LoadGenOptions options, Duration progressEvery) throws IOException, InterruptedException {
+        List<AgencyPlan> plans = plans(options);
+        writeExpected(options, plans);
+
+        List<Optional<ProcessStats>> serversBefore = serverStats(options);
         Optional<ProcessStats> selfBefore = ProcessStats.self();
-        Drive drive = drive(plans, options.host(), options.port(), options, false, progressEvery);
-        Optional<ProcessStats> serverAfter = serverStats(options);
+        Drive drive = drive(plans, options::serverOf, options, false, progressEvery);
+        List<Optional<ProcessStats>> serversAfter = serverStats(options);
         Optional<ProcessStats> selfAfter = ProcessStats.self();
-        Report.ServerUse server = serverBefore.isPresent() && serverAfter.isPresent()
-                ? new Report.ServerUse(serverAfter.get().cpuSeconds() - serverBefore.get().cpuSeconds(),
-                serverAfter.get().peakRssKb() / 1024.0) : null;
+        List<Report.ServerUse> each = serverUse(serversBefore, serversAfter);
+        Report.ServerUse server = each == null ? null : Report.ServerUse.total(each);
         double generatorCpu = selfBefore.isPresent() && selfAfter.isPresent()
                 ? selfAfter.get().cpuSeconds() - selfBefore.get().cpuSeconds() : 0;
-        Result result = finish(options, drive, server, generatorCpu);
+        Result result = finish(options, drive, server, each == null || each.size() < 2 ? List.of() : each,
+                generatorCpu);
         if (options.ceilingsDir() != null && result.success()) {
             LOG.info("action: ceilings | result: in_progress | loopback: discard server | disk: {} | fsync: {}",
                     options.ceilingsDir(), options.ceilingFsync());
@@ -124,7 +130,8 @@ public final class LoadGen {
             throws IOException, InterruptedException {
         Drive loopback;
         try (DiscardServer discard = new DiscardServer()) {
-            loopback = drive(plans, "127.0.0.1", discard.port(), options, true, progressEvery);
+            LoadGenOptions.ServerAddress address = new LoadGenOptions.ServerAddress("127.0.0.1", discard.port());
+            loopback = drive(plans, agency -> address, options, true, progressEvery);
         }
         long bets = plans.stream().mapToLong(AgencyPlan::totalBets).sum();
         if (loopback.betsAcked() != bets) {
@@ -134,8 +141,24 @@ public final class LoadGen {
         return loopback.betsPerSecond();
     }
 
-    private static Optional<ProcessStats> serverStats(LoadGenOptions options) {
-        return options.serverPid() > 0 ? ProcessStats.of(options.serverPid()) : Optional.empty();
+    private static List<Optional<ProcessStats>> serverStats(LoadGenOptions options) {
+        return options.serverPids().stream().map(ProcessStats::of).toList();
+    }
+
+    /** Each server process's CPU during the run and peak RSS, or {@code null} when none or one could not be read. */
+    static List<Report.ServerUse> serverUse(List<Optional<ProcessStats>> before, List<Optional<ProcessStats>> after) {
+        if (before.isEmpty() || before.size() != after.size()) {
+            return null;
+        }
+        List<Report.ServerUse> each = new ArrayList<>();
+        for (int i = 0; i < before.size(); i++) {
+            if (before.get(i).isEmpty() || after.get(i).isEmpty()) {
+                return null;
+            }
+            each.add(new Report.ServerUse(after.get(i).get().cpuSeconds() - before.get(i).get().cpuSeconds(),
+                    after.get(i).get().peakRssKb() / 1024.0));
+        }
+        return each;
     }
 
     /**
@@ -161,12 +184,14 @@ public final class LoadGen {
     }
 
     /**
-     * Runs every plan at once against {@code host:port} until each agency is done or failed, or the deadline.
+     * Runs every plan at once, each against its server, until each agency is done or failed, or the deadline.
      *
+     * @param serverOf   the server of an agency (by its number); a reconnection goes to the same server
      * @param ingestOnly agencies stop at their last batch Ack (the loopback ceiling)
      */
-    private static Drive drive(List<AgencyPlan> plans, String host, int port, LoadGenOptions options,
-                               boolean ingestOnly, Duration progressEvery) throws InterruptedException {
+    private static Drive drive(List<AgencyPlan> plans, IntFunction<LoadGenOptions.ServerAddress> serverOf,
+                               LoadGenOptions options, boolean ingestOnly, Duration progressEvery)
+            throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(options.timeoutSeconds());
         LatencyStats latency = new LatencyStats();
@@ -192,7 +217,8 @@ public final class LoadGen {
         };
         try {
             for (AgencyPlan plan : plans) {
-                AgencyRun run = new AgencyRun(plan, group.next(), host, port, options.inFlight(),
+                LoadGenOptions.ServerAddress server = serverOf.apply(plan.agency());
+                AgencyRun run = new AgencyRun(plan, group.next(), server.host(), server.port(), options.inFlight(),
                         options.paceMillis(), deadline, latency, firstAcks, start, ingestOnly, betsAcked, r -> {
                             if (r.phase() == AgencyRun.Phase.FAILED && firstFailure.compareAndSet(null, r)) {
                                 LOG.error("action: agency | result: fail | agency: {} | error: {}",
@@ -233,8 +259,8 @@ public final class LoadGen {
         return new Drive(runs, betsAcked.get(), latency, firstAcks, start, System.nanoTime());
     }
 
-    private static Result finish(LoadGenOptions options, Drive drive, Report.ServerUse server, double generatorCpu)
-            throws IOException {
+    private static Result finish(LoadGenOptions options, Drive drive, Report.ServerUse server,
+                                 List<Report.ServerUse> serversEach, double generatorCpu) throws IOException {
         List<AgencyRun> runs = drive.runs();
         Map<Integer, Integer> winners = new HashMap<>();
         Map<Integer, String> failures = new HashMap<>();
@@ -268,7 +294,8 @@ public final class LoadGen {
         Report report = new Report(runs.size(), bets, options.batchMax(), options.inFlight(), allAnswered,
                 reconnects, drive.ingestSeconds(), drive.betsPerSecond(), ack, drive.firstAcks().summary(),
                 allAnswered ? (lastWinners - drive.ingestDoneNanos()) / 1e9 : -1,
-                (drive.endNanos() - drive.startNanos()) / 1e9, server, generatorCpu, 0, 0);
+                (drive.endNanos() - drive.startNanos()) / 1e9, server, generatorCpu, 0, 0,
+                shares(options, drive), serversEach);
         Result result = new Result(runs.size(), runs.size() - failures.size(), drive.betsAcked(), winners, failures,
                 reconnects, report);
         LOG.info("action: loadgen | result: {} | agencies_done: {}/{} | bets: {} | bets_acked: {} | reconnects: {} | "
@@ -277,6 +304,28 @@ public final class LoadGen {
                 drive.betsAcked(), reconnects, ack.count(), fmt(ack.p50()), fmt(ack.p99()), fmt(ack.max()),
                 Math.round(drive.betsPerSecond()), fmt((drive.endNanos() - drive.startNanos()) / 1e9));
         return result;
+    }
+
+    /**
+     * Per server of the list (only when there are several): its agencies, their bets and bets/s (their bets / from
+     * the start to the last batch Ack of its agencies).
+     */
+    private static List<Report.ServerShare> shares(LoadGenOptions options, Drive drive) {
+        if (options.servers().size() < 2) {
+            return List.of();
+        }
+        List<Report.ServerShare> shares = new ArrayList<>();
+        for (int i = 0; i < options.servers().size(); i++) {
+            int index = i;
+            List<AgencyRun> mine = drive.runs().stream()
+                    .filter(run -> options.serverIndex(run.plan().agency()) == index).toList();
+            long bets = mine.stream().mapToLong(run -> run.plan().totalBets()).sum();
+            long lastAck = mine.stream().mapToLong(AgencyRun::ingestDoneNanos).max().orElse(drive.startNanos());
+            double seconds = Math.max(1, lastAck - drive.startNanos()) / 1e9;
+            shares.add(new Report.ServerShare(options.servers().get(i).toString(), mine.size(), bets, seconds,
+                    mine.isEmpty() ? 0 : bets / seconds));
+        }
+        return shares;
     }
 
     private static String fmt(double value) {

@@ -36,6 +36,10 @@ public final class LoadGenMain {
             return 0;
         }
         try {
+            if (options.rowsOnly()) {
+                LoadGen.writeExpected(options, LoadGen.plans(options));
+                return 0;
+            }
             LoadGen.Result result = LoadGen.run(options, PROGRESS_EVERY);
             Report report = result.report();
             System.out.println("lottery-loadgen report (" + Runtime.getRuntime().availableProcessors()

@@ -1,13 +1,13 @@
 package lottery.loadgen;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The load generator's command line. Every option has a default except {@code --server}.
  *
- * @param host           server host
- * @param port           server port
+ * @param servers        the servers, at least one; agency k talks to {@code servers[(k - 1) mod servers.size()]}
  * @param firstAgency    first agency driven (inclusive)
  * @param lastAgency     last agency driven (inclusive)
  * @param bets           bets per agency
@@ -19,30 +19,54 @@ import java.util.List;
  * @param timeoutSeconds the whole run's budget, reconnections included
  * @param winnerPermille bets in 1000 that play the winning number
  * @param paceMillis     at least this long between two batches of one agency (0: no pacing)
- * @param serverPid      the server's process id, whose CPU and peak RSS the report shows (0: none)
+ * @param serverPids     the servers' process ids, whose CPU (summed) and peak RSS (the largest) the report shows
+ *                       (empty: none)
  * @param ceilingsDir    measure the loopback and disk ceilings after the run, the disk one in this directory
  *                       ({@code null}: no ceilings)
  * @param ceilingFsync   whether the disk ceiling forces its writes (as a server with SERVER_FSYNC=true does)
  * @param jsonFile       where the report's JSON goes besides stdout ({@code null}: stdout only)
  * @param connectWindow  first connection attempts in progress at once, at most (0: every agency at once)
+ * @param rowsOnly       only write {@code expected.csv} and stop: no server (the scale benchmark's COPY ceiling)
  */
-public record LoadGenOptions(String host, int port, int firstAgency, int lastAgency, int bets, int batchMax, long seed,
-                             int inFlight, Path secretsFile, Path outDir, int timeoutSeconds, int winnerPermille,
-                             int paceMillis, long serverPid, Path ceilingsDir, boolean ceilingFsync, Path jsonFile,
-                             int connectWindow) {
+public record LoadGenOptions(List<ServerAddress> servers, int firstAgency, int lastAgency, int bets, int batchMax,
+                             long seed, int inFlight, Path secretsFile, Path outDir, int timeoutSeconds,
+                             int winnerPermille, int paceMillis, List<Long> serverPids, Path ceilingsDir,
+                             boolean ceilingFsync, Path jsonFile, int connectWindow, boolean rowsOnly) {
+
+    /**
+     * One server of {@code --server}.
+     *
+     * @param host its host name or address
+     * @param port its port
+     */
+    public record ServerAddress(String host, int port) {
+        public ServerAddress {
+            check(!host.isEmpty(), "a server host is empty");
+            check(port >= 1 && port <= 65535, "port " + port + " is not in 1..65535");
+        }
+
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
 
     /** Below the server's default listen backlog (1024), so a start of many agencies does not overflow it. */
     static final int DEFAULT_CONNECT_WINDOW = 512;
 
     static final String USAGE = """
-            Usage: java -jar lottery-loadgen.jar --server HOST:PORT [options]
+            Usage: java -jar lottery-loadgen.jar --server HOST:PORT[,HOST:PORT...] [options]
 
             Drives synthetic agencies over the lottery protocol from one process: for each agency HELLO, its
             batches (seq 1, 2, 3..., resuming after the HELLO Ack's last stored seq), FINISH (its stored count must
             equal the bets sent), WINNERS_QUERY. A lost connection, AGENCY_BUSY, SHUTTING_DOWN, IDLE_TIMEOUT,
             HANDSHAKE_TIMEOUT or TOO_MANY_CONNECTIONS: reconnect (backoff 100 ms doubling to 2 s) and resume.
 
-              --server HOST:PORT      the server (required)
+              --server HOST:PORT      the server (required); several servers sharing one lottery (a common
+                                      database): HOST:PORT,HOST:PORT,... and agency k talks to the server
+                                      number ((k - 1) mod count) + 1 of the list, reconnections included
+                                      (agency 1 to the first, 2 to the second...); the report then lists
+                                      the servers with their agencies and bets/s
               --agencies FIRST..LAST  agencies to drive, or one number (default 1..1)
               --bets N                bets per agency (default 1000; at most 999999)
               --batch-max K           most bets per batch (default 163)
@@ -57,7 +81,9 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
                                       (default .)
               --timeout-seconds T     the whole run's budget (default 300)
               --server-pid PID        the server's process id: the report adds its CPU seconds during the run
-                                      and its peak resident memory (Linux /proc)
+                                      and its peak resident memory (Linux /proc); PID,PID,... for several
+                                      server processes: server_cpu_s is their sum, server_peak_rss_mb the
+                                      largest, and server_cpu_s_each / server_peak_rss_mb_each give each
               --ceilings DIR          after a successful run, measure in the same process (a) the loopback
                                       ceiling: the same frames, same window, to a discard server that Acks
                                       without decoding, and (b) the disk ceiling: the same rows appended by a
@@ -71,6 +97,10 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
                                       one that ends starts the next agency (default 512, below the server's
                                       listen backlog of 1024: more SYNs at once than the backlog holds are
                                       dropped by the kernel and retried 1 s, 3 s... later); 0 = all at once
+              --rows-only             only write --out DIR/expected.csv (the bets the agencies would send, as
+                                      chosen by --agencies, --bets, --seed, --winner-permille) and exit 0;
+                                      no server, --server not needed (tools/bench/scale.sh COPYs them into
+                                      PostgreSQL as its ceiling)
               --help                  this text
 
             Report (stdout, at the end): a table and the same figures as one JSON line. bets_per_s = bets / ingest_s,
@@ -83,7 +113,9 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
             """;
 
     public LoadGenOptions {
-        check(port >= 1 && port <= 65535, "port " + port + " is not in 1..65535");
+        servers = List.copyOf(servers);
+        serverPids = List.copyOf(serverPids);
+        check(!servers.isEmpty(), "--server needs at least one HOST:PORT");
         check(firstAgency >= 1 && lastAgency <= 65535 && firstAgency <= lastAgency,
                 "agencies " + firstAgency + ".." + lastAgency + " are not a range within 1..65535");
         check(bets >= 0 && bets < BetPlan.DOCUMENT_BASE, "--bets " + bets + " is not in 0..999999");
@@ -92,16 +124,35 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
         check(timeoutSeconds >= 1, "--timeout-seconds must be at least 1");
         check(winnerPermille >= 0 && winnerPermille <= 1000, "--winner-permille is not in 0..1000");
         check(paceMillis >= 0, "--pace-ms must not be negative");
-        check(serverPid >= 0, "--server-pid must not be negative");
+        check(serverPids.stream().allMatch(pid -> pid > 0), "--server-pid must be positive");
         check(connectWindow >= 0, "--connect-window must not be negative");
     }
 
-    /** Options without a server pid, ceilings or JSON file (tests and older callers). */
+    /** Options that drive servers (not {@code --rows-only}). */
+    public LoadGenOptions(List<ServerAddress> servers, int firstAgency, int lastAgency, int bets, int batchMax,
+                          long seed, int inFlight, Path secretsFile, Path outDir, int timeoutSeconds,
+                          int winnerPermille, int paceMillis, List<Long> serverPids, Path ceilingsDir,
+                          boolean ceilingFsync, Path jsonFile, int connectWindow) {
+        this(servers, firstAgency, lastAgency, bets, batchMax, seed, inFlight, secretsFile, outDir, timeoutSeconds,
+                winnerPermille, paceMillis, serverPids, ceilingsDir, ceilingFsync, jsonFile, connectWindow, false);
+    }
+
+    /** One server, without a server pid, ceilings or JSON file (tests and older callers). */
     public LoadGenOptions(String host, int port, int firstAgency, int lastAgency, int bets, int batchMax, long seed,
                           int inFlight, Path secretsFile, Path outDir, int timeoutSeconds, int winnerPermille,
                           int paceMillis) {
-        this(host, port, firstAgency, lastAgency, bets, batchMax, seed, inFlight, secretsFile, outDir, timeoutSeconds,
-                winnerPermille, paceMillis, 0, null, true, null, DEFAULT_CONNECT_WINDOW);
+        this(List.of(new ServerAddress(host, port)), firstAgency, lastAgency, bets, batchMax, seed, inFlight,
+                secretsFile, outDir, timeoutSeconds, winnerPermille, paceMillis, List.of(), null, true, null,
+                DEFAULT_CONNECT_WINDOW);
+    }
+
+    /** The server agency {@code agency} talks to: number {@code (agency - 1) mod count} of the list (from 0). */
+    int serverIndex(int agency) {
+        return Math.floorMod(agency - 1, servers.size());
+    }
+
+    ServerAddress serverOf(int agency) {
+        return servers.get(serverIndex(agency));
     }
 
     private static void check(boolean ok, String message) {
@@ -128,15 +179,20 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
         int timeout = 300;
         int permille = 5;
         int pace = 0;
-        long serverPid = 0;
+        List<Long> serverPids = List.of();
         Path ceilings = null;
         boolean ceilingFsync = true;
         Path json = null;
         int connectWindow = DEFAULT_CONNECT_WINDOW;
+        boolean rowsOnly = false;
         for (int i = 0; i < args.size(); i++) {
             String option = args.get(i);
             if (option.equals("--help")) {
                 return null;
+            }
+            if (option.equals("--rows-only")) {
+                rowsOnly = true;
+                continue;
             }
             if (i + 1 >= args.size()) {
                 throw new IllegalArgumentException("unknown option or missing value: " + option);
@@ -158,7 +214,7 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
                 case "--secrets" -> secrets = Path.of(value);
                 case "--out" -> out = Path.of(value);
                 case "--timeout-seconds" -> timeout = number(option, value);
-                case "--server-pid" -> serverPid = longNumber(option, value);
+                case "--server-pid" -> serverPids = pids(option, value);
                 case "--ceilings" -> ceilings = Path.of(value);
                 case "--ceiling-fsync" -> ceilingFsync = bool(option, value);
                 case "--json" -> json = Path.of(value);
@@ -166,16 +222,40 @@ public record LoadGenOptions(String host, int port, int firstAgency, int lastAge
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
-        if (server == null) {
+        if (server == null && !rowsOnly) {
             throw new IllegalArgumentException("--server HOST:PORT is required");
         }
-        int colon = server.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("--server " + server + " is not HOST:PORT");
+        return new LoadGenOptions(servers(server == null ? "127.0.0.1:1" : server), first, last, bets, batchMax, seed,
+                inFlight, secrets, out, timeout, permille, pace, serverPids, ceilings, ceilingFsync, json,
+                connectWindow, rowsOnly);
+    }
+
+    /** {@code HOST:PORT[,HOST:PORT...]}, in order (a server may be listed twice: it then gets two shares). */
+    static List<ServerAddress> servers(String value) {
+        List<ServerAddress> servers = new ArrayList<>();
+        for (String item : value.split(",", -1)) {
+            String address = item.trim();
+            int colon = address.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("--server " + address + " is not HOST:PORT");
+            }
+            servers.add(new ServerAddress(address.substring(0, colon),
+                    number("--server port", address.substring(colon + 1))));
         }
-        return new LoadGenOptions(server.substring(0, colon), number("--server port", server.substring(colon + 1)),
-                first, last, bets, batchMax, seed, inFlight, secrets, out, timeout, permille, pace, serverPid,
-                ceilings, ceilingFsync, json, connectWindow);
+        return servers;
+    }
+
+    private static List<Long> pids(String option, String value) {
+        List<Long> pids = new ArrayList<>();
+        for (String item : value.split(",", -1)) {
+            long pid = longNumber(option, item);
+            if (pid > 0) {
+                pids.add(pid);
+            } else if (pid < 0) {
+                throw new IllegalArgumentException(option + " " + item + " must not be negative");
+            }
+        }
+        return pids;
     }
 
     private static boolean bool(String option, String value) {

@@ -3,6 +3,7 @@ package lottery.loadgen;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -28,22 +29,57 @@ import java.util.Map;
  * @param loopbackCeiling   bets/s of the same frames to a discard server, same run (0: not measured)
  * @param diskCeiling       bets/s of the same rows appended (and forced) by a trivial writer, same run
  *                          (0: not measured)
+ * @param servers           per server, when the agencies were spread over several (empty with one server: the
+ *                          report is then exactly the one-server report)
+ * @param serversEach       each server process's use, when several pids were given (empty otherwise); {@code server}
+ *                          is then their total: CPU summed, peak RSS the largest
  */
 record Report(int agencies, long bets, int batchMax, int inFlight, boolean success, int reconnects,
               double ingestSeconds, double betsPerSecond, LatencyStats.Summary ack, LatencyStats.Summary firstAck,
               double drawWaitSeconds, double totalSeconds, ServerUse server, double generatorCpu,
-              double loopbackCeiling, double diskCeiling) {
+              double loopbackCeiling, double diskCeiling, List<ServerShare> servers, List<ServerUse> serversEach) {
+
+    Report {
+        servers = servers == null ? List.of() : List.copyOf(servers);
+        serversEach = serversEach == null ? List.of() : List.copyOf(serversEach);
+    }
+
+    /** A report of one server (no per-server shares, one pid at most). */
+    Report(int agencies, long bets, int batchMax, int inFlight, boolean success, int reconnects, double ingestSeconds,
+           double betsPerSecond, LatencyStats.Summary ack, LatencyStats.Summary firstAck, double drawWaitSeconds,
+           double totalSeconds, ServerUse server, double generatorCpu, double loopbackCeiling, double diskCeiling) {
+        this(agencies, bets, batchMax, inFlight, success, reconnects, ingestSeconds, betsPerSecond, ack, firstAck,
+                drawWaitSeconds, totalSeconds, server, generatorCpu, loopbackCeiling, diskCeiling, List.of(),
+                List.of());
+    }
 
     /**
      * @param cpuSeconds CPU seconds the server used during the run
      * @param peakRssMb  the server process's peak resident set (its whole life), MB
      */
     record ServerUse(double cpuSeconds, double peakRssMb) {
+        /** Several processes as one: CPU summed, peak RSS the largest (each process's own peak, not their sum). */
+        static ServerUse total(List<ServerUse> each) {
+            return new ServerUse(each.stream().mapToDouble(ServerUse::cpuSeconds).sum(),
+                    each.stream().mapToDouble(ServerUse::peakRssMb).max().orElse(0));
+        }
+    }
+
+    /**
+     * One server's share of a run over several servers.
+     *
+     * @param address       HOST:PORT as given
+     * @param agencies      agencies assigned to it
+     * @param bets          their bets
+     * @param ingestSeconds the run's start to the last batch Ack of these agencies
+     * @param betsPerSecond bets / ingestSeconds
+     */
+    record ServerShare(String address, int agencies, long bets, double ingestSeconds, double betsPerSecond) {
     }
 
     Report withCeilings(double loopback, double disk) {
         return new Report(agencies, bets, batchMax, inFlight, success, reconnects, ingestSeconds, betsPerSecond, ack,
-                firstAck, drawWaitSeconds, totalSeconds, server, generatorCpu, loopback, disk);
+                firstAck, drawWaitSeconds, totalSeconds, server, generatorCpu, loopback, disk, servers, serversEach);
     }
 
     /** min(loopback, disk) of the ceilings measured, or 0. */
@@ -78,6 +114,17 @@ record Report(int agencies, long bets, int batchMax, int inFlight, boolean succe
         f.put("loopback_ceiling_bets_per_s", loopbackCeiling > 0 ? Math.round(loopbackCeiling) : null);
         f.put("disk_ceiling_bets_per_s", diskCeiling > 0 ? Math.round(diskCeiling) : null);
         f.put("fraction_of_ceiling", ceiling() > 0 ? round(betsPerSecond / ceiling(), 3) : null);
+        // Only with several servers or pids, so that a one-server report keeps exactly its keys.
+        if (!serversEach.isEmpty()) {
+            f.put("server_cpu_s_each", serversEach.stream().map(u -> round(u.cpuSeconds(), 2)).toList());
+            f.put("server_peak_rss_mb_each", serversEach.stream().map(u -> Math.round(u.peakRssMb())).toList());
+        }
+        if (!servers.isEmpty()) {
+            f.put("servers", servers.stream().map(ServerShare::address).toList());
+            f.put("server_agencies", servers.stream().map(ServerShare::agencies).toList());
+            f.put("server_bets", servers.stream().map(ServerShare::bets).toList());
+            f.put("server_bets_per_s", servers.stream().map(share -> Math.round(share.betsPerSecond())).toList());
+        }
         return f;
     }
 

@@ -57,7 +57,7 @@ class LoadGenTest {
                 "--bets", "2000", "--in-flight", "4", "--seed", "42", "--out", "x"));
         assertThat(options.firstAgency()).isEqualTo(6);
         assertThat(options.lastAgency()).isEqualTo(55);
-        assertThat(options.port()).isEqualTo(12345);
+        assertThat(options.servers().get(0).port()).isEqualTo(12345);
         assertThat(options.paceMillis()).isZero();
         assertThat(LoadGenOptions.parse(List.of("--server", "h:1", "--pace-ms", "250")).paceMillis()).isEqualTo(250);
         assertThat(LoadGenOptions.parse(List.of("--help"))).isNull();

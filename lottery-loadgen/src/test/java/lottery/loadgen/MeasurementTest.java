@@ -38,8 +38,9 @@ class MeasurementTest {
     void ceilingsAreMeasuredInTheSameRunAndTheReportCarriesThemAsJson() throws Exception {
         Path ceilings = dir.resolve("ceilings");
         try (FakeServer server = new FakeServer(3, 0, false)) {
-            LoadGenOptions options = new LoadGenOptions("127.0.0.1", server.port(), 1, 3, 700, 40, 7, 4, null, dir,
-                    60, 20, 0, ProcessHandle.current().pid(), ceilings, true, null, 2);
+            LoadGenOptions options = new LoadGenOptions(
+                    List.of(new LoadGenOptions.ServerAddress("127.0.0.1", server.port())), 1, 3, 700, 40, 7, 4,
+                    null, dir, 60, 20, 0, List.of(ProcessHandle.current().pid()), ceilings, true, null, 2);
             LoadGen.Result result = LoadGen.run(options, Duration.ofSeconds(5));
             assertThat(result.success()).isTrue();
             Report report = result.report();
@@ -107,7 +108,7 @@ class MeasurementTest {
                 "--ceilings", "c", "--ceiling-fsync", "false", "--json", "r.json", "--connect-window", "0"));
         assertThat(options.connectWindow()).isZero();
         assertThat(LoadGenOptions.parse(List.of("--server", "h:1")).connectWindow()).isEqualTo(512);
-        assertThat(options.serverPid()).isEqualTo(42);
+        assertThat(options.serverPids()).containsExactly(42L);
         assertThat(options.ceilingsDir()).isEqualTo(Path.of("c"));
         assertThat(options.ceilingFsync()).isFalse();
         assertThat(options.jsonFile()).isEqualTo(Path.of("r.json"));
