@@ -31,6 +31,8 @@ compose_down() {
     docker ps -aq --filter label=com.docker.compose.project=tp0 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1 \
         || true
     docker network rm tp0_testing_net >/dev/null 2>&1 || true
+    # the database of the scaled-out scenario (generar-compose.sh --store postgres): each run starts empty
+    docker volume rm tp0_postgres-data >/dev/null 2>&1 || true
 }
 
 restore_files() {

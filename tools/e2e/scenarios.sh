@@ -15,7 +15,9 @@ E2E_TMP=${E2E_TMP:-$(mktemp -d)}
 scenario_generator() {
     local sh args out
     for sh in sh bash; do
-        for args in "" "x.yaml" "x.yaml 1 2" "x.yaml abc" "x.yaml -1" "x.yaml 1.5"; do
+        for args in "" "x.yaml" "x.yaml 1 2" "x.yaml abc" "x.yaml -1" "x.yaml 1.5" "x.yaml 5 --servers 3" \
+            "x.yaml 5 --servers 9 --store postgres" "x.yaml 5 --servers 0 --store postgres" "x.yaml 5 --store mysql" \
+            "x.yaml 250 --servers 3 --store postgres" "x.yaml 5 --secrets --secrets"; do
             # shellcheck disable=SC2086 # the argument list is split on purpose
             if $sh generar-compose.sh $args >/dev/null 2>&1; then
                 fail "$sh generar-compose.sh $args succeeded"
@@ -32,13 +34,22 @@ scenario_generator() {
                 "$({ echo server; clients_list "$n"; } | sort | tr '\n' ' ')"
         done
     done
+    # the scaled-out file (issue 12): flags in any order, same bytes; postgres + 3 replicas + the clients
+    sh generar-compose.sh "$E2E_TMP/scaled-a.yaml" 5 --servers 3 --store postgres >/dev/null || fail "scaled file"
+    bash generar-compose.sh "$E2E_TMP/scaled-b.yaml" 5 --store postgres --servers 3 >/dev/null || fail "scaled file"
+    cmp -s "$E2E_TMP/scaled-a.yaml" "$E2E_TMP/scaled-b.yaml" || fail "the scaled file depends on the flags' order"
+    docker compose -f "$E2E_TMP/scaled-a.yaml" config -q || fail "docker compose config rejects the scaled file"
+    expect_equal "services of the scaled file" \
+        "$(docker compose -f "$E2E_TMP/scaled-a.yaml" config --services | sort | tr '\n' ' ')" \
+        "$({ echo postgres; echo server1; echo server2; echo server3; clients_list 5; } | sort | tr '\n' ' ')"
     cmp -s "$E2E_TMP/sh-5.yaml" "$E2E_TMP/bash-5.yaml" || fail "sh and bash outputs differ"
     cmp -s "$E2E_TMP/sh-5.yaml" "$E2E_TMP/original-compose.yaml" \
         || fail "the committed $COMPOSE_FILE is not the generator's output for 5 clients"
     docker compose -f "$E2E_TMP/sh-5.yaml" config | grep -q 'subnet: 172.25.125.0/24' || fail "subnet missing"
     expect_equal "client3 container name" \
         "$(docker compose -f "$E2E_TMP/sh-5.yaml" config | grep -c 'container_name: client3$')" 1
-    say "generator: usage errors exit 2 under sh and bash; 0, 1 and 5 clients pass docker compose config"
+    say "generator: usage errors exit 2 under sh and bash; 0, 1 and 5 clients and the scaled file (postgres, 3" \
+        "servers) pass docker compose config"
 }
 
 # --- exercise 1: echo clients ----------------------------------------------------------------------------------
@@ -407,6 +418,104 @@ scenario_lottery_with_secrets() {
     say "lottery with secrets: 2 agencies authenticated, no secret in the compose file or the logs, winners 2 2"
 }
 
+# --- issue 12: several servers on one PostgreSQL --------------------------------------------------------------
+
+# generar-compose.sh FILE 5 --servers 3 --store postgres with the course's data: while the bets come in (once it has
+# acknowledged agency 1's third batch), the server agency 1 (the largest file) is connected to gets SIGKILL (docker
+# kill). Its agencies fail over to another replica (the alias `server` resolves to every replica) and resume there
+# from what the killed one acknowledged; the round must still end exactly as with one server: every client exits 0,
+# one draw across all servers, each agency's winners right, and the database holds every row of every agency exactly
+# once (and --export-bets writes them as the course's bets.csv, each agency's rows in its file's order).
+scenario_scaled_postgres_kill() {
+    local k total=0 names servers victim victim_ip ip c line acked resume batches drawn survivor pg_sql rows
+    mapfile -t names < <(clients_list 5)
+    servers=(server1 server2 server3)
+    docker image inspect postgres:15 >/dev/null 2>&1 || fail "no postgres:15 image (../shared/docker/engine.sh postgres)"
+    unzip_course_data
+    for ((k = 1; k <= 5; k++)); do total=$((total + $(rows_in ".data/agency-$k.csv"))); done
+    sh generar-compose.sh "$COMPOSE_FILE" 5 --servers 3 --store postgres >/dev/null \
+        || fail "generar-compose.sh $COMPOSE_FILE 5 --servers 3 --store postgres"
+    grep -qF "$(sed -n 1p .secrets/postgres-password)" "$COMPOSE_FILE" && fail "the compose file holds the password"
+    # The clients log the address they connect to at DEBUG: that tells which server agency 1 is on.
+    set_yaml "$CLIENT_CONFIG" log.level '"DEBUG"'
+    # This lottery starts on an empty database (a volume an earlier run left behind is dropped).
+    compose down -v -t 1 >/dev/null 2>&1 || true
+    up
+    wait_lines 180 client1 'action: connect | result: success | client_id: 1 | address: '
+    line=$(logs_of client1 | grep -F 'action: connect | result: success | client_id: 1 | address: ' | tail -n 1)
+    victim_ip=$(printf '%s\n' "$line" | sed -n 's/.*| address: \([0-9.]*\):12345.*/\1/p')
+    [ -n "$victim_ip" ] || fail "client1: no address in '$line'"
+    victim=''
+    for c in "${servers[@]}"; do
+        ip=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$c")
+        [ "$ip" = "$victim_ip" ] && victim=$c
+    done
+    [ -n "$victim" ] || fail "no server has client1's address $victim_ip"
+    # Once that server has acknowledged agency 1's third batch (of 166), mid-ingest, the hard kill.
+    wait_lines 120 client1 'action: batch_enviado | result: success | client_id: 1 | seq: 3 |'
+    # the highest batch client1 holds the Ack of, read before the kill: the store must have it afterwards
+    acked=$(logs_of client1 | sed -n 's/.*action: batch_enviado | result: success | client_id: 1 | seq: \([0-9]*\) |.*/\1/p' \
+        | sort -n | tail -n 1)
+    docker kill "$victim" >/dev/null || fail "docker kill $victim"
+    say "killed $victim ($victim_ip), client1's server, when client1 held the Acks up to batch $acked"
+    wait_exited 240 "${names[@]}"
+    expect_equal "$victim exit code (SIGKILL)" "$(exit_code_of "$victim")" 137
+    expect_exit_zero "${names[@]}"
+    # Agency 1 got its session back on another replica, which knew every batch acknowledged before the kill, and
+    # before its last batch (the kill was mid-ingest).
+    expect_line client1 "| failover_from: $victim_ip:12345"
+    resume=$(value_of client1 reconnect resume_seq)
+    batches=$(value_of client1 summary batches)
+    if [ -z "$resume" ] || [ -z "$batches" ]; then fail "client1: no reconnect or summary line"; fi
+    [ "$resume" -ge "$acked" ] || fail "client1 resumed at batch $resume, but held the Ack of $acked: stored batches lost"
+    [ "$resume" -lt "$batches" ] || fail "client1 resumed at batch $resume of $batches: the kill came after its ingest"
+    say "client1: $(logs_of client1 | grep -F "| failover_from: $victim_ip:12345" | head -n 1 | sed 's/.*action:/action:/')"
+    drawn=0
+    for c in "${servers[@]}"; do
+        k=$(count_lines "$c" 'action: sorteo | result: success')
+        [ "$k" -eq 0 ] || say "$c drew: $(logs_of "$c" | grep -F 'action: sorteo | result: success' | sed 's/.*action:/action:/')"
+        drawn=$((drawn + k))
+    done
+    expect_equal "sorteo lines across the servers" "$drawn" 1
+    for ((k = 1; k <= 5; k++)); do
+        expect_equal "client$k cant_ganadores" "$(value_of "client$k" consulta_ganadores cant_ganadores)" \
+            "$(winners_in ".data/agency-$k.csv")"
+    done
+    # Every row of every agency, exactly once, in the database (as multisets: sorted, compared whole).
+    for ((k = 1; k <= 5; k++)); do tr -d '\r' <".data/agency-$k.csv" | sed "s/^/$k,/"; done | LC_ALL=C sort \
+        >"$E2E_TMP/expected-rows"
+    pg_sql="SELECT agency, first_name, last_name, document, to_char(birthdate, 'YYYY-MM-DD'), number FROM bet
+        WHERE round_id = (SELECT max(id) FROM round)"
+    docker exec -e PGCLIENTENCODING=UTF8 postgres psql -X -q -v ON_ERROR_STOP=1 -U lottery -d lottery -At -F, \
+        -c "$pg_sql" >"$E2E_TMP/pg-rows" || fail "psql: cannot read the bets"
+    rows=$(rows_in "$E2E_TMP/pg-rows")
+    expect_equal "rows in table bet" "$rows" "$total"
+    LC_ALL=C sort "$E2E_TMP/pg-rows" | cmp -s - "$E2E_TMP/expected-rows" \
+        || fail "the rows in table bet are not the agency files' rows, each once"
+    # The export, from a surviving server: the course's bets.csv, each agency's rows in its file's order.
+    survivor=''
+    for c in "${servers[@]}"; do [ "$c" != "$victim" ] && [ "$(status_of "$c")" = running ] && survivor=$c; done
+    [ -n "$survivor" ] || fail "no server left running"
+    docker exec "$survivor" java -Dfile.encoding=UTF-8 -Dstdout.encoding=UTF-8 -jar /app/lottery-server.jar \
+        --config /app/config.ini --export-bets /tmp/bets.csv >"$E2E_TMP/export.log" 2>&1 \
+        || { cat "$E2E_TMP/export.log" >&2; fail "$survivor: --export-bets failed"; }
+    docker cp "$survivor:/tmp/bets.csv" "$E2E_TMP/export.csv" >/dev/null || fail "docker cp the export"
+    expect_equal "exported rows" "$(rows_in "$E2E_TMP/export.csv")" "$total"
+    for ((k = 1; k <= 5; k++)); do
+        tr -d '\r' <"$E2E_TMP/export.csv" | awk -F, -v k="$k" '$1 == k' | cut -d, -f2- \
+            | cmp -s - <(tr -d '\r' <".data/agency-$k.csv") \
+            || fail "the export's agency $k rows are not its file's rows in order"
+    done
+    for c in "${servers[@]}" "${names[@]}"; do
+        logs_of "$c" | grep -qF "$(sed -n 1p .secrets/postgres-password)" && fail "$c: the database password is in its log"
+    done
+    expect_clean_logs "${servers[@]}" "${names[@]}"
+    say "scaled, postgres, kill: $victim killed mid-ingest (Acks up to $acked), client1 resumed at batch $resume of" \
+        "$batches elsewhere;" \
+        "one draw; winners $(for ((k = 1; k <= 5; k++)); do printf '%s ' "$(value_of "client$k" consulta_ganadores \
+        cant_ganadores)"; done); $rows rows in PostgreSQL, each once; export from $survivor identical per agency"
+}
+
 SCENARIOS=(
     generator
     validator_no_server validator_mocks validator_real_server
@@ -415,6 +524,7 @@ SCENARIOS=(
     sigterm_client sigterm_server sigterm_all sigterm_server_alone
     bet_from_env
     blackbox_style_lottery lottery_course_data lottery_with_secrets make_lottery make_lottery_docker_only
+    scaled_postgres_kill
 )
 
 case ${1:-} in

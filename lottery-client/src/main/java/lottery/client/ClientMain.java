@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import lottery.client.echo.EchoClient;
 import lottery.client.lottery.AgencyClient;
+import lottery.client.net.AddressResolver;
 import lottery.client.net.ClientTransport;
 import lottery.common.config.ConfigException;
 import lottery.common.lifecycle.SignalExit;
@@ -28,6 +29,12 @@ public final class ClientMain {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_CONFIG = 2;
 
+    static {
+        // Before anything can look a name up (logging included): the server's host is resolved afresh at each
+        // connection attempt, so that failover sees the replicas that are there now (AddressResolver says why).
+        AddressResolver.disableJvmDnsCache();
+    }
+
     static final String USAGE = """
             Usage: java -jar lottery-client.jar [--config PATH] [--help]
 
@@ -40,7 +47,8 @@ public final class ClientMain {
 
             Config key        Environment variable   Meaning (default)
             (none)            CLI_ID                 agency number 1..65535 (required)
-            server.address    CLI_SERVER_ADDRESS     host:port of the server (required)
+            server.address    CLI_SERVER_ADDRESS     host:port of the server (required); a host with several
+                                                     addresses (server replicas): each is tried in turn
             loop.amount       CLI_LOOP_AMOUNT        echo: how many messages (required)
             loop.period       CLI_LOOP_PERIOD        echo: pause after each message, Go duration e.g. 5s (required)
             log.level         CLI_LOG_LEVEL          TRACE, DEBUG, INFO, WARN or ERROR (required)

@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * connects again with backoff (100 ms doubling to 2 s) for up to reconnect.timeout from the loss, says Hello again
  * and goes on from the new resume point: the batches in flight that it stores count as acknowledged, the others are
  * sent again (the server acknowledges a batch it already stores without storing it twice). During the wait for the
- * winners it says Hello, Finish and asks again; winners.timeout counts from the first query.
+ * winners it says Hello, Finish and asks again; winners.timeout counts from the first query. Each new connection
+ * starts with the next address of the server's host ({@link ClientTransport#failover()}): with several server
+ * replicas behind one name the agency goes on with another replica, which resumes it from the shared store.
  *
  * <p><b>Failing.</b> Any other server error (AUTHENTICATION_FAILED, UNKNOWN_AGENCY, SEQUENCE_GAP, INVALID_BET,
  * STORAGE_FAILURE...) or an answer out of step ends the run at once with one {@code result: fail} line naming the
@@ -218,6 +220,7 @@ public final class AgencyClient {
             }
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             try {
+                transport.failover(); // the session there was lost or refused: the next address of the host first
                 Connection<LotteryMessage> connection = transport.connect(config.server(), LotteryPipeline::addLast,
                         LotteryMessage.class, Duration.ZERO);
                 session = new AgencySession(connection, replyTimeout);

@@ -25,10 +25,10 @@ import lottery.protocol.message.MessageType;
 import lottery.protocol.message.Winners;
 
 /**
- * A stand-in for the lottery server, built from the protocol module only: a Netty server on 127.0.0.1 that decodes
- * frames with the real codec, records every message and the size of every frame, and answers as its {@link Script}
- * says. The default script answers like a well-behaved server: Ack for Hello, Bet, Batch (with its size) and Finish,
- * and the configured winners for a WinnersQuery.
+ * A stand-in for the lottery server, built from the protocol module only: a Netty server on 127.0.0.1 (or another
+ * loopback address) that decodes frames with the real codec, records every message and the size of every frame, and
+ * answers as its {@link Script} says. The default script answers like a well-behaved server: Ack for Hello, Bet,
+ * Batch (with its size) and Finish, and the configured winners for a WinnersQuery.
  */
 public final class FakeLotteryServer implements AutoCloseable {
     /** What the server answers to one message; runs on the event loop. */
@@ -59,12 +59,20 @@ public final class FakeLotteryServer implements AutoCloseable {
     }
 
     public static FakeLotteryServer start(int port, Script script) throws InterruptedException {
+        return start("127.0.0.1", port, script);
+    }
+
+    /**
+     * A server on {@code host} (another loopback address such as 127.0.0.2 stands for another replica: Linux routes
+     * all of 127.0.0.0/8 to the loopback interface) and {@code port} (0: ephemeral).
+     */
+    public static FakeLotteryServer start(String host, int port, Script script) throws InterruptedException {
         FakeLotteryServer server = new FakeLotteryServer(script);
-        server.bind(port);
+        server.bind(host, port);
         return server;
     }
 
-    private void bind(int port) throws InterruptedException {
+    private void bind(String host, int port) throws InterruptedException {
         serverChannel = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -76,7 +84,7 @@ public final class FakeLotteryServer implements AutoCloseable {
                         channel.pipeline().addLast("script", new ScriptHandler());
                     }
                 })
-                .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+                .bind(new InetSocketAddress(host, port)).sync().channel();
     }
 
     /** The answers of a correct server. Scripts delegate to it for the messages they do not change. */
