@@ -46,7 +46,8 @@ public interface SharedRound {
 
     /**
      * The draw, if it is decided: the winners when some server ran it, or this call runs it when every agency has
-     * finished and nobody did; null while an agency has not finished.
+     * finished and nobody did; null while an agency has not finished or while another server is running the draw
+     * (the caller polls again).
      */
     Drawn pollDraw() throws IOException;
 }

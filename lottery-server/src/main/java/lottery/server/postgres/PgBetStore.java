@@ -41,10 +41,11 @@ import org.postgresql.copy.CopyIn;
  * lock agency rows in the same order and never deadlock.
  *
  * <p>The draw ({@link #pollDraw}): once every agency's row says finished, one transaction locks the round's row
- * ({@code SELECT ... FOR UPDATE}), checks that the round is not drawn yet, writes the winners ({@code number = 7574},
- * per agency in the order stored) and marks the round drawn. Two servers that race wait on that lock and the second
- * finds the round drawn; a server that dies inside it leaves no trace (its transaction rolls back with its
- * connection), and the next poll of any server runs it.
+ * ({@code SELECT ... FOR UPDATE SKIP LOCKED}), checks that the round is not drawn yet, writes the winners
+ * ({@code number = 7574}, per agency in the order stored) and marks the round drawn. Of two servers that race, one
+ * gets the lock and draws; the other skips the locked row, returns "not yet", and its next poll finds the round drawn.
+ * A server that dies inside the transaction leaves no trace (it rolls back with its connection, releasing the lock),
+ * and the next poll of any server runs it.
  *
  * <p>Thread context: the lottery thread calls everything but {@link #sync}, {@link #written} and {@link #refusal}; the
  * sync thread runs {@link #sync}. The queue of operations is the only state both touch (under {@code this}'s lock).
@@ -488,11 +489,17 @@ public final class PgBetStore implements BetStore, SharedRound {
     private Drawn draw(Connection c) throws SQLException {
         c.setAutoCommit(false);
         try {
+            // SKIP LOCKED: while another server holds the lock it is drawing; this poll returns and the next one
+            // finds the round drawn, or, if that server died mid-draw and its transaction rolled back, draws itself.
+            // So no server's lottery thread waits for another server's draw.
             try (PreparedStatement lock = c.prepareStatement(
-                    "SELECT drawn_at IS NOT NULL FROM round WHERE id = ? FOR UPDATE")) {
+                    "SELECT drawn_at IS NOT NULL FROM round WHERE id = ? FOR UPDATE SKIP LOCKED")) {
                 lock.setLong(1, round);
                 try (ResultSet r = lock.executeQuery()) {
-                    r.next();
+                    if (!r.next()) {
+                        c.commit();
+                        return null;
+                    }
                     if (r.getBoolean(1)) {
                         c.commit();
                         return new Drawn(readWinners(c), false);
