@@ -44,9 +44,23 @@ class ServerMainTest {
                 .contains("default ./config.ini", "[DEFAULT]", "KEY = VALUE")
                 .contains("SERVER_PORT", "SERVER_IP", "SERVER_LISTEN_BACKLOG", "SERVER_AGENCIES", "SERVER_STORAGE_PATH",
                         "SERVER_IDLE_TIMEOUT_SECONDS", "SERVER_SHUTDOWN_GRACE_SECONDS", "SERVER_FSYNC",
-                        "LOGGING_LEVEL")
+                        "LOGGING_LEVEL", "SERVER_STORE", "SERVER_PG_URL", "SERVER_PG_USER", "SERVER_PG_PASSWORD",
+                        "SERVER_PG_POOL_SIZE", "SERVER_PG_BULK", "--export-bets FILE")
                 .doesNotContain("yaml", "YAML");
         assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void exportBetsNeedsAPathAndThePostgresStore() {
+        assertThat(run(Map.of(), "--export-bets")).isEqualTo(2);
+        assertThat(err()).isEqualTo("action: config | result: fail | error: --export-bets needs a file path (try --help)"
+                + System.lineSeparator());
+        err.reset();
+        Map<String, String> csv = Map.of("SERVER_PORT", "0", "LOGGING_LEVEL", "INFO");
+        assertThat(run(csv, "--export-bets", dir.resolve("out.csv").toString())).isEqualTo(2);
+        assertThat(err()).startsWith("action: export_bets | result: fail | error: SERVER_STORE is csv: the bets are"
+                + " already in bets.csv");
+        assertThat(dir.resolve("out.csv")).doesNotExist();
     }
 
     @Test
