@@ -146,6 +146,8 @@ class ScaledOutEndToEndTest {
                     }
                 }
                 assertThat(System.nanoTime()).as("agency %d storing %d bets", agency, bets).isLessThan(deadline);
+                // A pause between two queries of a bounded wait, not a synchronisation: the condition decides.
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
             }
         }
     }

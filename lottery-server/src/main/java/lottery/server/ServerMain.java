@@ -112,7 +112,9 @@ public final class ServerMain {
 
             Exit status: 0 stopped by SIGTERM, 1 cannot start (address not resolvable, port in use, bets file not
             writable, storage locked by another server, round log corrupt, SERVER_SECRETS_FILE unreadable or
-            malformed or missing for a round started with secrets), 2 bad arguments or configuration.
+            malformed or missing for a round started with secrets; with postgres: the database not reachable
+            within 30 s, its schema not applicable, or a new round needed while other servers are on the current
+            one), 2 bad arguments or configuration.
             """;
 
     private ServerMain() {

@@ -126,6 +126,30 @@ class SharedStoreServerTest {
     }
 
     @Test
+    void theLastTwoFinishesSentAtOnceToTwoServersStartExactlyOneDraw() throws Exception {
+        InetSocketAddress a = start(2);
+        InetSocketAddress b = start(2);
+        try (LogCapture log = LogCapture.open();
+             TestClient one = TestClient.agency(clients.group(), a, 1);
+             TestClient two = TestClient.agency(clients.group(), b, 2)) {
+            one.send(new Batch(1, Bets.range(1, 0, 8)));
+            two.send(new Batch(1, Bets.range(2, 0, 15)));
+            one.expectAck(MessageType.BATCH, 1, 8);
+            two.expectAck(MessageType.BATCH, 1, 15);
+            // Both FINISHes (and the queries behind them) are on the wire before either is answered: each server
+            // commits one and polls; whichever takes the round's lock draws, the other finds the round drawn.
+            one.sendAll(List.of(Finish.INSTANCE, WinnersQuery.INSTANCE));
+            two.sendAll(List.of(Finish.INSTANCE, WinnersQuery.INSTANCE));
+            one.expectAck(MessageType.FINISH, 0, 8);
+            two.expectAck(MessageType.FINISH, 0, 15);
+            assertThat(one.receive()).isEqualTo(new Winners(true, List.of("10000000", "10000007")));
+            assertThat(two.receive()).isEqualTo(new Winners(true, List.of("20000000", "20000007", "20000014")));
+            log.await(line -> line.contains("action: winners_loaded"), Duration.ofSeconds(20));
+            assertThat(log.count("action: sorteo | result: success")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aQueryOnAnotherServerThanTheAgencysFinishIsHeldNotRefused() throws Exception {
         InetSocketAddress a = start(2);
         InetSocketAddress b = start(2);

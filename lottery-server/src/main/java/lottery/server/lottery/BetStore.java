@@ -69,6 +69,25 @@ public interface BetStore extends Closeable {
     }
 
     /**
+     * Makes the first {@code upTo} writes durable ({@link #written} was {@code upTo} when the caller decided to
+     * sync). A file's force covers every write made before it, so the default is {@link #sync()}; a store whose
+     * commits are transactions commits only writes up to {@code upTo} here, so that what the caller acknowledges is
+     * exactly what was committed.
+     */
+    default void sync(long upTo) throws IOException {
+        sync();
+    }
+
+    /**
+     * Whether one {@link #sync} makes durable only what it took itself (database transactions), rather than every
+     * write made before it (a file's force). Then a sync that overlaps another one says nothing about the other's
+     * writes.
+     */
+    default boolean commitsAreIndependent() {
+        return false;
+    }
+
+    /**
      * The assignment's {@code load_bets}, streamed: hands every stored bet to {@code action}, in the order stored,
      * without holding them all in memory.
      *

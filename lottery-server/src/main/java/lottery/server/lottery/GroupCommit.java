@@ -72,6 +72,12 @@ final class GroupCommit {
         if (waiting.isEmpty()) {
             return;
         }
+        if (syncing && store.commitsAreIndependent()) {
+            // A commit runs on the sync thread and its outcome is not known yet: a commit of our own would say
+            // nothing about its writes. Its completion, queued on this thread, answers its callbacks; the later ones
+            // are not answered (their connections close: the agencies resend after their next HELLO).
+            return;
+        }
         Forced forced = force();
         release(forced.covering(), forced.failure());
     }
@@ -87,7 +93,7 @@ final class GroupCommit {
     private Forced force() {
         long covering = store.written();
         try {
-            store.sync();
+            store.sync(covering);
             return new Forced(covering, null);
         } catch (IOException e) {
             return new Forced(covering, e);

@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -53,6 +54,8 @@ import org.postgresql.copy.CopyIn;
 public final class PgBetStore implements BetStore, SharedRound {
     /** The key of the advisory lock that serialises opening rounds (any 64-bit number no other code uses). */
     static final long ROUND_LOCK_KEY = 0x6c6f7474657279L; // "lottery"
+    /** How a server's connections name themselves (+ a per-process suffix): see {@link #openRound}. */
+    static final String SERVER_APPLICATION = "lottery-server/";
     /** Rows fetched per round trip when reading bets back. */
     private static final int FETCH_SIZE = 10_000;
 
@@ -60,7 +63,7 @@ public final class PgBetStore implements BetStore, SharedRound {
             UPDATE agency SET last_seq = CASE WHEN ? > 0 THEN ? ELSE last_seq END, stored = stored + ?,
                               finished = finished OR ?
              WHERE round_id = ? AND agency = ? AND session = ? AND (? OR NOT finished)
-               AND (? = 0 OR last_seq = ? - 1)""";
+               AND (? = 0 OR last_seq = ? - 1) AND stored = ?""";
     private static final String COPY_BETS = "COPY bet (round_id, agency, first_name, last_name, document, birthdate,"
             + " number) FROM STDIN (FORMAT csv)";
     private static final String INSERT_BET = "INSERT INTO bet (round_id, agency, first_name, last_name, document,"
@@ -71,17 +74,33 @@ public final class PgBetStore implements BetStore, SharedRound {
     private final int agencies;
     private final PgSettings.Bulk bulk;
     private final boolean synchronousCommit;
-    /** Operations queued since the last sync; guarded by {@code this}. */
-    private List<Op> queued = new ArrayList<>();
+    /** Operations queued and not yet taken by a sync, in write order; guarded by {@code this}. */
+    private final ArrayDeque<Op> queued = new ArrayDeque<>();
     private volatile long written;
+    /** Held by a sync for its whole transaction: syncs never overlap, so an agency's writes commit in order. */
+    private final Object syncLock = new Object();
+    /**
+     * Bets of each agency as they will be once every queued write is committed (lottery thread): a write is stored
+     * only if the row holds exactly what came before it, so nothing lands after an earlier write that failed.
+     */
+    private final Map<Integer, Long> expectedStored = new HashMap<>();
+    /**
+     * This store committed the draw and has not yet returned it: the read of the winners after the commit failed, so
+     * the next poll that reads them still says it ran the draw (exactly one poll over the servers does).
+     */
+    private volatile boolean drawUnreported;
     /** The session token of each agency's live session on this server (lottery thread). */
     private final Map<Integer, Long> sessions = new HashMap<>();
     /** Refused sessions: key {@link #sessionKey} -> why. Written by the sync thread, read by the lottery thread. */
     private final Map<Long, String> refused = new ConcurrentHashMap<>();
     private boolean closed;
 
-    /** A queued write: a batch (seq 0 for a single BET) or, with {@code finish}, an agency's FINISH. */
-    private record Op(int agency, long session, long seq, List<Bet> bets, boolean finish) {
+    /**
+     * A queued write: a batch (seq 0 for a single BET) or, with {@code finish}, an agency's FINISH; {@code index} is
+     * its number among the store's writes ({@link #written} after it), {@code storedBefore} the agency's bets before it.
+     */
+    private record Op(long index, int agency, long session, long seq, List<Bet> bets, boolean finish,
+                      long storedBefore) {
     }
 
     private PgBetStore(HikariDataSource pool, long round, int agencies, PgSettings.Bulk bulk,
@@ -119,7 +138,8 @@ public final class PgBetStore implements BetStore, SharedRound {
      */
     public static Opened open(PgSettings settings, int agencies, boolean authenticated, boolean newRound,
                               boolean fsync) throws IOException {
-        HikariDataSource pool = pool(settings, 30_000);
+        HikariDataSource pool = pool(settings, 30_000, SERVER_APPLICATION + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(System.nanoTime()));
         try {
             migrate(pool);
             Opened opened = openRound(pool, settings, agencies, authenticated, newRound, fsync);
@@ -131,7 +151,7 @@ public final class PgBetStore implements BetStore, SharedRound {
     }
 
     /** A pool on {@code settings}; {@code initMillis}: how long the first connection may take to come. */
-    static HikariDataSource pool(PgSettings settings, long initMillis) throws IOException {
+    static HikariDataSource pool(PgSettings settings, long initMillis, String applicationName) throws IOException {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(settings.url());
         config.setUsername(settings.user());
@@ -139,9 +159,15 @@ public final class PgBetStore implements BetStore, SharedRound {
         config.setMaximumPoolSize(settings.poolSize());
         config.setMinimumIdle(Math.min(2, settings.poolSize()));
         config.setPoolName("lottery-pg");
-        config.setConnectionTimeout(10_000);
+        // Bounded waits: the lottery thread makes some of these calls (handshakes, the draw's polls), so a database
+        // that is gone must cost it seconds, not forever. The socket timeout is far above the longest statement (the
+        // draw over a whole round).
+        config.setConnectionTimeout(5_000);
         config.setInitializationFailTimeout(initMillis);
-        config.addDataSourceProperty("ApplicationName", "lottery-server");
+        config.addDataSourceProperty("connectTimeout", "5");
+        config.addDataSourceProperty("socketTimeout", "120");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.addDataSourceProperty("ApplicationName", applicationName);
         if (settings.bulk() == PgSettings.Bulk.INSERT) {
             // The driver sends a batch of single-row INSERTs as multi-row statements.
             config.addDataSourceProperty("reWriteBatchedInserts", "true");
@@ -206,6 +232,17 @@ public final class PgBetStore implements BetStore, SharedRound {
                         }
                     }
                 }
+                if (reason != null && id != 0 && !reason.startsWith("the draw of the last round ran")) {
+                    // Servers still on the current round would go on with it alone: agencies moving between them
+                    // and this one would resume in another round. Stop them first.
+                    int others = otherServers(c);
+                    if (others > 0) {
+                        throw new IOException("not starting a new round (" + reason + "): " + others
+                                + " connection(s) of other lottery servers are on round " + id + "; stop those"
+                                + " servers first, or start this one with the current SERVER_AGENCIES and without"
+                                + " --new-round to join the round");
+                    }
+                }
                 if (reason != null) {
                     id = createRound(c, agencies, authenticated);
                     bets = 0;
@@ -220,6 +257,19 @@ public final class PgBetStore implements BetStore, SharedRound {
             }
         } catch (SQLException e) {
             throw new IOException("cannot open the round: " + e.getMessage(), e);
+        }
+    }
+
+    /** Connections of other lottery servers to this database (not this server's: their name has its suffix). */
+    private static int otherServers(Connection c) throws SQLException {
+        try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE datname ="
+                + " current_database() AND application_name LIKE ? AND application_name <> current_setting("
+                + "'application_name')")) {
+            count.setString(1, SERVER_APPLICATION + "%");
+            try (ResultSet r = count.executeQuery()) {
+                r.next();
+                return r.getInt(1);
+            }
         }
     }
 
@@ -261,15 +311,18 @@ public final class PgBetStore implements BetStore, SharedRound {
                 }
             }
             try (PreparedStatement update = c.prepareStatement("UPDATE agency SET session = session + 1"
-                    + " WHERE round_id = ? AND agency = ? RETURNING session, last_seq, stored, finished")) {
+                    + " WHERE round_id = ? AND agency = ? AND round_id = (SELECT max(id) FROM round)"
+                    + " RETURNING session, last_seq, stored, finished")) {
                 update.setLong(1, round);
                 update.setInt(2, agency);
                 try (ResultSet r = update.executeQuery()) {
                     if (!r.next()) {
-                        throw new IOException("agency " + agency + " has no row in round " + round);
+                        throw new IOException("round " + round + " is no longer the database's current round (a"
+                                + " server started a new one): restart this server to join it");
                     }
                     AgencyView view = new AgencyView(r.getLong(1), r.getLong(2), r.getLong(3), r.getBoolean(4));
                     sessions.put(agency, view.session());
+                    expectedStored.put(agency, view.stored());
                     return view;
                 }
             }
@@ -290,12 +343,15 @@ public final class PgBetStore implements BetStore, SharedRound {
 
     @Override
     public void append(int agency, long seq, List<Bet> bets) throws IOException {
-        queue(new Op(agency, session(agency), seq, List.copyOf(bets), false));
+        long session = session(agency);
+        long before = expectedStored.getOrDefault(agency, 0L);
+        queue(agency, session, seq, List.copyOf(bets), false, before);
+        expectedStored.put(agency, before + bets.size());
     }
 
     @Override
     public void finish(int agency, long stored) throws IOException {
-        queue(new Op(agency, session(agency), 0, List.of(), true));
+        queue(agency, session(agency), 0, List.of(), true, expectedStored.getOrDefault(agency, 0L));
     }
 
     private long session(int agency) throws IOException {
@@ -306,12 +362,20 @@ public final class PgBetStore implements BetStore, SharedRound {
         return session;
     }
 
-    private synchronized void queue(Op op) throws IOException {
+    private synchronized void queue(int agency, long session, long seq, List<Bet> bets, boolean finish,
+                                    long storedBefore) throws IOException {
         if (closed) {
             throw new IOException("the store is closed");
         }
-        queued.add(op);
-        written++;
+        long index = written + 1;
+        queued.add(new Op(index, agency, session, seq, bets, finish, storedBefore));
+        written = index;
+    }
+
+    /** Every write is independent of a force: a transaction commits only the writes it took. */
+    @Override
+    public boolean commitsAreIndependent() {
+        return true;
     }
 
     @Override
@@ -319,17 +383,36 @@ public final class PgBetStore implements BetStore, SharedRound {
         return written;
     }
 
-    /** Commits every queued operation in one transaction (see the class comment); the group commit calls it. */
+    /** Commits every write queued so far (see {@link #sync(long)}). */
     @Override
     public void sync() throws IOException {
-        List<Op> ops;
-        synchronized (this) {
-            if (queued.isEmpty()) {
-                return;
+        sync(written);
+    }
+
+    /**
+     * Commits the queued writes numbered up to {@code upTo} in one transaction (see the class comment), after any sync
+     * still running; the group commit calls it with the count it will acknowledge. A write that fails is not retried:
+     * the failure goes to its Ack, and the agency's later writes, which expect it stored, are refused.
+     */
+    @Override
+    public void sync(long upTo) throws IOException {
+        synchronized (syncLock) {
+            List<Op> ops = take(upTo);
+            if (!ops.isEmpty()) {
+                commit(ops);
             }
-            ops = queued;
-            queued = new ArrayList<>();
         }
+    }
+
+    private synchronized List<Op> take(long upTo) {
+        List<Op> ops = new ArrayList<>();
+        while (!queued.isEmpty() && queued.peek().index() <= upTo) {
+            ops.add(queued.poll());
+        }
+        return ops;
+    }
+
+    private void commit(List<Op> ops) throws IOException {
         // Agency order (stable: an agency's own operations keep theirs): every transaction locks rows in one order.
         ops.sort(Comparator.comparingInt(Op::agency));
         try (Connection c = pool.getConnection()) {
@@ -353,6 +436,7 @@ public final class PgBetStore implements BetStore, SharedRound {
                         update.setBoolean(8, op.finish());
                         update.setLong(9, op.seq());
                         update.setLong(10, op.seq());
+                        update.setLong(11, op.storedBefore());
                         update.addBatch();
                     }
                     counts = update.executeBatch();
@@ -364,9 +448,10 @@ public final class PgBetStore implements BetStore, SharedRound {
                     if (counts[i] == 1) {
                         passed.add(op);
                     } else {
-                        refusals.put(sessionKey(op.agency(), op.session()), "agency " + op.agency()
-                                + " was taken over by a newer session (on this or another server), or its batch"
-                                + " seq " + op.seq() + " is not the next one the database holds");
+                        refusals.put(sessionKey(op.agency(), op.session()), "not stored: agency " + op.agency()
+                                + " was taken over by a newer session (on this or another server), or the database"
+                                + " does not hold what this write follows (batch seq " + op.seq() + "; an earlier"
+                                + " write of the session failed)");
                     }
                 }
                 if (bulk == PgSettings.Bulk.COPY) {
@@ -472,7 +557,7 @@ public final class PgBetStore implements BetStore, SharedRound {
                         throw new IOException("round " + round + " is not in the database");
                     }
                     if (r.getBoolean(1)) {
-                        return new Drawn(readWinners(c), false);
+                        return reportDrawn(c);
                     }
                     if (r.getInt(2) == 0 || r.getLong(3) < r.getInt(2)) {
                         return null;
@@ -502,7 +587,7 @@ public final class PgBetStore implements BetStore, SharedRound {
                     }
                     if (r.getBoolean(1)) {
                         c.commit();
-                        return new Drawn(readWinners(c), false);
+                        return reportDrawn(c);
                     }
                 }
             }
@@ -533,13 +618,22 @@ public final class PgBetStore implements BetStore, SharedRound {
                 mark.execute();
             }
             c.commit();
-            return new Drawn(readWinners(c), true);
+            drawUnreported = true;
+            return reportDrawn(c);
         } catch (SQLException | RuntimeException e) {
             rollback(c);
             throw e;
         } finally {
             c.setAutoCommit(true);
         }
+    }
+
+    /** The drawn round's winners; ranHere when this store committed the draw and has not said so yet. */
+    private Drawn reportDrawn(Connection c) throws SQLException {
+        DrawResult winners = readWinners(c);
+        boolean ranHere = drawUnreported;
+        drawUnreported = false;
+        return new Drawn(winners, ranHere);
     }
 
     private DrawResult readWinners(Connection c) throws SQLException {

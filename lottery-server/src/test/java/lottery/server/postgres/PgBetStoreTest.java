@@ -108,8 +108,63 @@ class PgBetStoreTest {
         PgBetStore.Opened joined = open(2, false, PgSettings.Bulk.COPY);
         assertThat(joined.newRound()).isNull();
         assertThat(joined.bets()).isEqualTo(3);
-        assertThat(open(3, false, PgSettings.Bulk.COPY).newRound()).startsWith("SERVER_AGENCIES changed from 2 to 3");
-        assertThat(open(3, true, PgSettings.Bulk.COPY).newRound()).isNull();
+        // Other servers are on the round: a server that would start another one refuses to start instead, or the
+        // agencies moving between them would resume in two different rounds.
+        assertThatThrownBy(() -> open(3, false, PgSettings.Bulk.COPY)).isInstanceOf(IOException.class)
+                .hasMessageContaining("SERVER_AGENCIES changed from 2 to 3")
+                .hasMessageContaining("connection(s) of other lottery servers are on round " + first.round());
+        assertThatThrownBy(() -> open(2, true, PgSettings.Bulk.COPY)).isInstanceOf(IOException.class)
+                .hasMessageContaining("a new round was asked");
+        closeStores();
+        stores.clear();
+        PgBetStore.Opened next = open(3, false, PgSettings.Bulk.COPY);
+        assertThat(next.newRound()).startsWith("SERVER_AGENCIES changed from 2 to 3");
+        assertThat(next.round()).isGreaterThan(first.round());
+        assertThat(open(3, true, PgSettings.Bulk.COPY).round()).isEqualTo(next.round());
+    }
+
+    @Test
+    void aRoundThatIsOverIsFollowedByANewOneAndItsServersLearnIt() throws Exception {
+        PgBetStore old = server(1);
+        old.claim(1);
+        old.finish(1, 0);
+        old.sync();
+        assertThat(old.pollDraw().ranHere()).isTrue();
+        old.answered(1);
+        // Over: a server that starts now begins the next round even though the old server is still connected...
+        PgBetStore.Opened next = open(1, false, PgSettings.Bulk.COPY);
+        assertThat(next.newRound()).startsWith("the draw of the last round ran");
+        // ...and the old server takes no agency into the old round any more.
+        assertThatThrownBy(() -> old.claim(1)).isInstanceOf(IOException.class)
+                .hasMessageContaining("is no longer the database's current round");
+    }
+
+    @Test
+    void afterAFailedCommitNothingOfTheSessionThatFollowsIsStoredAndOnlyWhatWasTakenIsCommitted() throws Exception {
+        PgBetStore a = server(1);
+        SharedRound.AgencyView view = a.claim(1);
+        a.append(1, 1, bets(0, 4, 0));
+        a.append(1, 2, bets(4, 4, 0));
+        // A sync commits the writes it was asked for, not the ones queued after the count was taken.
+        a.sync(1);
+        assertThat(count("SELECT count(*) FROM bet")).isEqualTo(4);
+        a.sync();
+        assertThat(count("SELECT count(*) FROM bet")).isEqualTo(8);
+
+        try (Connection c = DriverManager.getConnection(url, Postgres.USER, ""); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE bet ADD CONSTRAINT refuse_test CHECK (document <> '10000009')");
+        }
+        a.append(1, 3, bets(8, 4, 0));
+        assertThatThrownBy(a::sync).isInstanceOf(IOException.class).hasMessageContaining("refuse_test");
+        // The client did not wait for that Ack: its next batch and its FINISH were sent anyway. Both expect batch 3
+        // stored; neither is, and the agency is not finished with 8 bets.
+        a.append(1, 4, bets(12, 4, 0));
+        a.finish(1, 16);
+        a.sync();
+        assertThat(a.refusal(1, view.session())).contains("not stored");
+        assertThat(count("SELECT count(*) FROM bet")).isEqualTo(8);
+        assertThat(count("SELECT count(*) FROM agency WHERE finished")).isZero();
+        assertThat(a.claim(1)).isEqualTo(new SharedRound.AgencyView(2, 2, 8, false));
     }
 
     @Test
