@@ -73,6 +73,8 @@ public final class LotteryServer {
     private EventExecutor lotteryThread;
     /** Where the group commit's forces run, so the lottery thread goes on meanwhile. */
     private EventExecutor syncThread;
+    /** With a shared store: where its polls, and so the draw, run (see DrawCoordinator). */
+    private EventExecutor drawPollThread;
     private StorageLock lock;
     private ChannelGroup channels;
     private BetStore store;
@@ -159,7 +161,8 @@ public final class LotteryServer {
         channels = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
         // With PostgreSQL an Ack always waits for its commit (SERVER_FSYNC=false only stops the commit waiting for
         // the WAL on disk): before it, the other servers cannot see the batch.
-        coordinator = new DrawCoordinator(config.agencies(), lotteryThread, syncThread, secrets,
+        drawPollThread = config.sharedStore() ? new DefaultEventExecutor(new DefaultThreadFactory("draw-poll")) : null;
+        coordinator = new DrawCoordinator(config.agencies(), lotteryThread, syncThread, drawPollThread, secrets,
                 config.fsync() || config.sharedStore());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, ioLoops)
@@ -328,6 +331,12 @@ public final class LotteryServer {
         }
         if (syncThread != null) {
             syncThread.shutdownGracefully(0, stepMillis(deadline), TimeUnit.MILLISECONDS)
+                    .awaitUninterruptibly(stepMillis(deadline));
+        }
+        if (drawPollThread != null) {
+            // A draw still running there is cut by the store's close below: its transaction rolls back, and another
+            // server's poll (or this one's after a restart) runs it.
+            drawPollThread.shutdownGracefully(0, stepMillis(deadline), TimeUnit.MILLISECONDS)
                     .awaitUninterruptibly(stepMillis(deadline));
         }
         if (acceptor != null) {

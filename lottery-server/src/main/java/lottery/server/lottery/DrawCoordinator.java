@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With a store that several servers share ({@link SharedRound}, PostgreSQL) the maps here are this server's view
  * only: a HELLO loads the agency's state from the store and takes a fencing token ({@link #claim}), and the draw is
- * the store's ({@link SharedRound#pollDraw}): the lottery thread polls it every {@value #POLL_MILLIS} ms until it is
- * decided, and at once after a FINISH is committed. Polling, not LISTEN/NOTIFY: a notification sent while a
+ * the store's ({@link SharedRound#pollDraw}): it is polled every {@value #POLL_MILLIS} ms until it is decided, and at
+ * once after a FINISH is committed, on the server's {@code draw-poll} thread (a poll that draws holds a transaction as
+ * long as the draw takes), one poll at a time, each outcome handed back to the lottery thread. Polling, not LISTEN/NOTIFY: a notification sent while a
  * server's listening connection is down is lost, and a server that dies mid-draw sends none, so a poll would be
  * needed anyway; one small query per server every {@value #POLL_MILLIS} ms costs nothing, and it bounds how late a
  * held query is answered.
@@ -76,6 +77,10 @@ public final class DrawCoordinator {
     private ScheduledFuture<?> poller;
     /** The last poll failed (its line is logged once until one succeeds). */
     private boolean pollFailing;
+    /** Where the shared store's polls (and so the draw) run; null = on the lottery thread. */
+    private final Executor pollThread;
+    /** A poll runs on the poll thread: the next tick does not start another one. */
+    private boolean polling;
 
     /**
      * @param store         the bets; from now on used only by the lottery thread
@@ -97,6 +102,17 @@ public final class DrawCoordinator {
      */
     public DrawCoordinator(int agencies, Executor lotteryThread, Executor syncThread, AgencySecrets secrets,
                            boolean fsync) {
+        this(agencies, lotteryThread, syncThread, null, secrets, fsync);
+    }
+
+    /**
+     * The same, with a thread for the shared store's polls ({@code pollThread}): a poll that runs the draw holds
+     * its database transaction for as long as the draw takes, which the lottery thread need not wait for; the
+     * outcome comes back to the lottery thread. Null: polls run on the lottery thread.
+     */
+    public DrawCoordinator(int agencies, Executor lotteryThread, Executor syncThread, Executor pollThread,
+                           AgencySecrets secrets, boolean fsync) {
+        this.pollThread = pollThread;
         this.agencies = agencies;
         this.lotteryThread = lotteryThread;
         this.syncThread = syncThread;
@@ -437,17 +453,59 @@ public final class DrawCoordinator {
             stopPolling();
             return;
         }
-        SharedRound.Drawn drawn;
+        if (pollThread == null) {
+            polled(pollOnce());
+            return;
+        }
+        if (polling) {
+            return;
+        }
+        polling = true;
         try {
-            drawn = shared.pollDraw();
+            pollThread.execute(() -> {
+                Polled outcome = pollOnce();
+                try {
+                    lotteryThread.execute(() -> {
+                        polling = false;
+                        polled(outcome);
+                    });
+                } catch (RejectedExecutionException stopping) {
+                    // The lottery thread has ended: nobody waits for this outcome any more.
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            polling = false;
+        }
+    }
+
+    /** What one poll of the shared store gave: the draw (null: not decided yet), or why the poll failed. */
+    private record Polled(SharedRound.Drawn drawn, Exception failure) {
+    }
+
+    /** One poll of the shared store; on the poll thread (or the lottery thread without one). Touches no field. */
+    private Polled pollOnce() {
+        try {
+            return new Polled(shared.pollDraw(), null);
         } catch (IOException | RuntimeException e) {
+            return new Polled(null, e);
+        }
+    }
+
+    /** A poll's outcome, on the lottery thread: logs the draw and answers the held queries once it is decided. */
+    private void polled(Polled outcome) {
+        if (drawDecided() || closed) {
+            return;
+        }
+        if (outcome.failure() != null) {
             if (!pollFailing) {
-                LOG.warn("action: draw_poll | result: fail | error: {}", LogText.clean(String.valueOf(e.getMessage())));
+                LOG.warn("action: draw_poll | result: fail | error: {}",
+                        LogText.clean(String.valueOf(outcome.failure().getMessage())));
                 pollFailing = true;
             }
             return;
         }
         pollFailing = false;
+        SharedRound.Drawn drawn = outcome.drawn();
         if (drawn == null) {
             return;
         }

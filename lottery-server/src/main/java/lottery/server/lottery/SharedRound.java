@@ -9,7 +9,7 @@ import java.io.IOException;
  * gets there first.
  *
  * <p>Thread context: like {@link BetStore}, called by the lottery thread, except {@link #refusal}, which reads what
- * the sync thread recorded.
+ * the sync thread recorded, and {@link #pollDraw}, which the server's {@code draw-poll} thread calls.
  */
 public interface SharedRound {
 

@@ -48,8 +48,11 @@ import org.postgresql.copy.CopyIn;
  * A server that dies inside the transaction leaves no trace (it rolls back with its connection, releasing the lock),
  * and the next poll of any server runs it.
  *
- * <p>Thread context: the lottery thread calls everything but {@link #sync}, {@link #written} and {@link #refusal}; the
- * sync thread runs {@link #sync}. The queue of operations is the only state both touch (under {@code this}'s lock).
+ * <p>Thread context: the lottery thread calls everything but {@link #sync}, {@link #written}, {@link #refusal} and
+ * {@link #pollDraw}; the sync thread runs {@link #sync} (and the lottery thread once more when the server stops; syncs
+ * never overlap: {@code syncLock}); the {@code draw-poll} thread runs {@link #pollDraw}, which touches only the
+ * database and a volatile flag. The queue of operations is the only state the lottery and sync threads share (under
+ * {@code this}'s lock); the refusals are a concurrent map.
  */
 public final class PgBetStore implements BetStore, SharedRound {
     /** The key of the advisory lock that serialises opening rounds (any 64-bit number no other code uses). */
