@@ -22,9 +22,9 @@ runs=${2:-3}
 modes=${3:-read draw jackson}
 [[ $rows =~ ^[0-9]+$ ]] || { echo "draw bench: ROWS must be a number" >&2; exit 2; }
 [[ $runs =~ ^[0-9]+$ ]] && [ "$runs" -ge 1 ] && [ "$runs" -le 20 ] || { echo "draw bench: RUNS is 1..20" >&2; exit 2; }
-server_jar=lottery-server/target/lottery-server.jar
+bench_jar=lottery-bench/target/lottery-bench.jar
 loadgen_jar=lottery-loadgen/target/lottery-loadgen.jar
-for jar in "$server_jar" "$loadgen_jar"; do
+for jar in "$bench_jar" "$loadgen_jar"; do
     [ -f "$jar" ] || { echo "draw bench: $jar missing (mvn -B -q package -DskipTests)" >&2; exit 2; }
 done
 agencies=20
@@ -42,7 +42,7 @@ echo "file: $(stat -c %s "$work/bets.csv") bytes, $(wc -l <"$work/expected.txt")
 failed=0
 for run in $(seq 1 "$runs"); do
     for mode in $modes; do
-        line=$(timeout 300 java -Xmx256m -cp "$server_jar" lottery.server.tool.DrawBench "$mode" "$work/bets.csv" \
+        line=$(timeout 300 java -Xmx256m -cp "$bench_jar" lottery.bench.DrawBench "$mode" "$work/bets.csv" \
             "$work/winners-$mode.txt" 2>"$work/stderr-$mode.txt" | grep '^mode=') || {
             echo "run $run $mode: failed" >&2; tail -5 "$work/stderr-$mode.txt" >&2; exit 1; }
         verdict=

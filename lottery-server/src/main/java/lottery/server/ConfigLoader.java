@@ -13,7 +13,7 @@ import lottery.common.config.IniFile;
 import lottery.common.config.Settings;
 import lottery.common.log.LogText;
 import lottery.common.log.Logging;
-import lottery.server.postgres.PgSettings;
+import lottery.server.store.postgres.PgSettings;
 
 /**
  * Reads {@link ServerConfig} from the course's INI file ({@link IniFile}), with environment variables of the same

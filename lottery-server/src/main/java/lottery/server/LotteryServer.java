@@ -18,23 +18,20 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import lottery.common.log.LogText;
 import lottery.common.log.ShutdownLog;
-import lottery.server.lottery.AgencySecrets;
-import lottery.server.lottery.BetStore;
-import lottery.server.lottery.CsvBetStore;
-import lottery.server.lottery.DrawCoordinator;
-import lottery.server.lottery.RoundState;
-import lottery.server.lottery.StorageLock;
-import lottery.server.postgres.PgBetStore;
 import lottery.server.net.AcceptErrorHandler;
 import lottery.server.net.ServerInitializer;
+import lottery.server.round.AgencySecrets;
+import lottery.server.round.DrawCoordinator;
+import lottery.server.store.BetStore;
+import lottery.server.store.OpenedRound;
+import lottery.server.store.StoreEngine;
+import lottery.server.store.csv.CsvEngine;
+import lottery.server.store.postgres.PgEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +72,8 @@ public final class LotteryServer {
     private EventExecutor syncThread;
     /** With a shared store: where its polls, and so the draw, run (see DrawCoordinator). */
     private EventExecutor drawPollThread;
-    private StorageLock lock;
+    /** The storage engine: opens the round, and holds what it took (the CSV store's lock) until the stop. */
+    private StoreEngine engine;
     private ChannelGroup channels;
     private BetStore store;
     private DrawCoordinator coordinator;
@@ -113,12 +111,12 @@ public final class LotteryServer {
     }
 
     /**
-     * Starts the server, in this order: resolves the listen address and reads the agencies' secrets; locks the
-     * storage ({@link StorageLock}; another server there = {@link StorageLock.Locked}, and nothing is touched); reads
-     * the round log and the bets file back, changing nothing; binds the port with the server channel not reading yet
-     * (no connection is accepted); then, the port being ours, either archives the round and starts a new one (its
-     * draw ran, {@code --new-round}, SERVER_AGENCIES changed, or there is no round log) or resumes it (cutting a torn
-     * tail); queues the draw if every agency had finished without one; and only then accepts connections.
+     * Starts the server, in this order: resolves the listen address and reads the agencies' secrets; lets the storage
+     * engine take its storage and read the round back, changing nothing ({@link StoreEngine#prepare}: the CSV
+     * engine locks the bets file, and another server there stops this one before anything is touched); binds the
+     * port with the server channel not reading yet (no connection is accepted); then, the port being ours, has the
+     * engine resume the round or start a new one ({@link StoreEngine#open}); queues the draw if every agency had
+     * finished without one; and only then accepts connections.
      *
      * @return the address the server listens on (its port is the real one when the configured port is 0)
      * @throws UnknownHostException when the listen address cannot be resolved; the bets file is left alone
@@ -134,11 +132,11 @@ public final class LotteryServer {
         InetAddress address = bindAddress != null ? bindAddress : resolve(config.listenAddress());
         AgencySecrets secrets = config.secretsFile() == null ? AgencySecrets.none()
                 : AgencySecrets.load(config.secretsFile(), config.agencies());
-        RoundState round;
+        engine = engine();
         // File channels close themselves on an interrupted thread; the interrupt is for the wait for the bind.
         boolean interrupted = Thread.interrupted();
         try {
-            round = config.sharedStore() ? null : recoverCsvRound(secrets);
+            engine.prepare(secrets.enabled());
         } catch (IOException | RuntimeException e) {
             stop();
             throw e;
@@ -196,7 +194,7 @@ public final class LotteryServer {
         LOG.info("action: bind | result: success | port: {}", local.getPort());
         // On the lottery thread: it owns the store from now on, and it is never interrupted.
         Future<?> opened = lotteryThread.submit(() -> {
-            openRound(round);
+            openRound();
             return null;
         }).awaitUninterruptibly();
         if (!opened.isSuccess()) {
@@ -212,83 +210,19 @@ public final class LotteryServer {
         return local;
     }
 
-    /**
-     * Locks the CSV storage and reads its round back, changing nothing (see {@link #start}). With PostgreSQL there is
-     * no file to lock or read: {@link #openRound} joins or starts the database's round.
-     */
-    private RoundState recoverCsvRound(AgencySecrets secrets) throws IOException {
-        try {
-            lock = StorageLock.acquire(config.storagePath());
-        } catch (StorageLock.Locked e) {
-            LOG.error("action: lock_storage | result: fail | error: {}", LogText.clean(e.getMessage()));
-            throw e;
-        }
-        RoundState round = CsvBetStore.recover(config.storagePath());
-        if (newRoundReason(round) == null && round.authenticated() && !secrets.enabled()) {
-            // Going on without the secrets would let anyone act as an agency that has not finished yet.
-            throw new IOException("the round in progress in " + config.storagePath() + " was started with agency"
-                    + " secrets, and SERVER_SECRETS_FILE is not set: set it again to go on with the round, or"
-                    + " start a new round (--new-round or SERVER_NEW_ROUND=true)");
-        }
-        return round;
-    }
-
-    /** Archives the round and starts a new one, or resumes it (see {@link #start}); on the lottery thread. */
-    private void openRound(RoundState round) throws IOException {
+    /** The storage engine SERVER_STORE names: the only place the server chooses one. */
+    private StoreEngine engine() {
         if (config.sharedStore()) {
-            openSharedRound();
-            return;
+            return new PgEngine(config.postgres(), config.agencies(), newRound, config.fsync());
         }
-        Path path = config.storagePath();
-        String reason = newRoundReason(round);
-        RoundState state;
-        if (reason != null) {
-            Optional<Path> archived = CsvBetStore.archiveExisting(path, Clock.systemDefaultZone());
-            if (archived.isPresent()) {
-                LOG.info("action: archive_bets | result: success | from: {} | to: {}", path, archived.get());
-            }
-            store = CsvBetStore.newRound(path, config.agencies(), config.secretsFile() != null);
-            state = RoundState.empty(config.agencies());
-            LOG.info("action: new_round | result: success | agencies: {} | reason: {}", config.agencies(), reason);
-        } else {
-            store = CsvBetStore.resume(path, round);
-            state = round;
-            LOG.info("action: resume_round | result: success | bets: {} | agencies_finished: {} | agencies: {}",
-                    round.bets(), round.finishedCount(), round.agencies());
-        }
-        coordinator.begin(store, state);
+        return new CsvEngine(config.storagePath(), config.agencies(), newRound);
     }
 
-    /** Joins the database's current round, or starts one (see {@link PgBetStore#open}); on the lottery thread. */
-    private void openSharedRound() throws IOException {
-        PgBetStore.Opened opened = PgBetStore.open(config.postgres(), config.agencies(), config.secretsFile() != null,
-                newRound, config.fsync());
-        store = opened.store();
-        if (opened.newRound() != null) {
-            LOG.info("action: new_round | result: success | agencies: {} | round: {} | reason: {}", config.agencies(),
-                    opened.round(), opened.newRound());
-        } else {
-            LOG.info("action: resume_round | result: success | bets: {} | agencies_finished: {} | agencies: {}"
-                    + " | round: {}", opened.bets(), opened.finished(), config.agencies(), opened.round());
-        }
-        coordinator.begin(store, RoundState.empty(config.agencies()));
-    }
-
-    /** Why the round found at start-up is not resumed, or null when it is. */
-    private String newRoundReason(RoundState round) {
-        if (!round.present()) {
-            return "no round log";
-        }
-        if (round.complete()) {
-            return "the draw of the last round ran and every agency got its winners";
-        }
-        if (newRound) {
-            return "a new round was asked (--new-round or SERVER_NEW_ROUND=true)";
-        }
-        if (round.agencies() != config.agencies()) {
-            return "SERVER_AGENCIES changed from " + round.agencies() + " to " + config.agencies();
-        }
-        return null;
+    /** Resumes the round or starts a new one (see {@link StoreEngine#open}); on the lottery thread. */
+    private void openRound() throws IOException {
+        OpenedRound round = engine.open();
+        store = round.store();
+        coordinator.begin(store, round.snapshot());
     }
 
     /**
@@ -359,9 +293,9 @@ public final class LotteryServer {
                 ShutdownLog.failed(ShutdownLog.BET_STORE, e);
             }
         }
-        if (lock != null && storeReleased) {
+        if (engine != null && storeReleased) {
             try {
-                lock.close();
+                engine.close();
             } catch (IOException e) {
                 LOG.warn("action: unlock_storage | result: fail | error: {}",
                         LogText.clean(String.valueOf(e.getMessage())));

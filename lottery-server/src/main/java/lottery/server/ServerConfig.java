@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import lottery.common.log.LogText;
 import lottery.common.log.Logging;
-import lottery.server.postgres.PgSettings;
+import lottery.server.store.postgres.PgSettings;
 
 /**
  * The server's settings, validated: an instance exists only if every value is usable. Built by {@link ConfigLoader}

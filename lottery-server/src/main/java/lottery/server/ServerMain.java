@@ -15,8 +15,8 @@ import lottery.common.config.ConfigException;
 import lottery.common.lifecycle.SignalExit;
 import lottery.common.log.LogText;
 import lottery.common.log.Logging;
-import lottery.server.lottery.StorageLock;
-import lottery.server.postgres.BetsExport;
+import lottery.server.store.csv.StorageLock;
+import lottery.server.store.postgres.BetsExport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
 import lottery.common.config.ConfigException;
-import lottery.server.postgres.PgSettings;
+import lottery.server.store.postgres.PgSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -13,7 +13,7 @@ import lottery.protocol.message.Hello;
 import lottery.protocol.message.MessageType;
 import lottery.protocol.message.Winners;
 import lottery.protocol.message.WinnersQuery;
-import lottery.server.lottery.CsvBetStore;
+import lottery.server.store.csv.CsvBetStore;
 import lottery.server.support.Bets;
 import lottery.server.support.ClientGroup;
 import lottery.server.support.TestClient;

@@ -19,7 +19,7 @@ import lottery.protocol.message.Hello;
 import lottery.protocol.message.MessageType;
 import lottery.protocol.message.Winners;
 import lottery.protocol.message.WinnersQuery;
-import lottery.server.postgres.PgSettings;
+import lottery.server.store.postgres.PgSettings;
 import lottery.server.support.Bets;
 import lottery.server.support.ClientGroup;
 import lottery.server.support.TestClient;

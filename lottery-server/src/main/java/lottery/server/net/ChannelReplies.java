@@ -3,9 +3,9 @@ package lottery.server.net;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import lottery.protocol.message.LotteryMessage;
 import lottery.common.log.LogText;
-import lottery.server.lottery.Replies;
+import lottery.protocol.message.LotteryMessage;
+import lottery.server.round.Replies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -8,11 +8,11 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import lottery.common.log.LogText;
 import lottery.protocol.codec.ProtocolException;
 import lottery.protocol.message.LotteryMessage;
-import lottery.common.log.LogText;
-import lottery.server.lottery.AgencyConversation;
-import lottery.server.lottery.DrawCoordinator;
+import lottery.server.round.AgencyConversation;
+import lottery.server.round.DrawCoordinator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

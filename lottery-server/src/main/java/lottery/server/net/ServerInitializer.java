@@ -14,7 +14,7 @@ import lottery.common.log.RateLimitedLog;
 import lottery.protocol.codec.LotteryPipeline;
 import lottery.protocol.message.ErrorCode;
 import lottery.protocol.message.ErrorReply;
-import lottery.server.lottery.DrawCoordinator;
+import lottery.server.round.DrawCoordinator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;

@@ -16,7 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import lottery.protocol.codec.LotteryPipeline;
-import lottery.server.lottery.DrawCoordinator;
+import lottery.server.round.DrawCoordinator;
 
 /**
  * A loopback server whose lottery connections run a {@link LotteryHandler} with a lottery thread (a "worker") that

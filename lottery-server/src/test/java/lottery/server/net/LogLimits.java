@@ -1,6 +1,6 @@
 package lottery.server.net;
 
-import lottery.server.lottery.AgencyConversation;
+import lottery.server.round.AgencyConversation;
 
 /**
  * Resets the server's static log limiters (one JVM runs every test class): a test that asserts on a rate-limited line

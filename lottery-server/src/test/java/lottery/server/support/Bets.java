@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import lottery.protocol.message.Bet;
-import lottery.server.lottery.StoredBet;
+import lottery.server.store.StoredBet;
 import lottery.testkit.Dataset;
 
 /** Deterministic test bets whose names exercise the CSV quoting: commas, quotes, accents, non-BMP characters. */

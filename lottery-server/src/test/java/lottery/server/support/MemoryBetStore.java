@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import lottery.protocol.message.Bet;
-import lottery.server.lottery.BetStore;
-import lottery.server.lottery.StoredBet;
+import lottery.server.store.BetStore;
+import lottery.server.store.StoredBet;
 
 /**
  * A {@link BetStore} in memory, for tests of the lottery's rules: no file, and failures on demand. Like every store it

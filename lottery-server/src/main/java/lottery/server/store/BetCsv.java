@@ -1,0 +1,173 @@
+package lottery.server.store;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import lottery.protocol.codec.Utf8;
+import lottery.protocol.message.Bet;
+
+/**
+ * The row format of the bets file, byte for byte what Python's {@code csv.writer(file, quoting=csv.QUOTE_MINIMAL)}
+ * writes for {@code [agency, first_name, last_name, document, birthdate, number]}: fields separated by commas, a
+ * field quoted only when it holds a comma, a double quote, CR or LF (quotes inside doubled), rows ended by CRLF.
+ *
+ * <p>Example: agency 3, {@code María "Mery"}, {@code Saldaña, Jr}, 30904465, 1999-03-17, 7574 becomes
+ * {@code 3,"María ""Mery""","Saldaña, Jr",30904465,1999-03-17,7574\r\n}.
+ */
+public final class BetCsv {
+    static final String LINE_END = "\r\n";
+    public static final int COLUMNS = 6;
+
+    private BetCsv() {
+    }
+
+    /** The rows of {@code bets}, in order, as text (tests and tools; the store writes {@link Rows}' bytes). */
+    static String rows(int agency, List<Bet> bets) {
+        Rows rows = new Rows();
+        ByteBuffer bytes = rows.encode(agency, bets);
+        return new String(bytes.array(), 0, bytes.limit(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The UTF-8 bytes of rows, encoded straight from the bets into one growing byte array that is reused from batch
+     * to batch: no text, no per-row or per-field objects. One per store, used by its owner thread only.
+     */
+    public static final class Rows {
+        /**
+         * Worst-case bytes of a row besides its three text fields: an int agency (11), five commas, any LocalDate
+         * (16), an int number (11) and the line end.
+         */
+        private static final int FIXED_ROW_BYTES = 11 + 5 + 16 + 11 + LINE_END.length();
+        private byte[] bytes = new byte[16 * 1024];
+        private ByteBuffer view = ByteBuffer.wrap(bytes);
+        private int size;
+
+        /**
+         * Encodes the rows of {@code bets} taken by {@code agency}, replacing what the previous call encoded.
+         *
+         * @return the rows, from position 0 to the limit; valid until the next call
+         */
+        public ByteBuffer encode(int agency, List<Bet> bets) {
+            size = 0;
+            for (Bet bet : bets) {
+                ensureCapacity(FIXED_ROW_BYTES + fieldBound(bet.firstName()) + fieldBound(bet.lastName())
+                        + fieldBound(bet.document()));
+                row(agency, bet);
+            }
+            view.clear().limit(size);
+            return view;
+        }
+
+        private void row(int agency, Bet bet) {
+            integer(agency);
+            bytes[size++] = ',';
+            field(bet.firstName());
+            bytes[size++] = ',';
+            field(bet.lastName());
+            bytes[size++] = ',';
+            field(bet.document());
+            bytes[size++] = ',';
+            date(bet.birthdate());
+            bytes[size++] = ',';
+            integer(bet.number());
+            bytes[size++] = '\r';
+            bytes[size++] = '\n';
+        }
+
+        /** At most 3 bytes per char (a surrogate pair is 4 bytes for 2 chars, a doubled quote 2 for 1), 2 quotes. */
+        private static int fieldBound(String value) {
+            return 3 * value.length() + 2;
+        }
+
+        private void ensureCapacity(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+                view = ByteBuffer.wrap(bytes);
+            }
+        }
+
+        /** A field as QUOTE_MINIMAL writes it, in UTF-8 (an unpaired surrogate as '?', as String.getBytes does). */
+        private void field(String value) {
+            boolean quoted = needsQuotes(value);
+            if (quoted) {
+                bytes[size++] = '"';
+            }
+            size = Utf8.put(bytes, size, value, quoted);
+            if (quoted) {
+                bytes[size++] = '"';
+            }
+        }
+
+        /** {@code LocalDate.toString()}: yyyy-MM-dd for years 0..9999, which is every year a Bet holds. */
+        private void date(LocalDate date) {
+            int year = date.getYear();
+            if (year < 0 || year > 9999) {
+                ascii(date.toString());
+                return;
+            }
+            digits(year, 4);
+            bytes[size++] = '-';
+            digits(date.getMonthValue(), 2);
+            bytes[size++] = '-';
+            digits(date.getDayOfMonth(), 2);
+        }
+
+        /** {@code value} in decimal, as {@code Integer.toString}. */
+        private void integer(int value) {
+            if (value < 0) {
+                ascii(Integer.toString(value));
+                return;
+            }
+            int width = 1;
+            for (int rest = value / 10; rest != 0; rest /= 10) {
+                width++;
+            }
+            digits(value, width);
+        }
+
+        /** The last {@code width} decimal digits of {@code value} (zero-padded); {@code value >= 0}. */
+        private void digits(int value, int width) {
+            for (int i = size + width - 1; i >= size; i--) {
+                bytes[i] = (byte) ('0' + value % 10);
+                value /= 10;
+            }
+            size += width;
+        }
+
+        private void ascii(String text) {
+            for (int i = 0; i < text.length(); i++) {
+                bytes[size++] = (byte) text.charAt(i);
+            }
+        }
+    }
+
+    private static boolean needsQuotes(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == ',' || c == '"' || c == '\r' || c == '\n') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Reads one parsed row back, as the assignment's {@code Bet(row[0], ..., row[5])} does.
+     *
+     * @throws IllegalArgumentException naming the row when it has the wrong shape
+     */
+    public static StoredBet parse(String[] row, long rowNumber) {
+        if (row.length != COLUMNS) {
+            throw new IllegalArgumentException("row " + rowNumber + " has " + row.length + " fields, not " + COLUMNS);
+        }
+        try {
+            return new StoredBet(Integer.parseInt(row[0]), row[1], row[2], row[3], LocalDate.parse(row[4]),
+                    Integer.parseInt(row[5]));
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new IllegalArgumentException("row " + rowNumber + ": " + e.getMessage(), e);
+        }
+    }
+}

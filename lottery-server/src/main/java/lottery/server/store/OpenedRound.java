@@ -1,0 +1,17 @@
+package lottery.server.store;
+
+/**
+ * A round a {@link StoreEngine} opened: the store the lottery thread writes it through, and what the store already
+ * held of it.
+ *
+ * @param store    the round's bets; from now on owned by the lottery thread
+ * @param snapshot where the round was when it was opened
+ */
+public record OpenedRound(BetStore store, RoundSnapshot snapshot) {
+
+    public OpenedRound {
+        if (store == null || snapshot == null) {
+            throw new IllegalArgumentException("an opened round needs its store and its snapshot");
+        }
+    }
+}

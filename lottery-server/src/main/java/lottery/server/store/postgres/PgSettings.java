@@ -1,0 +1,72 @@
+package lottery.server.store.postgres;
+
+import java.util.Locale;
+
+/**
+ * How to reach the PostgreSQL store ({@code SERVER_STORE=postgres}), validated.
+ *
+ * @param url      {@code jdbc:postgresql://HOST[:PORT]/DATABASE[?...]}, without a password in it (SERVER_PG_URL)
+ * @param user     the database user (SERVER_PG_USER)
+ * @param password the user's password; never logged nor printed by {@link #toString()} (SERVER_PG_PASSWORD)
+ * @param poolSize connections at most: one for the group commit, one for the lottery thread (handshakes, the draw's
+ *                 polls), the rest for a commit that overlaps a handshake (SERVER_PG_POOL_SIZE, 2..64)
+ * @param bulk     how a group commit writes its rows: {@code COPY} or batched {@code INSERT} (SERVER_PG_BULK)
+ */
+public record PgSettings(String url, String user, String password, int poolSize, Bulk bulk) {
+
+    /** The URL prefix PgJDBC answers to. */
+    public static final String URL_PREFIX = "jdbc:postgresql://";
+
+    /** How rows reach the table. */
+    public enum Bulk {
+        /** {@code COPY bet (...) FROM STDIN}: one stream per group commit. */
+        COPY,
+        /** Batched {@code INSERT}s, rewritten by the driver into multi-row statements. */
+        INSERT;
+
+        /** {@code copy} or {@code insert}, any case. */
+        public static Bulk parse(String text) {
+            String value = text == null ? "" : text.strip().toUpperCase(Locale.ROOT);
+            for (Bulk bulk : values()) {
+                if (bulk.name().equals(value)) {
+                    return bulk;
+                }
+            }
+            throw new IllegalArgumentException("is not copy or insert");
+        }
+    }
+
+    public PgSettings {
+        if (url == null || !url.startsWith(URL_PREFIX) || url.length() == URL_PREFIX.length()) {
+            throw new IllegalArgumentException("SERVER_PG_URL '" + (url == null ? "" : url)
+                    + "' is not jdbc:postgresql://HOST[:PORT]/DATABASE");
+        }
+        if (url.toLowerCase(Locale.ROOT).contains("password=")) {
+            // The URL is logged; the password has a key of its own that never is.
+            throw new IllegalArgumentException("SERVER_PG_URL must not carry the password: set SERVER_PG_PASSWORD");
+        }
+        if (user == null || user.isBlank()) {
+            throw new IllegalArgumentException("SERVER_PG_USER is empty");
+        }
+        password = password == null ? "" : password;
+        if (poolSize < 2 || poolSize > 64) {
+            throw new IllegalArgumentException("SERVER_PG_POOL_SIZE " + poolSize + " is not in 2..64");
+        }
+        if (bulk == null) {
+            throw new IllegalArgumentException("SERVER_PG_BULK is missing");
+        }
+    }
+
+    /** The URL as logs show it: without its query string (where a driver option could hold anything). */
+    public String displayUrl() {
+        int query = url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query);
+    }
+
+    /** The settings without the password. */
+    @Override
+    public String toString() {
+        return "PgSettings[url=" + displayUrl() + ", user=" + user + ", password=" + (password.isEmpty() ? "none" : "***")
+                + ", poolSize=" + poolSize + ", bulk=" + bulk + "]";
+    }
+}
