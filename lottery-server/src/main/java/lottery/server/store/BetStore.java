@@ -8,15 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import lottery.protocol.message.Bet;
-import lottery.server.round.DrawCoordinator;
-import lottery.server.store.csv.CsvBetStore;
 
 /**
- * Where the bets are kept: the only way the lottery writes and reads them. {@link CsvBetStore}, the assignment's CSV
+ * Where the bets are kept: the only way the lottery writes and reads them. The CSV engine (store.csv), the assignment's CSV
  * file, is the implementation; a store with group commit, crash recovery or a database goes behind this interface.
  *
  * <p>Thread context: not thread-safe, and it need not be. One thread owns a store: the server's lottery thread,
- * which runs every request and the draw (see {@link DrawCoordinator}). Every call may block on I/O, so that thread is
+ * which runs every request and the draw (see the round package). Every call may block on I/O, so that thread is
  * never an event loop.
  */
 public interface BetStore extends Closeable {
@@ -100,7 +98,7 @@ public interface BetStore extends Closeable {
     /**
      * The draw's read: the assignment's {@code load_bets} + {@code has_won} over every stored bet, streamed like
      * {@link #forEach} and failing where it fails. A store may do it without building each {@link StoredBet}
-     * ({@link CsvBetStore} scans the file's bytes); the result is the one this default computes from {@link #forEach}.
+     * (the CSV engine scans the file's bytes); the result is the one this default computes from {@link #forEach}.
      *
      * @return how many bets are stored, and the documents of the winners per agency in the order stored
      * @throws IOException when the bets cannot be read or one is not a bet

@@ -1,11 +1,10 @@
 package lottery.server.store;
 
 import java.io.IOException;
-import lottery.server.round.DrawCoordinator;
 
 /**
  * A store that several servers share (PostgreSQL): the round's state is in the store, not in one server's memory.
- * {@link DrawCoordinator} uses it instead of its own bookkeeping where servers must agree: which session of an
+ * The round (lottery.server.round) uses it instead of its own bookkeeping where servers must agree: which session of an
  * agency may store, whether every agency has finished, and the draw, which runs once in the store whichever server
  * gets there first.
  *
