@@ -10,8 +10,8 @@ import java.util.function.Consumer;
 import lottery.protocol.message.Bet;
 
 /**
- * Where the bets are kept: the only way the lottery writes and reads them. The CSV engine (store.csv), the assignment's CSV
- * file, is the implementation; a store with group commit, crash recovery or a database goes behind this interface.
+ * Where the bets are kept: the only way the lottery writes and reads them. Two engines implement it: the assignment's
+ * CSV file with its round log ({@code store.csv}) and PostgreSQL shared by several servers ({@code store.postgres}).
  *
  * <p>Thread context: not thread-safe, and it need not be. One thread owns a store: the server's lottery thread,
  * which runs every request and the draw (see the round package). Every call may block on I/O, so that thread is

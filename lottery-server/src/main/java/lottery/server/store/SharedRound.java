@@ -4,8 +4,8 @@ import java.io.IOException;
 
 /**
  * A store that several servers share (PostgreSQL): the round's state is in the store, not in one server's memory.
- * The round (lottery.server.round) uses it instead of its own bookkeeping where servers must agree: which session of an
- * agency may store, whether every agency has finished, and the draw, which runs once in the store whichever server
+ * The round ({@code lottery.server.round}) uses it instead of its own bookkeeping where servers must agree: which
+ * session of an agency may store, whether every agency has finished, and the draw, which runs once in the store whichever server
  * gets there first.
  *
  * <p>Thread context: like {@link BetStore}, called by the lottery thread, except {@link #refusal}, which reads what
