@@ -26,6 +26,9 @@
 # Every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# free_port, wait_for_line
+# shellcheck source=tools/lib.sh
+. tools/lib.sh
 runs=3
 scenarios=()
 while (($#)); do
@@ -61,15 +64,11 @@ cleanup() {
     if [ "$keep" -eq 1 ]; then echo "ingest bench: logs kept in $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
-# fail MESSAGE: says what went wrong and keeps the run's directory (server.log, loadgen.log) for a look.
-fail() {
+# die MESSAGE: says what went wrong and keeps the run's directory (server.log, loadgen.log) for a look.
+die() {
     echo "ingest bench: $*" >&2
     keep=1
     exit 1
-}
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
 # scenario NAME -> sets agencies bets fsync extra_opts
@@ -94,7 +93,7 @@ run_once() {
     mkdir -p "$dir"
     # 10,000 agencies need a descriptor each on both sides.
     if [ "$agencies" -gt 4000 ] && [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((agencies + 2000)) ]; then
-        ulimit -n $((agencies + 2000)) 2>/dev/null || fail "ulimit -n is too low for $agencies agencies"
+        ulimit -n $((agencies + 2000)) 2>/dev/null || die "ulimit -n is too low for $agencies agencies"
 
     fi
     # shellcheck disable=SC2086 # word splitting of the option lists is intended
@@ -108,12 +107,8 @@ run_once() {
             "$java_bin" $extra_opts ${SERVER_JAVA_OPTS:-} -jar "$server_jar" >"$dir/server.log" 2>&1 &
     fi
     server_pid=$!
-    for _ in $(seq 1 150); do
-        grep -q 'accept_connections | result: in_progress' "$dir/server.log" && break
-        sleep 0.1
-    done
-    grep -q 'accept_connections | result: in_progress' "$dir/server.log" \
-        || { tail -5 "$dir/server.log" >&2; fail "the server did not start ($dir/server.log)"; }
+    wait_for_line "$dir/server.log" 'accept_connections | result: in_progress' 15 \
+        || { tail -5 "$dir/server.log" >&2; die "the server did not start ($dir/server.log)"; }
     # The load generator's progress lines (every 3 s) go to stderr as they come; everything to loadgen.log.
     local rc=0
     # shellcheck disable=SC2086 # word splitting of the option list is intended
@@ -122,18 +117,18 @@ run_once() {
         --ceiling-fsync "$fsync" --json "$dir/report.json" --connect-window "$connect_window" 2>&1 \
         | tee "$dir/loadgen.log" | { grep --line-buffered 'result: in_progress' >&2 || true; } || rc=$?
     [ "${PIPESTATUS[0]}" -eq 0 ] && [ "$rc" -eq 0 ] \
-        || { grep -E 'ERROR|result: fail' "$dir/loadgen.log" | head -5 >&2; fail "$name run $run failed ($dir/loadgen.log)"; }
-    kill "$server_pid" 2>/dev/null || fail "$name run $run: the server had exited before its stop ($dir/server.log)"
+        || { grep -E 'ERROR|result: fail' "$dir/loadgen.log" | head -5 >&2; die "$name run $run failed ($dir/loadgen.log)"; }
+    kill "$server_pid" 2>/dev/null || die "$name run $run: the server had exited before its stop ($dir/server.log)"
     for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$server_pid" 2>/dev/null; then fail "the server did not stop on SIGTERM within 10 s"; fi
+    if kill -0 "$server_pid" 2>/dev/null; then die "the server did not stop on SIGTERM within 10 s"; fi
     wait "$server_pid" 2>/dev/null || true
     server_pid=
     # Exactly the bets sent, each once, and one draw.
     if ! cmp -s <(LC_ALL=C sort "$dir/bets.csv") <(LC_ALL=C sort "$dir/expected.csv"); then
-        fail "$name run $run: the stored rows differ from the bets sent ($dir)"
+        die "$name run $run: the stored rows differ from the bets sent ($dir)"
     fi
     [ "$(grep -c 'action: sorteo | result: success' "$dir/server.log")" -eq 1 ] \
-        || fail "$name run $run: not exactly one sorteo line ($dir/server.log)"
+        || die "$name run $run: not exactly one sorteo line ($dir/server.log)"
     python3 - "$name" "$run" "$fsync" "$dir/report.json" >>"$work/results.jsonl" <<'PY'
 import json, sys
 name, run, fsync, path = sys.argv[1:]

@@ -46,6 +46,9 @@
 # PostgreSQL and the generator share them: run it on a quiet machine (the load average is printed at start and end).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# free_port, wait_for_line
+# shellcheck source=tools/lib.sh
+. tools/lib.sh
 runs=3
 bets=30000
 server_counts=1,2,3
@@ -129,15 +132,11 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-# fail MESSAGE: says what went wrong and keeps the run's directory (server logs, loadgen.log, pg.log) for a look.
-fail() {
+# die MESSAGE: says what went wrong and keeps the run's directory (server logs, loadgen.log, pg.log) for a look.
+die() {
     echo "scale bench: $*" >&2
     keep=1
     exit 1
-}
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
 # psql_q [-d DB] SQL...: runs the statements (stops at the first error), prints the unaligned result; bounded.
@@ -154,13 +153,13 @@ start_pg() {
     mkdir -p "$pg_dir"
     [ "$(id -u)" -ne 0 ] || chown postgres: "$pg_dir"
     timeout 120 "${as_pg[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 --locale=C >"$work/initdb.log" 2>&1 \
-        || { cat "$work/initdb.log" >&2; fail "initdb failed"; }
+        || { cat "$work/initdb.log" >&2; die "initdb failed"; }
     pg_port=$(free_port)
     timeout 60 "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/pg.log" -w -t 45 \
         -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir -c track_wal_io_timing=on" start >/dev/null \
-        || { tail -20 "$pg_dir/pg.log" >&2; fail "PostgreSQL did not start ($pg_dir/pg.log)"; }
+        || { tail -20 "$pg_dir/pg.log" >&2; die "PostgreSQL did not start ($pg_dir/pg.log)"; }
     pg_pid=$(head -1 "$pg_dir/data/postmaster.pid")
-    [[ $pg_pid =~ ^[0-9]+$ ]] || fail "no postmaster pid in $pg_dir/data/postmaster.pid"
+    [[ $pg_pid =~ ^[0-9]+$ ]] || die "no postmaster pid in $pg_dir/data/postmaster.pid"
 }
 
 # pg_snapshot: one JSON line of cumulative CPU seconds of PostgreSQL's processes by role and of the machine
@@ -246,12 +245,12 @@ wal_stats() {
 ceiling() {
     local run=$1 file start end n
     file=$work/expected.csv
-    [ -f "$file" ] || fail "no expected.csv for the ceiling"
+    [ -f "$file" ] || die "no expected.csv for the ceiling"
     psql_q "DROP DATABASE IF EXISTS ceiling WITH (FORCE)" "CREATE DATABASE ceiling" >/dev/null
     local sql
     for sql in $(printf '%s\n' "$migrations"/V*__*.sql | sort -V); do
         PGCONNECT_TIMEOUT=10 timeout 120 "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" \
-            -U postgres -d ceiling -f "$sql" >/dev/null || fail "ceiling: $sql does not apply"
+            -U postgres -d ceiling -f "$sql" >/dev/null || die "ceiling: $sql does not apply"
     done
     # The bets of round 1, as a server stores them (bet.round_id has no default in the schema).
     psql_q -d ceiling "INSERT INTO round (agencies, authenticated) VALUES ($agencies, false)" \
@@ -259,10 +258,10 @@ ceiling() {
     start=$(date +%s%N)
     PGCONNECT_TIMEOUT=10 timeout 600 "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres \
         -d ceiling -c "\\copy bet (agency, first_name, last_name, document, birthdate, number) from '$file' with (format csv)" \
-        >/dev/null || fail "ceiling: \\copy failed"
+        >/dev/null || die "ceiling: \\copy failed"
     end=$(date +%s%N)
     n=$(psql_q -d ceiling "select count(*) from bet")
-    [ "$n" -eq $((agencies * bets)) ] || fail "ceiling: $n rows copied, expected $((agencies * bets))"
+    [ "$n" -eq $((agencies * bets)) ] || die "ceiling: $n rows copied, expected $((agencies * bets))"
     python3 - "$run" "$n" "$start" "$end" >>"$work/ceilings.jsonl" <<'PY'
 import json, sys
 run, n, start, end = (int(x) for x in sys.argv[1:])
@@ -278,11 +277,11 @@ PY
 stop_servers() {
     local dir=$1 pid
     for pid in "${server_pids[@]}"; do
-        kill "$pid" 2>/dev/null || fail "a server ($pid) had exited before its stop ($dir)"
+        kill "$pid" 2>/dev/null || die "a server ($pid) had exited before its stop ($dir)"
     done
     for pid in "${server_pids[@]}"; do
         for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        if kill -0 "$pid" 2>/dev/null; then fail "server $pid did not stop on SIGTERM within 20 s ($dir)"; fi
+        if kill -0 "$pid" 2>/dev/null; then die "server $pid did not stop on SIGTERM within 20 s ($dir)"; fi
         wait "$pid" 2>/dev/null || true
     done
     server_pids=()
@@ -313,18 +312,13 @@ run_once() {
         fi
         server_pids+=($!)
         # One after the other: the first applies the schema (Flyway), the others find it applied.
-        for _ in $(seq 1 600); do
-            grep -q 'accept_connections | result: in_progress' "$log" && break
-            kill -0 "${server_pids[-1]}" 2>/dev/null || break
-            sleep 0.1
-        done
-        if ! grep -q 'accept_connections | result: in_progress' "$log"; then
+        if ! wait_for_line "$log" 'accept_connections | result: in_progress' 60 "${server_pids[-1]}"; then
             tail -20 "$log" >&2
-            kill -0 "${server_pids[-1]}" 2>/dev/null || fail "server $i of $count exited at its start ($log)"
-            fail "server $i of $count did not start within 60 s ($log)"
+            kill -0 "${server_pids[-1]}" 2>/dev/null || die "server $i of $count exited at its start ($log)"
+            die "server $i of $count did not start within 60 s ($log)"
         fi
         grep -q "action: store | result: success | store: postgres .*bulk: $bulk" "$log" \
-            || { grep 'action: store' "$log" >&2; fail "server $i does not say store: postgres, bulk: $bulk ($log)"; }
+            || { grep 'action: store' "$log" >&2; die "server $i does not say store: postgres, bulk: $bulk ($log)"; }
         addresses+=${addresses:+,}127.0.0.1:$port
         pids+=${pids:+,}${server_pids[-1]}
     done
@@ -338,19 +332,19 @@ run_once() {
         | tee "$dir/loadgen.log" | { grep --line-buffered 'result: in_progress' >&2 || true; } || rc=$?
     [ "${PIPESTATUS[0]}" -eq 0 ] && [ "$rc" -eq 0 ] || {
         grep -E 'ERROR|result: fail' "$dir/loadgen.log" | head -5 >&2
-        fail "$bulk x $count servers, run $run: the load generator failed ($dir/loadgen.log)"
+        die "$bulk x $count servers, run $run: the load generator failed ($dir/loadgen.log)"
     }
     after=$(pg_snapshot)
     # Every bet stored once, in the right agency; one draw over all the servers.
     local check expected_total=$((agencies * bets))
     check=$(psql_q -d lottery "select count(*) || ' ' || count(distinct (agency, document)) || ' ' ||
         (select count(*) from (select agency from bet group by agency having count(*) = $bets) a) from bet")
-    [ "$check" = "$expected_total $expected_total $agencies" ] || fail "$bulk x $count servers, run $run: the" \
+    [ "$check" = "$expected_total $expected_total $agencies" ] || die "$bulk x $count servers, run $run: the" \
         "database holds rows/distinct (agency, document)/agencies with $bets bets = $check, expected" \
         "$expected_total $expected_total $agencies ($dir)"
     local sorteos
     sorteos=$(cat "$dir"/server*.log | grep -c 'action: sorteo | result: success' || true)
-    [ "$sorteos" -eq 1 ] || fail "$bulk x $count servers, run $run: $sorteos sorteo lines over the servers, expected 1 ($dir)"
+    [ "$sorteos" -eq 1 ] || die "$bulk x $count servers, run $run: $sorteos sorteo lines over the servers, expected 1 ($dir)"
     local threads
     threads=$(server_threads "${server_pids[@]}")
     stop_servers "$dir"
@@ -366,9 +360,9 @@ run_once() {
         else
             env "${export_env[@]}" timeout 300 "$java_bin" -jar "$server_jar" --export-bets "$dir/export.csv" \
                 >"$dir/export.log" 2>&1
-        fi || fail "$bulk x $count servers: --export-bets failed ($dir/export.log)"
+        fi || die "$bulk x $count servers: --export-bets failed ($dir/export.log)"
         cmp -s <(LC_ALL=C sort "$dir/export.csv") <(LC_ALL=C sort "$dir/expected.csv") \
-            || fail "$bulk x $count servers: the exported round differs from the bets sent ($dir)"
+            || die "$bulk x $count servers: the exported round differs from the bets sent ($dir)"
     fi
     python3 - "$bulk" "$count" "$run" "$dir/report.json" "$before" "$after" "$wal" "$threads" \
         >>"$work/results.jsonl" <<'PY'
@@ -417,7 +411,7 @@ else
     # The rows the agencies would send, for the ceiling alone.
     # shellcheck disable=SC2086 # word splitting of the option list is intended
     "$java_bin" $loadgen_opts -jar "$loadgen_jar" --rows-only --agencies "1..$agencies" --bets "$bets" --out "$work" \
-        >"$work/rows.log" 2>&1 || fail "lottery-loadgen --rows-only failed ($work/rows.log)"
+        >"$work/rows.log" 2>&1 || die "lottery-loadgen --rows-only failed ($work/rows.log)"
 fi
 for ((r = 1; r <= runs; r++)); do
     if [ "$ceiling_only" -eq 0 ]; then
