@@ -16,7 +16,8 @@
 # with --server-pid (server CPU and peak RSS) and --ceilings (in the same invocation: the same frames to a discard
 # server = loopback ceiling, the same rows appended + forced by a trivial writer = disk ceiling), then checks the
 # stored rows against expected.csv (same multiset), one `sorteo` line and every agency's winners, and stops the server
-# with SIGTERM. Prints each run's JSON and, per scenario, the medians. R defaults to 3. Needs the jars
+# with SIGTERM. Prints each run's JSON and, per scenario, the medians (both written by tools/bench/ingest_stats.py,
+# python3). R defaults to 3. Needs the jars
 # (make build, or mvn -B -q package -DskipTests). The server runs as users run it, through bin/lottery-server (its
 # JDK, JVM flags and class-data archive: bin/lottery-cds status; the archive is recorded first when stale);
 # SERVER=jar runs `java -jar` with default flags instead, for comparison. SERVER_JAVA_OPTS adds JVM options to the
@@ -129,13 +130,7 @@ run_once() {
     fi
     [ "$(grep -c 'action: sorteo | result: success' "$dir/server.log")" -eq 1 ] \
         || die "$name run $run: not exactly one sorteo line ($dir/server.log)"
-    python3 - "$name" "$run" "$fsync" "$dir/report.json" >>"$work/results.jsonl" <<'PY'
-import json, sys
-name, run, fsync, path = sys.argv[1:]
-report = json.load(open(path))
-report = {"scenario": name, "run": int(run), "fsync": fsync == "true", **report}
-print(json.dumps(report))
-PY
+    python3 tools/bench/ingest_stats.py run "$name" "$run" "$fsync" "$dir/report.json" >>"$work/results.jsonl"
     tail -1 "$work/results.jsonl"
     rm -rf "$dir"
 }
@@ -155,31 +150,4 @@ for ((r = 1; r <= runs; r++)); do
         run_once "$name" "$r"
     done
 done
-python3 - "$work/results.jsonl" <<'PY'
-import json, statistics, sys
-rows = [json.loads(line) for line in open(sys.argv[1])]
-keys = ["bets_per_s", "fraction_of_ceiling", "loopback_ceiling_bets_per_s", "disk_ceiling_bets_per_s",
-        "ack_p50_ms", "ack_p99_ms", "ack_max_ms", "first_ack_max_ms", "draw_wait_s", "server_cpu_s",
-        "server_peak_rss_mb", "generator_cpu_s"]
-print()
-print("medians per scenario (runs: %d each)" % (len(rows) // len({r["scenario"] for r in rows})))
-header = "%-15s %7s %9s" % ("scenario", "agencies", "bets") + "".join(" %12s" % k[:12] for k in keys)
-print(header)
-for name in dict.fromkeys(r["scenario"] for r in rows):
-    group = [r for r in rows if r["scenario"] == name]
-    line = "%-15s %7d %9d" % (name, group[0]["agencies"], group[0]["bets"])
-    for k in keys:
-        values = [r[k] for r in group if r.get(k) is not None]
-        line += " %12s" % (("%.3f" % statistics.median(values)).rstrip("0").rstrip(".") if values else "n/a")
-    print(line)
-print()
-for name in dict.fromkeys(r["scenario"] for r in rows):
-    group = [r for r in rows if r["scenario"] == name]
-    print("%s bets_per_s per run: %s" % (name, ", ".join(str(r["bets_per_s"]) for r in group)))
-# No starvation: README states a bound on how long the last agency waits for its first Ack.
-bound_ms = 5000
-for name in dict.fromkeys(r["scenario"] for r in rows):
-    worst = max(r["first_ack_max_ms"] for r in rows if r["scenario"] == name)
-    print("%s last agency's first Ack, worst run: %.0f ms (bound %d ms: %s)"
-          % (name, worst, bound_ms, "met" if worst <= bound_ms else "NOT met"))
-PY
+python3 tools/bench/ingest_stats.py summary "$work/results.jsonl"

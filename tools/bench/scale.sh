@@ -39,6 +39,7 @@
 # Ceiling, once per run index: the same rows (the generator's expected.csv) COPYed by one psql `\copy` in one
 # transaction into a fresh database with the servers' own schema (their Flyway migrations applied by psql), i.e. what
 # this PostgreSQL takes from one trivial client; the table gives each configuration's bets/s as a fraction of it.
+# tools/bench/scale_stats.py (python3, standard library) samples /proc and writes the JSON lines and the table.
 # Output: each run's JSON line (the load generator's report plus the fields above) and a table of medians per
 # (bulk, S), with the ratio to 1 server measured in the same invocation. Exit 0 when every run's results were right,
 # 1 on a wrong result (logs kept, path printed), 2 on a bad command line or a missing prerequisite. Slowness never
@@ -170,69 +171,13 @@ pg_snapshot() {
     local pos
     pos=$(psql_q "select json_build_object('lsn', pg_current_wal_lsn() - '0/0'::pg_lsn, 'xid',
         pg_snapshot_xmax(pg_current_snapshot())::text::bigint)")
-    python3 - "$pg_pid" "$pos" <<'PY'
-import json, os, sys
-postmaster, wal = int(sys.argv[1]), json.loads(sys.argv[2])  # wal: the WAL position and next xid
-hz = os.sysconf("SC_CLK_TCK")
-
-def stat(pid):
-    text = open("/proc/%s/stat" % pid).read()
-    return text[text.rindex(")") + 2:].split()  # [0] state, [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime
-
-def role(pid):
-    title = open("/proc/%s/cmdline" % pid).read().replace("\0", " ")
-    for key, name in (("walwriter", "walwriter"), ("checkpointer", "checkpointer"), ("background writer", "bgwriter"),
-                      ("autovacuum", "autovacuum"), ("logical replication", "other"), ("archiver", "other"),
-                      ("walsender", "other"), ("stats", "other")):
-        if key in title:
-            return name
-    return "backends"
-
-f = stat(postmaster)
-cpu = {"postmaster": (int(f[11]) + int(f[12])) / hz, "exited": (int(f[13]) + int(f[14])) / hz}
-backends = {}
-for pid in os.listdir("/proc"):
-    if not pid.isdigit():
-        continue
-    try:
-        f = stat(pid)
-        if int(f[1]) != postmaster:
-            continue
-        name = role(pid)
-        seconds = sum(int(x) for x in f[11:15]) / hz
-        cpu[name] = cpu.get(name, 0) + seconds
-        if name == "backends":
-            backends[pid] = seconds
-    except (OSError, ValueError, IndexError):
-        pass  # gone meanwhile: its CPU is in the postmaster's cutime next time
-machine = [int(x) for x in open("/proc/stat").readline().split()[1:9]]
-print(json.dumps({"pg_cpu": cpu, "backends": backends, "machine": dict(zip(
-    ["user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal"], [m / hz for m in machine])), **wal}))
-PY
+    python3 tools/bench/scale_stats.py pg-snapshot "$pg_pid" "$pos"
 }
 
 # server_threads PID...: the servers' CPU seconds per thread name over their life so far (start-up and JIT included),
 # summed over the servers, digits of the names replaced by # (nioEventLoopGroup-3-1 -> nioEventLoopGroup-#-#), as JSON.
 server_threads() {
-    python3 - "$@" <<'PY'
-import json, os, re, sys
-hz = os.sysconf("SC_CLK_TCK")
-threads = {}
-for pid in sys.argv[1:]:
-    try:
-        tids = os.listdir("/proc/%s/task" % pid)
-    except OSError:
-        continue
-    for tid in tids:
-        try:
-            text = open("/proc/%s/task/%s/stat" % (pid, tid)).read()
-        except OSError:
-            continue
-        name = re.sub(r"[0-9]+", "#", text[text.index("(") + 1:text.rindex(")")])
-        f = text[text.rindex(")") + 2:].split()
-        threads[name] = threads.get(name, 0) + (int(f[11]) + int(f[12])) / hz
-print(json.dumps({k: round(v, 2) for k, v in sorted(threads.items(), key=lambda kv: -kv[1]) if v >= 0.05}))
-PY
+    python3 tools/bench/scale_stats.py threads "$@"
 }
 
 # wal_stats: pg_stat_wal as JSON (read after the servers stopped: their backends report at exit).
@@ -262,13 +207,7 @@ ceiling() {
     end=$(date +%s%N)
     n=$(psql_q -d ceiling "select count(*) from bet")
     [ "$n" -eq $((agencies * bets)) ] || die "ceiling: $n rows copied, expected $((agencies * bets))"
-    python3 - "$run" "$n" "$start" "$end" >>"$work/ceilings.jsonl" <<'PY'
-import json, sys
-run, n, start, end = (int(x) for x in sys.argv[1:])
-seconds = (end - start) / 1e9
-print(json.dumps({"ceiling": "psql \\copy, one transaction", "run": run, "bets": n, "seconds": round(seconds, 3),
-                  "bets_per_s": round(n / seconds)}))
-PY
+    python3 tools/bench/scale_stats.py ceiling "$run" "$n" "$start" "$end" >>"$work/ceilings.jsonl"
     tail -1 "$work/ceilings.jsonl"
     psql_q "DROP DATABASE ceiling WITH (FORCE)" >/dev/null
 }
@@ -364,29 +303,8 @@ run_once() {
         cmp -s <(LC_ALL=C sort "$dir/export.csv") <(LC_ALL=C sort "$dir/expected.csv") \
             || die "$bulk x $count servers: the exported round differs from the bets sent ($dir)"
     fi
-    python3 - "$bulk" "$count" "$run" "$dir/report.json" "$before" "$after" "$wal" "$threads" \
-        >>"$work/results.jsonl" <<'PY'
-import json, sys
-bulk, count, run, path, before, after, wal, threads = sys.argv[1:]
-report, before, after, wal = json.load(open(path)), json.loads(before), json.loads(after), json.loads(wal)
-busiest = sorted((after["backends"][p] - before["backends"].get(p, 0) for p in after["backends"]), reverse=True)
-pg = {k: round(after["pg_cpu"].get(k, 0) - before["pg_cpu"].get(k, 0), 2)
-      for k in sorted(set(after["pg_cpu"]) | set(before["pg_cpu"]))}
-machine = {k: after["machine"][k] - before["machine"][k] for k in after["machine"]}
-total = sum(machine.values()) or 1
-out = {"bulk": bulk, "servers_n": int(count), "run": int(run), **report,
-       "pg_cpu_s": round(sum(pg.values()), 2), "pg_cpu_by_role_s": pg,
-       # the busiest client backends (a server's connections each have one), CPU seconds in the window
-       "pg_busiest_backends_s": [round(b, 2) for b in busiest[:4]],
-       "server_threads_cpu_s": json.loads(threads),
-       "machine_busy": round(1 - (machine["idle"] + machine["iowait"]) / total, 3),
-       "machine_iowait": round(machine["iowait"] / total, 3),
-       "write_xacts": after["xid"] - before["xid"], "wal_mb": round((after["lsn"] - before["lsn"]) / 1e6, 1),
-       # pg_stat_wal from the reset after the servers' start to their stop (the draw and shutdown included)
-       "wal_records": wal["wal_records"], "wal_writes": wal["wal_write"], "wal_fsyncs": wal["wal_sync"],
-       "wal_fsync_ms": round(wal["wal_sync_ms"], 1), "wal_write_ms": round(wal["wal_write_ms"], 1)}
-print(json.dumps(out))
-PY
+    python3 tools/bench/scale_stats.py run "$bulk" "$count" "$run" "$dir/report.json" "$before" "$after" "$wal" \
+        "$threads" >>"$work/results.jsonl"
     tail -1 "$work/results.jsonl"
     rm -rf "$dir"
 }
@@ -427,43 +345,4 @@ for ((r = 1; r <= runs; r++)); do
 done
 echo "scale bench: load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$ceiling_only" -eq 0 ] || exit 0
-python3 - "$work/results.jsonl" "$work/ceilings.jsonl" <<'PY'
-import json, statistics, sys
-rows = [json.loads(line) for line in open(sys.argv[1])]
-ceilings = [json.loads(line) for line in open(sys.argv[2])]
-ceiling = statistics.median(c["bets_per_s"] for c in ceilings)
-med = lambda group, key: statistics.median(r[key] for r in group)
-print()
-print("medians per configuration (%d runs each); ratio = median bets/s / the same bulk's 1-server median, this"
-      " invocation" % (len(rows) // len({(r["bulk"], r["servers_n"]) for r in rows})))
-print("%-6s %7s %10s %6s %8s %8s %8s %7s %6s %7s %8s %8s %9s %8s %8s" % (
-    "bulk", "servers", "bets_per_s", "ratio", "of_ceil", "srv_cpu", "pg_cpu", "be_core", "busy", "iowait",
-    "ingest_s", "ack_p99", "write_tx", "fsyncs", "fsync_ms"))
-for key in dict.fromkeys((r["bulk"], r["servers_n"]) for r in rows):
-    group = [r for r in rows if (r["bulk"], r["servers_n"]) == key]
-    base = [r for r in rows if r["bulk"] == key[0] and r["servers_n"] == 1]
-    ratio = med(group, "bets_per_s") / med(base, "bets_per_s") if base else float("nan")
-    be_core = statistics.median(r["pg_busiest_backends_s"][0] / r["ingest_s"] if r["pg_busiest_backends_s"] else 0
-                                for r in group)
-    print("%-6s %7d %10.0f %6.2f %8.3f %8.2f %8.2f %7.2f %6.2f %7.3f %8.2f %8.1f %9.0f %8.0f %8.1f" % (
-        key[0], key[1], med(group, "bets_per_s"), ratio, med(group, "bets_per_s") / ceiling,
-        med(group, "server_cpu_s"), med(group, "pg_cpu_s"), be_core, med(group, "machine_busy"),
-        med(group, "machine_iowait"),
-        med(group, "ingest_s"), med(group, "ack_p99_ms"), med(group, "write_xacts"), med(group, "wal_fsyncs"),
-        med(group, "wal_fsync_ms")))
-print("columns: srv_cpu = the servers' CPU s during the load generator's run (summed), pg_cpu = PostgreSQL's (all"
-      " processes), be_core = the busiest client backend's CPU s / ingest_s (1.0 = one core), busy / iowait = shares"
-      " of the machine's CPU time, write_tx = write transactions, fsyncs / fsync_ms = pg_stat_wal's WAL fsyncs and"
-      " their time (servers' start to stop)")
-print("ceiling: one psql \\copy of the same %d rows in one transaction, median %.0f bets/s (runs: %s)" % (
-    ceilings[0]["bets"], ceiling, ", ".join(str(c["bets_per_s"]) for c in ceilings)))
-print()
-for key in dict.fromkeys((r["bulk"], r["servers_n"]) for r in rows):
-    group = [r for r in rows if (r["bulk"], r["servers_n"]) == key]
-    median_run = sorted(group, key=lambda r: r["bets_per_s"])[len(group) // 2]
-    print("%s x %d servers bets_per_s per run: %s; median run (%d): PostgreSQL CPU by role %s, busiest backends %s,"
-          " server threads (life) %s" % (key[0], key[1], ", ".join(str(r["bets_per_s"]) for r in group),
-                                         median_run["run"], median_run["pg_cpu_by_role_s"],
-                                         median_run["pg_busiest_backends_s"],
-                                         dict(list(median_run["server_threads_cpu_s"].items())[:8])))
-PY
+python3 tools/bench/scale_stats.py summary "$work/results.jsonl" "$work/ceilings.jsonl"
