@@ -17,6 +17,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
+# free_port
+# shellcheck source=tools/lib.sh
+. tools/lib.sh
 
 runs=${1:-5}
 case $runs in '' | *[!0-9]*) echo "usage: $0 [RUNS]  (1..20)" >&2; exit 2 ;; esac
@@ -43,10 +46,6 @@ trap cleanup EXIT
 # shellcheck source=tools/bench/course-data.sh
 . tools/bench/course-data.sh   # the working directory is the repository root (cd above)
 course_data "$work/data" "$agencies" course-run
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 now() { echo "${EPOCHREALTIME/,/.}"; }
 

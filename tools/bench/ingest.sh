@@ -16,7 +16,8 @@
 # with --server-pid (server CPU and peak RSS) and --ceilings (in the same invocation: the same frames to a discard
 # server = loopback ceiling, the same rows appended + forced by a trivial writer = disk ceiling), then checks the
 # stored rows against expected.csv (same multiset), one `sorteo` line and every agency's winners, and stops the server
-# with SIGTERM. Prints each run's JSON and, per scenario, the medians. R defaults to 3. Needs the jars
+# with SIGTERM. Prints each run's JSON and, per scenario, the medians (both written by tools/bench/ingest_stats.py,
+# python3). R defaults to 3. Needs the jars
 # (make build, or mvn -B -q package -DskipTests). The server runs as users run it, through bin/lottery-server (its
 # JDK, JVM flags and class-data archive: bin/lottery-cds status; the archive is recorded first when stale);
 # SERVER=jar runs `java -jar` with default flags instead, for comparison. SERVER_JAVA_OPTS adds JVM options to the
@@ -26,6 +27,9 @@
 # Every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# free_port, wait_for_line
+# shellcheck source=tools/lib.sh
+. tools/lib.sh
 runs=3
 scenarios=()
 while (($#)); do
@@ -61,15 +65,11 @@ cleanup() {
     if [ "$keep" -eq 1 ]; then echo "ingest bench: logs kept in $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
-# fail MESSAGE: says what went wrong and keeps the run's directory (server.log, loadgen.log) for a look.
-fail() {
+# die MESSAGE: says what went wrong and keeps the run's directory (server.log, loadgen.log) for a look.
+die() {
     echo "ingest bench: $*" >&2
     keep=1
     exit 1
-}
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
 # scenario NAME -> sets agencies bets fsync extra_opts
@@ -94,7 +94,7 @@ run_once() {
     mkdir -p "$dir"
     # 10,000 agencies need a descriptor each on both sides.
     if [ "$agencies" -gt 4000 ] && [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((agencies + 2000)) ]; then
-        ulimit -n $((agencies + 2000)) 2>/dev/null || fail "ulimit -n is too low for $agencies agencies"
+        ulimit -n $((agencies + 2000)) 2>/dev/null || die "ulimit -n is too low for $agencies agencies"
 
     fi
     # shellcheck disable=SC2086 # word splitting of the option lists is intended
@@ -108,12 +108,8 @@ run_once() {
             "$java_bin" $extra_opts ${SERVER_JAVA_OPTS:-} -jar "$server_jar" >"$dir/server.log" 2>&1 &
     fi
     server_pid=$!
-    for _ in $(seq 1 150); do
-        grep -q 'accept_connections | result: in_progress' "$dir/server.log" && break
-        sleep 0.1
-    done
-    grep -q 'accept_connections | result: in_progress' "$dir/server.log" \
-        || { tail -5 "$dir/server.log" >&2; fail "the server did not start ($dir/server.log)"; }
+    wait_for_line "$dir/server.log" 'accept_connections | result: in_progress' 15 \
+        || { tail -5 "$dir/server.log" >&2; die "the server did not start ($dir/server.log)"; }
     # The load generator's progress lines (every 3 s) go to stderr as they come; everything to loadgen.log.
     local rc=0
     # shellcheck disable=SC2086 # word splitting of the option list is intended
@@ -122,25 +118,19 @@ run_once() {
         --ceiling-fsync "$fsync" --json "$dir/report.json" --connect-window "$connect_window" 2>&1 \
         | tee "$dir/loadgen.log" | { grep --line-buffered 'result: in_progress' >&2 || true; } || rc=$?
     [ "${PIPESTATUS[0]}" -eq 0 ] && [ "$rc" -eq 0 ] \
-        || { grep -E 'ERROR|result: fail' "$dir/loadgen.log" | head -5 >&2; fail "$name run $run failed ($dir/loadgen.log)"; }
-    kill "$server_pid" 2>/dev/null || fail "$name run $run: the server had exited before its stop ($dir/server.log)"
+        || { grep -E 'ERROR|result: fail' "$dir/loadgen.log" | head -5 >&2; die "$name run $run failed ($dir/loadgen.log)"; }
+    kill "$server_pid" 2>/dev/null || die "$name run $run: the server had exited before its stop ($dir/server.log)"
     for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$server_pid" 2>/dev/null; then fail "the server did not stop on SIGTERM within 10 s"; fi
+    if kill -0 "$server_pid" 2>/dev/null; then die "the server did not stop on SIGTERM within 10 s"; fi
     wait "$server_pid" 2>/dev/null || true
     server_pid=
     # Exactly the bets sent, each once, and one draw.
     if ! cmp -s <(LC_ALL=C sort "$dir/bets.csv") <(LC_ALL=C sort "$dir/expected.csv"); then
-        fail "$name run $run: the stored rows differ from the bets sent ($dir)"
+        die "$name run $run: the stored rows differ from the bets sent ($dir)"
     fi
     [ "$(grep -c 'action: sorteo | result: success' "$dir/server.log")" -eq 1 ] \
-        || fail "$name run $run: not exactly one sorteo line ($dir/server.log)"
-    python3 - "$name" "$run" "$fsync" "$dir/report.json" >>"$work/results.jsonl" <<'PY'
-import json, sys
-name, run, fsync, path = sys.argv[1:]
-report = json.load(open(path))
-report = {"scenario": name, "run": int(run), "fsync": fsync == "true", **report}
-print(json.dumps(report))
-PY
+        || die "$name run $run: not exactly one sorteo line ($dir/server.log)"
+    python3 tools/bench/ingest_stats.py run "$name" "$run" "$fsync" "$dir/report.json" >>"$work/results.jsonl"
     tail -1 "$work/results.jsonl"
     rm -rf "$dir"
 }
@@ -160,31 +150,4 @@ for ((r = 1; r <= runs; r++)); do
         run_once "$name" "$r"
     done
 done
-python3 - "$work/results.jsonl" <<'PY'
-import json, statistics, sys
-rows = [json.loads(line) for line in open(sys.argv[1])]
-keys = ["bets_per_s", "fraction_of_ceiling", "loopback_ceiling_bets_per_s", "disk_ceiling_bets_per_s",
-        "ack_p50_ms", "ack_p99_ms", "ack_max_ms", "first_ack_max_ms", "draw_wait_s", "server_cpu_s",
-        "server_peak_rss_mb", "generator_cpu_s"]
-print()
-print("medians per scenario (runs: %d each)" % (len(rows) // len({r["scenario"] for r in rows})))
-header = "%-15s %7s %9s" % ("scenario", "agencies", "bets") + "".join(" %12s" % k[:12] for k in keys)
-print(header)
-for name in dict.fromkeys(r["scenario"] for r in rows):
-    group = [r for r in rows if r["scenario"] == name]
-    line = "%-15s %7d %9d" % (name, group[0]["agencies"], group[0]["bets"])
-    for k in keys:
-        values = [r[k] for r in group if r.get(k) is not None]
-        line += " %12s" % (("%.3f" % statistics.median(values)).rstrip("0").rstrip(".") if values else "n/a")
-    print(line)
-print()
-for name in dict.fromkeys(r["scenario"] for r in rows):
-    group = [r for r in rows if r["scenario"] == name]
-    print("%s bets_per_s per run: %s" % (name, ", ".join(str(r["bets_per_s"]) for r in group)))
-# No starvation: README states a bound on how long the last agency waits for its first Ack.
-bound_ms = 5000
-for name in dict.fromkeys(r["scenario"] for r in rows):
-    worst = max(r["first_ack_max_ms"] for r in rows if r["scenario"] == name)
-    print("%s last agency's first Ack, worst run: %.0f ms (bound %d ms: %s)"
-          % (name, worst, bound_ms, "met" if worst <= bound_ms else "NOT met"))
-PY
+python3 tools/bench/ingest_stats.py summary "$work/results.jsonl"

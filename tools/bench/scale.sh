@@ -39,6 +39,7 @@
 # Ceiling, once per run index: the same rows (the generator's expected.csv) COPYed by one psql `\copy` in one
 # transaction into a fresh database with the servers' own schema (their Flyway migrations applied by psql), i.e. what
 # this PostgreSQL takes from one trivial client; the table gives each configuration's bets/s as a fraction of it.
+# tools/bench/scale_stats.py (python3, standard library) samples /proc and writes the JSON lines and the table.
 # Output: each run's JSON line (the load generator's report plus the fields above) and a table of medians per
 # (bulk, S), with the ratio to 1 server measured in the same invocation. Exit 0 when every run's results were right,
 # 1 on a wrong result (logs kept, path printed), 2 on a bad command line or a missing prerequisite. Slowness never
@@ -46,6 +47,9 @@
 # PostgreSQL and the generator share them: run it on a quiet machine (the load average is printed at start and end).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# free_port, wait_for_line
+# shellcheck source=tools/lib.sh
+. tools/lib.sh
 runs=3
 bets=30000
 server_counts=1,2,3
@@ -129,15 +133,11 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-# fail MESSAGE: says what went wrong and keeps the run's directory (server logs, loadgen.log, pg.log) for a look.
-fail() {
+# die MESSAGE: says what went wrong and keeps the run's directory (server logs, loadgen.log, pg.log) for a look.
+die() {
     echo "scale bench: $*" >&2
     keep=1
     exit 1
-}
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
 # psql_q [-d DB] SQL...: runs the statements (stops at the first error), prints the unaligned result; bounded.
@@ -154,13 +154,13 @@ start_pg() {
     mkdir -p "$pg_dir"
     [ "$(id -u)" -ne 0 ] || chown postgres: "$pg_dir"
     timeout 120 "${as_pg[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 --locale=C >"$work/initdb.log" 2>&1 \
-        || { cat "$work/initdb.log" >&2; fail "initdb failed"; }
+        || { cat "$work/initdb.log" >&2; die "initdb failed"; }
     pg_port=$(free_port)
     timeout 60 "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/pg.log" -w -t 45 \
         -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir -c track_wal_io_timing=on" start >/dev/null \
-        || { tail -20 "$pg_dir/pg.log" >&2; fail "PostgreSQL did not start ($pg_dir/pg.log)"; }
+        || { tail -20 "$pg_dir/pg.log" >&2; die "PostgreSQL did not start ($pg_dir/pg.log)"; }
     pg_pid=$(head -1 "$pg_dir/data/postmaster.pid")
-    [[ $pg_pid =~ ^[0-9]+$ ]] || fail "no postmaster pid in $pg_dir/data/postmaster.pid"
+    [[ $pg_pid =~ ^[0-9]+$ ]] || die "no postmaster pid in $pg_dir/data/postmaster.pid"
 }
 
 # pg_snapshot: one JSON line of cumulative CPU seconds of PostgreSQL's processes by role and of the machine
@@ -171,69 +171,13 @@ pg_snapshot() {
     local pos
     pos=$(psql_q "select json_build_object('lsn', pg_current_wal_lsn() - '0/0'::pg_lsn, 'xid',
         pg_snapshot_xmax(pg_current_snapshot())::text::bigint)")
-    python3 - "$pg_pid" "$pos" <<'PY'
-import json, os, sys
-postmaster, wal = int(sys.argv[1]), json.loads(sys.argv[2])  # wal: the WAL position and next xid
-hz = os.sysconf("SC_CLK_TCK")
-
-def stat(pid):
-    text = open("/proc/%s/stat" % pid).read()
-    return text[text.rindex(")") + 2:].split()  # [0] state, [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime
-
-def role(pid):
-    title = open("/proc/%s/cmdline" % pid).read().replace("\0", " ")
-    for key, name in (("walwriter", "walwriter"), ("checkpointer", "checkpointer"), ("background writer", "bgwriter"),
-                      ("autovacuum", "autovacuum"), ("logical replication", "other"), ("archiver", "other"),
-                      ("walsender", "other"), ("stats", "other")):
-        if key in title:
-            return name
-    return "backends"
-
-f = stat(postmaster)
-cpu = {"postmaster": (int(f[11]) + int(f[12])) / hz, "exited": (int(f[13]) + int(f[14])) / hz}
-backends = {}
-for pid in os.listdir("/proc"):
-    if not pid.isdigit():
-        continue
-    try:
-        f = stat(pid)
-        if int(f[1]) != postmaster:
-            continue
-        name = role(pid)
-        seconds = sum(int(x) for x in f[11:15]) / hz
-        cpu[name] = cpu.get(name, 0) + seconds
-        if name == "backends":
-            backends[pid] = seconds
-    except (OSError, ValueError, IndexError):
-        pass  # gone meanwhile: its CPU is in the postmaster's cutime next time
-machine = [int(x) for x in open("/proc/stat").readline().split()[1:9]]
-print(json.dumps({"pg_cpu": cpu, "backends": backends, "machine": dict(zip(
-    ["user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal"], [m / hz for m in machine])), **wal}))
-PY
+    python3 tools/bench/scale_stats.py pg-snapshot "$pg_pid" "$pos"
 }
 
 # server_threads PID...: the servers' CPU seconds per thread name over their life so far (start-up and JIT included),
 # summed over the servers, digits of the names replaced by # (nioEventLoopGroup-3-1 -> nioEventLoopGroup-#-#), as JSON.
 server_threads() {
-    python3 - "$@" <<'PY'
-import json, os, re, sys
-hz = os.sysconf("SC_CLK_TCK")
-threads = {}
-for pid in sys.argv[1:]:
-    try:
-        tids = os.listdir("/proc/%s/task" % pid)
-    except OSError:
-        continue
-    for tid in tids:
-        try:
-            text = open("/proc/%s/task/%s/stat" % (pid, tid)).read()
-        except OSError:
-            continue
-        name = re.sub(r"[0-9]+", "#", text[text.index("(") + 1:text.rindex(")")])
-        f = text[text.rindex(")") + 2:].split()
-        threads[name] = threads.get(name, 0) + (int(f[11]) + int(f[12])) / hz
-print(json.dumps({k: round(v, 2) for k, v in sorted(threads.items(), key=lambda kv: -kv[1]) if v >= 0.05}))
-PY
+    python3 tools/bench/scale_stats.py threads "$@"
 }
 
 # wal_stats: pg_stat_wal as JSON (read after the servers stopped: their backends report at exit).
@@ -246,12 +190,12 @@ wal_stats() {
 ceiling() {
     local run=$1 file start end n
     file=$work/expected.csv
-    [ -f "$file" ] || fail "no expected.csv for the ceiling"
+    [ -f "$file" ] || die "no expected.csv for the ceiling"
     psql_q "DROP DATABASE IF EXISTS ceiling WITH (FORCE)" "CREATE DATABASE ceiling" >/dev/null
     local sql
     for sql in $(printf '%s\n' "$migrations"/V*__*.sql | sort -V); do
         PGCONNECT_TIMEOUT=10 timeout 120 "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" \
-            -U postgres -d ceiling -f "$sql" >/dev/null || fail "ceiling: $sql does not apply"
+            -U postgres -d ceiling -f "$sql" >/dev/null || die "ceiling: $sql does not apply"
     done
     # The bets of round 1, as a server stores them (bet.round_id has no default in the schema).
     psql_q -d ceiling "INSERT INTO round (agencies, authenticated) VALUES ($agencies, false)" \
@@ -259,17 +203,11 @@ ceiling() {
     start=$(date +%s%N)
     PGCONNECT_TIMEOUT=10 timeout 600 "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres \
         -d ceiling -c "\\copy bet (agency, first_name, last_name, document, birthdate, number) from '$file' with (format csv)" \
-        >/dev/null || fail "ceiling: \\copy failed"
+        >/dev/null || die "ceiling: \\copy failed"
     end=$(date +%s%N)
     n=$(psql_q -d ceiling "select count(*) from bet")
-    [ "$n" -eq $((agencies * bets)) ] || fail "ceiling: $n rows copied, expected $((agencies * bets))"
-    python3 - "$run" "$n" "$start" "$end" >>"$work/ceilings.jsonl" <<'PY'
-import json, sys
-run, n, start, end = (int(x) for x in sys.argv[1:])
-seconds = (end - start) / 1e9
-print(json.dumps({"ceiling": "psql \\copy, one transaction", "run": run, "bets": n, "seconds": round(seconds, 3),
-                  "bets_per_s": round(n / seconds)}))
-PY
+    [ "$n" -eq $((agencies * bets)) ] || die "ceiling: $n rows copied, expected $((agencies * bets))"
+    python3 tools/bench/scale_stats.py ceiling "$run" "$n" "$start" "$end" >>"$work/ceilings.jsonl"
     tail -1 "$work/ceilings.jsonl"
     psql_q "DROP DATABASE ceiling WITH (FORCE)" >/dev/null
 }
@@ -278,11 +216,11 @@ PY
 stop_servers() {
     local dir=$1 pid
     for pid in "${server_pids[@]}"; do
-        kill "$pid" 2>/dev/null || fail "a server ($pid) had exited before its stop ($dir)"
+        kill "$pid" 2>/dev/null || die "a server ($pid) had exited before its stop ($dir)"
     done
     for pid in "${server_pids[@]}"; do
         for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        if kill -0 "$pid" 2>/dev/null; then fail "server $pid did not stop on SIGTERM within 20 s ($dir)"; fi
+        if kill -0 "$pid" 2>/dev/null; then die "server $pid did not stop on SIGTERM within 20 s ($dir)"; fi
         wait "$pid" 2>/dev/null || true
     done
     server_pids=()
@@ -313,18 +251,13 @@ run_once() {
         fi
         server_pids+=($!)
         # One after the other: the first applies the schema (Flyway), the others find it applied.
-        for _ in $(seq 1 600); do
-            grep -q 'accept_connections | result: in_progress' "$log" && break
-            kill -0 "${server_pids[-1]}" 2>/dev/null || break
-            sleep 0.1
-        done
-        if ! grep -q 'accept_connections | result: in_progress' "$log"; then
+        if ! wait_for_line "$log" 'accept_connections | result: in_progress' 60 "${server_pids[-1]}"; then
             tail -20 "$log" >&2
-            kill -0 "${server_pids[-1]}" 2>/dev/null || fail "server $i of $count exited at its start ($log)"
-            fail "server $i of $count did not start within 60 s ($log)"
+            kill -0 "${server_pids[-1]}" 2>/dev/null || die "server $i of $count exited at its start ($log)"
+            die "server $i of $count did not start within 60 s ($log)"
         fi
         grep -q "action: store | result: success | store: postgres .*bulk: $bulk" "$log" \
-            || { grep 'action: store' "$log" >&2; fail "server $i does not say store: postgres, bulk: $bulk ($log)"; }
+            || { grep 'action: store' "$log" >&2; die "server $i does not say store: postgres, bulk: $bulk ($log)"; }
         addresses+=${addresses:+,}127.0.0.1:$port
         pids+=${pids:+,}${server_pids[-1]}
     done
@@ -338,19 +271,19 @@ run_once() {
         | tee "$dir/loadgen.log" | { grep --line-buffered 'result: in_progress' >&2 || true; } || rc=$?
     [ "${PIPESTATUS[0]}" -eq 0 ] && [ "$rc" -eq 0 ] || {
         grep -E 'ERROR|result: fail' "$dir/loadgen.log" | head -5 >&2
-        fail "$bulk x $count servers, run $run: the load generator failed ($dir/loadgen.log)"
+        die "$bulk x $count servers, run $run: the load generator failed ($dir/loadgen.log)"
     }
     after=$(pg_snapshot)
     # Every bet stored once, in the right agency; one draw over all the servers.
     local check expected_total=$((agencies * bets))
     check=$(psql_q -d lottery "select count(*) || ' ' || count(distinct (agency, document)) || ' ' ||
         (select count(*) from (select agency from bet group by agency having count(*) = $bets) a) from bet")
-    [ "$check" = "$expected_total $expected_total $agencies" ] || fail "$bulk x $count servers, run $run: the" \
+    [ "$check" = "$expected_total $expected_total $agencies" ] || die "$bulk x $count servers, run $run: the" \
         "database holds rows/distinct (agency, document)/agencies with $bets bets = $check, expected" \
         "$expected_total $expected_total $agencies ($dir)"
     local sorteos
     sorteos=$(cat "$dir"/server*.log | grep -c 'action: sorteo | result: success' || true)
-    [ "$sorteos" -eq 1 ] || fail "$bulk x $count servers, run $run: $sorteos sorteo lines over the servers, expected 1 ($dir)"
+    [ "$sorteos" -eq 1 ] || die "$bulk x $count servers, run $run: $sorteos sorteo lines over the servers, expected 1 ($dir)"
     local threads
     threads=$(server_threads "${server_pids[@]}")
     stop_servers "$dir"
@@ -366,33 +299,12 @@ run_once() {
         else
             env "${export_env[@]}" timeout 300 "$java_bin" -jar "$server_jar" --export-bets "$dir/export.csv" \
                 >"$dir/export.log" 2>&1
-        fi || fail "$bulk x $count servers: --export-bets failed ($dir/export.log)"
+        fi || die "$bulk x $count servers: --export-bets failed ($dir/export.log)"
         cmp -s <(LC_ALL=C sort "$dir/export.csv") <(LC_ALL=C sort "$dir/expected.csv") \
-            || fail "$bulk x $count servers: the exported round differs from the bets sent ($dir)"
+            || die "$bulk x $count servers: the exported round differs from the bets sent ($dir)"
     fi
-    python3 - "$bulk" "$count" "$run" "$dir/report.json" "$before" "$after" "$wal" "$threads" \
-        >>"$work/results.jsonl" <<'PY'
-import json, sys
-bulk, count, run, path, before, after, wal, threads = sys.argv[1:]
-report, before, after, wal = json.load(open(path)), json.loads(before), json.loads(after), json.loads(wal)
-busiest = sorted((after["backends"][p] - before["backends"].get(p, 0) for p in after["backends"]), reverse=True)
-pg = {k: round(after["pg_cpu"].get(k, 0) - before["pg_cpu"].get(k, 0), 2)
-      for k in sorted(set(after["pg_cpu"]) | set(before["pg_cpu"]))}
-machine = {k: after["machine"][k] - before["machine"][k] for k in after["machine"]}
-total = sum(machine.values()) or 1
-out = {"bulk": bulk, "servers_n": int(count), "run": int(run), **report,
-       "pg_cpu_s": round(sum(pg.values()), 2), "pg_cpu_by_role_s": pg,
-       # the busiest client backends (a server's connections each have one), CPU seconds in the window
-       "pg_busiest_backends_s": [round(b, 2) for b in busiest[:4]],
-       "server_threads_cpu_s": json.loads(threads),
-       "machine_busy": round(1 - (machine["idle"] + machine["iowait"]) / total, 3),
-       "machine_iowait": round(machine["iowait"] / total, 3),
-       "write_xacts": after["xid"] - before["xid"], "wal_mb": round((after["lsn"] - before["lsn"]) / 1e6, 1),
-       # pg_stat_wal from the reset after the servers' start to their stop (the draw and shutdown included)
-       "wal_records": wal["wal_records"], "wal_writes": wal["wal_write"], "wal_fsyncs": wal["wal_sync"],
-       "wal_fsync_ms": round(wal["wal_sync_ms"], 1), "wal_write_ms": round(wal["wal_write_ms"], 1)}
-print(json.dumps(out))
-PY
+    python3 tools/bench/scale_stats.py run "$bulk" "$count" "$run" "$dir/report.json" "$before" "$after" "$wal" \
+        "$threads" >>"$work/results.jsonl"
     tail -1 "$work/results.jsonl"
     rm -rf "$dir"
 }
@@ -417,7 +329,7 @@ else
     # The rows the agencies would send, for the ceiling alone.
     # shellcheck disable=SC2086 # word splitting of the option list is intended
     "$java_bin" $loadgen_opts -jar "$loadgen_jar" --rows-only --agencies "1..$agencies" --bets "$bets" --out "$work" \
-        >"$work/rows.log" 2>&1 || fail "lottery-loadgen --rows-only failed ($work/rows.log)"
+        >"$work/rows.log" 2>&1 || die "lottery-loadgen --rows-only failed ($work/rows.log)"
 fi
 for ((r = 1; r <= runs; r++)); do
     if [ "$ceiling_only" -eq 0 ]; then
@@ -433,43 +345,4 @@ for ((r = 1; r <= runs; r++)); do
 done
 echo "scale bench: load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$ceiling_only" -eq 0 ] || exit 0
-python3 - "$work/results.jsonl" "$work/ceilings.jsonl" <<'PY'
-import json, statistics, sys
-rows = [json.loads(line) for line in open(sys.argv[1])]
-ceilings = [json.loads(line) for line in open(sys.argv[2])]
-ceiling = statistics.median(c["bets_per_s"] for c in ceilings)
-med = lambda group, key: statistics.median(r[key] for r in group)
-print()
-print("medians per configuration (%d runs each); ratio = median bets/s / the same bulk's 1-server median, this"
-      " invocation" % (len(rows) // len({(r["bulk"], r["servers_n"]) for r in rows})))
-print("%-6s %7s %10s %6s %8s %8s %8s %7s %6s %7s %8s %8s %9s %8s %8s" % (
-    "bulk", "servers", "bets_per_s", "ratio", "of_ceil", "srv_cpu", "pg_cpu", "be_core", "busy", "iowait",
-    "ingest_s", "ack_p99", "write_tx", "fsyncs", "fsync_ms"))
-for key in dict.fromkeys((r["bulk"], r["servers_n"]) for r in rows):
-    group = [r for r in rows if (r["bulk"], r["servers_n"]) == key]
-    base = [r for r in rows if r["bulk"] == key[0] and r["servers_n"] == 1]
-    ratio = med(group, "bets_per_s") / med(base, "bets_per_s") if base else float("nan")
-    be_core = statistics.median(r["pg_busiest_backends_s"][0] / r["ingest_s"] if r["pg_busiest_backends_s"] else 0
-                                for r in group)
-    print("%-6s %7d %10.0f %6.2f %8.3f %8.2f %8.2f %7.2f %6.2f %7.3f %8.2f %8.1f %9.0f %8.0f %8.1f" % (
-        key[0], key[1], med(group, "bets_per_s"), ratio, med(group, "bets_per_s") / ceiling,
-        med(group, "server_cpu_s"), med(group, "pg_cpu_s"), be_core, med(group, "machine_busy"),
-        med(group, "machine_iowait"),
-        med(group, "ingest_s"), med(group, "ack_p99_ms"), med(group, "write_xacts"), med(group, "wal_fsyncs"),
-        med(group, "wal_fsync_ms")))
-print("columns: srv_cpu = the servers' CPU s during the load generator's run (summed), pg_cpu = PostgreSQL's (all"
-      " processes), be_core = the busiest client backend's CPU s / ingest_s (1.0 = one core), busy / iowait = shares"
-      " of the machine's CPU time, write_tx = write transactions, fsyncs / fsync_ms = pg_stat_wal's WAL fsyncs and"
-      " their time (servers' start to stop)")
-print("ceiling: one psql \\copy of the same %d rows in one transaction, median %.0f bets/s (runs: %s)" % (
-    ceilings[0]["bets"], ceiling, ", ".join(str(c["bets_per_s"]) for c in ceilings)))
-print()
-for key in dict.fromkeys((r["bulk"], r["servers_n"]) for r in rows):
-    group = [r for r in rows if (r["bulk"], r["servers_n"]) == key]
-    median_run = sorted(group, key=lambda r: r["bets_per_s"])[len(group) // 2]
-    print("%s x %d servers bets_per_s per run: %s; median run (%d): PostgreSQL CPU by role %s, busiest backends %s,"
-          " server threads (life) %s" % (key[0], key[1], ", ".join(str(r["bets_per_s"]) for r in group),
-                                         median_run["run"], median_run["pg_cpu_by_role_s"],
-                                         median_run["pg_busiest_backends_s"],
-                                         dict(list(median_run["server_threads_cpu_s"].items())[:8])))
-PY
+python3 tools/bench/scale_stats.py summary "$work/results.jsonl" "$work/ceilings.jsonl"

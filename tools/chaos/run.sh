@@ -19,6 +19,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 ROOT=$PWD
+# say, pass, fail NAME WHY, check NAME WHY COMMAND..., summary, free_port, wait_for_line
+# shellcheck source=tools/lib.sh
+. tools/lib.sh
+SAY_TAG=chaos
 
 SERVER_JAR=$ROOT/lottery-server/target/lottery-server.jar
 CLIENT_JAR=$ROOT/lottery-client/target/lottery-client.jar
@@ -62,34 +66,11 @@ RANDOM=$seed # bash's generator: the kill moments and secrets below are the same
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lottery-chaos.XXXXXX") || exit 2
 LOGS=$WORK/logs
 mkdir -p "$LOGS"
-passed=0
-failed=0
 started=() # every pid this script started, killed on exit
 server_pid=
 server_log=
 server_starts=0
 last_pid=
-
-say() {
-    echo "[chaos $(date +%H:%M:%S)] $*"
-}
-
-pass() {
-    passed=$((passed + 1))
-    echo "PASS $1"
-}
-
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL $1: $2"
-}
-
-# check NAME WHY-IF-FALSE COMMAND...: PASS when the command succeeds.
-check() {
-    local name=$1 why=$2
-    shift 2
-    if "$@"; then pass "$name"; else fail "$name" "$why"; fi
-}
 
 cleanup() {
     local pid
@@ -138,17 +119,6 @@ for k in $(seq 1 $REAL_AGENCIES); do
     fi
 done
 
-free_port() {
-    if command -v python3 >/dev/null 2>&1; then
-        python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-    else
-        local p
-        while :; do
-            p=$((20000 + RANDOM % 20000))
-            (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-        done
-    fi
-}
 PORT=$(free_port)
 
 SECRETS=$WORK/secrets.txt
@@ -169,21 +139,6 @@ secrets_for() {
 
 # ---------------------------------------------------------------- processes
 
-# wait_line FILE PATTERN SECONDS [PID]: until FILE has a line with the fixed string PATTERN (true), the time is up
-# or process PID (if given) has exited (false).
-wait_line() {
-    local i
-    for ((i = 0; i < $3 * 10; i++)); do
-        grep -qF -- "$2" "$1" 2>/dev/null && return 0
-        if [ -n "${4-}" ] && ! kill -0 "$4" 2>/dev/null; then
-            grep -qF -- "$2" "$1" 2>/dev/null
-            return
-        fi
-        sleep 0.1
-    done
-    return 1
-}
-
 # start_server NAME STATE AGENCIES [PORT]: a server storing into STATE/bets.csv; sets server_pid and server_log.
 # Waits (bounded) until it accepts connections. Runs in its own directory, so no config.ini is read.
 start_server() {
@@ -197,7 +152,7 @@ start_server() {
         exec java $JAVA_OPTS -jar "$SERVER_JAR") >"$server_log" 2>&1 &
     server_pid=$!
     started+=("$server_pid")
-    wait_line "$server_log" "action: accept_connections | result: in_progress" 30 "$server_pid"
+    wait_for_line "$server_log" "action: accept_connections | result: in_progress" 30 "$server_pid"
 }
 
 # stop_server: SIGTERM (a graceful stop), SIGKILL after 15 s.
@@ -447,7 +402,7 @@ scenario_second_server() {
     a=$last_pid
     # Agency 1 stores its bets, finishes and waits for the draw (agency 2 has not come yet): the files now hold
     # something and stay as they are until agency 2 comes. The second's pause lets the last write land.
-    wait_line "$server_log" "action: finish | result: success | agency: 1" 60 \
+    wait_for_line "$server_log" "action: finish | result: success | agency: 1" 60 \
         || fail second_server "agency 1 did not finish within 60 s"
     sleep 1
     before=$(cd "$state" && ls -l --time-style=+%s.%N && cksum ./*)
@@ -517,5 +472,4 @@ for name in "${scenarios[@]}"; do
     esac
     stop_server
 done
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary

@@ -34,20 +34,20 @@ server_config() {
 }
 
 switch_to() {
-    { git checkout -q . && git switch -q "$1"; } || fail "cannot switch to $1"
+    { git checkout -q . && git switch -q "$1"; } || die "cannot switch to $1"
     expect_equal "deploy/exercise of $1" "$(sed -n 's/^EXERCISE=//p' deploy/exercise)" "${1#ej}"
 }
 
 build() {
     docker build -f ./server/Dockerfile -t server:latest . >"$E2E_TMP/build-server.log" 2>&1 \
-        || { tail -n 30 "$E2E_TMP/build-server.log"; fail "docker build of the server image"; }
+        || { tail -n 30 "$E2E_TMP/build-server.log"; die "docker build of the server image"; }
     docker build -f ./client/Dockerfile -t client:latest . >"$E2E_TMP/build-client.log" 2>&1 \
-        || { tail -n 30 "$E2E_TMP/build-client.log"; fail "docker build of the client image"; }
+        || { tail -n 30 "$E2E_TMP/build-client.log"; die "docker build of the client image"; }
 }
 
 generate_up() {
-    bash generar-compose.sh docker-compose-dev.yaml "$1" >/dev/null || fail "generar-compose.sh ... $1"
-    docker compose -f docker-compose-dev.yaml up -d >"$E2E_TMP/up.log" 2>&1 || { cat "$E2E_TMP/up.log"; fail "up"; }
+    bash generar-compose.sh docker-compose-dev.yaml "$1" >/dev/null || die "generar-compose.sh ... $1"
+    docker compose -f docker-compose-dev.yaml up -d >"$E2E_TMP/up.log" 2>&1 || { cat "$E2E_TMP/up.log"; die "up"; }
 }
 
 down() {
@@ -142,7 +142,7 @@ ej3() {
     expect_clean_logs server
     down
     for profile in healthy unhealthy; do
-        docker compose -f "$mock" --profile "$profile" up -d >/dev/null 2>&1 || fail "$profile mock"
+        docker compose -f "$mock" --profile "$profile" up -d >/dev/null 2>&1 || die "$profile mock"
         out=$(sh validar-echo-server.sh 2>"$E2E_TMP/validator.err") || true
         docker compose -f "$mock" --profile "$profile" down -t 1 >/dev/null 2>&1
         expect_equal "validator, $profile mock" "$out" \
@@ -162,8 +162,8 @@ ej4() {
         wait_lines 30 client1 'action: receive_message | result: success' 3
         expect_clean_logs server client1 # nothing failed before the stop
         case $target in
-            all) docker compose -f docker-compose-dev.yaml stop -t 10 >/dev/null 2>&1 || fail "compose stop" ;;
-            *) docker stop -t 20 "$target" >/dev/null || fail "docker stop $target" ;;
+            all) docker compose -f docker-compose-dev.yaml stop -t 10 >/dev/null 2>&1 || die "compose stop" ;;
+            *) docker stop -t 20 "$target" >/dev/null || die "docker stop $target" ;;
         esac
         case $target in
             all) expect_exit_zero server client1 ;;
@@ -224,7 +224,7 @@ lottery_run() {
     if [ "$n" -ge 7 ]; then
         expect_equal "ej$n: sorteo lines" "$(count_lines server 'action: sorteo | result: success')" 1
         logs_of server | awk '/action: sorteo/ { drawn = 1 } drawn && /action: apuesta_recibida/ { bad = 1 }
-            END { exit bad }' || fail "an apuesta_recibida line comes after the sorteo line"
+            END { exit bad }' || die "an apuesta_recibida line comes after the sorteo line"
         for ((k = 1; k <= 5; k++)); do
             expected=$(winners_of "$k")
             expect_equal "client$k cant_ganadores" "$(value_of "client$k" consulta_ganadores cant_ganadores)" \
@@ -272,23 +272,26 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log() { echo "[course $(date +%H:%M:%S)] $*"; }
+# say, summary
+# shellcheck source=tools/lib.sh
+. "$repo/tools/lib.sh"
+SAY_TAG=course
 
 git clone -q "$repo" "$clone" || { echo "cannot clone $repo"; echo "0 passed, 1 failed"; exit 1; }
 cd "$clone" || exit 1
 git config user.email course-e2e@lottery.invalid
 git config user.name course-e2e
-log "fresh clone of $(git rev-parse --short HEAD); branches: $(bash tools/course-branches.sh | tr '\n' ' ')"
+say "fresh clone of $(git rev-parse --short HEAD); branches: $(bash tools/course-branches.sh | tr '\n' ' ')"
 # what the course's tests start from: no images of the project (the build cache may stay, as on a reused machine)
 docker compose -p tp0 down -t 1 >/dev/null 2>&1
 docker rmi -f server:latest client:latest >/dev/null 2>&1
 mkdir -p .data
 if [ -f "$dataset" ]; then
     cp "$dataset" .data/dataset.zip
-    log "data: the course's zip in .data/, not extracted"
+    say "data: the course's zip in .data/, not extracted"
 else
     sh tools/data/ensure-data.sh 5 >/dev/null || { echo "cannot generate the data"; echo "0 passed, 1 failed"; exit 1; }
-    log "data: no course zip; the synthetic dataset"
+    say "data: no course zip; the synthetic dataset"
 fi
 
 passed=0
@@ -299,14 +302,13 @@ for e in "${exercises[@]}"; do
     status=$?
     if [ "$status" -eq 0 ]; then
         passed=$((passed + 1))
-        log "PASS $e ($((SECONDS - start))s)"
+        say "PASS $e ($((SECONDS - start))s)"
         grep '^\[e2e ' "$E2E_TMP/$e.log" | sed 's/^/    /'
     else
         failed=$((failed + 1))
         [ "$status" -eq 124 ] && echo "TIMEOUT: over ${exercise_timeout}s" >>"$E2E_TMP/$e.log"
-        log "FAIL $e ($((SECONDS - start))s, status $status); its output:"
+        say "FAIL $e ($((SECONDS - start))s, status $status); its output:"
         tail -n 40 "$E2E_TMP/$e.log" | sed 's/^/    | /'
     fi
 done
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -1,7 +1,12 @@
 # Helpers for the end-to-end scenarios (sourced by tools/e2e/scenarios.sh; bash). Every wait is bounded.
 # They only use the project's public interfaces: make targets, the two root scripts, the config files and what
 # Docker shows (logs, exit codes).
-# shellcheck disable=SC2034 # the constants are used by scenarios.sh
+# shellcheck shell=bash disable=SC2034 # bash; the constants are used by scenarios.sh
+
+# say (tools/lib.sh's, as `[e2e HH:MM:SS] ...`: run.sh and course.sh show these lines of a scenario's output)
+# shellcheck source=tools/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+SAY_TAG=e2e
 
 COMPOSE_FILE=docker-compose-dev.yaml
 SERVER_CONFIG=server/config.ini
@@ -9,12 +14,8 @@ CLIENT_CONFIG=client/config.yaml
 BETS_FILE=.data/state/bets.csv
 WINNING_NUMBER=7574
 
-say() {
-    echo "[e2e $(date +%H:%M:%S)] $*"
-}
-
-# Ends the scenario (each scenario runs in its own bash process) with the reason on stderr.
-fail() {
+# die MESSAGE: ends the scenario (each scenario runs in its own bash process) with the reason on stderr.
+die() {
     echo "FAIL: $*" >&2
     exit 1
 }
@@ -42,7 +43,7 @@ set_yaml() {
             exit done ? 0 : 3
         }' "$file" >"$tmp"; then
         rm -f "$tmp"
-        fail "set_yaml: no key $key in $file"
+        die "set_yaml: no key $key in $file"
     fi
     cat "$tmp" >"$file"
     rm -f "$tmp"
@@ -72,14 +73,14 @@ client_echo_config() {
 }
 
 generate() {
-    sh generar-compose.sh "$COMPOSE_FILE" "$1" >/dev/null || fail "generar-compose.sh $COMPOSE_FILE $1 failed"
+    sh generar-compose.sh "$COMPOSE_FILE" "$1" >/dev/null || die "generar-compose.sh $COMPOSE_FILE $1 failed"
 }
 
 # up [ENV=VALUE...]: make docker-compose-up (output kept for the scenario log).
 up() {
     # Every scenario is a lottery of its own: an unfinished round an earlier scenario left is not resumed.
     env SERVER_NEW_ROUND=true "$@" make docker-compose-up >"$E2E_TMP/up.log" 2>&1 \
-        || { cat "$E2E_TMP/up.log"; fail "make docker-compose-up"; }
+        || { cat "$E2E_TMP/up.log"; die "make docker-compose-up"; }
 }
 
 status_of() {
@@ -116,7 +117,7 @@ wait_exited() {
             [ "$(status_of "$c")" = exited ] || pending="$pending $c"
         done
         [ -z "$pending" ] && return 0
-        [ "$SECONDS" -ge "$deadline" ] && fail "still running after ${timeout}s:$pending"
+        [ "$SECONDS" -ge "$deadline" ] && die "still running after ${timeout}s:$pending"
         sleep 0.5
     done
 }
@@ -126,7 +127,7 @@ wait_lines() {
     local timeout=$1 container=$2 text=$3 count=${4:-1} deadline
     deadline=$((SECONDS + timeout))
     until [ "$(count_lines "$container" "$text")" -ge "$count" ]; do
-        [ "$SECONDS" -ge "$deadline" ] && fail "$container: fewer than $count lines with '$text' after ${timeout}s"
+        [ "$SECONDS" -ge "$deadline" ] && die "$container: fewer than $count lines with '$text' after ${timeout}s"
         sleep 0.3
     done
 }
@@ -135,18 +136,18 @@ expect_exit_zero() {
     local c code
     for c in "$@"; do
         code=$(exit_code_of "$c")
-        [ "$code" = 0 ] || { logs_of "$c" | tail -n 20 >&2; fail "$c exited with status $code"; }
+        [ "$code" = 0 ] || { logs_of "$c" | tail -n 20 >&2; die "$c exited with status $code"; }
     done
 }
 
 # expect_line CONTAINER TEXT: the log has a line containing TEXT.
 expect_line() {
-    [ "$(count_lines "$1" "$2")" -ge 1 ] || { logs_of "$1" | tail -n 20 >&2; fail "$1: no line with '$2'"; }
+    [ "$(count_lines "$1" "$2")" -ge 1 ] || { logs_of "$1" | tail -n 20 >&2; die "$1: no line with '$2'"; }
 }
 
 # expect_equal WHAT ACTUAL EXPECTED
 expect_equal() {
-    [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"
+    [ "$2" = "$3" ] || die "$1: got '$2', expected '$3'"
 }
 
 # expect_clean_logs CONTAINER...: what the course's log parser (tp0-tests, utils/line_parser.py) demands of every
@@ -158,7 +159,7 @@ expect_clean_logs() {
     for c in "$@"; do
         logs_of "$c" >"$E2E_TMP/clean.log"
         if command -v iconv >/dev/null 2>&1 && ! iconv -f UTF-8 -t UTF-8 "$E2E_TMP/clean.log" >/dev/null 2>&1; then
-            fail "$c: log is not valid UTF-8"
+            die "$c: log is not valid UTF-8"
         fi
         bad=$(awk '
             / exited with code / { print "exit phrase: " $0; next }
@@ -176,7 +177,7 @@ expect_clean_logs() {
                     if (key == "source" || key == "action" || key == "result") { print "reserved key: " $0; next }
                 }
             }' "$E2E_TMP/clean.log" | head -n 5)
-        [ -z "$bad" ] || fail "$c: log lines the course's parser rejects or counts as failures:
+        [ -z "$bad" ] || die "$c: log lines the course's parser rejects or counts as failures:
 $bad"
     done
 }
@@ -199,14 +200,14 @@ rows_in() {
 # unzip_course_data: the course's five agency files into .data/ (replacing any agency files there).
 unzip_course_data() {
     local zip=../shared/data/dataset.zip
-    [ -f "$zip" ] || fail "course dataset $zip not found (it is beside the clone in CI)"
+    [ -f "$zip" ] || die "course dataset $zip not found (it is beside the clone in CI)"
     rm -f .data/agency-*.csv
     if command -v unzip >/dev/null 2>&1; then
-        unzip -q -o "$zip" 'agency-*.csv' -d .data || fail "unzip $zip"
+        unzip -q -o "$zip" 'agency-*.csv' -d .data || die "unzip $zip"
     else
         local abs
         abs=$(cd "$(dirname "$zip")" && pwd)/$(basename "$zip")
-        (cd .data && jar xf "$abs") || fail "jar xf $zip"
+        (cd .data && jar xf "$abs") || die "jar xf $zip"
     fi
-    [ -f .data/agency-5.csv ] || fail "no agency-5.csv in $zip"
+    [ -f .data/agency-5.csv ] || die "no agency-5.csv in $zip"
 }

@@ -10,16 +10,16 @@
 # log, not only the failing ones'). Needs Docker with Compose v2 and the images' base (eclipse-temurin:17-jre).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
+# say, summary
+# shellcheck source=tools/lib.sh
+. tools/lib.sh
+SAY_TAG=e2e
 
 scenario_timeout=${E2E_SCENARIO_TIMEOUT:-300}
 E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/lottery-e2e.XXXXXX")
 export E2E_TMP
 saved_files=(server/config.ini client/config.yaml docker-compose-dev.yaml)
 data_backup=$E2E_TMP/data-backup
-
-log() {
-    echo "[e2e $(date +%H:%M:%S)] $*"
-}
 
 compose_down() {
     local mock=tools/e2e/mocks/docker-compose-mock.yaml profile
@@ -109,7 +109,7 @@ trap finish EXIT
 trap 'exit 130' INT TERM
 
 compose_down
-log "building the images (make docker-image)"
+say "building the images (make docker-image)"
 if ! make docker-image >"$E2E_TMP/build.log" 2>&1; then
     tail -n 40 "$E2E_TMP/build.log"
     echo "e2e: make docker-image failed"
@@ -135,14 +135,14 @@ for name in "${scenarios[@]}"; do
     took=$((SECONDS - start))
     if [ "$status" -eq 0 ]; then
         passed=$((passed + 1))
-        log "PASS $name (${took}s)"
+        say "PASS $name (${took}s)"
         grep '^\[e2e ' "$scenario_log" | sed 's/^/    /'
         [ "${E2E_VERBOSE:-0}" = 1 ] && sed 's/^/    | /' "$scenario_log"
     else
         failed=$((failed + 1))
         failed_names+=("$name")
         [ "$status" -eq 124 ] && echo "TIMEOUT: over ${scenario_timeout}s" >>"$scenario_log"
-        log "FAIL $name (${took}s, status $status); its output, then the containers' last log lines:"
+        say "FAIL $name (${took}s, status $status); its output, then the containers' last log lines:"
         tail -n 60 "$scenario_log" | sed 's/^/    | /'
         for c in $(docker ps -a --filter label=com.docker.compose.project=tp0 --format '{{.Names}}' | sort); do
             echo "    --- $c ($(docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$c"))"
@@ -153,6 +153,5 @@ for name in "${scenarios[@]}"; do
     restore_files
 done
 
-log "done in $((SECONDS - suite_start))s${failed_names[*]:+; failed: ${failed_names[*]}}"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+say "done in $((SECONDS - suite_start))s${failed_names[*]:+; failed: ${failed_names[*]}}"
+summary

@@ -2,7 +2,7 @@
 # The end-to-end scenarios of issue 5, one per function `scenario_NAME`. tools/e2e/run.sh runs each one as
 #   bash tools/e2e/scenarios.sh NAME
 # in its own process under a time limit, then cleans up (compose down, config files restored) whatever happened.
-# A scenario exits 0 when every check passed; `fail` (lib.sh) ends it with the reason.
+# A scenario exits 0 when every check passed; `die` (lib.sh) ends it with the reason.
 #   bash tools/e2e/scenarios.sh --list      prints the names in the order run.sh uses
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,32 +20,32 @@ scenario_generator() {
             "x.yaml 250 --servers 3 --store postgres" "x.yaml 5 --secrets --secrets"; do
             # shellcheck disable=SC2086 # the argument list is split on purpose
             if $sh generar-compose.sh $args >/dev/null 2>&1; then
-                fail "$sh generar-compose.sh $args succeeded"
+                die "$sh generar-compose.sh $args succeeded"
             else
-                [ $? -eq 2 ] || fail "$sh generar-compose.sh $args: exit status other than 2"
+                [ $? -eq 2 ] || die "$sh generar-compose.sh $args: exit status other than 2"
             fi
         done
-        [ ! -e x.yaml ] || fail "a rejected call wrote x.yaml"
+        [ ! -e x.yaml ] || die "a rejected call wrote x.yaml"
         for n in 0 1 5; do
             out=$E2E_TMP/$sh-$n.yaml
-            $sh generar-compose.sh "$out" "$n" >/dev/null || fail "$sh generar-compose.sh $out $n"
-            docker compose -f "$out" config -q || fail "docker compose config rejects the file for $n clients"
+            $sh generar-compose.sh "$out" "$n" >/dev/null || die "$sh generar-compose.sh $out $n"
+            docker compose -f "$out" config -q || die "docker compose config rejects the file for $n clients"
             expect_equal "services for $n clients" "$(docker compose -f "$out" config --services | sort | tr '\n' ' ')" \
                 "$({ echo server; clients_list "$n"; } | sort | tr '\n' ' ')"
         done
     done
     # the scaled-out file (issue 12): flags in any order, same bytes; postgres + 3 replicas + the clients
-    sh generar-compose.sh "$E2E_TMP/scaled-a.yaml" 5 --servers 3 --store postgres >/dev/null || fail "scaled file"
-    bash generar-compose.sh "$E2E_TMP/scaled-b.yaml" 5 --store postgres --servers 3 >/dev/null || fail "scaled file"
-    cmp -s "$E2E_TMP/scaled-a.yaml" "$E2E_TMP/scaled-b.yaml" || fail "the scaled file depends on the flags' order"
-    docker compose -f "$E2E_TMP/scaled-a.yaml" config -q || fail "docker compose config rejects the scaled file"
+    sh generar-compose.sh "$E2E_TMP/scaled-a.yaml" 5 --servers 3 --store postgres >/dev/null || die "scaled file"
+    bash generar-compose.sh "$E2E_TMP/scaled-b.yaml" 5 --store postgres --servers 3 >/dev/null || die "scaled file"
+    cmp -s "$E2E_TMP/scaled-a.yaml" "$E2E_TMP/scaled-b.yaml" || die "the scaled file depends on the flags' order"
+    docker compose -f "$E2E_TMP/scaled-a.yaml" config -q || die "docker compose config rejects the scaled file"
     expect_equal "services of the scaled file" \
         "$(docker compose -f "$E2E_TMP/scaled-a.yaml" config --services | sort | tr '\n' ' ')" \
         "$({ echo postgres; echo server1; echo server2; echo server3; clients_list 5; } | sort | tr '\n' ' ')"
-    cmp -s "$E2E_TMP/sh-5.yaml" "$E2E_TMP/bash-5.yaml" || fail "sh and bash outputs differ"
+    cmp -s "$E2E_TMP/sh-5.yaml" "$E2E_TMP/bash-5.yaml" || die "sh and bash outputs differ"
     cmp -s "$E2E_TMP/sh-5.yaml" "$E2E_TMP/original-compose.yaml" \
-        || fail "the committed $COMPOSE_FILE is not the generator's output for 5 clients"
-    docker compose -f "$E2E_TMP/sh-5.yaml" config | grep -q 'subnet: 172.25.125.0/24' || fail "subnet missing"
+        || die "the committed $COMPOSE_FILE is not the generator's output for 5 clients"
+    docker compose -f "$E2E_TMP/sh-5.yaml" config | grep -q 'subnet: 172.25.125.0/24' || die "subnet missing"
     expect_equal "client3 container name" \
         "$(docker compose -f "$E2E_TMP/sh-5.yaml" config | grep -c 'container_name: client3$')" 1
     say "generator: usage errors exit 2 under sh and bash; 0, 1 and 5 clients and the scaled file (postgres, 3" \
@@ -70,7 +70,7 @@ echo_run() {
             expect_line "client$k" "msg: [CLIENT $k] Message N°$i"
             expect_line server "action: receive_message | result: success | ip: "
             [ "$(logs_of server | grep -c -F -- "| msg: [CLIENT $k] Message N°$i")" -eq 1 ] \
-                || fail "server: message $i of client $k not logged exactly once"
+                || die "server: message $i of client $k not logged exactly once"
         done
     done
     expect_equal "server echoes" "$(count_lines server 'action: receive_message | result: success')" \
@@ -107,15 +107,15 @@ config_run() {
         expect_equal "server listen_backlog" "$(value_of server config listen_backlog)" "$backlog"
         expect_equal "server logging_level" "$(value_of server config logging_level)" "$server_level"
     elif [ "$server_level" = DEBUG ]; then
-        fail "server: no config line at DEBUG"
+        die "server: no config line at DEBUG"
     fi
     if [ "$server_level" = DEBUG ]; then
         expect_line server ' DEBUG '
     else
-        [ "$(count_lines server ' DEBUG ')" -eq 0 ] || fail "server logs DEBUG lines at level $server_level"
+        [ "$(count_lines server ' DEBUG ')" -eq 0 ] || die "server logs DEBUG lines at level $server_level"
     fi
     if [ "$client_level" != DEBUG ]; then
-        [ "$(count_lines client1 ' DEBUG ')" -eq 0 ] || fail "client logs DEBUG lines at level $client_level"
+        [ "$(count_lines client1 ' DEBUG ')" -eq 0 ] || die "client logs DEBUG lines at level $client_level"
     fi
     expect_clean_logs server client1
     say "config: client $amount/$period/$client_level and server backlog $backlog/$server_level in force, no rebuild"
@@ -141,7 +141,7 @@ validate() {
     expect_equal "verdict" "$(printf '%s\n' "$output" | grep 'action: test_echo_server')" \
         "action: test_echo_server | result: $expected"
     expect_equal "exit status" "$status" "$([ "$expected" = success ] && echo 0 || echo 1)"
-    [ "$took" -le "$max" ] || fail "validator took ${took}s (limit ${max}s)"
+    [ "$took" -le "$max" ] || die "validator took ${took}s (limit ${max}s)"
     say "validator ($shell): $expected in ${took}s"
 }
 
@@ -151,16 +151,16 @@ scenario_validator_real_server() {
     validate sh success 20 # called right after up -d, while the JVM starts
     validate bash success 10
     [ "$(logs_of server | grep -c -F 'action: receive_message | result: success | ip: ' )" -ge 2 ] \
-        || fail "server: the validator's messages are not logged as received"
+        || die "server: the validator's messages are not logged as received"
     expect_clean_logs server
 }
 
 scenario_validator_mocks() {
     local mock=tools/e2e/mocks/docker-compose-mock.yaml
-    docker compose -f "$mock" --profile healthy up -d >/dev/null 2>&1 || fail "healthy mock did not start"
+    docker compose -f "$mock" --profile healthy up -d >/dev/null 2>&1 || die "healthy mock did not start"
     validate sh success 15
     docker compose -f "$mock" --profile healthy down -t 1 >/dev/null 2>&1
-    docker compose -f "$mock" --profile unhealthy up -d >/dev/null 2>&1 || fail "unhealthy mock did not start"
+    docker compose -f "$mock" --profile unhealthy up -d >/dev/null 2>&1 || die "unhealthy mock did not start"
     validate sh fail 15
     validate bash fail 15
     docker compose -f "$mock" --profile unhealthy down -t 1 >/dev/null 2>&1
@@ -190,7 +190,7 @@ start_long_echo() {
 # timed_stop COMMAND...: runs the stop command and prints how long it took (seconds).
 timed_stop() {
     local start=$SECONDS
-    "$@" >/dev/null 2>&1 || fail "$* failed"
+    "$@" >/dev/null 2>&1 || die "$* failed"
     echo $((SECONDS - start))
 }
 
@@ -201,7 +201,7 @@ scenario_sigterm_client() {
     expect_exit_zero client1
     expect_line client1 'action: receive_signal | result: success'
     expect_line client1 'action: shutdown | result: success'
-    [ "$(status_of server)" = running ] || fail "server stopped with the client"
+    [ "$(status_of server)" = running ] || die "server stopped with the client"
     expect_clean_logs client1 server
     say "sigterm client: exit 0 after ${took}s"
 }
@@ -232,7 +232,7 @@ scenario_sigterm_server_alone() {
     local took
     start_long_echo 0
     wait_lines 20 server 'action: accept_connections | result: in_progress'
-    [ "$(logs_of server | wc -l)" -ge 2 ] || fail "server alone logs fewer than 2 lines at DEBUG"
+    [ "$(logs_of server | wc -l)" -ge 2 ] || die "server alone logs fewer than 2 lines at DEBUG"
     took=$(timed_stop docker stop -t 20 server)
     expect_exit_zero server
     expect_clean_logs server
@@ -280,7 +280,7 @@ scenario_lottery_course_data() {
     expect_equal "sorteo lines" "$(count_lines server 'action: sorteo | result: success')" 1
     # the draw comes after the last batch
     logs_of server | awk '/action: sorteo/ { drawn = 1 } drawn && /action: apuesta_recibida/ { bad = 1 }
-        END { exit bad }' || fail "an apuesta_recibida line comes after the sorteo line"
+        END { exit bad }' || die "an apuesta_recibida line comes after the sorteo line"
     for ((k = 1; k <= 5; k++)); do
         expected=$(winners_in ".data/agency-$k.csv")
         expect_equal "client$k cant_ganadores" "$(value_of "client$k" consulta_ganadores cant_ganadores)" "$expected"
@@ -290,7 +290,7 @@ scenario_lottery_course_data() {
     expect_equal "bets file rows" "$(rows_in "$BETS_FILE")" "$total"
     archived=$(logs_of server | grep -F 'action: archive_bets | result: success | from: /app/state/bets.csv | to: ' \
         | sed -n 's/.*| to: \/app\/state\/\([^ |]*\).*/\1/p')
-    [ -n "$archived" ] || fail "server: no archive_bets line for the earlier bets file"
+    [ -n "$archived" ] || die "server: no archive_bets line for the earlier bets file"
     expect_equal "archived earlier bets ($archived)" "$(cat ".data/state/$archived")" \
         "9,Earlier,Run,12345678,2000-01-01,$WINNING_NUMBER"
     expect_clean_logs server "${names[@]}"
@@ -309,8 +309,8 @@ scenario_make_lottery() {
     rm -f .data/agency-*.csv # the target must generate the synthetic dataset
     set_yaml "$CLIENT_CONFIG" mode echo
     output=$(NOMBRE=Single APELLIDO=Bet DOCUMENTO=30904465 NACIMIENTO=1999-03-17 NUMERO=7574 \
-        make lottery AGENCIES=3 2>&1) || { printf '%s\n' "$output" | tail -n 40 >&2; fail "make lottery failed"; }
-    printf '%s\n' "$output" | grep -q 'action: sorteo | result: success' || fail "make lottery: no sorteo line shown"
+        make lottery AGENCIES=3 2>&1) || { printf '%s\n' "$output" | tail -n 40 >&2; die "make lottery failed"; }
+    printf '%s\n' "$output" | grep -q 'action: sorteo | result: success' || die "make lottery: no sorteo line shown"
     for ((k = 1; k <= 3; k++)); do
         expected=$(winners_in ".data/agency-$k.csv")
         expect_equal "make lottery: agency $k winners" \
@@ -319,8 +319,8 @@ scenario_make_lottery() {
             "$(printf '%s\n' "$output" | awk -v k="$k" '$1 == k && $2 == 0 { print $3 }')" \
             "$(rows_in ".data/agency-$k.csv")"
     done
-    [ ! -e .data/agency-4.csv ] || fail "make lottery AGENCIES=3 prepared a fourth agency file"
-    cmp -s "$COMPOSE_FILE" "$E2E_TMP/original-compose.yaml" || fail "make lottery changed $COMPOSE_FILE"
+    [ ! -e .data/agency-4.csv ] || die "make lottery AGENCIES=3 prepared a fourth agency file"
+    cmp -s "$COMPOSE_FILE" "$E2E_TMP/original-compose.yaml" || die "make lottery changed $COMPOSE_FILE"
     expect_equal "containers left" "$(docker ps -aq --filter label=com.docker.compose.project=tp0 | wc -l)" 0
     say "make lottery AGENCIES=3 (synthetic data, config in echo mode, NOMBRE.. set): whole lottery," \
         "$COMPOSE_FILE untouched; $(printf '%s\n' "$output" | grep -E '^(stored bets|elapsed)' | tr '\n' ' ')"
@@ -339,13 +339,13 @@ scenario_make_lottery_docker_only() {
             [ -e "$bin/$name" ] || ln -s "$f" "$bin/$name" 2>/dev/null || true
         done
     done
-    PATH=$bin command -v java >/dev/null 2>&1 && fail "java still on the reduced PATH"
-    PATH=$bin command -v mvn >/dev/null 2>&1 && fail "mvn still on the reduced PATH"
+    PATH=$bin command -v java >/dev/null 2>&1 && die "java still on the reduced PATH"
+    PATH=$bin command -v mvn >/dev/null 2>&1 && die "mvn still on the reduced PATH"
     rm -f .data/agency-*.csv
-    output=$(PATH=$bin make lottery AGENCIES=2 2>&1) || { printf '%s\n' "$output" | tail -n 40 >&2; fail "make lottery failed"; }
+    output=$(PATH=$bin make lottery AGENCIES=2 2>&1) || { printf '%s\n' "$output" | tail -n 40 >&2; die "make lottery failed"; }
     printf '%s\n' "$output" | grep -q 'no java on this machine: running the generator in' \
-        || fail "the dataset was not generated in Docker"
-    printf '%s\n' "$output" | grep -q '^lottery: success$' || fail "make lottery did not report success"
+        || die "the dataset was not generated in Docker"
+    printf '%s\n' "$output" | grep -q '^lottery: success$' || die "make lottery did not report success"
     say "make lottery with Docker only (no java, javac, jar, mvn on the PATH): $(printf '%s\n' "$output" \
         | grep -E '^(stored bets|elapsed)' | tr '\n' ' ')"
 }
@@ -392,12 +392,12 @@ scenario_lottery_with_secrets() {
     for ((k = 1; k <= 2; k++)); do
         printf 'Ana,Paz,%08d,2000-01-01,%d\n' 1 "$WINNING_NUMBER" 2 1 3 "$WINNING_NUMBER" >".data/agency-$k.csv"
     done
-    sh generar-compose.sh "$COMPOSE_FILE" 2 --secrets >/dev/null || fail "generar-compose.sh $COMPOSE_FILE 2 --secrets"
+    sh generar-compose.sh "$COMPOSE_FILE" 2 --secrets >/dev/null || die "generar-compose.sh $COMPOSE_FILE 2 --secrets"
     for ((k = 1; k <= 2; k++)); do
         secret=$(sed -n 1p ".secrets/agency-$k")
-        [ "${#secret}" -eq 32 ] || fail "agency $k: no 32-digit secret in .secrets/agency-$k"
-        grep -qF "$secret" "$COMPOSE_FILE" && fail "the compose file holds agency $k's secret"
-        grep -qxF "$k = $secret" .secrets/agencies || fail ".secrets/agencies lacks agency $k"
+        [ "${#secret}" -eq 32 ] || die "agency $k: no 32-digit secret in .secrets/agency-$k"
+        grep -qF "$secret" "$COMPOSE_FILE" && die "the compose file holds agency $k's secret"
+        grep -qxF "$k = $secret" .secrets/agencies || die ".secrets/agencies lacks agency $k"
     done
     up
     wait_exited 120 "${names[@]}"
@@ -409,7 +409,7 @@ scenario_lottery_with_secrets() {
     done
     for c in server "${names[@]}"; do
         for ((k = 1; k <= 2; k++)); do
-            logs_of "$c" | grep -qF "$(sed -n 1p ".secrets/agency-$k")" && fail "$c: agency $k's secret is in its log"
+            logs_of "$c" | grep -qF "$(sed -n 1p ".secrets/agency-$k")" && die "$c: agency $k's secret is in its log"
         done
     done
     expect_clean_logs server "${names[@]}"
@@ -430,12 +430,12 @@ scenario_scaled_postgres_kill() {
     local k total=0 names servers victim victim_ip ip c line acked resume batches drawn survivor pg_sql rows
     mapfile -t names < <(clients_list 5)
     servers=(server1 server2 server3)
-    docker image inspect postgres:15 >/dev/null 2>&1 || fail "no postgres:15 image (../shared/docker/engine.sh postgres)"
+    docker image inspect postgres:15 >/dev/null 2>&1 || die "no postgres:15 image (../shared/docker/engine.sh postgres)"
     unzip_course_data
     for ((k = 1; k <= 5; k++)); do total=$((total + $(rows_in ".data/agency-$k.csv"))); done
     sh generar-compose.sh "$COMPOSE_FILE" 5 --servers 3 --store postgres >/dev/null \
-        || fail "generar-compose.sh $COMPOSE_FILE 5 --servers 3 --store postgres"
-    grep -qF "$(sed -n 1p .secrets/postgres-password)" "$COMPOSE_FILE" && fail "the compose file holds the password"
+        || die "generar-compose.sh $COMPOSE_FILE 5 --servers 3 --store postgres"
+    grep -qF "$(sed -n 1p .secrets/postgres-password)" "$COMPOSE_FILE" && die "the compose file holds the password"
     # The clients log the address they connect to at DEBUG: that tells which server agency 1 is on.
     set_yaml "$CLIENT_CONFIG" log.level '"DEBUG"'
     # This lottery starts on an empty database (a volume an earlier run left behind is dropped).
@@ -444,19 +444,19 @@ scenario_scaled_postgres_kill() {
     wait_lines 180 client1 'action: connect | result: success | client_id: 1 | address: '
     line=$(logs_of client1 | grep -F 'action: connect | result: success | client_id: 1 | address: ' | tail -n 1)
     victim_ip=$(printf '%s\n' "$line" | sed -n 's/.*| address: \([0-9.]*\):12345.*/\1/p')
-    [ -n "$victim_ip" ] || fail "client1: no address in '$line'"
+    [ -n "$victim_ip" ] || die "client1: no address in '$line'"
     victim=''
     for c in "${servers[@]}"; do
         ip=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$c")
         [ "$ip" = "$victim_ip" ] && victim=$c
     done
-    [ -n "$victim" ] || fail "no server has client1's address $victim_ip"
+    [ -n "$victim" ] || die "no server has client1's address $victim_ip"
     # Once that server has acknowledged agency 1's third batch (of 166), mid-ingest, the hard kill.
     wait_lines 120 client1 'action: batch_enviado | result: success | client_id: 1 | seq: 3 |'
     # the highest batch client1 holds the Ack of, read before the kill: the store must have it afterwards
     acked=$(logs_of client1 | sed -n 's/.*action: batch_enviado | result: success | client_id: 1 | seq: \([0-9]*\) |.*/\1/p' \
         | sort -n | tail -n 1)
-    docker kill "$victim" >/dev/null || fail "docker kill $victim"
+    docker kill "$victim" >/dev/null || die "docker kill $victim"
     say "killed $victim ($victim_ip), client1's server, when client1 held the Acks up to batch $acked"
     wait_exited 240 "${names[@]}"
     expect_equal "$victim exit code (SIGKILL)" "$(exit_code_of "$victim")" 137
@@ -466,9 +466,9 @@ scenario_scaled_postgres_kill() {
     expect_line client1 "| failover_from: $victim_ip:12345"
     resume=$(value_of client1 reconnect resume_seq)
     batches=$(value_of client1 summary batches)
-    if [ -z "$resume" ] || [ -z "$batches" ]; then fail "client1: no reconnect or summary line"; fi
-    [ "$resume" -ge "$acked" ] || fail "client1 resumed at batch $resume, but held the Ack of $acked: stored batches lost"
-    [ "$resume" -lt "$batches" ] || fail "client1 resumed at batch $resume of $batches: the kill came after its ingest"
+    if [ -z "$resume" ] || [ -z "$batches" ]; then die "client1: no reconnect or summary line"; fi
+    [ "$resume" -ge "$acked" ] || die "client1 resumed at batch $resume, but held the Ack of $acked: stored batches lost"
+    [ "$resume" -lt "$batches" ] || die "client1 resumed at batch $resume of $batches: the kill came after its ingest"
     say "client1: $(logs_of client1 | grep -F "| failover_from: $victim_ip:12345" | head -n 1 | sed 's/.*action:/action:/')"
     drawn=0
     for c in "${servers[@]}"; do
@@ -487,27 +487,27 @@ scenario_scaled_postgres_kill() {
     pg_sql="SELECT agency, first_name, last_name, document, to_char(birthdate, 'YYYY-MM-DD'), number FROM bet
         WHERE round_id = (SELECT max(id) FROM round)"
     docker exec -e PGCLIENTENCODING=UTF8 postgres psql -X -q -v ON_ERROR_STOP=1 -U lottery -d lottery -At -F, \
-        -c "$pg_sql" >"$E2E_TMP/pg-rows" || fail "psql: cannot read the bets"
+        -c "$pg_sql" >"$E2E_TMP/pg-rows" || die "psql: cannot read the bets"
     rows=$(rows_in "$E2E_TMP/pg-rows")
     expect_equal "rows in table bet" "$rows" "$total"
     LC_ALL=C sort "$E2E_TMP/pg-rows" | cmp -s - "$E2E_TMP/expected-rows" \
-        || fail "the rows in table bet are not the agency files' rows, each once"
+        || die "the rows in table bet are not the agency files' rows, each once"
     # The export, from a surviving server: the course's bets.csv, each agency's rows in its file's order.
     survivor=''
     for c in "${servers[@]}"; do [ "$c" != "$victim" ] && [ "$(status_of "$c")" = running ] && survivor=$c; done
-    [ -n "$survivor" ] || fail "no server left running"
+    [ -n "$survivor" ] || die "no server left running"
     docker exec "$survivor" java -Dfile.encoding=UTF-8 -Dstdout.encoding=UTF-8 -jar /app/lottery-server.jar \
         --config /app/config.ini --export-bets /tmp/bets.csv >"$E2E_TMP/export.log" 2>&1 \
-        || { cat "$E2E_TMP/export.log" >&2; fail "$survivor: --export-bets failed"; }
-    docker cp "$survivor:/tmp/bets.csv" "$E2E_TMP/export.csv" >/dev/null || fail "docker cp the export"
+        || { cat "$E2E_TMP/export.log" >&2; die "$survivor: --export-bets failed"; }
+    docker cp "$survivor:/tmp/bets.csv" "$E2E_TMP/export.csv" >/dev/null || die "docker cp the export"
     expect_equal "exported rows" "$(rows_in "$E2E_TMP/export.csv")" "$total"
     for ((k = 1; k <= 5; k++)); do
         tr -d '\r' <"$E2E_TMP/export.csv" | awk -F, -v k="$k" '$1 == k' | cut -d, -f2- \
             | cmp -s - <(tr -d '\r' <".data/agency-$k.csv") \
-            || fail "the export's agency $k rows are not its file's rows in order"
+            || die "the export's agency $k rows are not its file's rows in order"
     done
     for c in "${servers[@]}" "${names[@]}"; do
-        logs_of "$c" | grep -qF "$(sed -n 1p .secrets/postgres-password)" && fail "$c: the database password is in its log"
+        logs_of "$c" | grep -qF "$(sed -n 1p .secrets/postgres-password)" && die "$c: the database password is in its log"
     done
     expect_clean_logs "${servers[@]}" "${names[@]}"
     say "scaled, postgres, kill: $victim killed mid-ingest (Acks up to $acked), client1 resumed at batch $resume of" \

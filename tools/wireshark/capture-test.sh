@@ -16,6 +16,10 @@
 #   bash tools/wireshark/capture-test.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# say, pass, fail, check NAME WHY COMMAND..., check_equal NAME EXPECTED ACTUAL, summary, free_port
+# shellcheck source=tools/lib.sh
+. tools/lib.sh
+SAY_TAG=capture
 
 readonly LUA_SCRIPT=$PWD/tools/wireshark/lottery.lua
 readonly SERVER_JAR=$PWD/lottery-server/target/lottery-server.jar
@@ -37,46 +41,10 @@ readonly EXPERTS=(bad_length unknown_type truncated malformed bad_magic invalid_
     internal)
 
 started=$SECONDS
-passed=0
-failed=0
 tmp=""
 server_pid=""
 capture_pid=""
 dumpcap_pid=""
-
-pass() {
-    passed=$((passed + 1))
-    echo "PASS $1"
-}
-
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL $1"
-}
-
-# check NAME EXPECTED ACTUAL
-check() {
-    if [[ "$2" == "$3" ]]; then
-        pass "$1: $3"
-    else
-        fail "$1: expected '$2', got '$3'"
-    fi
-}
-
-# check_true NAME COMMAND...: passes when COMMAND succeeds.
-check_true() {
-    local name=$1
-    shift
-    if "$@"; then
-        pass "$name"
-    else
-        fail "$name"
-    fi
-}
-
-say() {
-    echo "== $*"
-}
 
 # Stops a process started here: SIGTERM, up to 10 s, then SIGKILL.
 stop_process() {
@@ -109,10 +77,7 @@ cleanup() {
         fail "the test stopped early (exit status $status)"
     fi
     echo "wall time: $((SECONDS - started)) s"
-    echo "$passed passed, $failed failed"
-    if ((failed > 0)); then
-        exit 1
-    fi
+    summary || exit 1
     exit 0
 }
 trap cleanup EXIT
@@ -203,21 +168,7 @@ expected_winners=$(awk -F, -v n="$WINNING_NUMBER" '$5 == n { c++ } END { print c
 
 # ---------------------------------------------------------------------------------------------------------------------
 say "free loopback port"
-port_in_use() {
-    local hex
-    hex=$(printf ':%04X' "$1")
-    awk -v h="$hex" 'FNR > 1 && substr($2, length($2) - 4) == h { found = 1 } END { exit !found }' \
-        /proc/net/tcp /proc/net/tcp6 2>/dev/null
-}
-port=""
-for ((attempt = 0; attempt < 50; attempt++)); do
-    candidate=$((20000 + RANDOM % 12000)) # below the kernel's ephemeral range
-    if ! port_in_use "$candidate"; then
-        port=$candidate
-        break
-    fi
-done
-[[ -n "$port" ]] || die "no free port found"
+port=$(free_port) || die "no free port found"
 echo "port $port"
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -259,13 +210,13 @@ client_status=0
         CLI_LOG_LEVEL=INFO CLI_MODE=lottery CLI_DATA_FILE="$tmp/agency-{id}.csv" CLI_BATCH_MAXAMOUNT="$BATCH_MAX" \
         timeout "$(left)" java -XX:-UsePerfData -jar "$CLIENT_JAR"
 ) >"$tmp/client.log" 2>&1 || client_status=$?
-check "client exit status" 0 "$client_status"
+check_equal "client exit status" 0 "$client_status"
 if ((client_status != 0)); then
     tail -n 20 "$tmp/client.log"
 fi
 client_winners=$(sed -n 's/.*action: consulta_ganadores | result: success | cant_ganadores: \([0-9]*\).*/\1/p' \
     "$tmp/client.log" | tail -n 1)
-check "client: cant_ganadores is the CSV's $WINNING_NUMBER count" "$expected_winners" "${client_winners:-none}"
+check_equal "client: cant_ganadores is the CSV's $WINNING_NUMBER count" "$expected_winners" "${client_winners:-none}"
 
 # ---------------------------------------------------------------------------------------------------------------------
 say "bad frames: a HELLO with magic TP0X; a HELLO with a secret, then type 0x7e"
@@ -277,7 +228,7 @@ printf '\x00\x00\x00\x09\x01TP0X\x01\x00\x01\x00' >&3
 timeout "$(left)" cat <&3 >"$tmp/bad-magic.reply" || true # the server closes after a fatal ERROR
 exec 3>&-
 bad_magic_reply=$(hex_of "$tmp/bad-magic.reply")
-check "server answers the bad magic with ERROR 5 (BAD_MAGIC)" "82 00 05" "$(cut -d' ' -f5-7 <<<"$bad_magic_reply")"
+check_equal "server answers the bad magic with ERROR 5 (BAD_MAGIC)" "82 00 05" "$(cut -d' ' -f5-7 <<<"$bad_magic_reply")"
 
 exec 3<>"/dev/tcp/127.0.0.1/$port"
 # HELLO: length 9 + secret bytes, type 1, "TP0L", version 1, agency 1, secret str8.
@@ -289,10 +240,10 @@ timeout "$(left)" cat <&3 >"$tmp/unknown-type.reply" || true
 exec 3>&-
 # Agency 1 sent every batch already: the Ack is its resume point, ACK(HELLO, last batch seq, bets stored).
 hello_batches=$(((BETS + BATCH_MAX - 1) / BATCH_MAX))
-check "server acknowledges the HELLO with a secret, with agency 1's resume point" \
+check_equal "server acknowledges the HELLO with a secret, with agency 1's resume point" \
     "00 00 00 0a 81 01 $(printf '%08x' "$hello_batches" | sed 's/../& /g')$(printf '%08x' "$BETS" | sed 's/../& /g; s/ $//')" \
     "$(hex_of "$tmp/hello.reply")"
-check "server answers type 0x7e with ERROR 3 (UNKNOWN_TYPE)" "82 00 03" \
+check_equal "server answers type 0x7e with ERROR 3 (UNKNOWN_TYPE)" "82 00 03" \
     "$(cut -d' ' -f5-7 <<<"$(hex_of "$tmp/unknown-type.reply")")"
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -302,7 +253,7 @@ printf '%s\n' "$ECHO_LINE" >&3
 echo_reply="(no reply)"
 IFS= read -r -t "$(left)" echo_reply <&3 || true
 exec 3>&-
-check "echo: the server answers the line with itself" "$ECHO_LINE" "$echo_reply"
+check_equal "echo: the server answers the line with itself" "$ECHO_LINE" "$echo_reply"
 # dumpcap reads the kernel's capture buffer in blocks: stopping it now could lose the last packets. Loopback
 # delivers them in order, so once the echo's answer is in the file, everything before it is too.
 echo_captured() {
@@ -320,7 +271,7 @@ server_status=0
 wait_for "the server to stop" process_gone "$server_pid"
 wait "$server_pid" || server_status=$?
 server_pid=""
-check "server exit status after SIGTERM" 0 "$server_status"
+check_equal "server exit status after SIGTERM" 0 "$server_status"
 kill -TERM "$capture_pid"
 wait_for "the capture to stop" process_gone "$capture_pid"
 wait "$capture_pid" || true
@@ -375,66 +326,66 @@ sum_of() {
 }
 
 batches=$(((BETS + BATCH_MAX - 1) / BATCH_MAX))
-check "HELLO frames (client, bad magic, with secret)" 3 "$(count_type 0x01)"
-check "BET frames" 0 "$(count_type 0x02)"
-check "BATCH frames" "$batches" "$(count_type 0x03)"
-check "FINISH frames" 1 "$(count_type 0x04)"
-check "WINNERS_QUERY frames" 1 "$(count_type 0x05)"
-check "ACK frames (HELLO x2, BATCH x$batches, FINISH)" $((batches + 3)) "$(count_type 0x81)"
-check "ERROR frames" 2 "$(count_type 0x82)"
-check "frames of unknown type 0x7e" 1 "$(count_type 0x7e)"
-check "HELLO agencies" "$AGENCY $AGENCY $AGENCY" "$(joined lottery.agency)"
-check "HELLO secret present flags" "0 0 1" "$(joined lottery.hello.secret_present)"
-check "HELLO secret lengths" "0 0 ${#SECRET}" "$(joined lottery.hello.secret_length)"
+check_equal "HELLO frames (client, bad magic, with secret)" 3 "$(count_type 0x01)"
+check_equal "BET frames" 0 "$(count_type 0x02)"
+check_equal "BATCH frames" "$batches" "$(count_type 0x03)"
+check_equal "FINISH frames" 1 "$(count_type 0x04)"
+check_equal "WINNERS_QUERY frames" 1 "$(count_type 0x05)"
+check_equal "ACK frames (HELLO x2, BATCH x$batches, FINISH)" $((batches + 3)) "$(count_type 0x81)"
+check_equal "ERROR frames" 2 "$(count_type 0x82)"
+check_equal "frames of unknown type 0x7e" 1 "$(count_type 0x7e)"
+check_equal "HELLO agencies" "$AGENCY $AGENCY $AGENCY" "$(joined lottery.agency)"
+check_equal "HELLO secret present flags" "0 0 1" "$(joined lottery.hello.secret_present)"
+check_equal "HELLO secret lengths" "0 0 ${#SECRET}" "$(joined lottery.hello.secret_length)"
 
 expected_seqs=$(seq 1 "$batches" | paste -sd' ' -)
-check "BATCH seq numbers" "$expected_seqs" "$(joined lottery.batch.seq)"
-check "BATCH bet counts add up to the CSV's rows" "$BETS" "$(sum_of lottery.batch.count)"
-check "no BATCH over $BATCH_MAX bets" "" "$(values lottery.batch.count | awk -v m="$BATCH_MAX" '$1 > m')"
+check_equal "BATCH seq numbers" "$expected_seqs" "$(joined lottery.batch.seq)"
+check_equal "BATCH bet counts add up to the CSV's rows" "$BETS" "$(sum_of lottery.batch.count)"
+check_equal "no BATCH over $BATCH_MAX bets" "" "$(values lottery.batch.count | awk -v m="$BATCH_MAX" '$1 > m')"
 server_counts=$(sed -n 's/.*action: apuesta_recibida | result: success | cantidad: \([0-9]*\).*/\1/p' \
     "$tmp/server.log" | paste -sd' ' -)
-check "BATCH counts = the server's apuesta_recibida cantidad, in order" "$server_counts" \
+check_equal "BATCH counts = the server's apuesta_recibida cantidad, in order" "$server_counts" \
     "$(joined lottery.batch.count)"
-check "bet documents, in order, = the CSV's" "$(cut -d, -f3 "$csv" | paste -sd' ' -)" \
+check_equal "bet documents, in order, = the CSV's" "$(cut -d, -f3 "$csv" | paste -sd' ' -)" \
     "$(joined lottery.bet.document)"
-check "bet numbers, in order, = the CSV's" "$(cut -d, -f5 "$csv" | paste -sd' ' -)" "$(joined lottery.bet.number)"
-check "bet first names (accents intact) = the CSV's" "$(cut -d, -f1 "$csv" | paste -sd'|' -)" \
+check_equal "bet numbers, in order, = the CSV's" "$(cut -d, -f5 "$csv" | paste -sd' ' -)" "$(joined lottery.bet.number)"
+check_equal "bet first names (accents intact) = the CSV's" "$(cut -d, -f1 "$csv" | paste -sd'|' -)" \
     "$(values lottery.bet.first_name | paste -sd'|' -)"
 
 ack_rows=$tmp/acks.tsv
 awk -F'\t' -v c="$(column_of lottery.type)" '$c == "0x81"' "$tmp/fields.tsv" >"$ack_rows"
-check "ACK refs (HELLO, BATCH x$batches, FINISH, HELLO)" \
+check_equal "ACK refs (HELLO, BATCH x$batches, FINISH, HELLO)" \
     "0x01 $(yes 0x03 | head -n "$batches" | paste -sd' ' -) 0x04 0x01" "$(joined lottery.ack.ref "$ack_rows")"
-check "ACK seqs echo the batches, then the resume point" "0 $expected_seqs 0 $batches" \
+check_equal "ACK seqs echo the batches, then the resume point" "0 $expected_seqs 0 $batches" \
     "$(joined lottery.ack.seq "$ack_rows")"
-check "ACK stored: 0, each batch's count, the FINISH total, the resume point's total" \
+check_equal "ACK stored: 0, each batch's count, the FINISH total, the resume point's total" \
     "0 $(joined lottery.batch.count) $BETS $BETS" \
     "$(joined lottery.ack.stored "$ack_rows")"
 
-check "WINNERS documents = the client's cant_ganadores" "${client_winners:-none}" \
+check_equal "WINNERS documents = the client's cant_ganadores" "${client_winners:-none}" \
     "$(sum_of lottery.winners.count)"
-check "WINNERS documents = the CSV's bets on $WINNING_NUMBER" \
+check_equal "WINNERS documents = the CSV's bets on $WINNING_NUMBER" \
     "$(awk -F, -v n="$WINNING_NUMBER" '$5 == n { print $3 }' "$csv" | sort | paste -sd' ' -)" \
     "$(values lottery.winners.document | sort | paste -sd' ' -)"
-check "only the last WINNERS frame has the last flag" \
+check_equal "only the last WINNERS frame has the last flag" \
     "$(values lottery.winners.last | sed '$d' | sed 's/.*/0/'; echo 1)" "$(values lottery.winners.last)"
 server_winners=$(sed -n 's/.*action: winners | result: success | agency: [0-9]* | cant_ganadores: \([0-9]*\).*/\1/p' \
     "$tmp/server.log" | paste -sd' ' -)
-check "server's winners line for the agency" "$expected_winners" "$server_winners"
+check_equal "server's winners line for the agency" "$expected_winners" "$server_winners"
 
-check "ERROR codes: BAD_MAGIC, UNKNOWN_TYPE" "5 3" "$(joined lottery.error.code)"
-check "ERROR names" "BAD_MAGIC UNKNOWN_TYPE" "$(joined lottery.error.name)"
-check "server logged both protocol errors" "BAD_MAGIC UNKNOWN_TYPE" \
+check_equal "ERROR codes: BAD_MAGIC, UNKNOWN_TYPE" "5 3" "$(joined lottery.error.code)"
+check_equal "ERROR names" "BAD_MAGIC UNKNOWN_TYPE" "$(joined lottery.error.name)"
+check_equal "server logged both protocol errors" "BAD_MAGIC UNKNOWN_TYPE" \
     "$(sed -n 's/.*action: protocol_error | result: fail | ip: [^|]* | code: \([A-Z_]*\).*/\1/p' "$tmp/server.log" \
         | paste -sd' ' -)"
 
-check "echo line shown as text (request and echo)" "$ECHO_LINE|$ECHO_LINE" \
+check_equal "echo line shown as text (request and echo)" "$ECHO_LINE|$ECHO_LINE" \
     "$(values lottery.echo.line | paste -sd'|' -)"
-check_true "server logged the echo line" grep -qF "msg: $ECHO_LINE" "$tmp/server.log"
+check "server logged the echo line" "" grep -qF "msg: $ECHO_LINE" "$tmp/server.log"
 
-check "frames with a bad-frame expert item: only the two bad frames" "0x01 0x7e" \
+check_equal "frames with a bad-frame expert item: only the two bad frames" "0x01 0x7e" \
     "$(decode -r "$capture" "${port_pref[@]}" -Y "$BAD_EXPERTS" -T fields -e lottery.type | paste -sd' ' -)"
-check "no Lua error" 0 "$(cat "$tmp/full.txt" "$tmp/tshark-decode.err" | grep -c 'Lua Error' || true)"
+check_equal "no Lua error" 0 "$(cat "$tmp/full.txt" "$tmp/tshark-decode.err" | grep -c 'Lua Error' || true)"
 secret_hex=$(printf '%s' "$SECRET" | od -An -v -tx1 | tr -d ' \n')
 secret_colons=$(sed 's/../&:/g; s/:$//' <<<"$secret_hex")
 secret_shown() {
@@ -444,8 +395,8 @@ secret_shown() {
 secret_hidden() {
     ! secret_shown
 }
-check_true "the secret never appears in tshark's output" secret_hidden
-check_true "the secret's presence and length are shown" grep -q "Secret length: ${#SECRET}" "$tmp/full.txt"
+check "the secret never appears in tshark's output" "" secret_hidden
+check "the secret's presence and length are shown" "" grep -q "Secret length: ${#SECRET}" "$tmp/full.txt"
 
 # ---------------------------------------------------------------------------------------------------------------------
 say "synthetic captures (text2pcap): the golden examples of docs/PROTOCOL.md, malformed frames, echo"
@@ -473,7 +424,7 @@ WINNERS_NOT_LAST|lottery.type=0x83|lottery.length=22|lottery.winners.last=0|lott
 WINNERS_LAST|lottery.type=0x83|lottery.length=6|lottery.winners.last=1|lottery.winners.count=1|lottery.winners.document=1
 WINNERS_EMPTY|lottery.type=0x83|lottery.length=4|lottery.winners.last=1|lottery.winners.count=0|lottery.winners.document=
 EOF
-check "goldens in PROTOCOL.md = goldens expected here" "$(cut -d'|' -f1 "$tmp/expected.txt" | paste -sd' ' -)" \
+check_equal "goldens in PROTOCOL.md = goldens expected here" "$(cut -d'|' -f1 "$tmp/expected.txt" | paste -sd' ' -)" \
     "$(cut -d' ' -f1 "$tmp/goldens.txt" | paste -sd' ' -)"
 
 # NAME|hex|expected expert items (lottery.expert.*): one frame per segment, in this order on one connection.
@@ -608,17 +559,17 @@ check_goldens() {
             pass "$label $name"
         fi
     done <"$tmp/expected.txt"
-    check "$label decoded frames" "$(wc -l <"$tmp/expected.txt")" "$(($(rows_of "$2" | wc -l) - 1))"
+    check_equal "$label decoded frames" "$(wc -l <"$tmp/expected.txt")" "$(($(rows_of "$2" | wc -l) - 1))"
 }
 check_goldens "golden, one frame per segment:" golden-segments
 check_goldens "golden, split in 3-byte segments:" golden-split
 # The coalesced segments hold several frames: their Info, split at each message name, lists the same messages.
-check "golden, all frames coalesced in 2 segments: same messages" \
+check_equal "golden, all frames coalesced in 2 segments: same messages" \
     "$(rows_of golden-segments | column_values _ws.col.Info | paste -sd'|' -)" \
     "$(rows_of golden-coalesced | column_values _ws.col.Info \
         | sed -E 's/, (HELLO|BET|BATCH|FINISH|WINNERS_QUERY|ACK|ERROR|WINNERS)\b/|\1/g' | paste -sd'|' -)"
 bad_ports=$(decode -r "$synthetic" -Y "$BAD_EXPERTS" -T fields -e tcp.srcport | sort -u | paste -sd' ' -)
-check "golden captures: no bad-frame expert item (only the malformed and neither connections have one)" \
+check_equal "golden captures: no bad-frame expert item (only the malformed and neither connections have one)" \
     "${client_port[malformed]} ${client_port[neither]}" "$bad_ports"
 
 # experts_of NAME: per lottery frame of that capture, the names of the expert items it carries.
@@ -631,12 +582,12 @@ experts_of() {
 mapfile -t got_experts < <(experts_of malformed)
 i=0
 while IFS='|' read -r name _ expected; do
-    check "malformed: $name" "$expected" "${got_experts[i]:-not decoded}"
+    check_equal "malformed: $name" "$expected" "${got_experts[i]:-not decoded}"
     i=$((i + 1))
 done <"$tmp/malformed.txt"
-check "malformed: no other frame" "$i" "${#got_experts[@]}"
-check "first byte 0x01: neither protocol" "not_lottery" "$(experts_of neither)"
-check "echo line split over 2 segments, then echoed" "hola mundo|hola mundo" \
+check_equal "malformed: no other frame" "$i" "${#got_experts[@]}"
+check_equal "first byte 0x01: neither protocol" "not_lottery" "$(experts_of neither)"
+check_equal "echo line split over 2 segments, then echoed" "hola mundo|hola mundo" \
     "$(rows_of echo | column_values lottery.echo.line | paste -sd'|' -)"
-check "synthetic captures: no Lua error" 0 "$(grep -c 'Lua Error' "$tmp/synthetic.txt" || true)"
-check "tshark stderr: no Lua error" 0 "$(grep -c 'Lua' "$tmp/tshark-decode.err" || true)"
+check_equal "synthetic captures: no Lua error" 0 "$(grep -c 'Lua Error' "$tmp/synthetic.txt" || true)"
+check_equal "tshark stderr: no Lua error" 0 "$(grep -c 'Lua' "$tmp/tshark-decode.err" || true)"
