@@ -46,10 +46,11 @@ import org.slf4j.LoggerFactory;
 public final class AgencyConversation {
     private static final Logger LOG = LoggerFactory.getLogger(AgencyConversation.class);
     /**
-     * The protocol_error lines: garbage from the network must not flood the log (at most the limiter's lines per
-     * interval, then one line with how many were suppressed). Public for tests, which reset it.
+     * The protocol_error lines of every connection: garbage from the network must not flood the log (at most the
+     * limiter's lines per interval, then one line with how many were suppressed). Tests reset it: those of this
+     * package directly, the others through {@code RoundLogLimits} (test sources).
      */
-    public static final RateLimitedLog LIMITED = new RateLimitedLog(LOG);
+    static final RateLimitedLog LIMITED = new RateLimitedLog(LOG);
 
     private final DrawCoordinator lottery;
     private final Replies replies;
