@@ -1,7 +1,6 @@
 package lottery.server.round;
 
 import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Queue;
 import lottery.common.log.LogText;
@@ -53,7 +52,6 @@ public final class AgencyConversation {
     static final RateLimitedLog LIMITED = new RateLimitedLog(LOG);
 
     private final DrawCoordinator lottery;
-    private final Replies replies;
     /** The peer's address, for log lines. */
     private final String ip;
     /** This conversation's callback for the draw: one object, so it can be withdrawn. */
@@ -70,23 +68,10 @@ public final class AgencyConversation {
     private boolean ended;
     /** The peer half-closed: close once every request is answered. */
     private boolean inputClosed;
-    /** Answers waiting behind an Ack that waits for a force: messages, {@link PendingAck}s and {@link #CLOSE}. */
-    private final Deque<Object> outbox = new ArrayDeque<>();
+    /** The answers in request order, some waiting behind an Ack that waits for a force. */
+    private final Outbox outbox;
     /** The connection is gone: nothing is sent any more. */
     private boolean gone;
-
-    /** In the outbox: close the connection. */
-    private static final Object CLOSE = new Object();
-
-    /** An Ack waiting until its writes are durable. */
-    private static final class PendingAck {
-        private LotteryMessage message;
-        private boolean ready;
-
-        PendingAck(LotteryMessage message) {
-            this.message = message;
-        }
-    }
 
     /**
      * @param lottery the shared state, owned by the lottery thread this conversation runs on
@@ -95,7 +80,7 @@ public final class AgencyConversation {
      */
     public AgencyConversation(DrawCoordinator lottery, Replies replies, String ip) {
         this.lottery = lottery;
-        this.replies = replies;
+        this.outbox = new Outbox(replies);
         this.ip = ip;
     }
 
@@ -147,7 +132,7 @@ public final class AgencyConversation {
         }
         end();
         gone = true;
-        outbox.clear();
+        outbox.discard();
     }
 
     /**
@@ -395,11 +380,7 @@ public final class AgencyConversation {
         if (gone) {
             return;
         }
-        if (outbox.isEmpty()) {
-            replies.send(message);
-        } else {
-            outbox.add(message);
-        }
+        outbox.send(message);
     }
 
     /** Sends the Ack {@code ack} once what it acknowledges is durable, and after every answer before it. */
@@ -407,19 +388,19 @@ public final class AgencyConversation {
         if (gone) {
             return;
         }
-        PendingAck pending = new PendingAck(ack);
-        outbox.add(pending);
+        Outbox.Durable pending = outbox.sendWhenDurable(ack);
         lottery.afterDurable(failure -> {
             String refusal = failure == null ? lottery.refusal(agency, session) : null;
             if (failure != null) {
-                pending.message = ErrorReply.of(ErrorCode.INTERNAL_ERROR, ack.ref(), ack.seq(),
-                        "cannot force the bets to the disk: " + failure.getMessage());
+                pending.complete(ErrorReply.of(ErrorCode.INTERNAL_ERROR, ack.ref(), ack.seq(),
+                        "cannot force the bets to the disk: " + failure.getMessage()));
             } else if (refusal != null) {
                 // A newer session of the agency (another connection, maybe on another server) took it over: this
                 // one's writes were not stored, and nothing after them can be.
-                pending.message = ErrorReply.of(ErrorCode.AGENCY_BUSY, ack.ref(), ack.seq(), refusal);
+                pending.complete(ErrorReply.of(ErrorCode.AGENCY_BUSY, ack.ref(), ack.seq(), refusal));
+            } else {
+                pending.complete(ack);
             }
-            pending.ready = true;
             flush();
         });
     }
@@ -429,41 +410,21 @@ public final class AgencyConversation {
         if (gone) {
             return;
         }
-        if (outbox.isEmpty()) {
-            replies.close();
-        } else {
-            outbox.add(CLOSE);
-        }
+        outbox.close();
     }
 
     /** Sends what the outbox holds, up to the first Ack still waiting for its force. */
     private void flush() {
-        while (!gone && !outbox.isEmpty()) {
-            Object head = outbox.peek();
-            if (head == CLOSE) {
-                outbox.clear();
-                replies.close();
-                return;
-            }
-            if (head instanceof PendingAck pending) {
-                if (!pending.ready) {
-                    return;
-                }
-                outbox.poll();
-                replies.send(pending.message);
-                if (pending.message instanceof ErrorReply failed) {
-                    // The force failed: what the Ack was for may be lost. Nothing after it can be trusted.
-                    LOG.error("action: protocol_error | result: fail | ip: {} | code: {} | reason: {}", ip,
-                            failed.code(), LogText.clean(failed.reason()));
-                    end();
-                    outbox.clear();
-                    replies.close();
-                    return;
-                }
-            } else {
-                outbox.poll();
-                replies.send((LotteryMessage) head);
-            }
+        if (gone) {
+            return;
+        }
+        ErrorReply failed = outbox.flush();
+        if (failed != null) {
+            // The force failed: what the Ack was for may be lost. Nothing after it can be trusted.
+            LOG.error("action: protocol_error | result: fail | ip: {} | code: {} | reason: {}", ip,
+                    failed.code(), LogText.clean(failed.reason()));
+            end();
+            outbox.abort();
         }
     }
 
