@@ -1,5 +1,11 @@
 package lottery.server.round;
 
+import static lottery.server.round.ConnectionState.AWAITING_HELLO;
+import static lottery.server.round.ConnectionState.CLOSED;
+import static lottery.server.round.ConnectionState.CLOSING;
+import static lottery.server.round.ConnectionState.HOLDING_WINNERS;
+import static lottery.server.round.ConnectionState.SESSION;
+
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
@@ -24,6 +30,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It knows nothing of the network: requests come in through its methods, answers go out through {@link Replies}.
  * A new message type is handled here and nowhere else in the server.
+ *
+ * <p>The state ({@link ConnectionState}, §6's states): {@code AWAITING_HELLO} until a HELLO is accepted, then
+ * {@code SESSION}; {@code HOLDING_WINNERS} from a winners query before the draw until the draw, then {@code SESSION}
+ * again; {@code CLOSING} once the conversation is over (a fatal error, a half-close, idleness, a force that failed),
+ * and {@code CLOSED} when the connection is gone, from any state.
  *
  * <p>Thread context: every method runs on the lottery thread, which also owns the {@link DrawCoordinator}, so all of
  * this state is plain fields. The network side hands each request over in arrival order.
@@ -58,20 +69,14 @@ public final class AgencyConversation {
     private final Runnable onDrawDecided = this::answerHeldQuery;
     /** Requests that arrived while a winners query was held, oldest first. */
     private final Queue<Runnable> queued = new ArrayDeque<>();
+    /** The answers in request order, some waiting behind an Ack that waits for a force. */
+    private final Outbox outbox;
+    /** Where the connection stands in docs/PROTOCOL.md §6; changed only by {@link #become}. */
+    private ConnectionState state = AWAITING_HELLO;
     /** The agency of the Hello; 0 until the handshake. */
     private int agency;
     /** The fencing token of this session in a shared store (0 without one). */
     private long session;
-    /** A winners query waits for the draw. */
-    private boolean holding;
-    /** A fatal answer was sent, or the connection is gone: nothing more is answered. */
-    private boolean ended;
-    /** The peer half-closed: close once every request is answered. */
-    private boolean inputClosed;
-    /** The answers in request order, some waiting behind an Ack that waits for a force. */
-    private final Outbox outbox;
-    /** The connection is gone: nothing is sent any more. */
-    private boolean gone;
 
     /**
      * @param lottery the shared state, owned by the lottery thread this conversation runs on
@@ -105,33 +110,34 @@ public final class AgencyConversation {
      * connection with IDLE_TIMEOUT, unless a winners query is held.
      */
     public void idle() {
-        if (!holding && !ended) {
+        if (state == AWAITING_HELLO || state == SESSION) {
             refuse(ErrorCode.IDLE_TIMEOUT, null, 0, "no request within the idle timeout");
         }
     }
 
     /** The peer shut down its output: every request has arrived; close once each is answered. */
     public void inputClosed() {
-        inputClosed = true;
-        if (holding && !ended) {
+        if (state.ended()) {
+            return;
+        }
+        if (state == HOLDING_WINNERS) {
             // A peer that closed its socket and one that only shut its output look the same here (a FIN). Holding
             // the query for a peer that is gone would keep its connection until the draw: take it as gone.
             LOG.info("action: winners | result: fail | agency: {} | error: connection closed before the draw",
                     agency);
-            end();
-            closeReplies();
-            return;
         }
-        closeIfDone();
+        // Otherwise every request that arrived has been answered, or has its answer in the outbox: close after them.
+        end();
+        closeReplies();
     }
 
     /** The connection is closed: the held query and the requests behind it are dropped, unanswered. */
     public void connectionClosed() {
-        if (holding && !ended) {
+        if (state == HOLDING_WINNERS) {
             LOG.info("action: winners | result: fail | agency: {} | error: connection closed before the draw", agency);
         }
         end();
-        gone = true;
+        become(CLOSED);
         outbox.discard();
     }
 
@@ -140,16 +146,21 @@ public final class AgencyConversation {
      * ends the connection.
      */
     public void internalError() {
-        if (!ended) {
+        if (!state.ended()) {
             refuse(ErrorCode.INTERNAL_ERROR, null, 0, "internal error");
         }
     }
 
+    /** Where the connection stands in docs/PROTOCOL.md §6. */
+    ConnectionState state() {
+        return state;
+    }
+
     private void submit(Runnable request) {
-        if (ended) {
+        if (state.ended()) {
             return;
         }
-        if (holding) {
+        if (state == HOLDING_WINNERS) {
             queued.add(request);
         } else {
             request.run();
@@ -161,7 +172,7 @@ public final class AgencyConversation {
             refuse(ErrorCode.SHUTTING_DOWN, msg.type(), seqOf(msg), "the server is stopping");
         } else if (msg instanceof Hello hello) {
             onHello(hello);
-        } else if (agency == 0) {
+        } else if (state == AWAITING_HELLO) {
             refuse(ErrorCode.HANDSHAKE_REQUIRED, msg.type(), seqOf(msg), "the first message must be a HELLO");
         } else {
             switch (msg.type()) {
@@ -175,7 +186,7 @@ public final class AgencyConversation {
     }
 
     private void onHello(Hello hello) {
-        if (agency != 0) {
+        if (state != AWAITING_HELLO) {
             refuse(ErrorCode.HANDSHAKE_REQUIRED, MessageType.HELLO, 0, "the handshake was already done");
         } else if (hello.version() != Hello.CURRENT_VERSION) {
             refuse(ErrorCode.UNSUPPORTED_VERSION, MessageType.HELLO, 0,
@@ -203,6 +214,7 @@ public final class AgencyConversation {
                 return;
             }
             agency = hello.agency();
+            become(SESSION);
             long last = lottery.lastSeq(agency);
             long stored = lottery.stored(agency);
             LOG.debug("action: handshake | result: success | ip: {} | agency: {} | seq: {} | stored: {}", ip, agency,
@@ -279,23 +291,22 @@ public final class AgencyConversation {
         } else if (lottery.drawDecided()) {
             sendWinners();
         } else {
-            holding = true;
+            become(HOLDING_WINNERS);
             lottery.whenDecided(onDrawDecided);
         }
     }
 
     /** The draw is decided: answer the held query, then the requests that queued up behind it. */
     private void answerHeldQuery() {
-        if (!holding) {
+        if (state != HOLDING_WINNERS) {
             return;
         }
-        holding = false;
+        become(SESSION);
         try {
             sendWinners();
-            while (!holding && !ended && !queued.isEmpty()) {
+            while (state == SESSION && !queued.isEmpty()) {
                 queued.poll().run();
             }
-            closeIfDone();
         } catch (RuntimeException bug) {
             // Called by the draw, not by the network side, so nobody else would turn this into an answer.
             LOG.error("action: winners | result: fail | agency: {} | error: {}", agency,
@@ -325,7 +336,7 @@ public final class AgencyConversation {
         } else if (refusal.ref() == MessageType.BET) {
             LOG.warn("action: apuesta_almacenada | result: fail | error: {}", refusal.code());
         }
-        if (agency == 0 && !refusal.code().closesConnection()) {
+        if (state == AWAITING_HELLO && !refusal.code().closesConnection()) {
             // A well-framed but invalid bet before the handshake: the missing handshake is the real problem.
             refuse(ErrorCode.HANDSHAKE_REQUIRED, refusal.ref(), refusal.seq(), "the first message must be a HELLO");
         } else {
@@ -354,30 +365,29 @@ public final class AgencyConversation {
         closeReplies();
     }
 
-    /** After a half-close, closes the connection once nothing is left to answer. */
-    private void closeIfDone() {
-        if (inputClosed && !holding && !ended) {
-            end();
-            closeReplies();
-        }
-    }
-
     /** Nothing more is answered: drops the queued requests and withdraws a held query from the draw. */
     private void end() {
-        ended = true;
+        boolean holding = state == HOLDING_WINNERS;
+        if (state != CLOSED) {
+            become(CLOSING);
+        }
         queued.clear();
         if (agency != 0) {
             lottery.releaseSession(agency, this);
         }
         if (holding) {
-            holding = false;
             lottery.forget(onDrawDecided);
         }
     }
 
+    private void become(ConnectionState next) {
+        assert state.canBecome(next) : state + " -> " + next;
+        state = next;
+    }
+
     /** Sends {@code message} after every answer before it (some may wait for a force). */
     private void send(LotteryMessage message) {
-        if (gone) {
+        if (state == CLOSED) {
             return;
         }
         outbox.send(message);
@@ -385,7 +395,7 @@ public final class AgencyConversation {
 
     /** Sends the Ack {@code ack} once what it acknowledges is durable, and after every answer before it. */
     private void sendDurable(Ack ack) {
-        if (gone) {
+        if (state == CLOSED) {
             return;
         }
         Outbox.Durable pending = outbox.sendWhenDurable(ack);
@@ -407,7 +417,7 @@ public final class AgencyConversation {
 
     /** Closes the connection after every answer before (some may wait for a force). */
     private void closeReplies() {
-        if (gone) {
+        if (state == CLOSED) {
             return;
         }
         outbox.close();
@@ -415,7 +425,7 @@ public final class AgencyConversation {
 
     /** Sends what the outbox holds, up to the first Ack still waiting for its force. */
     private void flush() {
-        if (gone) {
+        if (state == CLOSED) {
             return;
         }
         ErrorReply failed = outbox.flush();
