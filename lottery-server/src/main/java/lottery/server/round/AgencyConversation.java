@@ -1,7 +1,12 @@
 package lottery.server.round;
 
+import static lottery.server.round.ConnectionState.AWAITING_HELLO;
+import static lottery.server.round.ConnectionState.CLOSED;
+import static lottery.server.round.ConnectionState.CLOSING;
+import static lottery.server.round.ConnectionState.HOLDING_WINNERS;
+import static lottery.server.round.ConnectionState.SESSION;
+
 import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Queue;
 import lottery.common.log.LogText;
@@ -26,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * <p>It knows nothing of the network: requests come in through its methods, answers go out through {@link Replies}.
  * A new message type is handled here and nowhere else in the server.
  *
+ * <p>The state ({@link ConnectionState}, §6's states): {@code AWAITING_HELLO} until a HELLO is accepted, then
+ * {@code SESSION}; {@code HOLDING_WINNERS} from a winners query before the draw until the draw, then {@code SESSION}
+ * again; {@code CLOSING} once the conversation is over (a fatal error, a half-close, idleness, a force that failed),
+ * and {@code CLOSED} when the connection is gone, from any state.
+ *
  * <p>Thread context: every method runs on the lottery thread, which also owns the {@link DrawCoordinator}, so all of
  * this state is plain fields. The network side hands each request over in arrival order.
  *
@@ -46,46 +56,27 @@ import org.slf4j.LoggerFactory;
 public final class AgencyConversation {
     private static final Logger LOG = LoggerFactory.getLogger(AgencyConversation.class);
     /**
-     * The protocol_error lines: garbage from the network must not flood the log (at most the limiter's lines per
-     * interval, then one line with how many were suppressed). Public for tests, which reset it.
+     * The protocol_error lines of every connection: garbage from the network must not flood the log (at most the
+     * limiter's lines per interval, then one line with how many were suppressed). Tests reset it: those of this
+     * package directly, the others through {@code RoundLogLimits} (test sources).
      */
-    public static final RateLimitedLog LIMITED = new RateLimitedLog(LOG);
+    static final RateLimitedLog LIMITED = new RateLimitedLog(LOG);
 
     private final DrawCoordinator lottery;
-    private final Replies replies;
     /** The peer's address, for log lines. */
     private final String ip;
     /** This conversation's callback for the draw: one object, so it can be withdrawn. */
     private final Runnable onDrawDecided = this::answerHeldQuery;
     /** Requests that arrived while a winners query was held, oldest first. */
     private final Queue<Runnable> queued = new ArrayDeque<>();
+    /** The answers in request order, some waiting behind an Ack that waits for a force. */
+    private final Outbox outbox;
+    /** Where the connection stands in docs/PROTOCOL.md §6; changed only by {@link #become}. */
+    private ConnectionState state = AWAITING_HELLO;
     /** The agency of the Hello; 0 until the handshake. */
     private int agency;
     /** The fencing token of this session in a shared store (0 without one). */
     private long session;
-    /** A winners query waits for the draw. */
-    private boolean holding;
-    /** A fatal answer was sent, or the connection is gone: nothing more is answered. */
-    private boolean ended;
-    /** The peer half-closed: close once every request is answered. */
-    private boolean inputClosed;
-    /** Answers waiting behind an Ack that waits for a force: messages, {@link PendingAck}s and {@link #CLOSE}. */
-    private final Deque<Object> outbox = new ArrayDeque<>();
-    /** The connection is gone: nothing is sent any more. */
-    private boolean gone;
-
-    /** In the outbox: close the connection. */
-    private static final Object CLOSE = new Object();
-
-    /** An Ack waiting until its writes are durable. */
-    private static final class PendingAck {
-        private LotteryMessage message;
-        private boolean ready;
-
-        PendingAck(LotteryMessage message) {
-            this.message = message;
-        }
-    }
 
     /**
      * @param lottery the shared state, owned by the lottery thread this conversation runs on
@@ -94,7 +85,7 @@ public final class AgencyConversation {
      */
     public AgencyConversation(DrawCoordinator lottery, Replies replies, String ip) {
         this.lottery = lottery;
-        this.replies = replies;
+        this.outbox = new Outbox(replies);
         this.ip = ip;
     }
 
@@ -119,34 +110,35 @@ public final class AgencyConversation {
      * connection with IDLE_TIMEOUT, unless a winners query is held.
      */
     public void idle() {
-        if (!holding && !ended) {
+        if (state == AWAITING_HELLO || state == SESSION) {
             refuse(ErrorCode.IDLE_TIMEOUT, null, 0, "no request within the idle timeout");
         }
     }
 
     /** The peer shut down its output: every request has arrived; close once each is answered. */
     public void inputClosed() {
-        inputClosed = true;
-        if (holding && !ended) {
+        if (state.ended()) {
+            return;
+        }
+        if (state == HOLDING_WINNERS) {
             // A peer that closed its socket and one that only shut its output look the same here (a FIN). Holding
             // the query for a peer that is gone would keep its connection until the draw: take it as gone.
             LOG.info("action: winners | result: fail | agency: {} | error: connection closed before the draw",
                     agency);
-            end();
-            closeReplies();
-            return;
         }
-        closeIfDone();
+        // Otherwise every request that arrived has been answered, or has its answer in the outbox: close after them.
+        end();
+        closeReplies();
     }
 
     /** The connection is closed: the held query and the requests behind it are dropped, unanswered. */
     public void connectionClosed() {
-        if (holding && !ended) {
+        if (state == HOLDING_WINNERS) {
             LOG.info("action: winners | result: fail | agency: {} | error: connection closed before the draw", agency);
         }
         end();
-        gone = true;
-        outbox.clear();
+        become(CLOSED);
+        outbox.discard();
     }
 
     /**
@@ -154,16 +146,21 @@ public final class AgencyConversation {
      * ends the connection.
      */
     public void internalError() {
-        if (!ended) {
+        if (!state.ended()) {
             refuse(ErrorCode.INTERNAL_ERROR, null, 0, "internal error");
         }
     }
 
+    /** Where the connection stands in docs/PROTOCOL.md §6. */
+    ConnectionState state() {
+        return state;
+    }
+
     private void submit(Runnable request) {
-        if (ended) {
+        if (state.ended()) {
             return;
         }
-        if (holding) {
+        if (state == HOLDING_WINNERS) {
             queued.add(request);
         } else {
             request.run();
@@ -175,7 +172,7 @@ public final class AgencyConversation {
             refuse(ErrorCode.SHUTTING_DOWN, msg.type(), seqOf(msg), "the server is stopping");
         } else if (msg instanceof Hello hello) {
             onHello(hello);
-        } else if (agency == 0) {
+        } else if (state == AWAITING_HELLO) {
             refuse(ErrorCode.HANDSHAKE_REQUIRED, msg.type(), seqOf(msg), "the first message must be a HELLO");
         } else {
             switch (msg.type()) {
@@ -189,7 +186,7 @@ public final class AgencyConversation {
     }
 
     private void onHello(Hello hello) {
-        if (agency != 0) {
+        if (state != AWAITING_HELLO) {
             refuse(ErrorCode.HANDSHAKE_REQUIRED, MessageType.HELLO, 0, "the handshake was already done");
         } else if (hello.version() != Hello.CURRENT_VERSION) {
             refuse(ErrorCode.UNSUPPORTED_VERSION, MessageType.HELLO, 0,
@@ -217,6 +214,7 @@ public final class AgencyConversation {
                 return;
             }
             agency = hello.agency();
+            become(SESSION);
             long last = lottery.lastSeq(agency);
             long stored = lottery.stored(agency);
             LOG.debug("action: handshake | result: success | ip: {} | agency: {} | seq: {} | stored: {}", ip, agency,
@@ -293,23 +291,22 @@ public final class AgencyConversation {
         } else if (lottery.drawDecided()) {
             sendWinners();
         } else {
-            holding = true;
+            become(HOLDING_WINNERS);
             lottery.whenDecided(onDrawDecided);
         }
     }
 
     /** The draw is decided: answer the held query, then the requests that queued up behind it. */
     private void answerHeldQuery() {
-        if (!holding) {
+        if (state != HOLDING_WINNERS) {
             return;
         }
-        holding = false;
+        become(SESSION);
         try {
             sendWinners();
-            while (!holding && !ended && !queued.isEmpty()) {
+            while (state == SESSION && !queued.isEmpty()) {
                 queued.poll().run();
             }
-            closeIfDone();
         } catch (RuntimeException bug) {
             // Called by the draw, not by the network side, so nobody else would turn this into an answer.
             LOG.error("action: winners | result: fail | agency: {} | error: {}", agency,
@@ -339,7 +336,7 @@ public final class AgencyConversation {
         } else if (refusal.ref() == MessageType.BET) {
             LOG.warn("action: apuesta_almacenada | result: fail | error: {}", refusal.code());
         }
-        if (agency == 0 && !refusal.code().closesConnection()) {
+        if (state == AWAITING_HELLO && !refusal.code().closesConnection()) {
             // A well-framed but invalid bet before the handshake: the missing handshake is the real problem.
             refuse(ErrorCode.HANDSHAKE_REQUIRED, refusal.ref(), refusal.seq(), "the first message must be a HELLO");
         } else {
@@ -368,101 +365,76 @@ public final class AgencyConversation {
         closeReplies();
     }
 
-    /** After a half-close, closes the connection once nothing is left to answer. */
-    private void closeIfDone() {
-        if (inputClosed && !holding && !ended) {
-            end();
-            closeReplies();
-        }
-    }
-
     /** Nothing more is answered: drops the queued requests and withdraws a held query from the draw. */
     private void end() {
-        ended = true;
+        boolean holding = state == HOLDING_WINNERS;
+        if (state != CLOSED) {
+            become(CLOSING);
+        }
         queued.clear();
         if (agency != 0) {
             lottery.releaseSession(agency, this);
         }
         if (holding) {
-            holding = false;
             lottery.forget(onDrawDecided);
         }
     }
 
+    private void become(ConnectionState next) {
+        assert state.canBecome(next) : state + " -> " + next;
+        state = next;
+    }
+
     /** Sends {@code message} after every answer before it (some may wait for a force). */
     private void send(LotteryMessage message) {
-        if (gone) {
+        if (state == CLOSED) {
             return;
         }
-        if (outbox.isEmpty()) {
-            replies.send(message);
-        } else {
-            outbox.add(message);
-        }
+        outbox.send(message);
     }
 
     /** Sends the Ack {@code ack} once what it acknowledges is durable, and after every answer before it. */
     private void sendDurable(Ack ack) {
-        if (gone) {
+        if (state == CLOSED) {
             return;
         }
-        PendingAck pending = new PendingAck(ack);
-        outbox.add(pending);
+        Outbox.Durable pending = outbox.sendWhenDurable(ack);
         lottery.afterDurable(failure -> {
             String refusal = failure == null ? lottery.refusal(agency, session) : null;
             if (failure != null) {
-                pending.message = ErrorReply.of(ErrorCode.INTERNAL_ERROR, ack.ref(), ack.seq(),
-                        "cannot force the bets to the disk: " + failure.getMessage());
+                pending.complete(ErrorReply.of(ErrorCode.INTERNAL_ERROR, ack.ref(), ack.seq(),
+                        "cannot force the bets to the disk: " + failure.getMessage()));
             } else if (refusal != null) {
                 // A newer session of the agency (another connection, maybe on another server) took it over: this
                 // one's writes were not stored, and nothing after them can be.
-                pending.message = ErrorReply.of(ErrorCode.AGENCY_BUSY, ack.ref(), ack.seq(), refusal);
+                pending.complete(ErrorReply.of(ErrorCode.AGENCY_BUSY, ack.ref(), ack.seq(), refusal));
+            } else {
+                pending.complete(ack);
             }
-            pending.ready = true;
             flush();
         });
     }
 
     /** Closes the connection after every answer before (some may wait for a force). */
     private void closeReplies() {
-        if (gone) {
+        if (state == CLOSED) {
             return;
         }
-        if (outbox.isEmpty()) {
-            replies.close();
-        } else {
-            outbox.add(CLOSE);
-        }
+        outbox.close();
     }
 
     /** Sends what the outbox holds, up to the first Ack still waiting for its force. */
     private void flush() {
-        while (!gone && !outbox.isEmpty()) {
-            Object head = outbox.peek();
-            if (head == CLOSE) {
-                outbox.clear();
-                replies.close();
-                return;
-            }
-            if (head instanceof PendingAck pending) {
-                if (!pending.ready) {
-                    return;
-                }
-                outbox.poll();
-                replies.send(pending.message);
-                if (pending.message instanceof ErrorReply failed) {
-                    // The force failed: what the Ack was for may be lost. Nothing after it can be trusted.
-                    LOG.error("action: protocol_error | result: fail | ip: {} | code: {} | reason: {}", ip,
-                            failed.code(), LogText.clean(failed.reason()));
-                    end();
-                    outbox.clear();
-                    replies.close();
-                    return;
-                }
-            } else {
-                outbox.poll();
-                replies.send((LotteryMessage) head);
-            }
+        if (state == CLOSED) {
+            return;
+        }
+        ErrorReply failed = outbox.flush();
+        if (failed != null) {
+            // The force failed: what the Ack was for may be lost. Nothing after it can be trusted.
+            LOG.error("action: protocol_error | result: fail | ip: {} | code: {} | reason: {}", ip,
+                    failed.code(), LogText.clean(failed.reason()));
+            end();
+            outbox.abort();
         }
     }
 

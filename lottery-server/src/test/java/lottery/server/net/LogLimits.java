@@ -1,6 +1,6 @@
 package lottery.server.net;
 
-import lottery.server.round.AgencyConversation;
+import lottery.server.round.RoundLogLimits;
 
 /**
  * Resets the server's static log limiters (one JVM runs every test class): a test that asserts on a rate-limited line
@@ -17,6 +17,6 @@ final class LogLimits {
         ProtocolDetector.LIMITED.reset();
         HandshakeDeadline.LIMITED.reset();
         ServerInitializer.REFUSALS.reset();
-        AgencyConversation.LIMITED.reset();
+        RoundLogLimits.reset();
     }
 }
