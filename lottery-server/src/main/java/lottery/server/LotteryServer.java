@@ -24,9 +24,11 @@ import java.util.concurrent.TimeUnit;
 import lottery.common.log.LogText;
 import lottery.common.log.ShutdownLog;
 import lottery.server.net.AcceptErrorHandler;
+import lottery.server.net.NettyLotteryThread;
 import lottery.server.net.ServerInitializer;
 import lottery.server.round.AgencySecrets;
 import lottery.server.round.DrawCoordinator;
+import lottery.server.round.LotteryThread;
 import lottery.server.store.BetStore;
 import lottery.server.store.OpenedRound;
 import lottery.server.store.StoreEngine;
@@ -70,7 +72,7 @@ public final class LotteryServer {
     private EventExecutor lotteryThread;
     /** Where the group commit's forces run, so the lottery thread goes on meanwhile. */
     private EventExecutor syncThread;
-    /** With a shared store: where its polls, and so the draw, run (see DrawCoordinator). */
+    /** With a shared store: what ticks its polls, and where they (and so the draw) run (see DrawCoordinator). */
     private EventExecutor drawPollThread;
     /** The storage engine: opens the round, and holds what it took (the CSV store's lock) until the stop. */
     private StoreEngine engine;
@@ -160,7 +162,8 @@ public final class LotteryServer {
         // With PostgreSQL an Ack always waits for its commit (SERVER_FSYNC=false only stops the commit waiting for
         // the WAL on disk): before it, the other servers cannot see the batch.
         drawPollThread = config.sharedStore() ? new DefaultEventExecutor(new DefaultThreadFactory("draw-poll")) : null;
-        coordinator = new DrawCoordinator(config.agencies(), lotteryThread, syncThread, drawPollThread, secrets,
+        LotteryThread lottery = new NettyLotteryThread(lotteryThread);
+        coordinator = new DrawCoordinator(config.agencies(), lottery, syncThread, drawPollThread, secrets,
                 config.fsync() || config.sharedStore());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, ioLoops)
@@ -175,7 +178,7 @@ public final class LotteryServer {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 // Accepted connections read (the server channel's AUTO_READ above is not inherited).
                 .childOption(ChannelOption.AUTO_READ, true)
-                .childHandler(new ServerInitializer(channels, coordinator, lotteryThread,
+                .childHandler(new ServerInitializer(channels, coordinator, lottery,
                         config.idleTimeoutSeconds(), config.maxConnections(), config.handshakeTimeoutSeconds()));
         try {
             serverChannel = bootstrap.bind(address, config.port()).sync().channel();

@@ -52,7 +52,7 @@ public final class DrawCoordinator {
 
     private final int agencies;
     /** The lottery thread: where the draw is queued. */
-    private final Executor lotteryThread;
+    private final LotteryThread lotteryThread;
     /** Where forces run (the {@code store-sync} thread); null = on the lottery thread. */
     private final Executor syncThread;
     private final AgencySecrets secrets;
@@ -81,8 +81,11 @@ public final class DrawCoordinator {
     private ScheduledFuture<?> poller;
     /** The last poll failed (its line is logged once until one succeeds). */
     private boolean pollFailing;
-    /** Where the shared store's polls (and so the draw) run; null = on the lottery thread. */
-    private final Executor pollThread;
+    /**
+     * The server's {@code draw-poll} thread: it ticks every {@value #POLL_MILLIS} ms and runs the shared store's polls
+     * (and so the draw); null without a shared store.
+     */
+    private final ScheduledExecutorService pollThread;
     /** A poll runs on the poll thread: the next tick does not start another one. */
     private boolean polling;
 
@@ -91,7 +94,7 @@ public final class DrawCoordinator {
      * @param agencies      the draw runs when agencies 1..{@code agencies} have all finished; 0 means never
      * @param lotteryThread the thread that calls this object; the draw is queued on it
      */
-    public DrawCoordinator(BetStore store, int agencies, Executor lotteryThread) {
+    public DrawCoordinator(BetStore store, int agencies, LotteryThread lotteryThread) {
         this(agencies, lotteryThread, null, AgencySecrets.none(), false);
         begin(store, RoundSnapshot.empty(agencies));
     }
@@ -104,7 +107,7 @@ public final class DrawCoordinator {
      * @param secrets    the agencies' secrets (or {@link AgencySecrets#none()})
      * @param fsync      whether an Ack waits for a force (else for the write to the operating system)
      */
-    public DrawCoordinator(int agencies, Executor lotteryThread, Executor syncThread, AgencySecrets secrets,
+    public DrawCoordinator(int agencies, LotteryThread lotteryThread, Executor syncThread, AgencySecrets secrets,
                            boolean fsync) {
         this(agencies, lotteryThread, syncThread, null, secrets, fsync);
     }
@@ -112,10 +115,10 @@ public final class DrawCoordinator {
     /**
      * The same, with a thread for the shared store's polls ({@code pollThread}): a poll that runs the draw holds
      * its database transaction for as long as the draw takes, which the lottery thread need not wait for; the
-     * outcome comes back to the lottery thread. Null: polls run on the lottery thread.
+     * outcome comes back to the lottery thread. Null: no shared store.
      */
-    public DrawCoordinator(int agencies, Executor lotteryThread, Executor syncThread, Executor pollThread,
-                           AgencySecrets secrets, boolean fsync) {
+    public DrawCoordinator(int agencies, LotteryThread lotteryThread, Executor syncThread,
+                           ScheduledExecutorService pollThread, AgencySecrets secrets, boolean fsync) {
         this.pollThread = pollThread;
         this.agencies = agencies;
         this.lotteryThread = lotteryThread;
@@ -141,10 +144,11 @@ public final class DrawCoordinator {
         answered.addAll(round.answered());
         if (roundStore instanceof SharedRound sharedRound) {
             shared = sharedRound;
-            if (!(lotteryThread instanceof ScheduledExecutorService scheduler)) {
-                throw new IllegalStateException("a shared store needs a lottery thread that can schedule its polls");
+            if (pollThread == null) {
+                throw new IllegalStateException("a shared store needs a draw-poll thread");
             }
-            poller = scheduler.scheduleWithFixedDelay(this::pollDraw, 0, POLL_MILLIS, TimeUnit.MILLISECONDS);
+            // The tick only asks the lottery thread to poll: whether one is due is that thread's to say.
+            poller = pollThread.scheduleWithFixedDelay(this::tick, 0, POLL_MILLIS, TimeUnit.MILLISECONDS);
         } else if (round.drawn()) {
             // The draw ran before a restart, but some agency may still wait for its winners: the same winners again.
             queue(() -> runDraw(true));
@@ -447,18 +451,23 @@ public final class DrawCoordinator {
         decide(byAgency, null);
     }
 
+    /** Every {@value #POLL_MILLIS} ms, on the poll thread: hands a poll to the lottery thread. */
+    private void tick() {
+        try {
+            lotteryThread.execute(this::pollDraw);
+        } catch (RejectedExecutionException stopping) {
+            // The lottery thread has ended: nobody waits for the draw any more.
+        }
+    }
+
     /**
      * Asks the shared store whether the draw is decided, which runs it when every agency has finished and no server
-     * has (see {@link SharedRound#pollDraw}); on the lottery thread. A failure is logged (once until a poll works
-     * again) and the next poll tries again.
+     * has (see {@link SharedRound#pollDraw}); on the lottery thread, the poll itself on the poll thread. A failure is
+     * logged (once until a poll works again) and the next poll tries again.
      */
     private void pollDraw() {
         if (drawDecided() || closed) {
             stopPolling();
-            return;
-        }
-        if (pollThread == null) {
-            polled(pollOnce());
             return;
         }
         if (polling) {
@@ -486,7 +495,7 @@ public final class DrawCoordinator {
     private record Polled(SharedRound.Drawn drawn, Exception failure) {
     }
 
-    /** One poll of the shared store; on the poll thread (or the lottery thread without one). Touches no field. */
+    /** One poll of the shared store; on the poll thread. Touches no field. */
     private Polled pollOnce() {
         try {
             return new Polled(shared.pollDraw(), null);

@@ -28,7 +28,7 @@ final class GroupCommit {
 
     private final BetStore store;
     private final boolean fsync;
-    private final Executor lotteryThread;
+    private final LotteryThread lotteryThread;
     private final Executor syncThread;
     private final Deque<Waiter> waiting = new ArrayDeque<>();
     /** Writes known to be durable. */
@@ -42,7 +42,7 @@ final class GroupCommit {
     /**
      * @param syncThread where forces run; null = inline, on the lottery thread
      */
-    GroupCommit(BetStore store, boolean fsync, Executor lotteryThread, Executor syncThread) {
+    GroupCommit(BetStore store, boolean fsync, LotteryThread lotteryThread, Executor syncThread) {
         this.store = store;
         this.fsync = fsync;
         this.lotteryThread = lotteryThread;
