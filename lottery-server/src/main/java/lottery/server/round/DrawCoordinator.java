@@ -474,19 +474,11 @@ public final class DrawCoordinator {
             return;
         }
         polling = true;
-        try {
-            pollThread.execute(() -> {
-                Polled outcome = pollOnce();
-                try {
-                    lotteryThread.execute(() -> {
-                        polling = false;
-                        polled(outcome);
-                    });
-                } catch (RejectedExecutionException stopping) {
-                    // The lottery thread has ended: nobody waits for this outcome any more.
-                }
-            });
-        } catch (RejectedExecutionException stopping) {
+        if (!HandOff.run(pollThread, this::pollOnce, lotteryThread, outcome -> {
+            polling = false;
+            polled(outcome);
+        })) {
+            // The poll thread has ended: the server stops.
             polling = false;
         }
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import lottery.common.log.LogText;
 import lottery.server.store.BetStore;
@@ -20,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * process): callbacks run at once.
  *
  * <p>Thread context: called on the lottery thread, and runs every callback there. The force itself runs on the sync
- * executor (the server's {@code store-sync} thread), which hands its completion back to the lottery thread; with no
- * sync executor it runs inline. {@link #syncNow} (a stop) forces on the lottery thread and releases every callback.
+ * executor (the server's {@code store-sync} thread), which hands its completion back to the lottery thread
+ * ({@link HandOff}); with no sync executor it runs inline. {@link #syncNow} (a stop) forces on the lottery thread and releases every callback.
  */
 final class GroupCommit {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
@@ -110,24 +109,16 @@ final class GroupCommit {
             return;
         }
         syncing = true;
-        try {
-            syncThread.execute(() -> {
-                Forced forced = force();
-                try {
-                    lotteryThread.execute(() -> synced(forced.covering(), forced.failure()));
-                } catch (RejectedExecutionException stopping) {
-                    // The lottery thread has ended: its last task released every callback (syncNow).
-                }
-            });
-        } catch (RejectedExecutionException stopping) {
+        // A completion the lottery thread no longer takes is dropped: its last task released every callback.
+        if (!HandOff.run(syncThread, this::force, lotteryThread, this::synced)) {
             syncing = false;
             syncNow();
         }
     }
 
-    private void synced(long covering, IOException failure) {
+    private void synced(Forced forced) {
         syncing = false;
-        release(covering, failure);
+        release(forced.covering(), forced.failure());
         startSync();
     }
 
