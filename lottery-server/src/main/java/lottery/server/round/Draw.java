@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * that completed the set ({@link #queue}), or after a restart the same winners read again; with a shared store, the
  * {@link SharedDrawPoller}, which hands over the outcome of the store's draw ({@link #decide}).
  *
- * <p>Thread context: confined to the lottery thread, which runs the local draw too, as a task of its own, so the
- * FINISH that queued it is answered first.
+ * <p>Thread context: confined to the lottery thread, which every entry checks, and which runs the local draw too, as
+ * a task of its own, so the FINISH that queued it is answered first.
  */
 final class Draw {
     /** The draw's lines keep the logger they always had. */
@@ -45,16 +45,19 @@ final class Draw {
 
     /** Whether the winners are known, or known never to come ({@link #winners} answers either way). */
     boolean decided() {
+        lotteryThread.checkInThread();
         return winners != null || failure != null;
     }
 
     /** Whether the draw has run. */
     boolean drawn() {
+        lotteryThread.checkInThread();
         return winners != null;
     }
 
     /** Runs {@code callback} once {@link #decided()}; at once if it already is. {@link #forget} withdraws it. */
     void whenDecided(Runnable callback) {
+        lotteryThread.checkInThread();
         if (decided()) {
             callback.run();
         } else {
@@ -64,11 +67,13 @@ final class Draw {
 
     /** Withdraws a callback of {@link #whenDecided} that has not run (its connection is gone). */
     void forget(Runnable callback) {
+        lotteryThread.checkInThread();
         waiting.remove(callback);
     }
 
     /** How many callbacks wait for the draw. */
     int waitingCount() {
+        lotteryThread.checkInThread();
         return waiting.size();
     }
 
@@ -79,6 +84,7 @@ final class Draw {
      * @throws IllegalStateException before {@link #decided()}
      */
     List<String> winners(int agency) throws LotteryRejection {
+        lotteryThread.checkInThread();
         if (failure != null) {
             throw failure;
         }
@@ -94,6 +100,7 @@ final class Draw {
      * that takes no more tasks means the server stops: decided as SHUTTING_DOWN.
      */
     void queue(BetStore store, boolean replay) {
+        lotteryThread.checkInThread();
         try {
             lotteryThread.execute(() -> run(store, replay));
         } catch (RejectedExecutionException e) {
@@ -103,6 +110,7 @@ final class Draw {
 
     /** The server stops: a draw not decided yet will not be, and the queries still waiting get SHUTTING_DOWN. */
     void stop() {
+        lotteryThread.checkInThread();
         if (!decided()) {
             decide(null, new LotteryRejection(ErrorCode.SHUTTING_DOWN, "the server is stopping"));
         }
@@ -149,6 +157,7 @@ final class Draw {
      * each once. Called once, while not {@link #decided()}.
      */
     void decide(Map<Integer, List<String>> drawnWinners, LotteryRejection drawFailure) {
+        lotteryThread.checkInThread();
         winners = drawnWinners;
         failure = drawFailure;
         List<Runnable> callbacks = new ArrayList<>(waiting);

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * accepted; the pieces behind it each do one job.
  *
  * <p>Thread context: confined to the server's <em>lottery thread</em>, a single thread that also runs every
- * {@link AgencyConversation}. One thread doing
+ * {@link AgencyConversation}; every entry that touches the round checks it runs there ({@link #checkLotteryThread}:
+ * a call from elsewhere is a bug, and fails at once instead of corrupting the books now and then); only what reads
+ * final, immutable state (the secrets, which agencies take part) may be asked anywhere. One thread doing
  * everything in the order it was asked needs no lock: "is this agency finished?" and "store its bets" cannot be
  * separated by another request, a bet cannot slip in after its agency's Finish or the draw, and the draw starts
  * exactly once (only the Finish that completes the set queues it). The draw runs on that thread as well, as a task of
@@ -73,7 +75,7 @@ public final class DrawCoordinator {
         this.pollThread = pollThread;
         this.secrets = secrets;
         this.fsync = fsync;
-        this.ledger = new RoundLedger(agencies);
+        this.ledger = new RoundLedger(agencies, lotteryThread);
         this.draw = new Draw(lotteryThread);
     }
 
@@ -92,6 +94,7 @@ public final class DrawCoordinator {
      * shared store, starts polling its draw. Call it once, on the lottery thread, before the first request.
      */
     public void begin(BetStore roundStore, RoundSnapshot round) {
+        lotteryThread.checkInThread();
         if (store != null) {
             throw new IllegalStateException("the coordinator has its store already");
         }
@@ -113,6 +116,16 @@ public final class DrawCoordinator {
         }
     }
 
+    /**
+     * Throws unless the caller runs on the lottery thread, which owns this object and everything reached through it
+     * (the conversations check it at their entries too).
+     *
+     * @throws IllegalStateException naming the calling thread
+     */
+    void checkLotteryThread() {
+        lotteryThread.checkInThread();
+    }
+
     /** Whether HELLO must carry the agency's secret. */
     boolean authenticates() {
         return secrets.enabled();
@@ -125,11 +138,13 @@ public final class DrawCoordinator {
 
     /** Makes {@code owner} the live session of {@code agency}, unless another one is: then false. */
     boolean claimSession(int agency, Object owner) {
+        lotteryThread.checkInThread();
         return ledger.claimSession(agency, owner);
     }
 
     /** Ends {@code owner}'s session of {@code agency} (no-op when it does not hold it). */
     void releaseSession(int agency, Object owner) {
+        lotteryThread.checkInThread();
         ledger.releaseSession(agency, owner);
     }
 
@@ -142,6 +157,7 @@ public final class DrawCoordinator {
      * @throws LotteryRejection STORAGE_FAILURE when the store cannot be reached
      */
     long claim(int agency) throws LotteryRejection {
+        lotteryThread.checkInThread();
         if (shared == null) {
             return 0;
         }
@@ -161,16 +177,19 @@ public final class DrawCoordinator {
      * took the agency over), or null. Meaningful once those writes are durable ({@link #afterDurable}).
      */
     String refusal(int agency, long session) {
+        lotteryThread.checkInThread();
         return shared == null ? null : shared.refusal(agency, session);
     }
 
     /** The last batch seq stored for {@code agency}, 0 if none. */
     long lastSeq(int agency) {
+        lotteryThread.checkInThread();
         return ledger.lastSeq(agency);
     }
 
     /** The bets stored for {@code agency}. */
     long stored(int agency) {
+        lotteryThread.checkInThread();
         return ledger.stored(agency);
     }
 
@@ -179,6 +198,7 @@ public final class DrawCoordinator {
      * {@link GroupCommit}); with the failure of the force when it failed.
      */
     void afterDurable(Consumer<IOException> callback) {
+        lotteryThread.checkInThread();
         commit.afterDurable(callback);
     }
 
@@ -193,6 +213,7 @@ public final class DrawCoordinator {
      * @return every bet {@code agency} has stored so far, these included
      */
     long storeBets(int agency, List<Bet> bets) throws LotteryRejection {
+        lotteryThread.checkInThread();
         return storeBets(agency, 0, bets);
     }
 
@@ -203,6 +224,7 @@ public final class DrawCoordinator {
      * @return every bet {@code agency} has stored so far, these included
      */
     long storeBets(int agency, long seq, List<Bet> bets) throws LotteryRejection {
+        lotteryThread.checkInThread();
         checkAgency(agency);
         checkOpen();
         if (ledger.hasFinished(agency)) {
@@ -223,6 +245,7 @@ public final class DrawCoordinator {
      * @return every bet {@code agency} stored
      */
     long finish(int agency) throws LotteryRejection {
+        lotteryThread.checkInThread();
         checkAgency(agency);
         checkOpen();
         long stored = ledger.stored(agency);
@@ -246,11 +269,13 @@ public final class DrawCoordinator {
 
     /** Whether {@code agency} has sent FINISH (on any connection). */
     boolean hasFinished(int agency) {
+        lotteryThread.checkInThread();
         return ledger.hasFinished(agency);
     }
 
     /** Whether the winners are known, or known never to come ({@link #winners} answers either way). */
     boolean drawDecided() {
+        lotteryThread.checkInThread();
         return draw.decided();
     }
 
@@ -259,16 +284,19 @@ public final class DrawCoordinator {
      * callback runs at most once; {@link #forget} withdraws it.
      */
     void whenDecided(Runnable callback) {
+        lotteryThread.checkInThread();
         draw.whenDecided(callback);
     }
 
     /** Withdraws a callback of {@link #whenDecided} that has not run (its connection is gone). */
     void forget(Runnable callback) {
+        lotteryThread.checkInThread();
         draw.forget(callback);
     }
 
     /** How many callbacks wait for the draw. */
     int waitingCount() {
+        lotteryThread.checkInThread();
         return draw.waitingCount();
     }
 
@@ -279,11 +307,13 @@ public final class DrawCoordinator {
      * @throws IllegalStateException before {@link #drawDecided()}
      */
     List<String> winners(int agency) throws LotteryRejection {
+        lotteryThread.checkInThread();
         return draw.winners(agency);
     }
 
     /** Whether the draw has run. */
     boolean drawn() {
+        lotteryThread.checkInThread();
         return draw.drawn();
     }
 
@@ -292,6 +322,7 @@ public final class DrawCoordinator {
      * answers them again).
      */
     void answered(int agency) {
+        lotteryThread.checkInThread();
         if (store == null || !ledger.recordAnswered(agency)) {
             return;
         }
@@ -308,6 +339,7 @@ public final class DrawCoordinator {
      * Idempotent. Call it on the lottery thread.
      */
     public void close() {
+        lotteryThread.checkInThread();
         closed = true;
         if (poller != null) {
             poller.stop();
@@ -321,6 +353,7 @@ public final class DrawCoordinator {
 
     /** Whether {@link #close} was called. */
     boolean isClosed() {
+        lotteryThread.checkInThread();
         return closed;
     }
 

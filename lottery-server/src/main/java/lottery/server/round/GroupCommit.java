@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * <p>With {@code fsync} off a write is durable enough once it is in the operating system (it survives a crash of the
  * process): callbacks run at once.
  *
- * <p>Thread context: called on the lottery thread, and runs every callback there. The force itself runs on the sync
+ * <p>Thread context: called on the lottery thread (every entry checks it), and runs every callback there. The force itself runs on the sync
  * executor (the server's {@code store-sync} thread), which hands its completion back to the lottery thread
  * ({@link HandOff}); with no sync executor it runs inline. {@link #syncNow} (a stop) forces on the lottery thread and releases every callback.
  */
@@ -53,6 +53,7 @@ final class GroupCommit {
      * force that should have made them so. At once when nothing is waiting to be forced.
      */
     void afterDurable(Consumer<IOException> callback) {
+        lotteryThread.checkInThread();
         long target = store.written();
         if (!fsync || target <= durable) {
             callback.accept(null);
@@ -64,11 +65,13 @@ final class GroupCommit {
 
     /** Callbacks waiting for a force. */
     int waitingCount() {
+        lotteryThread.checkInThread();
         return waiting.size();
     }
 
     /** Forces now, on this thread, and releases every waiting callback (the server stops). */
     void syncNow() {
+        lotteryThread.checkInThread();
         if (waiting.isEmpty()) {
             return;
         }

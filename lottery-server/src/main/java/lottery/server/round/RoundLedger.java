@@ -13,11 +13,13 @@ import lottery.server.store.RoundSnapshot;
  * HELLO ({@link #load}). It only keeps the books: the store is written by {@link DrawCoordinator}, which records
  * here what the store accepted.
  *
- * <p>Thread context: confined to the lottery thread; plain collections, no lock.
+ * <p>Thread context: confined to the lottery thread, which every entry checks; plain collections, no lock.
+ * {@link #knowsAgency} reads only a final field and may be called anywhere.
  */
 final class RoundLedger {
     /** The draw runs when agencies 1..agencies have all finished; 0: any positive id takes part, no draw. */
     private final int agencies;
+    private final LotteryThread lotteryThread;
     private final Set<Integer> finished = new HashSet<>();
     /** Agencies sent their winners (recorded once each in the store: the round is over when all were). */
     private final Set<Integer> answered = new HashSet<>();
@@ -27,12 +29,14 @@ final class RoundLedger {
     /** The live session of each agency: the conversation that holds it. */
     private final Map<Integer, Object> sessions = new HashMap<>();
 
-    RoundLedger(int agencies) {
+    RoundLedger(int agencies, LotteryThread lotteryThread) {
         this.agencies = agencies;
+        this.lotteryThread = lotteryThread;
     }
 
     /** Takes what the store already holds of the round. */
     void seed(RoundSnapshot round) {
+        lotteryThread.checkInThread();
         lastSeq.putAll(round.lastSeq());
         storedByAgency.putAll(round.stored());
         finished.addAll(round.finished());
@@ -46,17 +50,20 @@ final class RoundLedger {
 
     /** Makes {@code owner} the live session of {@code agency}, unless another one is: then false. */
     boolean claimSession(int agency, Object owner) {
+        lotteryThread.checkInThread();
         Object current = sessions.putIfAbsent(agency, owner);
         return current == null || current == owner;
     }
 
     /** Ends {@code owner}'s session of {@code agency} (no-op when it does not hold it). */
     void releaseSession(int agency, Object owner) {
+        lotteryThread.checkInThread();
         sessions.remove(agency, owner);
     }
 
     /** Replaces what is known of {@code agency} with what a shared store holds of it. */
     void load(int agency, long agencyLastSeq, long stored, boolean agencyFinished) {
+        lotteryThread.checkInThread();
         lastSeq.put(agency, agencyLastSeq);
         storedByAgency.put(agency, stored);
         if (agencyFinished) {
@@ -68,11 +75,13 @@ final class RoundLedger {
 
     /** The last batch seq stored for {@code agency}, 0 if none. */
     long lastSeq(int agency) {
+        lotteryThread.checkInThread();
         return lastSeq.getOrDefault(agency, 0L);
     }
 
     /** The bets stored for {@code agency}. */
     long stored(int agency) {
+        lotteryThread.checkInThread();
         return storedByAgency.getOrDefault(agency, 0L);
     }
 
@@ -82,6 +91,7 @@ final class RoundLedger {
      * @return every bet {@code agency} has stored so far, these included
      */
     long recordStored(int agency, long seq, int count) {
+        lotteryThread.checkInThread();
         if (seq > 0) {
             lastSeq.put(agency, seq);
         }
@@ -90,21 +100,25 @@ final class RoundLedger {
 
     /** Whether {@code agency} has sent FINISH (on any connection). */
     boolean hasFinished(int agency) {
+        lotteryThread.checkInThread();
         return finished.contains(agency);
     }
 
     /** Records {@code agency}'s FINISH. */
     void recordFinished(int agency) {
+        lotteryThread.checkInThread();
         finished.add(agency);
     }
 
     /** Whether every agency of the draw has finished (never when there is no draw). */
     boolean allFinished() {
+        lotteryThread.checkInThread();
         return agencies > 0 && finished.size() >= agencies;
     }
 
     /** Records that {@code agency} was sent its winners; true the first time only. */
     boolean recordAnswered(int agency) {
+        lotteryThread.checkInThread();
         return answered.add(agency);
     }
 }

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thread context: the polls run on the server's {@code draw-poll} thread (a poll that draws holds a transaction as
  * long as the draw takes, which the lottery thread need not wait for), one at a time; that thread also ticks, and
  * each tick only asks the lottery thread to poll. Everything else (whether a poll is due, the outcome, the failure
- * line) is the lottery thread's: a poll touches no field, and its outcome comes back through {@link HandOff}.
+ * line) is the lottery thread's, whose entries ({@link #start}, {@link #pollNow}, {@link #stop}) check it runs there:
+ * a poll touches no field but the final ones, and its outcome comes back through {@link HandOff}.
  */
 final class SharedDrawPoller {
     /** The poll's lines keep the logger they always had. */
@@ -54,6 +55,7 @@ final class SharedDrawPoller {
 
     /** Polls now and every {@value #POLL_MILLIS} ms until the draw is decided or {@link #stop}. */
     void start() {
+        lotteryThread.checkInThread();
         ticks = pollThread.scheduleWithFixedDelay(this::tick, 0, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -71,6 +73,7 @@ final class SharedDrawPoller {
      * outcome is as recent). A failure is logged (once until a poll works again) and the next tick tries again.
      */
     void pollNow() {
+        lotteryThread.checkInThread();
         if (draw.decided() || stopped) {
             stop();
             return;
@@ -90,6 +93,7 @@ final class SharedDrawPoller {
 
     /** No more polls; an outcome still on its way is dropped. Idempotent. */
     void stop() {
+        lotteryThread.checkInThread();
         stopped = true;
         if (ticks != null) {
             ticks.cancel(false);

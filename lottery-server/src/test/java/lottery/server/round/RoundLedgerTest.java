@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import java.util.Set;
 import lottery.server.store.RoundSnapshot;
+import lottery.server.support.TaskQueue;
 import org.junit.jupiter.api.Test;
 
 /** The round's books on their own: seeded from a snapshot, kept per request, reloaded from a shared store. */
 class RoundLedgerTest {
+    private final TaskQueue lotteryThread = new TaskQueue();
+
     @Test
     void aSeededLedgerGoesOnFromTheSnapshot() {
-        RoundLedger ledger = new RoundLedger(3);
+        RoundLedger ledger = new RoundLedger(3, lotteryThread);
         ledger.seed(new RoundSnapshot(3, Map.of(1, 4L), Map.of(1, 40L, 2, 5L), Set.of(2), Set.of(2), false));
 
         assertThat(ledger.lastSeq(1)).isEqualTo(4);
@@ -29,13 +32,13 @@ class RoundLedgerTest {
 
     @Test
     void theSetIsCompleteOnlyOnceEveryAgencyFinishedAndNeverWithoutADraw() {
-        RoundLedger ledger = new RoundLedger(2);
+        RoundLedger ledger = new RoundLedger(2, lotteryThread);
         ledger.recordFinished(1);
         assertThat(ledger.allFinished()).isFalse();
         ledger.recordFinished(2);
         assertThat(ledger.allFinished()).isTrue();
 
-        RoundLedger noDraw = new RoundLedger(0);
+        RoundLedger noDraw = new RoundLedger(0, lotteryThread);
         noDraw.recordFinished(900);
         assertThat(noDraw.allFinished()).isFalse();
         assertThat(noDraw.knowsAgency(900)).isTrue();
@@ -44,7 +47,7 @@ class RoundLedgerTest {
 
     @Test
     void oneLiveSessionPerAgencyAndOnlyItsHolderReleasesIt() {
-        RoundLedger ledger = new RoundLedger(2);
+        RoundLedger ledger = new RoundLedger(2, lotteryThread);
         Object first = new Object();
         Object second = new Object();
 
@@ -59,7 +62,7 @@ class RoundLedgerTest {
 
     @Test
     void aSharedStoresViewReplacesTheAgencysLine() {
-        RoundLedger ledger = new RoundLedger(2);
+        RoundLedger ledger = new RoundLedger(2, lotteryThread);
         ledger.recordStored(1, 3, 30);
         ledger.recordFinished(1);
 
