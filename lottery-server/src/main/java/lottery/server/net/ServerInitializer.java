@@ -34,7 +34,7 @@ import org.slf4j.event.Level;
  * peer that trickles bytes without ever completing a frame is idle. The handshake handler ({@link HandshakeDeadline})
  * ends the deadline when the ACK(HELLO) passes it and then removes itself; on the echo the deadline ends at detection.
  *
- * <p>Every handler runs on the channel's event loop; the lottery handler hands its requests to the lottery thread (one
+ * <p>Thread context: every handler runs on the channel's event loop; the lottery handler hands its requests to the lottery thread (one
  * for the whole server), so blocking work never runs on an event loop. Sharable: it holds only thread-safe
  * collaborators (the coordinator is only passed on, to be used on the lottery thread) and an atomic count of the open
  * connections.
