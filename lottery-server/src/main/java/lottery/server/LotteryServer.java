@@ -24,9 +24,11 @@ import java.util.concurrent.TimeUnit;
 import lottery.common.log.LogText;
 import lottery.common.log.ShutdownLog;
 import lottery.server.net.AcceptErrorHandler;
+import lottery.server.net.NettyLotteryThread;
 import lottery.server.net.ServerInitializer;
 import lottery.server.round.AgencySecrets;
 import lottery.server.round.DrawCoordinator;
+import lottery.server.round.LotteryThread;
 import lottery.server.store.BetStore;
 import lottery.server.store.OpenedRound;
 import lottery.server.store.StoreEngine;
@@ -44,13 +46,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Who owns what: the event loops own the connections (decoding, encoding, the echo); the <em>lottery thread</em>,
  * a single-threaded executor, owns the bets store, the draw coordinator and every lottery connection's
- * conversation, and runs all their requests and the draw, in the order they were handed to it, without locks. Once
- * that thread has ended, the store passes to the thread that stops the server, which closes it.
+ * conversation, and runs all their requests and the draw, in the order they were handed to it, without locks; only
+ * the group commit's forces ({@code store-sync}) and a shared store's polls ({@code draw-poll}) use the store from
+ * threads of their own. Once all three have ended, the store passes to the thread that stops the server, which
+ * closes it.
  *
- * <p>{@link #stop()} is idempotent and may be called from any thread (the SIGTERM shutdown hook, a test). It stops
- * accepting, lets the requests already handed to the lottery thread finish (bounded by
- * {@code shutdown_grace_seconds}), refuses new ones and held winners queries with SHUTTING_DOWN, closes every
- * connection, shuts the executors down and closes the bets store, logging each resource.
+ * <p>Thread context: {@link #start} and {@link #stop()} are synchronized and may be called from any thread (the main
+ * thread, the SIGTERM shutdown hook, a test); {@link #stop()} is idempotent. It stops accepting, lets the requests
+ * already handed to the lottery thread finish (bounded by {@code shutdown_grace_seconds}), refuses new ones and held
+ * winners queries with SHUTTING_DOWN, closes every connection, shuts the executors down, waits for every thread that
+ * uses the bets store (lottery, store-sync, draw-poll) and only then closes it, logging each resource.
  */
 public final class LotteryServer {
     private static final Logger LOG = LoggerFactory.getLogger(LotteryServer.class);
@@ -70,7 +75,7 @@ public final class LotteryServer {
     private EventExecutor lotteryThread;
     /** Where the group commit's forces run, so the lottery thread goes on meanwhile. */
     private EventExecutor syncThread;
-    /** With a shared store: where its polls, and so the draw, run (see DrawCoordinator). */
+    /** With a shared store: what ticks its polls, and where they (and so the draw) run (see DrawCoordinator). */
     private EventExecutor drawPollThread;
     /** The storage engine: opens the round, and holds what it took (the CSV store's lock) until the stop. */
     private StoreEngine engine;
@@ -160,7 +165,8 @@ public final class LotteryServer {
         // With PostgreSQL an Ack always waits for its commit (SERVER_FSYNC=false only stops the commit waiting for
         // the WAL on disk): before it, the other servers cannot see the batch.
         drawPollThread = config.sharedStore() ? new DefaultEventExecutor(new DefaultThreadFactory("draw-poll")) : null;
-        coordinator = new DrawCoordinator(config.agencies(), lotteryThread, syncThread, drawPollThread, secrets,
+        LotteryThread lottery = new NettyLotteryThread(lotteryThread);
+        coordinator = new DrawCoordinator(config.agencies(), lottery, syncThread, drawPollThread, secrets,
                 config.fsync() || config.sharedStore());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, ioLoops)
@@ -175,7 +181,7 @@ public final class LotteryServer {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 // Accepted connections read (the server channel's AUTO_READ above is not inherited).
                 .childOption(ChannelOption.AUTO_READ, true)
-                .childHandler(new ServerInitializer(channels, coordinator, lotteryThread,
+                .childHandler(new ServerInitializer(channels, coordinator, lottery,
                         config.idleTimeoutSeconds(), config.maxConnections(), config.handshakeTimeoutSeconds()));
         try {
             serverChannel = bootstrap.bind(address, config.port()).sync().channel();
@@ -263,15 +269,16 @@ public final class LotteryServer {
                 ShutdownLog.failed(ShutdownLog.LOTTERY_EXECUTOR, "still busy");
             }
         }
-        if (syncThread != null) {
-            syncThread.shutdownGracefully(0, stepMillis(deadline), TimeUnit.MILLISECONDS)
-                    .awaitUninterruptibly(stepMillis(deadline));
+        // The store's other users: a force may still run on store-sync, a poll (maybe the draw) on draw-poll. The
+        // store is closed only once they have ended too.
+        String storeUser = storeReleased ? null : "the lottery thread";
+        if (syncThread != null && !ended(syncThread, deadline) && storeUser == null) {
+            storeUser = "the store-sync thread";
         }
-        if (drawPollThread != null) {
-            // A draw still running there is cut by the store's close below: its transaction rolls back, and another
-            // server's poll (or this one's after a restart) runs it.
-            drawPollThread.shutdownGracefully(0, stepMillis(deadline), TimeUnit.MILLISECONDS)
-                    .awaitUninterruptibly(stepMillis(deadline));
+        if (drawPollThread != null && !ended(drawPollThread, deadline) && storeUser == null) {
+            // A draw still running there past the deadline keeps the store open; the process ends its transaction,
+            // which rolls back, and another server's poll (or this one's after a restart) runs it.
+            storeUser = "the draw-poll thread";
         }
         if (acceptor != null) {
             long quiet = stepMillis(deadline);
@@ -281,11 +288,11 @@ public final class LotteryServer {
             ioDone.awaitUninterruptibly(quiet + MIN_STEP_MILLIS);
             ShutdownLog.closed(ShutdownLog.EVENT_LOOPS);
         }
-        if (store != null && !storeReleased) {
-            // Its owner is still inside a call: closing it now could cut a batch in half.
-            ShutdownLog.failed(ShutdownLog.BET_STORE, "the lottery thread still uses it");
+        if (store != null && storeUser != null) {
+            // A thread is still inside a call: closing it now could cut a batch (or a force, or the draw) in half.
+            ShutdownLog.failed(ShutdownLog.BET_STORE, storeUser + " still uses it");
         } else if (store != null) {
-            // The lottery thread has ended (awaited above), so this thread now owns the store.
+            // Every thread that used it has ended (awaited above), so this thread now owns the store.
             try {
                 store.close();
                 ShutdownLog.closed(ShutdownLog.BET_STORE);
@@ -293,7 +300,7 @@ public final class LotteryServer {
                 ShutdownLog.failed(ShutdownLog.BET_STORE, e);
             }
         }
-        if (engine != null && storeReleased) {
+        if (engine != null && storeUser == null) {
             try {
                 engine.close();
             } catch (IOException e) {
@@ -314,6 +321,12 @@ public final class LotteryServer {
             unresolved.initCause(e);
             throw unresolved;
         }
+    }
+
+    /** Shuts {@code executor} down and waits until its thread has ended, at most until {@code deadline}. */
+    private static boolean ended(EventExecutor executor, long deadline) {
+        return executor.shutdownGracefully(0, stepMillis(deadline), TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(stepMillis(deadline));
     }
 
     /** Milliseconds a closing step may take: what is left until {@code deadline}, but at least a short minimum. */

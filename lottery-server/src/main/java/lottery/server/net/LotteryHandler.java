@@ -6,13 +6,13 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import lottery.common.log.LogText;
 import lottery.protocol.codec.ProtocolException;
 import lottery.protocol.message.LotteryMessage;
 import lottery.server.round.AgencyConversation;
 import lottery.server.round.DrawCoordinator;
+import lottery.server.round.LotteryThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +34,7 @@ public final class LotteryHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(LotteryHandler.class);
 
     private final DrawCoordinator lottery;
-    private final Executor lotteryThread;
+    private final LotteryThread lotteryThread;
     private ReadThrottle throttle;
     private AgencyConversation conversation;
 
@@ -42,7 +42,7 @@ public final class LotteryHandler extends ChannelInboundHandlerAdapter {
      * @param lottery       the shared lottery state, owned by {@code lotteryThread}
      * @param lotteryThread the single thread that runs every conversation, in the order tasks are given to it
      */
-    public LotteryHandler(DrawCoordinator lottery, Executor lotteryThread) {
+    public LotteryHandler(DrawCoordinator lottery, LotteryThread lotteryThread) {
         this.lottery = lottery;
         this.lotteryThread = lotteryThread;
     }

@@ -8,13 +8,13 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import lottery.common.log.RateLimitedLog;
 import lottery.protocol.codec.LotteryPipeline;
 import lottery.protocol.message.ErrorCode;
 import lottery.protocol.message.ErrorReply;
 import lottery.server.round.DrawCoordinator;
+import lottery.server.round.LotteryThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -34,7 +34,7 @@ import org.slf4j.event.Level;
  * peer that trickles bytes without ever completing a frame is idle. The handshake handler ({@link HandshakeDeadline})
  * ends the deadline when the ACK(HELLO) passes it and then removes itself; on the echo the deadline ends at detection.
  *
- * <p>Every handler runs on the channel's event loop; the lottery handler hands its requests to the lottery thread (one
+ * <p>Thread context: every handler runs on the channel's event loop; the lottery handler hands its requests to the lottery thread (one
  * for the whole server), so blocking work never runs on an event loop. Sharable: it holds only thread-safe
  * collaborators (the coordinator is only passed on, to be used on the lottery thread) and an atomic count of the open
  * connections.
@@ -61,7 +61,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> i
 
     private final ChannelGroup channels;
     private final DrawCoordinator coordinator;
-    private final Executor lotteryThread;
+    private final LotteryThread lotteryThread;
     private final int idleTimeoutSeconds;
     private final int maxConnections;
     private final int handshakeTimeoutSeconds;
@@ -69,7 +69,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> i
     private final AtomicInteger open = new AtomicInteger();
 
     /** Without a connection limit or a handshake deadline (tests of the pipelines). */
-    public ServerInitializer(ChannelGroup channels, DrawCoordinator coordinator, Executor lotteryThread,
+    public ServerInitializer(ChannelGroup channels, DrawCoordinator coordinator, LotteryThread lotteryThread,
                              int idleTimeoutSeconds) {
         this(channels, coordinator, lotteryThread, idleTimeoutSeconds, Integer.MAX_VALUE, 0);
     }
@@ -82,7 +82,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> i
      * @param maxConnections          open connections at most; one more is refused with TOO_MANY_CONNECTIONS
      * @param handshakeTimeoutSeconds time a connection has to show it is an echo or to complete its HELLO; 0: none
      */
-    public ServerInitializer(ChannelGroup channels, DrawCoordinator coordinator, Executor lotteryThread,
+    public ServerInitializer(ChannelGroup channels, DrawCoordinator coordinator, LotteryThread lotteryThread,
                              int idleTimeoutSeconds, int maxConnections, int handshakeTimeoutSeconds) {
         this.channels = channels;
         this.coordinator = coordinator;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import lottery.common.log.LogText;
 import lottery.server.store.BetStore;
@@ -19,16 +18,16 @@ import org.slf4j.LoggerFactory;
  * <p>With {@code fsync} off a write is durable enough once it is in the operating system (it survives a crash of the
  * process): callbacks run at once.
  *
- * <p>Thread context: called on the lottery thread, and runs every callback there. The force itself runs on the sync
- * executor (the server's {@code store-sync} thread), which hands its completion back to the lottery thread; with no
- * sync executor it runs inline. {@link #syncNow} (a stop) forces on the lottery thread and releases every callback.
+ * <p>Thread context: called on the lottery thread (every entry checks it), and runs every callback there. The force itself runs on the sync
+ * executor (the server's {@code store-sync} thread), which hands its completion back to the lottery thread
+ * ({@link HandOff}); with no sync executor it runs inline. {@link #syncNow} (a stop) forces on the lottery thread and releases every callback.
  */
 final class GroupCommit {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
 
     private final BetStore store;
     private final boolean fsync;
-    private final Executor lotteryThread;
+    private final LotteryThread lotteryThread;
     private final Executor syncThread;
     private final Deque<Waiter> waiting = new ArrayDeque<>();
     /** Writes known to be durable. */
@@ -42,7 +41,7 @@ final class GroupCommit {
     /**
      * @param syncThread where forces run; null = inline, on the lottery thread
      */
-    GroupCommit(BetStore store, boolean fsync, Executor lotteryThread, Executor syncThread) {
+    GroupCommit(BetStore store, boolean fsync, LotteryThread lotteryThread, Executor syncThread) {
         this.store = store;
         this.fsync = fsync;
         this.lotteryThread = lotteryThread;
@@ -54,6 +53,7 @@ final class GroupCommit {
      * force that should have made them so. At once when nothing is waiting to be forced.
      */
     void afterDurable(Consumer<IOException> callback) {
+        lotteryThread.checkInThread();
         long target = store.written();
         if (!fsync || target <= durable) {
             callback.accept(null);
@@ -65,11 +65,13 @@ final class GroupCommit {
 
     /** Callbacks waiting for a force. */
     int waitingCount() {
+        lotteryThread.checkInThread();
         return waiting.size();
     }
 
     /** Forces now, on this thread, and releases every waiting callback (the server stops). */
     void syncNow() {
+        lotteryThread.checkInThread();
         if (waiting.isEmpty()) {
             return;
         }
@@ -110,24 +112,16 @@ final class GroupCommit {
             return;
         }
         syncing = true;
-        try {
-            syncThread.execute(() -> {
-                Forced forced = force();
-                try {
-                    lotteryThread.execute(() -> synced(forced.covering(), forced.failure()));
-                } catch (RejectedExecutionException stopping) {
-                    // The lottery thread has ended: its last task released every callback (syncNow).
-                }
-            });
-        } catch (RejectedExecutionException stopping) {
+        // A completion the lottery thread no longer takes is dropped: its last task released every callback.
+        if (!HandOff.run(syncThread, this::force, lotteryThread, this::synced)) {
             syncing = false;
             syncNow();
         }
     }
 
-    private void synced(long covering, IOException failure) {
+    private void synced(Forced forced) {
         syncing = false;
-        release(covering, failure);
+        release(forced.covering(), forced.failure());
         startSync();
     }
 

@@ -3,20 +3,20 @@ package lottery.server.net;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.EventExecutor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import lottery.protocol.message.Batch;
 import lottery.protocol.message.Hello;
 import lottery.protocol.message.LotteryMessage;
 import lottery.protocol.message.MessageType;
 import lottery.server.round.DrawCoordinator;
+import lottery.server.round.LotteryThread;
 import lottery.server.store.csv.CsvBetStore;
 import lottery.server.support.Bets;
 import lottery.server.support.ClientGroup;
@@ -38,18 +38,29 @@ class BackPressureTest {
     @Test
     void readingPausesWhileTheWorkerIsBehindAndResumesWhenItCatchesUp() throws Exception {
         int batches = ReadThrottle.HIGH_WATER * 3;
-        ExecutorService single = Executors.newSingleThreadExecutor();
+        EventExecutor single = new DefaultEventExecutor();
+        LotteryThread thread = new NettyLotteryThread(single);
         CountDownLatch gate = new CountDownLatch(1);
         CountDownLatch dispatched = new CountDownLatch(ReadThrottle.HIGH_WATER);
-        Executor worker = task -> {
-            dispatched.countDown();
-            single.execute(task);
+        LotteryThread worker = new LotteryThread() {
+            @Override
+            public void execute(Runnable task) {
+                dispatched.countDown();
+                thread.execute(task);
+            }
+
+            @Override
+            public boolean inThread() {
+                return thread.inThread();
+            }
         };
-        single.execute(() -> await(gate)); // the worker is busy until the gate opens
         try (CsvBetStore store = CsvBetStore.open(dir.resolve("bets.csv"), false);
              ClientGroup clients = new ClientGroup();
-             HandlerServer server = new HandlerServer(new DrawCoordinator(store, 1, Runnable::run), worker);
+             // Built on the worker: it owns the coordinator from the start.
+             HandlerServer server = new HandlerServer(single.submit(() -> new DrawCoordinator(store, 1, worker))
+                     .get(), worker);
              TestClient client = TestClient.connect(clients.group(), server.address())) {
+            single.execute(() -> await(gate)); // the worker is busy until the gate opens
             List<LotteryMessage> requests = new ArrayList<>();
             requests.add(Hello.of(1));
             for (int b = 0; b < batches; b++) {
@@ -70,7 +81,7 @@ class BackPressureTest {
             assertThat(store.loadBets()).hasSize(batches * 10);
         } finally {
             gate.countDown();
-            single.shutdownNow();
+            single.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         }
     }
 

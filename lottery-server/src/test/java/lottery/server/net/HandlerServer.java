@@ -12,11 +12,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import lottery.protocol.codec.LotteryPipeline;
 import lottery.server.round.DrawCoordinator;
+import lottery.server.round.LotteryThread;
 
 /**
  * A loopback server whose lottery connections run a {@link LotteryHandler} with a lottery thread (a "worker") that
@@ -28,7 +28,7 @@ final class HandlerServer implements AutoCloseable {
     private final BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
     private final Channel server;
 
-    HandlerServer(DrawCoordinator coordinator, Executor worker) throws InterruptedException {
+    HandlerServer(DrawCoordinator coordinator, LotteryThread worker) throws InterruptedException {
         server = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -22,6 +22,7 @@ import lottery.protocol.message.MessageType;
 import lottery.protocol.message.Winners;
 import lottery.protocol.message.WinnersQuery;
 import lottery.server.round.DrawCoordinator;
+import lottery.server.round.LotteryThread;
 import lottery.server.store.BetStore;
 import lottery.server.store.StoredBet;
 import lottery.server.support.Bets;
@@ -230,8 +231,16 @@ class LotteryHandlerTest {
         lottery = new DrawCoordinator(new MemoryBetStore(), 1, lotteryThread);
         EmbeddedChannel channel = new EmbeddedChannel();
         LotteryPipeline.addLast(channel.pipeline())
-                .addLast(new LotteryHandler(lottery, task -> {
-                    throw new RejectedExecutionException("stopped");
+                .addLast(new LotteryHandler(lottery, new LotteryThread() {
+                    @Override
+                    public void execute(Runnable task) {
+                        throw new RejectedExecutionException("stopped");
+                    }
+
+                    @Override
+                    public boolean inThread() {
+                        return lotteryThread.inThread();
+                    }
                 }))
                 .addLast(ExceptionHandler.INSTANCE);
         channels.add(channel);

@@ -3,6 +3,8 @@ package lottery.server.net;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.OutputStream;
@@ -11,9 +13,6 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -25,6 +24,7 @@ import lottery.protocol.message.MessageType;
 import lottery.protocol.message.Winners;
 import lottery.protocol.message.WinnersQuery;
 import lottery.server.round.DrawCoordinator;
+import lottery.server.round.LotteryThread;
 import lottery.server.store.csv.CsvBetStore;
 import lottery.server.support.Bets;
 import lottery.server.support.ClientGroup;
@@ -48,22 +48,33 @@ class ReplyBackPressureTest {
 
     @Test
     void aPeerThatDoesNotReadStopsBeingReadUntilItCatchesUp() throws Exception {
-        ExecutorService single = Executors.newSingleThreadExecutor();
+        EventExecutor single = new DefaultEventExecutor();
+        LotteryThread thread = new NettyLotteryThread(single);
         AtomicInteger submitted = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
-        Executor worker = task -> {
-            submitted.incrementAndGet();
-            single.execute(() -> {
-                try {
-                    task.run();
-                } finally {
-                    done.incrementAndGet();
-                }
-            });
+        LotteryThread worker = new LotteryThread() {
+            @Override
+            public void execute(Runnable task) {
+                submitted.incrementAndGet();
+                thread.execute(() -> {
+                    try {
+                        task.run();
+                    } finally {
+                        done.incrementAndGet();
+                    }
+                });
+            }
+
+            @Override
+            public boolean inThread() {
+                return thread.inThread();
+            }
         };
         try (CsvBetStore store = CsvBetStore.open(dir.resolve("bets.csv"), false);
              ClientGroup clients = new ClientGroup();
-             HandlerServer server = new HandlerServer(new DrawCoordinator(store, 1, Runnable::run), worker)) {
+             // Built on the worker: it owns the coordinator from the start.
+             HandlerServer server = new HandlerServer(single.submit(() -> new DrawCoordinator(store, 1, worker))
+                     .get(), worker)) {
             InetSocketAddress address = server.address();
             int winners = Winners.MAX_PER_FRAME; // every seventh bet wins: one full Winners frame per answer
             try (TestClient agency = TestClient.agency(clients.group(), address, 1)) {
@@ -110,7 +121,7 @@ class ReplyBackPressureTest {
                 assertThat(connection.config().isAutoRead()).isTrue();
             }
         } finally {
-            single.shutdownNow();
+            single.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         }
     }
 

@@ -62,7 +62,7 @@ class AgencySecretsTest {
     @Test
     void aHelloWithAWrongOrMissingSecretIsAuthenticationFailedAndCloses() {
         TaskQueue lotteryThread = new TaskQueue();
-        DrawCoordinator lottery = new DrawCoordinator(2, lotteryThread, null,
+        DrawCoordinator lottery = new DrawCoordinator(2, lotteryThread, null, null,
                 AgencySecrets.of(Map.of(1, "right")), false);
         lottery.begin(new MemoryBetStore(), RoundSnapshot.empty(2));
         try (LogCapture log = LogCapture.open()) {

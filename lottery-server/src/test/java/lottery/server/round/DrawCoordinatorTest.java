@@ -190,8 +190,16 @@ class DrawCoordinatorTest {
 
     @Test
     void aDrawThatCannotBeQueuedAnswersShuttingDown() throws Exception {
-        DrawCoordinator coordinator = new DrawCoordinator(new MemoryBetStore(), 1, task -> {
-            throw new RejectedExecutionException("stopped");
+        DrawCoordinator coordinator = new DrawCoordinator(new MemoryBetStore(), 1, new LotteryThread() {
+            @Override
+            public void execute(Runnable task) {
+                throw new RejectedExecutionException("stopped");
+            }
+
+            @Override
+            public boolean inThread() {
+                return true;
+            }
         });
         AtomicInteger called = new AtomicInteger();
         coordinator.whenDecided(called::incrementAndGet);

@@ -42,7 +42,7 @@ class GroupCommitTest {
     @BeforeEach
     void open() throws IOException {
         store = CsvBetStore.newRound(dir.resolve("bets.csv"), 3);
-        lottery = new DrawCoordinator(3, lotteryThread, syncThread, AgencySecrets.none(), true);
+        lottery = new DrawCoordinator(3, lotteryThread, syncThread, null, AgencySecrets.none(), true);
         lottery.begin(store, RoundSnapshot.empty(3));
     }
 
@@ -156,7 +156,7 @@ class GroupCommitTest {
     @Test
     void withoutFsyncAnAckLeavesAtOnce() throws IOException {
         try (CsvBetStore other = CsvBetStore.newRound(dir.resolve("other.csv"), 1)) {
-            lottery = new DrawCoordinator(1, lotteryThread, syncThread, AgencySecrets.none(), false);
+            lottery = new DrawCoordinator(1, lotteryThread, syncThread, null, AgencySecrets.none(), false);
             lottery.begin(other, RoundSnapshot.empty(1));
             Peer peer = agency(1);
 
@@ -195,7 +195,7 @@ class GroupCommitTest {
             public void close() {
             }
         };
-        lottery = new DrawCoordinator(1, lotteryThread, syncThread, AgencySecrets.none(), true);
+        lottery = new DrawCoordinator(1, lotteryThread, syncThread, null, AgencySecrets.none(), true);
         lottery.begin(failing, RoundSnapshot.empty(1));
         List<LotteryMessage> sent = new ArrayList<>();
         boolean[] closed = {false};

@@ -81,7 +81,7 @@ class RoundRecoveryTest {
 
         TaskQueue lotteryThread = new TaskQueue();
         try (CsvBetStore store = CsvBetStore.resume(bets(), round)) {
-            DrawCoordinator coordinator = new DrawCoordinator(3, lotteryThread, null, AgencySecrets.none(), false);
+            DrawCoordinator coordinator = new DrawCoordinator(3, lotteryThread, null, null, AgencySecrets.none(), false);
             coordinator.begin(store, round.snapshot());
             assertThat(coordinator.lastSeq(1)).isEqualTo(2);
             assertThat(coordinator.stored(1)).isEqualTo(5);
@@ -104,7 +104,7 @@ class RoundRecoveryTest {
         RoundState round = CsvBetStore.recover(bets());
         TaskQueue lotteryThread = new TaskQueue();
         try (CsvBetStore store = CsvBetStore.resume(bets(), round)) {
-            DrawCoordinator coordinator = new DrawCoordinator(2, lotteryThread, null, AgencySecrets.none(), false);
+            DrawCoordinator coordinator = new DrawCoordinator(2, lotteryThread, null, null, AgencySecrets.none(), false);
             coordinator.begin(store, round.snapshot());
             assertThat(lotteryThread.runAll()).isEqualTo(1);
 
@@ -132,7 +132,7 @@ class RoundRecoveryTest {
         TaskQueue lotteryThread = new TaskQueue();
         try (CsvBetStore store = CsvBetStore.resume(bets(), round);
              LogCapture log = LogCapture.open()) {
-            DrawCoordinator coordinator = new DrawCoordinator(2, lotteryThread, null, AgencySecrets.none(), false);
+            DrawCoordinator coordinator = new DrawCoordinator(2, lotteryThread, null, null, AgencySecrets.none(), false);
             coordinator.begin(store, round.snapshot());
             assertThat(lotteryThread.runAll()).isEqualTo(1);
 
