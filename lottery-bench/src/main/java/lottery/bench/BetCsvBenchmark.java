@@ -4,8 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import lottery.bench.BeforeIssue11;
-import lottery.bench.BenchBets;
 import lottery.protocol.message.Bet;
 import lottery.server.store.BetCsv;
 import lottery.server.store.csv.CsvBetStore;
@@ -54,6 +52,6 @@ public class BetCsvBenchmark {
 
     @Benchmark
     public byte[] rowsBefore() {
-        return BeforeIssue11.rows(BenchBets.AGENCY, bets);
+        return OldHotPaths.rows(BenchBets.AGENCY, bets);
     }
 }

@@ -14,20 +14,22 @@ import lottery.protocol.message.Batch;
 import lottery.protocol.message.Bet;
 
 /**
- * The batch codec as it was before issue 11 (commit c3e430e), kept as each benchmark's same-run baseline: machine
- * noise moves both the same way, so their ratio means more than either figure. Valid input only: the error paths
- * (ProtocolException codes and messages) are left out, as a benchmark never takes them.
+ * The hot paths as they were before their optimisation (issue 11, commit c3e430e), kept as the benchmarks' same-run
+ * baselines (the {@code ...Before} twins): machine noise moves both the same way, so their ratio means more than either
+ * figure. Valid input only: the error paths (ProtocolException codes and messages) are left out, as a benchmark never
+ * takes them.
  *
  * <ul>
- * <li>decode: every bet's fields read into an intermediate record (each str8 checked with {@code isText}, then
+ * <li>batch decode: every bet's fields read into an intermediate record (each str8 checked with {@code isText}, then
  *     decoded with {@code toString}: two passes), then the bets built from them;
- * <li>encode: the same writes as today's Wire, but without reserving the frame first, so the encoder's buffer grows
- *     from Netty's initial 256 bytes.
+ * <li>batch encode: the same writes as today's Wire, but without reserving the frame first, so the encoder's buffer
+ *     grows from Netty's initial 256 bytes;
+ * <li>bets-file rows: built as text in a StringBuilder, then encoded to UTF-8.
  * </ul>
  */
-public final class BeforeIssue11 {
+public final class OldHotPaths {
 
-    private BeforeIssue11() {
+    private OldHotPaths() {
     }
 
     /** Reads a BATCH frame (type byte and body) the way Wire.read did. */
