@@ -18,8 +18,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The bets-file rows of a full batch (263 bets): what {@link CsvBetStore#append} builds before its one positional
- * write, i.e. the bytes of {@link BetCsv}'s rows. In lottery-server's package because BetCsv is package-private
- * (split packages are fine on the class path). Figures are per bet ({@code @OperationsPerInvocation}).
+ * write, i.e. the bytes of {@link BetCsv}'s rows. Figures are per bet ({@code @OperationsPerInvocation}).
  *
  * <ul>
  * <li>{@code rows}: {@link BetCsv.Rows#encode}, the rows' UTF-8 bytes encoded into the store's reused array.
