@@ -6,7 +6,8 @@
 # this order so all three see the same machine:
 #   read    - the file's bytes read through the draw's 256 KiB buffer, nothing done: the page-cache ceiling
 #   draw    - the server's draw (CsvBetStore.draw: the byte scanner, a range per core)
-#   jackson - the draw before it (CsvBetStore.forEach: a Jackson String[] and a StoredBet per row, then has_won)
+#   jackson - the draw before it (lottery-bench's OldHotPaths.forEachBet: a Jackson String[] and a StoredBet per row,
+#             then has_won)
 # Each pass prints the seconds of the draw call itself (JVM start-up excluded) and the process's CPU seconds meanwhile
 # (all threads, JIT compilers included: steadier than wall time on a shared machine) and writes the winners it found; a
 # draw or jackson pass whose winners differ from the generator's fails the benchmark (exit 1).

@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.TearDown;
  *     {@link LotteryPipeline}'s handlers (frame decoder, then message decoder) on an EmbeddedChannel.
  * </ul>
  *
- * <p>Each has a {@code ...Before} twin running the code as it was before issue 11 ({@link BeforeIssue11}) on the
+ * <p>Each has a {@code ...Before} twin running the code as it was before issue 11 ({@link OldHotPaths}) on the
  * same bytes, as the same-run baseline.
  */
 @State(Scope.Thread)
@@ -56,7 +56,7 @@ public class BatchDecodeBenchmark {
                 .writeBytes(frame);
         channel = new EmbeddedChannel();
         LotteryPipeline.addLast(channel.pipeline());
-        channelBefore = new EmbeddedChannel(new LotteryFrameDecoder(), new BeforeIssue11.Decoder());
+        channelBefore = new EmbeddedChannel(new LotteryFrameDecoder(), new OldHotPaths.Decoder());
         BenchChecks.same("wireReadHeap", batch, wireReadHeap());
         BenchChecks.same("wireReadDirect", batch, wireReadDirect());
         BenchChecks.same("pipeline", batch, pipeline());
@@ -94,13 +94,13 @@ public class BatchDecodeBenchmark {
     @Benchmark
     public LotteryMessage wireReadHeapBefore() {
         heapFrame.readerIndex(0);
-        return BeforeIssue11.readBatch(heapFrame);
+        return OldHotPaths.readBatch(heapFrame);
     }
 
     @Benchmark
     public LotteryMessage wireReadDirectBefore() {
         directFrame.readerIndex(0);
-        return BeforeIssue11.readBatch(directFrame);
+        return OldHotPaths.readBatch(directFrame);
     }
 
     @Benchmark

@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.TearDown;
  *     buffers written are released.
  * </ul>
  *
- * <p>Each has a {@code ...Before} twin running the code as it was before issue 11 ({@link BeforeIssue11}) on the
+ * <p>Each has a {@code ...Before} twin running the code as it was before issue 11 ({@link OldHotPaths}) on the
  * same batch, as the same-run baseline.
  */
 @State(Scope.Thread)
@@ -51,7 +51,7 @@ public class BatchEncodeBenchmark {
         out = ByteBufAllocator.DEFAULT.directBuffer(frame.length);
         channel = new EmbeddedChannel();
         LotteryPipeline.addLast(channel.pipeline());
-        channelBefore = new EmbeddedChannel(new LengthFieldPrepender(4), new BeforeIssue11.Encoder());
+        channelBefore = new EmbeddedChannel(new LengthFieldPrepender(4), new OldHotPaths.Encoder());
         BenchChecks.same("wireWrite", ByteBufUtil.hexDump(frame), ByteBufUtil.hexDump(wireWrite()));
         BenchChecks.same("wireWriteBefore", ByteBufUtil.hexDump(frame), ByteBufUtil.hexDump(wireWriteBefore()));
         checkPipeline("pipeline", channel, frame);
@@ -95,7 +95,7 @@ public class BatchEncodeBenchmark {
     @Benchmark
     public ByteBuf wireWriteBefore() {
         out.clear();
-        BeforeIssue11.writeBatch(out, batch);
+        OldHotPaths.writeBatch(out, batch);
         return out;
     }
 

@@ -4,8 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import lottery.bench.BeforeIssue11;
-import lottery.bench.BenchBets;
 import lottery.protocol.message.Bet;
 import lottery.server.store.BetCsv;
 import lottery.server.store.csv.CsvBetStore;
@@ -20,8 +18,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The bets-file rows of a full batch (263 bets): what {@link CsvBetStore#append} builds before its one positional
- * write, i.e. the bytes of {@link BetCsv}'s rows. In lottery-server's package because BetCsv is package-private
- * (split packages are fine on the class path). Figures are per bet ({@code @OperationsPerInvocation}).
+ * write, i.e. the bytes of {@link BetCsv}'s rows. Figures are per bet ({@code @OperationsPerInvocation}).
  *
  * <ul>
  * <li>{@code rows}: {@link BetCsv.Rows#encode}, the rows' UTF-8 bytes encoded into the store's reused array.
@@ -54,6 +51,6 @@ public class BetCsvBenchmark {
 
     @Benchmark
     public byte[] rowsBefore() {
-        return BeforeIssue11.rows(BenchBets.AGENCY, bets);
+        return OldHotPaths.rows(BenchBets.AGENCY, bets);
     }
 }

@@ -27,7 +27,7 @@ import lottery.server.store.csv.CsvBetStore;
  *   java -Xmx256m -cp lottery-bench/target/lottery-bench.jar lottery.bench.DrawBench MODE BETS.csv [WINNERS]
  * </pre>
  * MODE is {@code draw} (the server's draw: {@link CsvBetStore#draw}), {@code jackson} (the draw before it:
- * {@link CsvBetStore#forEach}, a Jackson row and a {@link StoredBet} per bet, then {@code has_won}) or {@code read}
+ * {@link OldHotPaths#forEachBet}, a Jackson row and a {@link StoredBet} per bet, then {@code has_won}) or {@code read}
  * (the file's bytes read through the draw's 256 KiB buffer and nothing done: the ceiling of any draw). Prints one
  * line {@code mode=... seconds=... cpu_seconds=... bets=... winners=...} (cpu_seconds: the process's CPU time during
  * the pass, every thread, JIT compilers included: less at the mercy of other processes than the wall time); with
@@ -59,7 +59,7 @@ public final class DrawBench {
         } else {
             // The store is opened (its classes loaded, as at a server's start) before the clock starts.
             try (CsvBetStore store = CsvBetStore.open(file, false)) {
-                BetStore drawn = args[0].equals("draw") ? store : jackson(store);
+                BetStore drawn = args[0].equals("draw") ? store : jackson(file);
                 long cpuStart = cpuNanos();
                 long start = System.nanoTime();
                 result = drawn.draw();
@@ -85,8 +85,11 @@ public final class DrawBench {
         }
     }
 
-    /** The store seen only through {@link BetStore#forEach}: the draw of {@link BetStore}'s default, as it was. */
-    private static BetStore jackson(CsvBetStore store) {
+    /**
+     * The bets file read with Jackson ({@link OldHotPaths#forEachBet}) behind {@link BetStore#forEach}: the draw of
+     * {@link BetStore}'s default over it is the draw as it was.
+     */
+    private static BetStore jackson(Path file) {
         return new BetStore() {
             @Override
             public void append(int agency, List<Bet> bets) {
@@ -95,7 +98,7 @@ public final class DrawBench {
 
             @Override
             public void forEach(Consumer<? super StoredBet> action) throws IOException {
-                store.forEach(action);
+                OldHotPaths.forEachBet(file, action);
             }
 
             @Override

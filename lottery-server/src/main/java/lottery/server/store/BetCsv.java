@@ -3,7 +3,6 @@ package lottery.server.store;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import lottery.protocol.codec.Utf8;
@@ -152,22 +151,5 @@ public final class BetCsv {
             }
         }
         return false;
-    }
-
-    /**
-     * Reads one parsed row back, as the assignment's {@code Bet(row[0], ..., row[5])} does.
-     *
-     * @throws IllegalArgumentException naming the row when it has the wrong shape
-     */
-    public static StoredBet parse(String[] row, long rowNumber) {
-        if (row.length != COLUMNS) {
-            throw new IllegalArgumentException("row " + rowNumber + " has " + row.length + " fields, not " + COLUMNS);
-        }
-        try {
-            return new StoredBet(Integer.parseInt(row[0]), row[1], row[2], row[3], LocalDate.parse(row[4]),
-                    Integer.parseInt(row[5]));
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException("row " + rowNumber + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -15,18 +15,19 @@ import lottery.server.store.BetCsv;
 import lottery.server.store.StoredBet;
 
 /**
- * Reads a range of the bets file ({@link BetCsv}'s format) at the byte level for the draw: one reused buffer,
- * positional reads of a {@link FileChannel}, no String, array or {@link StoredBet} per row. Every row is still checked
- * as {@link CsvBetStore#forEach} checks it (six fields, quoting, UTF-8, agency and number integers, an ISO birthdate),
- * so a corrupt file fails the same way; only the values a caller asks for ({@link Row#document()} of a winner) become
- * objects.
+ * The server's reader of the bets file ({@link BetCsv}'s format): the draw's and {@link CsvBetStore#forEach}'s. It
+ * reads a range of the file at the byte level: one reused buffer, positional reads of a {@link FileChannel}, no
+ * String, array or {@link StoredBet} per row. Every row is checked (six fields, quoting, UTF-8, agency and number
+ * integers, an ISO birthdate), so a corrupt file fails whoever reads it; only the values a caller asks for
+ * ({@link Row#document()} of a winner, {@link Row#toStoredBet()} for {@code forEach}) become objects.
  *
- * <p>Rows as Python's csv reader and the Jackson reader of {@link CsvBetStore#forEach} see them: fields separated by
- * commas; a field that starts with a double quote runs to the next lone double quote (a doubled one stands for one
- * quote, and commas, CR and LF inside are text); rows end at CR, LF or CRLF outside quotes; empty lines are skipped
- * and not counted; the last row may lack its line end. Integers and dates take a fast path for the plain forms this
- * server writes ({@code 7574}, {@code 1999-03-17}) and otherwise fall back to {@link Integer#parseInt} and
- * {@link LocalDate#parse}, so what they accept and the messages they fail with are the old ones.
+ * <p>Rows as Python's csv reader sees them (and Jackson's CSV parser, which BetFileScannerTest holds this to): fields
+ * separated by commas; a field that starts with a double quote runs to the next lone double quote (a doubled one
+ * stands for one quote, and commas, CR and LF inside are text); rows end at CR, LF or CRLF outside quotes; empty
+ * lines are skipped and not counted; the last row may lack its line end. A row is then read as the assignment's
+ * {@code Bet(row[0], ..., row[5])} does: integers and dates take a fast path for the plain forms this server writes
+ * ({@code 7574}, {@code 1999-03-17}) and otherwise fall back to {@link Integer#parseInt} and {@link LocalDate#parse},
+ * so what they accept and the messages they fail with are the JDK's.
  *
  * <p>Two paths: a row of the shape this server writes is scanned and checked in one pass ({@link #plainRow}: names
  * skipped eight bytes at a time); any other row, or one the buffer does not hold whole, goes through the general
@@ -82,7 +83,7 @@ final class BetFileScanner {
             return rowsBefore == 0 ? this : new CorruptRowException(rowsBefore + row, detail, getCause());
         }
 
-        /** The message for the file's row {@code rowsBefore + row()}, as {@link BetCsv#parse} words it. */
+        /** The message for the file's row {@code rowsBefore + row()} ({@code row N has 5 fields, not 6}, ...). */
         String describe(long rowsBefore) {
             return "row " + (rowsBefore + row) + detail;
         }
@@ -574,7 +575,7 @@ final class BetFileScanner {
             parsedDate = null;
         }
 
-        /** Checks the row as {@link BetCsv#parse} does, keeping agency, number and birthdate. */
+        /** Checks the row (six fields, integer agency and number, ISO birthdate), keeping those three values. */
         void check() throws CorruptRowException {
             if (fields != BetCsv.COLUMNS) {
                 throw new CorruptRowException(rows, " has " + fields + " fields, not " + BetCsv.COLUMNS, null);
@@ -687,7 +688,7 @@ final class BetFileScanner {
             return parsedDate != null ? parsedDate : LocalDate.of(year, month, day);
         }
 
-        /** The row as a {@link StoredBet} (tests; the draw builds none). */
+        /** The row as a {@link StoredBet} ({@link CsvBetStore#forEach}; the draw builds none). */
         StoredBet toStoredBet() {
             return new StoredBet(agency, text(1), text(2), text(3), birthdate(), number);
         }

@@ -1,13 +1,8 @@
 package lottery.server.store.csv;
 
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -308,25 +303,19 @@ public final class CsvBetStore implements BetStore {
     }
 
     /**
-     * Reads the file row by row (one row in memory at a time), in file order, with Jackson's CSV reader. The draw
-     * reads the same rows with {@link #draw}; BetFileScannerTest keeps the two in agreement.
+     * Reads the file row by row (one row in memory at a time), in file order, with the draw's reader,
+     * {@link BetFileScanner}: one {@link StoredBet} per row.
      *
-     * @throws IOException when the file cannot be read or a row is not a bet
+     * @throws IOException when the file cannot be read or a row is not a bet (naming the row)
      */
     @Override
     public void forEach(Consumer<? super StoredBet> action) throws IOException {
-        long row = 0;
-        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
-             MappingIterator<String[]> rows = JacksonCsv.MAPPER.readerFor(String[].class).readValues(reader)) {
-            while (rows.hasNextValue()) {
-                StoredBet bet;
-                try {
-                    bet = BetCsv.parse(rows.nextValue(), ++row);
-                } catch (IllegalArgumentException e) {
-                    throw new IOException("the bets file " + path + " is corrupt: " + e.getMessage(), e);
-                }
-                action.accept(bet);
-            }
+        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
+            BetFileScanner scanner = new BetFileScanner(in, 0, in.size(), BetFileScanner.DEFAULT_BUFFER_BYTES,
+                    () -> false);
+            scanner.scan(Long.MAX_VALUE, row -> action.accept(row.toStoredBet()));
+        } catch (BetFileScanner.CorruptRowException e) {
+            throw new IOException("the bets file " + path + " is corrupt: " + e.getMessage(), e);
         }
     }
 
@@ -371,20 +360,6 @@ public final class CsvBetStore implements BetStore {
             if (round != null) {
                 round.force();
             }
-        }
-    }
-
-    /**
-     * Jackson's CSV mapper, built on first use: only {@link #forEach} (tests and tools) reads with it, so a server
-     * that never calls it neither loads nor initialises Jackson's CSV classes at start.
-     */
-    private static final class JacksonCsv {
-        static final CsvMapper MAPPER = CsvMapper.builder()
-                .enable(CsvParser.Feature.WRAP_AS_ARRAY)
-                .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
-                .build();
-
-        private JacksonCsv() {
         }
     }
 }

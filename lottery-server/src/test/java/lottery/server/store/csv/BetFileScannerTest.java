@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The byte-level scanner of the draw reads what the Jackson path ({@link CsvBetStore#forEach}) reads and fails where
- * it fails: every case runs with buffers from 1 byte (every row split across reads) to the default, and in several
- * ranges at once.
+ * The byte-level scanner, the server's one reader of the bets file ({@link CsvBetStore#forEach} and the draw), reads
+ * what an independent reader, Jackson's CSV parser ({@link JacksonBetFile}), reads and fails where it fails: every
+ * case runs with buffers from 1 byte (every row split across reads) to the default, and in several ranges at once.
  */
 class BetFileScannerTest {
     private static final int[] BUFFERS = {1, 2, 3, 5, 8, 13, 64, BetFileScanner.DEFAULT_BUFFER_BYTES};
@@ -60,9 +60,7 @@ class BetFileScannerTest {
     }
 
     private static List<StoredBet> jackson(Path file) throws IOException {
-        try (CsvBetStore store = CsvBetStore.open(file, false)) {
-            return store.loadBets();
-        }
+        return JacksonBetFile.read(file);
     }
 
     /** The draw computed from the Jackson rows (BetStore's default draw). */
@@ -86,6 +84,13 @@ class BetFileScannerTest {
         return store.draw();
     }
 
+    /** What the store's {@link CsvBetStore#forEach} gives (the scanner with its default buffer). */
+    private static List<StoredBet> loadBets(Path file) throws IOException {
+        try (CsvBetStore store = CsvBetStore.open(file, false)) {
+            return store.loadBets();
+        }
+    }
+
     private static DrawResult draw(Path file, int ranges, int bufferBytes) throws IOException, CorruptRowException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return BetFileDraw.draw(channel, ranges, bufferBytes);
@@ -98,6 +103,7 @@ class BetFileScannerTest {
         List<StoredBet> expected = jackson(file);
         assertThat(expected).hasSize(expectedRows);
         DrawResult expectedDraw = jacksonDraw(file);
+        assertThat(loadBets(file)).as("CsvBetStore.forEach").containsExactlyElementsOf(expected);
         for (int buffer : BUFFERS) {
             assertThat(scan(file, buffer)).as("buffer %d", buffer).containsExactlyElementsOf(expected);
             for (int ranges = 1; ranges <= 4; ranges++) {
@@ -115,6 +121,8 @@ class BetFileScannerTest {
     private void assertBothFail(byte[] content, String message) throws Exception {
         Path file = write(content);
         assertThatThrownBy(() -> jackson(file)).as("the Jackson path").isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> loadBets(file)).as("CsvBetStore.forEach").isInstanceOf(IOException.class)
+                .hasMessageStartingWith("the bets file " + file + " is corrupt: ").hasMessageContaining(message);
         for (int buffer : BUFFERS) {
             assertThatThrownBy(() -> scan(file, buffer)).as("buffer %d", buffer)
                     .isInstanceOf(CorruptRowException.class).hasMessageContaining(message);

@@ -1,33 +1,48 @@
 package lottery.bench;
 
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
 import io.netty.handler.codec.MessageToMessageDecoder;
+import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import lottery.protocol.message.Batch;
 import lottery.protocol.message.Bet;
+import lottery.server.store.BetCsv;
+import lottery.server.store.StoredBet;
 
 /**
- * The batch codec as it was before issue 11 (commit c3e430e), kept as each benchmark's same-run baseline: machine
- * noise moves both the same way, so their ratio means more than either figure. Valid input only: the error paths
- * (ProtocolException codes and messages) are left out, as a benchmark never takes them.
+ * The hot paths as they were before their optimisation (issue 11, commit c3e430e), kept as the benchmarks' same-run
+ * baselines (the {@code ...Before} twins): machine noise moves both the same way, so their ratio means more than either
+ * figure. Valid input only: the error paths (ProtocolException codes and messages) are left out, as a benchmark never
+ * takes them.
  *
  * <ul>
- * <li>decode: every bet's fields read into an intermediate record (each str8 checked with {@code isText}, then
+ * <li>batch decode: every bet's fields read into an intermediate record (each str8 checked with {@code isText}, then
  *     decoded with {@code toString}: two passes), then the bets built from them;
- * <li>encode: the same writes as today's Wire, but without reserving the frame first, so the encoder's buffer grows
- *     from Netty's initial 256 bytes.
+ * <li>batch encode: the same writes as today's Wire, but without reserving the frame first, so the encoder's buffer
+ *     grows from Netty's initial 256 bytes;
+ * <li>bets-file rows: built as text in a StringBuilder, then encoded to UTF-8;
+ * <li>the draw's reading of the bets file ({@link #forEachBet}, for DrawBench's {@code jackson} mode): Jackson's CSV
+ *     parser, a {@code String[]} and a {@link StoredBet} per row (the server reads with its byte scanner now).
  * </ul>
  */
-public final class BeforeIssue11 {
+public final class OldHotPaths {
 
-    private BeforeIssue11() {
+    private OldHotPaths() {
     }
 
     /** Reads a BATCH frame (type byte and body) the way Wire.read did. */
@@ -139,6 +154,42 @@ public final class BeforeIssue11 {
             out.append('"').append(value.replace("\"", "\"\"")).append('"');
         } else {
             out.append(value);
+        }
+    }
+
+    /** The bets-file reader of the draw before the byte scanner (CsvBetStore.forEach with Jackson's CSV parser). */
+    private static final CsvMapper CSV = CsvMapper.builder()
+            .enable(CsvParser.Feature.WRAP_AS_ARRAY)
+            .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
+            .build();
+
+    /**
+     * Every row of the bets file {@code file}, in file order, to {@code action}, as CsvBetStore.forEach read it
+     * before: a Jackson {@code String[]} per row, then a {@link StoredBet} from it.
+     *
+     * @throws IOException when the file cannot be read or a row is not a bet
+     */
+    static void forEachBet(Path file, Consumer<? super StoredBet> action) throws IOException {
+        long row = 0;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             MappingIterator<String[]> rows = CSV.readerFor(String[].class).readValues(reader)) {
+            while (rows.hasNextValue()) {
+                action.accept(storedBet(file, rows.nextValue(), ++row));
+            }
+        }
+    }
+
+    /** One row as the assignment's {@code Bet(row[0], ..., row[5])} reads it (BetCsv.parse did this). */
+    private static StoredBet storedBet(Path file, String[] row, long rowNumber) throws IOException {
+        if (row.length != BetCsv.COLUMNS) {
+            throw new IOException("the bets file " + file + " is corrupt: row " + rowNumber + " has " + row.length
+                    + " fields, not " + BetCsv.COLUMNS);
+        }
+        try {
+            return new StoredBet(Integer.parseInt(row[0]), row[1], row[2], row[3], LocalDate.parse(row[4]),
+                    Integer.parseInt(row[5]));
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new IOException("the bets file " + file + " is corrupt: row " + rowNumber + ": " + e.getMessage(), e);
         }
     }
 }
