@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * and {@code CLOSED} when the connection is gone, from any state.
  *
  * <p>Thread context: every method runs on the lottery thread, which also owns the {@link DrawCoordinator}, so all of
- * this state is plain fields. The network side hands each request over in arrival order.
+ * this state is plain fields. The network side hands each request over in arrival order; each public method checks
+ * that it runs there ({@link DrawCoordinator#checkLotteryThread}) and throws IllegalStateException when not.
  *
  * <p>A held winners query does not block anything: requests that arrive behind it wait in a queue here and are
  * answered after the winners. Idleness does not count while a query is held. After the peer half-closes, the
@@ -91,6 +92,7 @@ public final class AgencyConversation {
 
     /** A request decoded from the connection. */
     public void receive(LotteryMessage request) {
+        lottery.checkLotteryThread();
         submit(() -> process(request));
     }
 
@@ -102,6 +104,7 @@ public final class AgencyConversation {
      * @param bets    the number of bets a BATCH announced, for the log line (0 when unknown or not a batch)
      */
     public void receiveUndecodable(ErrorReply refusal, int bets) {
+        lottery.checkLotteryThread();
         submit(() -> onUndecodable(refusal, bets));
     }
 
@@ -110,6 +113,7 @@ public final class AgencyConversation {
      * connection with IDLE_TIMEOUT, unless a winners query is held.
      */
     public void idle() {
+        lottery.checkLotteryThread();
         if (state == AWAITING_HELLO || state == SESSION) {
             refuse(ErrorCode.IDLE_TIMEOUT, null, 0, "no request within the idle timeout");
         }
@@ -117,6 +121,7 @@ public final class AgencyConversation {
 
     /** The peer shut down its output: every request has arrived; close once each is answered. */
     public void inputClosed() {
+        lottery.checkLotteryThread();
         if (state.ended()) {
             return;
         }
@@ -133,6 +138,7 @@ public final class AgencyConversation {
 
     /** The connection is closed: the held query and the requests behind it are dropped, unanswered. */
     public void connectionClosed() {
+        lottery.checkLotteryThread();
         if (state == HOLDING_WINNERS) {
             LOG.info("action: winners | result: fail | agency: {} | error: connection closed before the draw", agency);
         }
@@ -146,6 +152,7 @@ public final class AgencyConversation {
      * ends the connection.
      */
     public void internalError() {
+        lottery.checkLotteryThread();
         if (!state.ended()) {
             refuse(ErrorCode.INTERNAL_ERROR, null, 0, "internal error");
         }

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import lottery.protocol.message.ErrorCode;
+import lottery.protocol.message.ErrorReply;
+import lottery.protocol.message.Hello;
+import lottery.protocol.message.LotteryMessage;
+import lottery.protocol.message.MessageType;
 import lottery.server.support.Bets;
 import lottery.server.support.MemoryBetStore;
 import lottery.server.support.TaskQueue;
@@ -87,5 +92,33 @@ class LotteryThreadCheckTest {
         assertThat(lotteryThread.size()).as("no draw queued").isZero();
         assertThat(ledger.stored(1)).isZero();
         assertThat(ledger.knowsAgency(2)).as("immutable: answered anywhere").isTrue();
+    }
+
+    @Test
+    void aConversationsEntriesRefuseAnotherThread() throws Exception {
+        DrawCoordinator coordinator = new DrawCoordinator(new MemoryBetStore(), 2, lotteryThread);
+        List<LotteryMessage> sent = new ArrayList<>();
+        AgencyConversation conversation = new AgencyConversation(coordinator, new Replies() {
+            @Override
+            public void send(LotteryMessage message) {
+                sent.add(message);
+            }
+
+            @Override
+            public void close() {
+            }
+        }, "10.0.0.9");
+        List<Entry> entries = List.of(() -> conversation.receive(Hello.of(1)),
+                () -> conversation.receiveUndecodable(new ErrorReply(ErrorCode.MALFORMED_FRAME, MessageType.BATCH, 0,
+                        "truncated"), 0),
+                conversation::idle, conversation::inputClosed, conversation::connectionClosed,
+                conversation::internalError);
+
+        assertAllRefused(callFromAnotherThread(entries), entries.size());
+
+        assertThat(sent).as("nothing answered").isEmpty();
+        assertThat(conversation.state()).isEqualTo(ConnectionState.AWAITING_HELLO);
+        conversation.receive(Hello.of(1));
+        assertThat(sent).hasSize(1);
     }
 }
