@@ -10,7 +10,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import lottery.client.lottery.AgencyClient;
+import lottery.client.agency.AgencyClient;
 import lottery.protocol.codec.Wire;
 import lottery.protocol.message.Bet;
 import lottery.protocol.message.Limits;

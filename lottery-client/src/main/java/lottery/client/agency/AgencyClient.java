@@ -1,4 +1,4 @@
-package lottery.client.lottery;
+package lottery.client.agency;
 
 import io.netty.handler.codec.DecoderException;
 import java.nio.file.Path;
