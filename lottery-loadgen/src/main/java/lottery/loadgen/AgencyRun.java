@@ -11,15 +11,12 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.DecoderException;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import lottery.common.log.LogText;
 import lottery.protocol.codec.LotteryPipeline;
 import lottery.protocol.message.Ack;
-import lottery.protocol.message.ErrorCode;
 import lottery.protocol.message.ErrorReply;
 import lottery.protocol.message.Finish;
 import lottery.protocol.message.Hello;
@@ -39,16 +36,15 @@ import org.slf4j.LoggerFactory;
  * connect → HELLO → Ack(HELLO, L, stored) → BATCH L+1.. (at most inFlight unacknowledged) → FINISH
  *         → Ack(FINISH, 0, stored == all bets) → WINNERS_QUERY → WINNERS.. until the last frame → done
  * </pre>
- * A lost connection or a retryable ERROR (AGENCY_BUSY, SHUTTING_DOWN, IDLE_TIMEOUT, HANDSHAKE_TIMEOUT,
- * TOO_MANY_CONNECTIONS) starts over at connect after a backoff (100 ms doubling to 2 s, reset by a HELLO Ack), until
- * the deadline; the new HELLO Ack says where to resume, and a batch that was stored but not acknowledged is
- * acknowledged again by the server, so resending from L+1 never stores a bet twice.
+ * A lost connection or a retryable ERROR ({@link lottery.protocol.message.ErrorCode#isRetryable()}: AGENCY_BUSY,
+ * SHUTTING_DOWN, IDLE_TIMEOUT, HANDSHAKE_TIMEOUT, TOO_MANY_CONNECTIONS) starts over at connect after a backoff
+ * (100 ms doubling to 2 s, reset by a HELLO Ack), until the deadline; the new HELLO Ack says where to resume, and a
+ * batch that was stored but not acknowledged is acknowledged again by the server, so resending from L+1 never stores
+ * a bet twice.
  */
 final class AgencyRun {
     enum Phase { CONNECTING, HELLO, SENDING, FINISHING, WINNERS, DONE, FAILED }
 
-    static final Set<ErrorCode> RETRYABLE = EnumSet.of(ErrorCode.AGENCY_BUSY, ErrorCode.SHUTTING_DOWN,
-            ErrorCode.IDLE_TIMEOUT, ErrorCode.HANDSHAKE_TIMEOUT, ErrorCode.TOO_MANY_CONNECTIONS);
     static final long FIRST_BACKOFF_MILLIS = 100;
     static final long MAX_BACKOFF_MILLIS = 2_000;
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
@@ -261,7 +257,7 @@ final class AgencyRun {
     }
 
     private void onError(ErrorReply error) {
-        if (RETRYABLE.contains(error.code())) {
+        if (error.code().isRetryable()) {
             // The server closes the connection after this ERROR; channelInactive schedules the reconnect.
             LOG.debug("action: server_error | result: retry | agency: {} | code: {}", plan.agency(), error.code());
             channel.close();

@@ -4,9 +4,7 @@ import io.netty.handler.codec.DecoderException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import lottery.client.ClientConfig;
 import lottery.client.GoDuration;
 import lottery.client.StopSignal;
@@ -23,7 +21,6 @@ import lottery.protocol.codec.LotteryPipeline;
 import lottery.protocol.message.Ack;
 import lottery.protocol.message.Batch;
 import lottery.protocol.message.Bet;
-import lottery.protocol.message.ErrorCode;
 import lottery.protocol.message.LotteryMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * batch.maxAmount: same batches, seq 1, 2, 3... per run), so the batches with seq &lt;= L are skipped without
  * sending (a rerun after a crash sends only what is missing), and the single bet is sent only when S is 0.
  *
- * <p><b>Reconnecting.</b> A lost connection (I/O error, closed, no Ack in time) or a server that answers
- * AGENCY_BUSY, SHUTTING_DOWN, IDLE_TIMEOUT, HANDSHAKE_TIMEOUT or TOO_MANY_CONNECTIONS does not end the run: the client
+ * <p><b>Reconnecting.</b> A lost connection (I/O error, closed, no Ack in time) or a server that answers with a
+ * {@linkplain lottery.protocol.message.ErrorCode#isRetryable() retryable} error (AGENCY_BUSY, SHUTTING_DOWN,
+ * IDLE_TIMEOUT, HANDSHAKE_TIMEOUT or TOO_MANY_CONNECTIONS) does not end the run: the client
  * connects again with backoff (100 ms doubling to 2 s) for up to reconnect.timeout from the loss, says Hello again
  * and goes on from the new resume point: the batches in flight that it stores count as acknowledged, the others are
  * sent again (the server acknowledges a batch it already stores without storing it twice). During the wait for the
@@ -56,9 +54,6 @@ import org.slf4j.LoggerFactory;
 public final class AgencyClient {
     /** Exit status of a run that completed, but skipped lines of the bets file that are not valid bets. */
     public static final int EXIT_INVALID_LINES = 3;
-    /** The server errors after which the client gets a new session instead of failing. */
-    static final Set<ErrorCode> RETRYABLE = EnumSet.of(ErrorCode.AGENCY_BUSY, ErrorCode.SHUTTING_DOWN,
-            ErrorCode.IDLE_TIMEOUT, ErrorCode.HANDSHAKE_TIMEOUT, ErrorCode.TOO_MANY_CONNECTIONS);
     static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(AgencyClient.class);
@@ -170,7 +165,7 @@ public final class AgencyClient {
     /** Whether {@code e} means "get a new session": a lost connection or a retryable server error. */
     private static boolean retryable(Exception e) {
         if (e instanceof ServerErrorException error) {
-            return RETRYABLE.contains(error.reply().code());
+            return error.reply().code().isRetryable();
         }
         // An unreadable frame from the server is a protocol mismatch, not a network hiccup: a new connection
         // would read the same.
