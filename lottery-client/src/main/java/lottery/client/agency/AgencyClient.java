@@ -16,6 +16,7 @@ import lottery.client.net.ReplyTimeoutException;
 import lottery.client.net.StoppedException;
 import lottery.common.log.LogText;
 import lottery.common.log.ShutdownLog;
+import lottery.common.retry.Backoff;
 import lottery.protocol.codec.BatchPacker;
 import lottery.protocol.codec.LotteryPipeline;
 import lottery.protocol.message.Ack;
@@ -36,13 +37,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Reconnecting.</b> A lost connection (I/O error, closed, no Ack in time) or a server that answers with a
  * {@linkplain lottery.protocol.message.ErrorCode#isRetryable() retryable} error (AGENCY_BUSY, SHUTTING_DOWN,
- * IDLE_TIMEOUT, HANDSHAKE_TIMEOUT or TOO_MANY_CONNECTIONS) does not end the run: the client
- * connects again with backoff (100 ms doubling to 2 s) for up to reconnect.timeout from the loss, says Hello again
- * and goes on from the new resume point: the batches in flight that it stores count as acknowledged, the others are
- * sent again (the server acknowledges a batch it already stores without storing it twice). During the wait for the
- * winners it says Hello, Finish and asks again; winners.timeout counts from the first query. Each new connection
- * starts with the next address of the server's host ({@link ClientTransport#failover()}): with several server
- * replicas behind one name the agency goes on with another replica, which resumes it from the shared store.
+ * IDLE_TIMEOUT, HANDSHAKE_TIMEOUT or TOO_MANY_CONNECTIONS) does not end the run: the client connects again with
+ * backoff ({@link Backoff#reconnect()}: 100 ms doubling to 2 s) for up to reconnect.timeout from the loss, says Hello
+ * again and goes on from the new resume point: the batches in flight that it stores count as acknowledged, the
+ * others are sent again (the server acknowledges a batch it already stores without storing it twice). During the
+ * wait for the winners it says Hello, Finish and asks again; winners.timeout counts from the first query. Each new
+ * connection starts with the next address of the server's host ({@link ClientTransport#failover()}): with several
+ * server replicas behind one name the agency goes on with another replica, which resumes it from the shared store.
  *
  * <p><b>Failing.</b> Any other server error (AUTHENTICATION_FAILED, UNKNOWN_AGENCY, SEQUENCE_GAP, INVALID_BET,
  * STORAGE_FAILURE...) or an answer out of step ends the run at once with one {@code result: fail} line naming the
@@ -54,8 +55,6 @@ import org.slf4j.LoggerFactory;
 public final class AgencyClient {
     /** Exit status of a run that completed, but skipped lines of the bets file that are not valid bets. */
     public static final int EXIT_INVALID_LINES = 3;
-    static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(AgencyClient.class);
 
     private final ClientConfig config;
@@ -199,10 +198,10 @@ public final class AgencyClient {
         session.close();
         long lost = System.nanoTime();
         long budget = config.reconnectTimeout().toDuration().toNanos();
-        Duration backoff = FIRST_BACKOFF;
+        Backoff backoff = Backoff.reconnect();
         Exception last = cause;
         for (int attempt = 1; ; attempt++) {
-            if (System.nanoTime() - lost + backoff.toNanos() > budget) {
+            if (System.nanoTime() - lost + backoff.peek().toNanos() > budget) {
                 LOG.error("action: reconnect | result: fail | client_id: {} | attempts: {} | step: {} | error: no"
                         + " session within {}, last error: {}", id, attempt - 1, step, config.reconnectTimeout(),
                         describe(last));
@@ -210,10 +209,9 @@ public final class AgencyClient {
             }
             LOG.info("action: reconnect | result: in_progress | client_id: {} | attempt: {} | error: {}", id, attempt,
                     describe(last));
-            if (stop.await(backoff)) {
+            if (stop.await(backoff.next())) {
                 throw new StoppedException();
             }
-            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             try {
                 transport.failover(); // the session there was lost or refused: the next address of the host first
                 Connection<LotteryMessage> connection = transport.connect(config.server(), LotteryPipeline::addLast,
