@@ -44,9 +44,9 @@ class CourseDataEndToEndTest {
             List<ClientThread> clients = new ArrayList<>();
             try {
                 for (int agency = 1; agency <= AGENCIES; agency++) {
-                    clients.add(ClientThread.start("client-" + agency, TestConfigs.config(agency, server.port(),
+                    clients.add(ClientThread.start(agency, server.port(),
                             Map.of("CLI_DATA_FILE", dataset.dir().resolve("agency-{id}.csv").toString(),
-                                    "CLI_WINNERS_TIMEOUT", WAIT.toSeconds() + "s"))));
+                                    "CLI_WINNERS_TIMEOUT", WAIT.toSeconds() + "s")));
                 }
                 for (ClientThread client : clients) {
                     assertThat(client.awaitExit(WAIT)).as("exit status of %s", client.name()).isZero();

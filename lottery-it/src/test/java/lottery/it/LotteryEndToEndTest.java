@@ -38,7 +38,7 @@ class LotteryEndToEndTest {
      */
     private static LogRecorder runAgencyOne(RealServer server, Map<String, String> env, int status) throws Exception {
         LogRecorder logs = LogRecorder.open();
-        try (ClientThread client = ClientThread.start("client-1", TestConfigs.config(1, server.port(), env))) {
+        try (ClientThread client = ClientThread.start(1, server.port(), env)) {
             assertThat(client.awaitExit(WAIT)).as("exit status; log %s", logs.clients()).isEqualTo(status);
         } finally {
             logs.close();

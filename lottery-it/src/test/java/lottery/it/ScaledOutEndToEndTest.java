@@ -68,8 +68,8 @@ class ScaledOutEndToEndTest {
                 for (int agency = 1; agency <= AGENCIES; agency++) {
                     // Agencies 1 and 4 on the first server, 2 and 5 on the second, 3 on the third: their FINISHes
                     // reach different servers, and whichever sees the last one commit runs the draw.
-                    clients.add(ClientThread.start("client-" + agency, TestConfigs.config(agency,
-                            port(servers.get((agency - 1) % 3)), clientSettings(dataset))));
+                    clients.add(ClientThread.start(agency, port(servers.get((agency - 1) % 3)),
+                            clientSettings(dataset)));
                 }
                 for (ClientThread client : clients) {
                     assertThat(client.awaitExit(WAIT)).as("exit status of %s", client.name()).isZero();
@@ -102,8 +102,7 @@ class ScaledOutEndToEndTest {
                 for (int agency = 1; agency <= AGENCIES; agency++) {
                     // Agency 1 (the largest file) and agency 3 talk to the server that is stopped.
                     int port = agency == 1 || agency == 3 ? doomedPort : port(steady);
-                    clients.add(ClientThread.start("client-" + agency, TestConfigs.config(agency, port,
-                            stoppedRunSettings(dataset))));
+                    clients.add(ClientThread.start(agency, port, stoppedRunSettings(dataset)));
                 }
                 // A third of agency 1's bets: the server stops in the middle of its ingest, whichever dataset.
                 awaitStoredBets(url, 1, dataset.expectedCounts().get(1).bets() / 3);
