@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import lottery.client.echo.EchoClient;
-import lottery.client.lottery.AgencyClient;
+import lottery.client.agency.AgencyClient;
 import lottery.client.net.AddressResolver;
 import lottery.client.net.ClientTransport;
 import lottery.common.config.ConfigException;

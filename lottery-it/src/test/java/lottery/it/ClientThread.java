@@ -3,13 +3,17 @@ package lottery.it;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import lottery.client.ClientConfig;
+import lottery.client.ClientConfigLoader;
 import lottery.client.ClientMain;
 import lottery.client.StopSignal;
+import lottery.common.config.ConfigException;
+import lottery.testkit.ClientEnv;
 
 /**
  * The real client ({@link ClientMain#run}) on a thread of its own, named so that its log lines can be told apart
@@ -35,9 +39,14 @@ final class ClientThread implements AutoCloseable {
         }, name);
     }
 
-    /** Starts {@code config}'s client on a new thread called {@code name}. */
-    static ClientThread start(String name, ClientConfig config) {
-        ClientThread client = new ClientThread(name, config);
+    /**
+     * Starts agency {@code id}'s client, talking to 127.0.0.1:{@code port}, on a new thread called
+     * {@code client-ID}; its config is testkit's {@link ClientEnv} with {@code overrides}, read as the real client
+     * reads its environment.
+     */
+    static ClientThread start(int id, int port, Map<String, String> overrides) throws ConfigException {
+        ClientThread client = new ClientThread("client-" + id,
+                ClientConfigLoader.load(null, false, ClientEnv.of(id, port, overrides)));
         client.thread.start();
         return client;
     }

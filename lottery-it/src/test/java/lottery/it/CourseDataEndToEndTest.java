@@ -41,20 +41,10 @@ class CourseDataEndToEndTest {
 
         try (RealServer server = RealServer.start(dir, AGENCIES);
              LogRecorder logs = LogRecorder.open()) {
-            List<ClientThread> clients = new ArrayList<>();
-            try {
-                for (int agency = 1; agency <= AGENCIES; agency++) {
-                    clients.add(ClientThread.start("client-" + agency, TestConfigs.config(agency, server.port(),
-                            Map.of("CLI_DATA_FILE", dataset.dir().resolve("agency-{id}.csv").toString(),
-                                    "CLI_WINNERS_TIMEOUT", WAIT.toSeconds() + "s"))));
-                }
-                for (ClientThread client : clients) {
-                    assertThat(client.awaitExit(WAIT)).as("exit status of %s", client.name()).isZero();
-                }
-            } finally {
-                for (ClientThread client : clients) {
-                    client.close();
-                }
+            try (ClientGroup clients = ClientGroup.start(AGENCIES, agency -> server.port(),
+                    Map.of("CLI_DATA_FILE", dataset.dir().resolve("agency-{id}.csv").toString(),
+                            "CLI_WINNERS_TIMEOUT", WAIT.toSeconds() + "s"))) {
+                clients.assertEveryExitIsZero(WAIT);
             }
 
             Map<Integer, List<String>> stored = storedLinesByAgency(server.storedText());

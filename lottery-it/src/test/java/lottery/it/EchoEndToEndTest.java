@@ -18,8 +18,8 @@ class EchoEndToEndTest {
     @Test
     void threeMessagesAreEchoedAndLoggedOnBothSides() throws Exception {
         try (RealServer server = RealServer.start(dir, 1); LogRecorder logs = LogRecorder.open();
-             ClientThread client = ClientThread.start("client-1", TestConfigs.config(1, server.port(),
-                     Map.of("CLI_MODE", "echo", "CLI_LOOP_AMOUNT", "3", "CLI_LOOP_PERIOD", "10ms")))) {
+             ClientThread client = ClientThread.start(1, server.port(),
+                     Map.of("CLI_MODE", "echo", "CLI_LOOP_AMOUNT", "3", "CLI_LOOP_PERIOD", "10ms"))) {
 
             assertThat(client.awaitExit(WAIT)).isZero();
 

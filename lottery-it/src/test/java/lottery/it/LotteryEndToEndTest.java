@@ -10,7 +10,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import lottery.client.lottery.AgencyClient;
+import lottery.client.agency.AgencyClient;
 import lottery.protocol.codec.Wire;
 import lottery.protocol.message.Bet;
 import lottery.protocol.message.Limits;
@@ -38,7 +38,7 @@ class LotteryEndToEndTest {
      */
     private static LogRecorder runAgencyOne(RealServer server, Map<String, String> env, int status) throws Exception {
         LogRecorder logs = LogRecorder.open();
-        try (ClientThread client = ClientThread.start("client-1", TestConfigs.config(1, server.port(), env))) {
+        try (ClientThread client = ClientThread.start(1, server.port(), env)) {
             assertThat(client.awaitExit(WAIT)).as("exit status; log %s", logs.clients()).isEqualTo(status);
         } finally {
             logs.close();

@@ -63,19 +63,11 @@ class ScaledOutEndToEndTest {
             for (int i = 0; i < 3; i++) {
                 servers.add(start(url, 0));
             }
-            List<ClientThread> clients = new ArrayList<>();
-            try {
-                for (int agency = 1; agency <= AGENCIES; agency++) {
-                    // Agencies 1 and 4 on the first server, 2 and 5 on the second, 3 on the third: their FINISHes
-                    // reach different servers, and whichever sees the last one commit runs the draw.
-                    clients.add(ClientThread.start("client-" + agency, TestConfigs.config(agency,
-                            port(servers.get((agency - 1) % 3)), clientSettings(dataset))));
-                }
-                for (ClientThread client : clients) {
-                    assertThat(client.awaitExit(WAIT)).as("exit status of %s", client.name()).isZero();
-                }
-            } finally {
-                clients.forEach(ClientThread::close);
+            // Agencies 1 and 4 on the first server, 2 and 5 on the second, 3 on the third: their FINISHes reach
+            // different servers, and whichever sees the last one commit runs the draw.
+            try (ClientGroup clients = ClientGroup.start(AGENCIES, agency -> port(servers.get((agency - 1) % 3)),
+                    clientSettings(dataset))) {
+                clients.assertEveryExitIsZero(WAIT);
             }
             assertSameResultAsTheFiles(dataset, url, logs);
             // Exactly one server drew; the two others loaded its winners from the database.
@@ -97,25 +89,17 @@ class ScaledOutEndToEndTest {
             steady = start(url, 0);
             doomed = start(url, 0);
             int doomedPort = port(doomed);
-            List<ClientThread> clients = new ArrayList<>();
-            try {
-                for (int agency = 1; agency <= AGENCIES; agency++) {
-                    // Agency 1 (the largest file) and agency 3 talk to the server that is stopped.
-                    int port = agency == 1 || agency == 3 ? doomedPort : port(steady);
-                    clients.add(ClientThread.start("client-" + agency, TestConfigs.config(agency, port,
-                            stoppedRunSettings(dataset))));
-                }
+            int steadyPort = port(steady);
+            // Agency 1 (the largest file) and agency 3 talk to the server that is stopped.
+            try (ClientGroup clients = ClientGroup.start(AGENCIES,
+                    agency -> agency == 1 || agency == 3 ? doomedPort : steadyPort, stoppedRunSettings(dataset))) {
                 // A third of agency 1's bets: the server stops in the middle of its ingest, whichever dataset.
                 awaitStoredBets(url, 1, dataset.expectedCounts().get(1).bets() / 3);
                 doomed.stop();
                 // The agencies reconnect and resume on a new server at the same address (an orchestrator's
                 // restart): it keeps no state, everything it needs is in the database.
                 replacement = start(url, doomedPort);
-                for (ClientThread client : clients) {
-                    assertThat(client.awaitExit(WAIT)).as("exit status of %s", client.name()).isZero();
-                }
-            } finally {
-                clients.forEach(ClientThread::close);
+                clients.assertEveryExitIsZero(WAIT);
             }
             assertSameResultAsTheFiles(dataset, url, logs);
             assertThat(logs.client("client-1")).anyMatch(line -> line.startsWith("action: reconnect | result: success"));

@@ -31,7 +31,7 @@ class ServerTroubleEndToEndTest {
         Map<String, String> env = new HashMap<>(BET);
         env.put("CLI_CONNECT_TIMEOUT", "30s");
         try (LogRecorder logs = LogRecorder.open(Level.DEBUG);
-             ClientThread client = ClientThread.start("client-1", TestConfigs.config(1, port, env))) {
+             ClientThread client = ClientThread.start(1, port, env)) {
             logs.await(line -> line.thread().equals(client.name())
                     && line.message().startsWith("action: connect | result: in_progress | client_id: 1 | attempt: 1 |"),
                     WAIT);
@@ -51,7 +51,7 @@ class ServerTroubleEndToEndTest {
     @Test
     void anAgencyTheServerDoesNotKnowFailsWithTheServersErrorCode() throws Exception {
         try (RealServer server = RealServer.start(dir, 2); LogRecorder logs = LogRecorder.open();
-             ClientThread client = ClientThread.start("client-3", TestConfigs.config(3, server.port(), BET))) {
+             ClientThread client = ClientThread.start(3, server.port(), BET)) {
 
             assertThat(client.awaitExit(WAIT)).isEqualTo(ClientMain.EXIT_FAILURE);
 

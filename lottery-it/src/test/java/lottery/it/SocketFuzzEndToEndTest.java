@@ -121,9 +121,9 @@ class SocketFuzzEndToEndTest {
 
             // The server is still up and still right: the real agency 1 stores its bet and wins the draw.
             LogRecorder logs = LogRecorder.open();
-            try (ClientThread client = ClientThread.start("client-1", TestConfigs.config(1, server.port(),
+            try (ClientThread client = ClientThread.start(1, server.port(),
                     Map.of("NOMBRE", "Santiago Lionel", "APELLIDO", "Lorca", "DOCUMENTO", "30904465",
-                            "NACIMIENTO", "1999-03-17", "NUMERO", "7574")))) {
+                            "NACIMIENTO", "1999-03-17", "NUMERO", "7574"))) {
                 assertThat(client.awaitExit(WAIT)).as("exit status; log %s", logs.clients()).isZero();
             } finally {
                 logs.close();

@@ -11,15 +11,13 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.DecoderException;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import lottery.common.log.LogText;
+import lottery.common.retry.Backoff;
 import lottery.protocol.codec.LotteryPipeline;
 import lottery.protocol.message.Ack;
-import lottery.protocol.message.ErrorCode;
 import lottery.protocol.message.ErrorReply;
 import lottery.protocol.message.Finish;
 import lottery.protocol.message.Hello;
@@ -39,18 +37,15 @@ import org.slf4j.LoggerFactory;
  * connect → HELLO → Ack(HELLO, L, stored) → BATCH L+1.. (at most inFlight unacknowledged) → FINISH
  *         → Ack(FINISH, 0, stored == all bets) → WINNERS_QUERY → WINNERS.. until the last frame → done
  * </pre>
- * A lost connection or a retryable ERROR (AGENCY_BUSY, SHUTTING_DOWN, IDLE_TIMEOUT, HANDSHAKE_TIMEOUT,
- * TOO_MANY_CONNECTIONS) starts over at connect after a backoff (100 ms doubling to 2 s, reset by a HELLO Ack), until
- * the deadline; the new HELLO Ack says where to resume, and a batch that was stored but not acknowledged is
- * acknowledged again by the server, so resending from L+1 never stores a bet twice.
+ * A lost connection or a retryable ERROR ({@link lottery.protocol.message.ErrorCode#isRetryable()}: AGENCY_BUSY,
+ * SHUTTING_DOWN, IDLE_TIMEOUT, HANDSHAKE_TIMEOUT, TOO_MANY_CONNECTIONS) starts over at connect after a backoff
+ * ({@link Backoff#reconnect()}: 100 ms doubling to 2 s, reset by a HELLO Ack), until the deadline; the new HELLO
+ * Ack says where to resume, and a batch that was stored but not acknowledged is acknowledged again by the server, so
+ * resending from L+1 never stores a bet twice.
  */
 final class AgencyRun {
     enum Phase { CONNECTING, HELLO, SENDING, FINISHING, WINNERS, DONE, FAILED }
 
-    static final Set<ErrorCode> RETRYABLE = EnumSet.of(ErrorCode.AGENCY_BUSY, ErrorCode.SHUTTING_DOWN,
-            ErrorCode.IDLE_TIMEOUT, ErrorCode.HANDSHAKE_TIMEOUT, ErrorCode.TOO_MANY_CONNECTIONS);
-    static final long FIRST_BACKOFF_MILLIS = 100;
-    static final long MAX_BACKOFF_MILLIS = 2_000;
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
     private static final Logger LOG = LoggerFactory.getLogger(AgencyRun.class);
 
@@ -71,7 +66,7 @@ final class AgencyRun {
 
     // Loop-confined state.
     private Channel channel;
-    private long backoffMillis = FIRST_BACKOFF_MILLIS;
+    private final Backoff backoff = Backoff.reconnect();
     /** Next batch seq to send, and the highest seq the server has acknowledged (or reported stored). */
     private long nextSeq;
     private long ackedSeq;
@@ -221,8 +216,7 @@ final class AgencyRun {
             return;
         }
         reconnects++;
-        long delay = backoffMillis;
-        backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
+        long delay = backoff.next().toMillis();
         LOG.debug("action: reconnect | result: in_progress | agency: {} | error: {} | retry_in_ms: {}",
                 plan.agency(), LogText.clean(why), delay);
         loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
@@ -261,7 +255,7 @@ final class AgencyRun {
     }
 
     private void onError(ErrorReply error) {
-        if (RETRYABLE.contains(error.code())) {
+        if (error.code().isRetryable()) {
             // The server closes the connection after this ERROR; channelInactive schedules the reconnect.
             LOG.debug("action: server_error | result: retry | agency: {} | code: {}", plan.agency(), error.code());
             channel.close();
@@ -279,7 +273,7 @@ final class AgencyRun {
                     + (last > batches ? batches + " batches" : plan.betsThrough()[(int) last] + " bets in them"));
             return;
         }
-        backoffMillis = FIRST_BACKOFF_MILLIS;
+        backoff.reset();
         ackedSeq = last;
         nextSeq = last + 1;
         countAcked();

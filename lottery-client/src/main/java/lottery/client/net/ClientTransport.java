@@ -24,6 +24,7 @@ import lottery.client.GoDuration;
 import lottery.client.StopSignal;
 import lottery.common.log.LogText;
 import lottery.common.log.ShutdownLog;
+import lottery.common.retry.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,7 +125,7 @@ public final class ClientTransport implements AutoCloseable {
                     }
                 });
         long start = System.nanoTime();
-        Duration backoff = FIRST_BACKOFF;
+        Backoff backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
         int triedThisRound = 0;
         long homeGrace = Math.min(HOME_GRACE.toNanos(), retryFor.toNanos());
         for (int attempt = 1; ; attempt++) {
@@ -171,17 +172,16 @@ public final class ClientTransport implements AutoCloseable {
             }
             triedThisRound = 0;
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            if (elapsed.plus(backoff).compareTo(retryFor) > 0) {
+            if (elapsed.plus(backoff.peek()).compareTo(retryFor) > 0) {
                 throw new ConnectException("cannot connect to " + address + " (" + attempt + " attempts in "
                         + GoDuration.of(elapsed.truncatedTo(ChronoUnit.MILLIS)) + "): "
                         + error, cause);
             }
             LOG.debug("action: connect | result: in_progress | client_id: {} | attempt: {} | error: {} | retry_in: {}{}",
-                    clientId, attempt, error, GoDuration.of(backoff), at);
-            if (stop.await(backoff)) {
+                    clientId, attempt, error, GoDuration.of(backoff.peek()), at);
+            if (stop.await(backoff.next())) {
                 throw new StoppedException();
             }
-            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
     }
 

@@ -1,9 +1,11 @@
 package lottery.protocol.message;
 
 /**
- * The numeric codes carried by an {@link ErrorReply}; docs/PROTOCOL.md has the same table. A code that
+ * The numeric codes carried by an {@link ErrorReply}; docs/PROTOCOL.md §7 has the same table. A code that
  * {@linkplain #closesConnection() closes the connection} means the peer can no longer be trusted to be in step with
- * the protocol; the others reject one request and the connection stays usable.
+ * the protocol; the others reject one request and the connection stays usable. A code that
+ * {@linkplain #isRetryable() is retryable} refuses the connection for the server's state of the moment, not for
+ * anything the client sent.
  */
 public enum ErrorCode {
     /** A frame whose body does not have the layout its type requires (truncated, trailing bytes, bad count). */
@@ -80,6 +82,20 @@ public enum ErrorCode {
 
     public boolean closesConnection() {
         return closesConnection;
+    }
+
+    /**
+     * Whether a client that gets this code should connect again (with backoff), say HELLO and go on from the resume
+     * point, instead of failing: the code is about the server's state of the moment (the agency's other session,
+     * a stop, a timeout, the connection limit), so a later connection may be served. Any other code says the
+     * request or the agency is wrong, and sending it again gets the same answer. docs/PROTOCOL.md §7 lists the same
+     * codes under "Retryable errors".
+     */
+    public boolean isRetryable() {
+        return switch (this) {
+            case AGENCY_BUSY, HANDSHAKE_TIMEOUT, SHUTTING_DOWN, IDLE_TIMEOUT, TOO_MANY_CONNECTIONS -> true;
+            default -> false;
+        };
     }
 
     /** The error code with this number, or {@code null} if there is none. */

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/PROTOCOL.md is the contract other people code against, so it is checked like code: the worked examples of §8
- * must be the golden frames byte for byte, and the tables of §3 and §7 must list exactly the enums' values.
+ * must be the golden frames byte for byte, the tables of §3 and §7 must list exactly the enums' values, and §7's
+ * retryable errors exactly the codes {@link ErrorCode#isRetryable()} says.
  */
 class SpecConsistencyTest {
     /** {@code <!-- golden: NAME -->}, then a fenced text block whose lines are {@code hex bytes | comment}. */
@@ -35,6 +36,10 @@ class SpecConsistencyTest {
     /** A §7 row: {@code | 1 | `MALFORMED_FRAME` | yes | ...}. */
     private static final Pattern ERROR_ROW = Pattern.compile(
             "^\\|\\s*(\\d+)\\s*\\|\\s*`([A-Z_]+)`\\s*\\|\\s*(yes|no)\\s*\\|", Pattern.MULTILINE);
+    /** §7's paragraph that names the retryable codes, up to its blank line. */
+    private static final Pattern RETRYABLE_PARAGRAPH = Pattern.compile("^\\*\\*Retryable errors\\*\\*(.*?)\\n\\n",
+            Pattern.MULTILINE | Pattern.DOTALL);
+    private static final Pattern CODE_NAME = Pattern.compile("`([A-Z_]+)`");
 
     private static String spec;
 
@@ -97,5 +102,22 @@ class SpecConsistencyTest {
                 .map(c -> c.code() + " " + c.name() + " " + (c.closesConnection() ? "yes" : "no"))
                 .toList();
         assertThat(rows).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void theRetryableErrorsAreTheRetryableCodes() {
+        Matcher paragraph = RETRYABLE_PARAGRAPH.matcher(spec);
+        assertThat(paragraph.find()).as("§7 has a **Retryable errors** paragraph").isTrue();
+        List<String> named = new ArrayList<>();
+        Matcher m = CODE_NAME.matcher(paragraph.group(1));
+        while (m.find()) {
+            named.add(m.group(1));
+        }
+        List<String> expected = Arrays.stream(ErrorCode.values())
+                .filter(ErrorCode::isRetryable)
+                .map(ErrorCode::name)
+                .toList();
+        assertThat(expected).isNotEmpty();
+        assertThat(named).containsExactlyInAnyOrderElementsOf(expected);
     }
 }

@@ -76,6 +76,18 @@ class WireTablesTest {
                 .containsOnlyNulls();
     }
 
+    /**
+     * The client and the load generator reconnect after these and fail after any other (§7, "Retryable errors").
+     * Each of them also closes the connection: the reconnect is the way on, not a resend on the same connection.
+     */
+    @Test
+    void theRetryableCodesAreTheServersRefusalsOfTheMoment() {
+        assertThat(Arrays.stream(ErrorCode.values()).filter(ErrorCode::isRetryable))
+                .containsExactlyInAnyOrder(ErrorCode.AGENCY_BUSY, ErrorCode.HANDSHAKE_TIMEOUT, ErrorCode.SHUTTING_DOWN,
+                        ErrorCode.IDLE_TIMEOUT, ErrorCode.TOO_MANY_CONNECTIONS)
+                .allMatch(ErrorCode::closesConnection);
+    }
+
     @Test
     void limitsAreTheDocumentedOnes() {
         assertThat(Limits.MAX_FRAME_BYTES).isEqualTo(8192);

@@ -1,13 +1,13 @@
-package lottery.client.lottery;
+package lottery.client.agency;
 
 import io.netty.handler.codec.DecoderException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import lottery.client.ClientConfig;
+import lottery.client.ClientMain;
 import lottery.client.GoDuration;
 import lottery.client.StopSignal;
 import lottery.client.net.ClientTransport;
@@ -18,12 +18,12 @@ import lottery.client.net.ReplyTimeoutException;
 import lottery.client.net.StoppedException;
 import lottery.common.log.LogText;
 import lottery.common.log.ShutdownLog;
+import lottery.common.retry.Backoff;
 import lottery.protocol.codec.BatchPacker;
 import lottery.protocol.codec.LotteryPipeline;
 import lottery.protocol.message.Ack;
 import lottery.protocol.message.Batch;
 import lottery.protocol.message.Bet;
-import lottery.protocol.message.ErrorCode;
 import lottery.protocol.message.LotteryMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,14 +37,15 @@ import org.slf4j.LoggerFactory;
  * batch.maxAmount: same batches, seq 1, 2, 3... per run), so the batches with seq &lt;= L are skipped without
  * sending (a rerun after a crash sends only what is missing), and the single bet is sent only when S is 0.
  *
- * <p><b>Reconnecting.</b> A lost connection (I/O error, closed, no Ack in time) or a server that answers
- * AGENCY_BUSY, SHUTTING_DOWN, IDLE_TIMEOUT, HANDSHAKE_TIMEOUT or TOO_MANY_CONNECTIONS does not end the run: the client
- * connects again with backoff (100 ms doubling to 2 s) for up to reconnect.timeout from the loss, says Hello again
- * and goes on from the new resume point: the batches in flight that it stores count as acknowledged, the others are
- * sent again (the server acknowledges a batch it already stores without storing it twice). During the wait for the
- * winners it says Hello, Finish and asks again; winners.timeout counts from the first query. Each new connection
- * starts with the next address of the server's host ({@link ClientTransport#failover()}): with several server
- * replicas behind one name the agency goes on with another replica, which resumes it from the shared store.
+ * <p><b>Reconnecting.</b> A lost connection (I/O error, closed, no Ack in time) or a server that answers with a
+ * {@linkplain lottery.protocol.message.ErrorCode#isRetryable() retryable} error (AGENCY_BUSY, SHUTTING_DOWN,
+ * IDLE_TIMEOUT, HANDSHAKE_TIMEOUT or TOO_MANY_CONNECTIONS) does not end the run: the client connects again with
+ * backoff ({@link Backoff#reconnect()}: 100 ms doubling to 2 s) for up to reconnect.timeout from the loss, says Hello
+ * again and goes on from the new resume point: the batches in flight that it stores count as acknowledged, the
+ * others are sent again (the server acknowledges a batch it already stores without storing it twice). During the
+ * wait for the winners it says Hello, Finish and asks again; winners.timeout counts from the first query. Each new
+ * connection starts with the next address of the server's host ({@link ClientTransport#failover()}): with several
+ * server replicas behind one name the agency goes on with another replica, which resumes it from the shared store.
  *
  * <p><b>Failing.</b> Any other server error (AUTHENTICATION_FAILED, UNKNOWN_AGENCY, SEQUENCE_GAP, INVALID_BET,
  * STORAGE_FAILURE...) or an answer out of step ends the run at once with one {@code result: fail} line naming the
@@ -56,11 +57,6 @@ import org.slf4j.LoggerFactory;
 public final class AgencyClient {
     /** Exit status of a run that completed, but skipped lines of the bets file that are not valid bets. */
     public static final int EXIT_INVALID_LINES = 3;
-    /** The server errors after which the client gets a new session instead of failing. */
-    static final Set<ErrorCode> RETRYABLE = EnumSet.of(ErrorCode.AGENCY_BUSY, ErrorCode.SHUTTING_DOWN,
-            ErrorCode.IDLE_TIMEOUT, ErrorCode.HANDSHAKE_TIMEOUT, ErrorCode.TOO_MANY_CONNECTIONS);
-    static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(AgencyClient.class);
 
     private final ClientConfig config;
@@ -92,15 +88,6 @@ public final class AgencyClient {
     private record Sent(long bets, int batches, int invalidLines) {
     }
 
-    /** The run failed in a way that has already been logged; ends with status 1. */
-    private static final class Logged extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Logged() {
-            super(null, null, false, false);
-        }
-    }
-
     /** Runs the agency; returns the exit status (0 done or stopped, 1 failed). */
     public int run() {
         long start = System.nanoTime();
@@ -118,19 +105,31 @@ public final class AgencyClient {
             try {
                 resumePoint = session.hello(id, config.secret());
             } catch (ExchangeException | ServerErrorException e) {
-                reconnect(e);
+                if (!reconnect(e)) {
+                    return ClientMain.EXIT_FAILURE;
+                }
             }
             if (resumePoint.seq() > 0) {
                 LOG.info("action: resume | result: success | client_id: {} | skipped_batches: {} | stored: {}", id,
                         resumePoint.seq(), resumePoint.stored());
             }
-            Sent sent = file == null ? sendSingle(config.singleBet().orElseThrow()) : sendFile(file);
+            Optional<Sent> bets = file == null ? sendSingle(config.singleBet().orElseThrow()) : sendFile(file);
+            if (bets.isEmpty()) {
+                return ClientMain.EXIT_FAILURE;
+            }
+            Sent sent = bets.get();
             if (stop.isRequested()) {
                 // Stopped while the last Acks came in: every bet sent is stored, but a stopped run sends no Finish.
                 throw new StoppedException();
             }
-            finish(sent.bets());
-            List<String> winners = winners(sent.bets());
+            if (!finish(sent.bets())) {
+                return ClientMain.EXIT_FAILURE;
+            }
+            Optional<List<String>> found = winners(sent.bets());
+            if (found.isEmpty()) {
+                return ClientMain.EXIT_FAILURE;
+            }
+            List<String> winners = found.get();
             LOG.info("action: consulta_ganadores | result: success | cant_ganadores: {}", winners.size());
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start).truncatedTo(ChronoUnit.MILLIS);
             if (sent.invalidLines() == 0) {
@@ -154,12 +153,10 @@ public final class AgencyClient {
         } catch (StoppedException e) {
             LOG.info("action: stop | result: success | client_id: {} | step: {}", id, action);
             return 0;
-        } catch (Logged e) {
-            // already logged
         } finally {
             close(session, file);
         }
-        return 1;
+        return ClientMain.EXIT_FAILURE;
     }
 
     private void logServerError(ServerErrorException e) {
@@ -170,7 +167,7 @@ public final class AgencyClient {
     /** Whether {@code e} means "get a new session": a lost connection or a retryable server error. */
     private static boolean retryable(Exception e) {
         if (e instanceof ServerErrorException error) {
-            return RETRYABLE.contains(error.reply().code());
+            return error.reply().code().isRetryable();
         }
         // An unreadable frame from the server is a protocol mismatch, not a network hiccup: a new connection
         // would read the same.
@@ -189,10 +186,10 @@ public final class AgencyClient {
      * Gets a new session after {@code cause} ended the current one: connects and says Hello again, with backoff,
      * for up to reconnect.timeout from now. Rethrows {@code cause} when it is not a reason to reconnect.
      *
-     * @throws Logged after the one {@code action: reconnect | result: fail} line, when no session came back in time
+     * @return whether a session came back; {@code false} after the one {@code action: reconnect | result: fail} line,
+     *         when none came back in time (the run fails)
      */
-    private void reconnect(Exception cause)
-            throws ExchangeException, ServerErrorException, StoppedException, Logged {
+    private boolean reconnect(Exception cause) throws ExchangeException, ServerErrorException, StoppedException {
         if (!retryable(cause)) {
             throwAgain(cause);
         }
@@ -204,21 +201,20 @@ public final class AgencyClient {
         session.close();
         long lost = System.nanoTime();
         long budget = config.reconnectTimeout().toDuration().toNanos();
-        Duration backoff = FIRST_BACKOFF;
+        Backoff backoff = Backoff.reconnect();
         Exception last = cause;
         for (int attempt = 1; ; attempt++) {
-            if (System.nanoTime() - lost + backoff.toNanos() > budget) {
+            if (System.nanoTime() - lost + backoff.peek().toNanos() > budget) {
                 LOG.error("action: reconnect | result: fail | client_id: {} | attempts: {} | step: {} | error: no"
                         + " session within {}, last error: {}", id, attempt - 1, step, config.reconnectTimeout(),
                         describe(last));
-                throw new Logged();
+                return false;
             }
             LOG.info("action: reconnect | result: in_progress | client_id: {} | attempt: {} | error: {}", id, attempt,
                     describe(last));
-            if (stop.await(backoff)) {
+            if (stop.await(backoff.next())) {
                 throw new StoppedException();
             }
-            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             try {
                 transport.failover(); // the session there was lost or refused: the next address of the host first
                 Connection<LotteryMessage> connection = transport.connect(config.server(), LotteryPipeline::addLast,
@@ -233,7 +229,7 @@ public final class AgencyClient {
                 action = step;
                 LOG.info("action: reconnect | result: success | client_id: {} | resume_seq: {}", id,
                         resumePoint.seq());
-                return;
+                return true;
             } catch (ExchangeException | ServerErrorException e) {
                 session.close();
                 if (!retryable(e)) {
@@ -252,28 +248,32 @@ public final class AgencyClient {
         throw (ExchangeException) e;
     }
 
-    private Sent sendSingle(Bet bet) throws ExchangeException, StoppedException, ServerErrorException, Logged {
+    /** Sends the single bet of the environment; empty when the run failed (already logged). */
+    private Optional<Sent> sendSingle(Bet bet) throws ExchangeException, StoppedException, ServerErrorException {
         action = "apuesta_enviada";
         while (true) {
             if (resumePoint.stored() > 0) {
                 // Still "success" with the usual dni and numero (the course greps that line): the bet is stored.
                 LOG.info("action: apuesta_enviada | result: success | dni: {} | numero: {} | already_stored: true"
                         + " | stored: {}", bet.document(), bet.number(), resumePoint.stored());
-                return new Sent(1, 0, 0);
+                return Optional.of(new Sent(1, 0, 0));
             }
             try {
                 session.sendBet(bet);
                 LOG.info("action: apuesta_enviada | result: success | dni: {} | numero: {}", bet.document(),
                         bet.number());
-                return new Sent(1, 0, 0);
+                return Optional.of(new Sent(1, 0, 0));
             } catch (ExchangeException | ServerErrorException e) {
-                reconnect(e); // the new Hello says whether the bet got stored before the loss
+                if (!reconnect(e)) { // else the new Hello says whether the bet got stored before the loss
+                    return Optional.empty();
+                }
             }
         }
     }
 
-    private Sent sendFile(BetFile file)
-            throws ExchangeException, StoppedException, ServerErrorException, BetFileException, Logged {
+    /** Sends the bets file in batches; empty when the run failed (already logged). */
+    private Optional<Sent> sendFile(BetFile file)
+            throws ExchangeException, StoppedException, ServerErrorException, BetFileException {
         action = "batch_enviado";
         BatchPacker packer = new BatchPacker(config.batchMaxAmount());
         BatchSender sender = new BatchSender(session, window, config.id());
@@ -281,34 +281,40 @@ public final class AgencyClient {
         long seq = 1;
         for (Bet bet = file.next(); bet != null; bet = file.next()) {
             if (!packer.add(bet)) {
-                send(sender, packer.take(seq++));
+                if (!send(sender, packer.take(seq++))) {
+                    return Optional.empty();
+                }
                 progress.update(file.percentRead(), sender.betsSent());
                 if (!packer.add(bet)) {
                     throw new IllegalStateException("an empty BatchPacker refused a bet");
                 }
             }
         }
-        if (!packer.isEmpty()) {
-            send(sender, packer.take(seq));
+        if (!packer.isEmpty() && !send(sender, packer.take(seq))) {
+            return Optional.empty();
         }
         while (true) {
             try {
                 sender.drain();
                 break;
             } catch (ExchangeException | ServerErrorException e) {
-                resume(sender, e);
+                if (!resume(sender, e)) {
+                    return Optional.empty();
+                }
             }
         }
         progress.update(100, sender.betsSent());
-        return new Sent(sender.betsAcked(), sender.batchesAcked(), file.invalidLines());
+        return Optional.of(new Sent(sender.betsAcked(), sender.batchesAcked(), file.invalidLines()));
     }
 
     /**
      * Sends {@code batch}, or skips it when the server already stores it; unless a stop was requested: then the
      * batches in flight finish, and no more go.
+     *
+     * @return {@code false} when the run failed (already logged)
      */
-    private void send(BatchSender sender, Batch batch)
-            throws ExchangeException, StoppedException, ServerErrorException, Logged {
+    private boolean send(BatchSender sender, Batch batch)
+            throws ExchangeException, StoppedException, ServerErrorException {
         if (stop.isRequested()) {
             try {
                 sender.drain();
@@ -325,28 +331,41 @@ public final class AgencyClient {
         while (true) {
             if (batch.seq() <= resumePoint.seq()) {
                 sender.skip(batch);
-                return;
+                return true;
             }
             try {
                 sender.send(batch);
-                return;
+                return true;
             } catch (ExchangeException | ServerErrorException e) {
-                resume(sender, e);
+                if (!resume(sender, e)) {
+                    return false;
+                }
             }
         }
     }
 
-    /** After {@code cause}: a new session, on which {@code sender} sends again what the server does not store. */
-    private void resume(BatchSender sender, Exception cause)
-            throws ExchangeException, StoppedException, ServerErrorException, Logged {
-        reconnect(cause);
+    /**
+     * After {@code cause}: a new session, on which {@code sender} sends again what the server does not store.
+     *
+     * @return {@code false} when no session came back (already logged: the run fails)
+     */
+    private boolean resume(BatchSender sender, Exception cause)
+            throws ExchangeException, StoppedException, ServerErrorException {
+        if (!reconnect(cause)) {
+            return false;
+        }
         int again = sender.resume(session, resumePoint.seq());
         LOG.debug("action: batch_enviado | result: in_progress | client_id: {} | resume_seq: {} | resent: {}",
                 config.id(), resumePoint.seq(), again);
+        return true;
     }
 
-    /** Finish, again on a new session if the connection is lost, and the check of the Ack's stored count. */
-    private void finish(long sentBets) throws ExchangeException, StoppedException, ServerErrorException, Logged {
+    /**
+     * Finish, again on a new session if the connection is lost, and the check of the Ack's stored count.
+     *
+     * @return {@code false} when the run failed (already logged)
+     */
+    private boolean finish(long sentBets) throws ExchangeException, StoppedException, ServerErrorException {
         action = "finish";
         long stored;
         while (true) {
@@ -354,35 +373,41 @@ public final class AgencyClient {
                 stored = session.finish();
                 break;
             } catch (ExchangeException | ServerErrorException e) {
-                reconnect(e);
+                if (!reconnect(e)) {
+                    return false;
+                }
             }
         }
         if (stored != sentBets) {
             LOG.error("action: finish | result: fail | client_id: {} | error: server stored {} bets,"
                     + " the agency sent {}", config.id(), stored, sentBets);
-            throw new Logged();
+            return false;
         }
         LOG.debug("action: finish | result: success | client_id: {} | stored: {}", config.id(), stored);
+        return true;
     }
 
     /**
      * Asks for the winners; after a lost connection, says Hello and Finish again on a new one and asks again.
      * winners.timeout counts from the first query.
+     *
+     * @return the winners' documents; empty when the run failed (already logged)
      */
-    private List<String> winners(long sentBets)
-            throws ExchangeException, StoppedException, ServerErrorException, Logged {
+    private Optional<List<String>> winners(long sentBets)
+            throws ExchangeException, StoppedException, ServerErrorException {
         Duration timeout = config.winnersTimeout().toDuration();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             action = "consulta_ganadores";
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             try {
-                return session.winners(left, timeout);
+                return Optional.of(session.winners(left, timeout));
             } catch (ReplyTimeoutException e) {
                 throw e; // the draw did not come in time: not a lost connection
             } catch (ExchangeException | ServerErrorException e) {
-                reconnect(e);
-                finish(sentBets);
+                if (!reconnect(e) || !finish(sentBets)) {
+                    return Optional.empty();
+                }
             }
         }
     }

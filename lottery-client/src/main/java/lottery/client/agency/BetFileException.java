@@ -1,4 +1,4 @@
-package lottery.client.lottery;
+package lottery.client.agency;
 
 /** The agency's CSV file cannot be read on (I/O error, bytes that are not UTF-8, broken quoting). */
 public final class BetFileException extends Exception {

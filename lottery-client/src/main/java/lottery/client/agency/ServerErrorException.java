@@ -1,4 +1,4 @@
-package lottery.client.lottery;
+package lottery.client.agency;
 
 import lottery.protocol.message.ErrorReply;
 

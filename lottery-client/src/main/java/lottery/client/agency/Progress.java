@@ -1,4 +1,4 @@
-package lottery.client.lottery;
+package lottery.client.agency;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package lottery.client.lottery;
+package lottery.client.agency;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;

@@ -1,4 +1,4 @@
-package lottery.client.lottery;
+package lottery.client.agency;
 
 import java.util.ArrayList;
 import java.util.List;
