@@ -138,17 +138,27 @@ public final class CsvBetStore implements BetStore {
 
     /**
      * The same, recording in the round log whether the round's HELLOs are {@code authenticated} (agency secrets), so
-     * that a restart without the secrets does not go on with it ({@link RoundState#authenticated()}).
+     * that a restart without the secrets does not go on with it ({@link RoundState#authenticated()}). Once both files
+     * exist and the log's first record is forced, their directory is forced too, so their names survive a power cut.
      */
     public static CsvBetStore newRound(Path path, int agencies, boolean authenticated) throws IOException {
-        createParent(path);
+        return newRound(path, agencies, authenticated, DirectorySync.FSYNC);
+    }
+
+    /** The same, forcing directories through {@code directories} (tests record what is forced). */
+    static CsvBetStore newRound(Path path, int agencies, boolean authenticated, DirectorySync directories)
+            throws IOException {
+        Path parent = path.toAbsolutePath().getParent();
+        directories.createDirectories(parent);
         FileChannel file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
-        RoundLog log;
+        RoundLog log = null;
         try {
             log = RoundLog.create(RoundLog.pathFor(path), agencies, authenticated);
             log.force();
+            directories.force(parent);
         } catch (IOException e) {
+            closeQuietly(log, e);
             closeQuietly(file, e);
             throw e;
         }
@@ -181,6 +191,14 @@ public final class CsvBetStore implements BetStore {
      * @return where the bets file went, or empty when there was no bets file to move
      */
     public static Optional<Path> archiveExisting(Path path, Clock clock) throws IOException {
+        return archiveExisting(path, clock, DirectorySync.FSYNC);
+    }
+
+    /**
+     * The same, forcing the directory through {@code directories} once the files are renamed, so that a power cut
+     * cannot bring the old round back under its live name beside the new round's files.
+     */
+    static Optional<Path> archiveExisting(Path path, Clock clock, DirectorySync directories) throws IOException {
         Path logPath = RoundLog.pathFor(path);
         boolean bets = Files.isRegularFile(path) && Files.size(path) > 0;
         boolean round = Files.isRegularFile(logPath);
@@ -199,7 +217,9 @@ public final class CsvBetStore implements BetStore {
         if (round) {
             Files.move(logPath, RoundLog.pathFor(target));
         }
-        return bets ? Optional.of(Files.move(path, target)) : Optional.empty();
+        Optional<Path> moved = bets ? Optional.of(Files.move(path, target)) : Optional.empty();
+        directories.force(path.toAbsolutePath().getParent());
+        return moved;
     }
 
     /** A store writing through {@code file}, an open channel on {@code path} (tests pass one that fails). */
