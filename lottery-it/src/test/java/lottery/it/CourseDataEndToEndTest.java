@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
+import lottery.server.support.TestServer;
 import lottery.testkit.Dataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +40,7 @@ class CourseDataEndToEndTest {
                     .stream().filter(line -> !line.isEmpty()).toList());
         }
 
-        try (RealServer server = RealServer.start(dir, AGENCIES);
+        try (TestServer server = TestServer.start(dir, AGENCIES);
              LogRecorder logs = LogRecorder.open()) {
             try (ClientGroup clients = ClientGroup.start(AGENCIES, agency -> server.port(),
                     Map.of("CLI_DATA_FILE", dataset.dir().resolve("agency-{id}.csv").toString(),
@@ -47,7 +48,7 @@ class CourseDataEndToEndTest {
                 clients.assertEveryExitIsZero(WAIT);
             }
 
-            Map<Integer, List<String>> stored = storedLinesByAgency(server.storedText());
+            Map<Integer, List<String>> stored = storedLinesByAgency(StoredBets.text(server));
             assertThat(stored.keySet()).containsExactlyElementsOf(expected.keySet());
             for (int agency = 1; agency <= AGENCIES; agency++) {
                 assertThat(stored.get(agency)).as("rows of agency %d", agency).hasSize(expected.get(agency).bets());

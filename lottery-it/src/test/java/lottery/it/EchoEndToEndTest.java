@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import lottery.server.support.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +18,7 @@ class EchoEndToEndTest {
 
     @Test
     void threeMessagesAreEchoedAndLoggedOnBothSides() throws Exception {
-        try (RealServer server = RealServer.start(dir, 1); LogRecorder logs = LogRecorder.open();
+        try (TestServer server = TestServer.start(dir, 1); LogRecorder logs = LogRecorder.open();
              ClientThread client = ClientThread.start(1, server.port(),
                      Map.of("CLI_MODE", "echo", "CLI_LOOP_AMOUNT", "3", "CLI_LOOP_PERIOD", "10ms"))) {
 
@@ -37,7 +38,7 @@ class EchoEndToEndTest {
                             "action: receive_message | result: success | ip: 127.0.0.1 | msg: [CLIENT 1] Message N°2",
                             "action: receive_message | result: success | ip: 127.0.0.1 | msg: [CLIENT 1] Message N°3");
             assertThat(logs.clients()).noneMatch(line -> line.contains("result: fail"));
-            assertThat(server.storedText()).isEmpty();
+            assertThat(StoredBets.text(server)).isEmpty();
             assertThat(logs.unparsable()).isEmpty();
         }
     }

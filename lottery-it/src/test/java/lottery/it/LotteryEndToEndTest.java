@@ -14,6 +14,7 @@ import lottery.client.agency.AgencyClient;
 import lottery.protocol.codec.Wire;
 import lottery.protocol.message.Bet;
 import lottery.protocol.message.Limits;
+import lottery.server.support.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +29,7 @@ class LotteryEndToEndTest {
     Path dir;
 
     /** Runs agency 1 with these variables against a one-agency server, expecting exit status 0. */
-    private static LogRecorder runAgencyOne(RealServer server, Map<String, String> env) throws Exception {
+    private static LogRecorder runAgencyOne(TestServer server, Map<String, String> env) throws Exception {
         return runAgencyOne(server, env, 0);
     }
 
@@ -36,7 +37,7 @@ class LotteryEndToEndTest {
      * Runs agency 1 with these variables against a one-agency server, expecting {@code status}; the only failure
      * lines allowed are those of invalid lines of the file (read_bet, and the summary that counts them).
      */
-    private static LogRecorder runAgencyOne(RealServer server, Map<String, String> env, int status) throws Exception {
+    private static LogRecorder runAgencyOne(TestServer server, Map<String, String> env, int status) throws Exception {
         LogRecorder logs = LogRecorder.open();
         try (ClientThread client = ClientThread.start(1, server.port(), env)) {
             assertThat(client.awaitExit(WAIT)).as("exit status; log %s", logs.clients()).isEqualTo(status);
@@ -51,7 +52,7 @@ class LotteryEndToEndTest {
 
     @Test
     void theBetOfTheEnvironmentIsStoredAndWins() throws Exception {
-        try (RealServer server = RealServer.start(dir, 1)) {
+        try (TestServer server = TestServer.start(dir, 1)) {
             LogRecorder logs = runAgencyOne(server, Map.of("NOMBRE", "Santiago Lionel", "APELLIDO", "Lorca",
                     "DOCUMENTO", "30904465", "NACIMIENTO", "1999-03-17", "NUMERO", "7574"));
 
@@ -60,7 +61,7 @@ class LotteryEndToEndTest {
                     "action: consulta_ganadores | result: success | cant_ganadores: 1");
             assertThat(logs.server()).filteredOn(line -> line.startsWith("action: apuesta_almacenada"))
                     .containsExactly("action: apuesta_almacenada | result: success | dni: 30904465 | numero: 7574");
-            assertThat(server.storedText()).isEqualTo("1,Santiago Lionel,Lorca,30904465,1999-03-17,7574\r\n");
+            assertThat(StoredBets.text(server)).isEqualTo("1,Santiago Lionel,Lorca,30904465,1999-03-17,7574\r\n");
         }
     }
 
@@ -77,19 +78,19 @@ class LotteryEndToEndTest {
                 ",Vacío,4,1970-06-15,1",                      // line 8: empty first name
                 "Émile,D'Artagnan,1,1999-12-31,0",
                 "A,B,12a,2000-01-01,5") + "\r\n", StandardCharsets.UTF_8); // line 10: document not digits
-        try (RealServer server = RealServer.start(dir, 1)) {
+        try (TestServer server = TestServer.start(dir, 1)) {
             // Two bets per batch: five valid bets make three batches, pipelined.
             LogRecorder logs = runAgencyOne(server, Map.of("CLI_DATA_FILE", file.toString(),
                     "CLI_BATCH_MAXAMOUNT", "2"), AgencyClient.EXIT_INVALID_LINES);
 
-            assertThat(server.storedRows()).containsExactly(
+            assertThat(StoredBets.rows(server)).containsExactly(
                     List.of("1", "Pérez, Juan", "O'Brien \"el Toro\"", "12345678", "1980-01-31", "42"),
                     List.of("1", "Nicolás", "Müller", "23456789", "2001-12-01", "9999"),
                     List.of("1", "Zoë \"Z\"", "Ñandú, Sr", "000123", "1950-07-04", "7574"),
                     List.of("1", "李", "王 🎲", "99999999999999999999", "2000-02-29", "7574"),
                     List.of("1", "Émile", "D'Artagnan", "1", "1999-12-31", "0"));
             // Python's csv.writer format: quotes only where needed, doubled inside, CRLF.
-            assertThat(server.storedText()).isEqualTo(String.join("\r\n",
+            assertThat(StoredBets.text(server)).isEqualTo(String.join("\r\n",
                     "1,\"Pérez, Juan\",\"O'Brien \"\"el Toro\"\"\",12345678,1980-01-31,42",
                     "1,Nicolás,Müller,23456789,2001-12-01,9999",
                     "1,\"Zoë \"\"Z\"\"\",\"Ñandú, Sr\",000123,1950-07-04,7574",
@@ -133,7 +134,7 @@ class LotteryEndToEndTest {
         assertThat(perFrame).isEqualTo(15);
         Path file = Files.writeString(dir.resolve("agency-1.csv"), csv, StandardCharsets.UTF_8);
 
-        try (RealServer server = RealServer.start(dir, 1)) {
+        try (TestServer server = TestServer.start(dir, 1)) {
             LogRecorder logs = runAgencyOne(server, Map.of("CLI_DATA_FILE", file.toString()));
 
             List<List<String>> expected = new ArrayList<>();
@@ -141,7 +142,7 @@ class LotteryEndToEndTest {
                 expected.add(List.of("1", bet.firstName(), bet.lastName(), bet.document(),
                         bet.birthdate().toString(), Integer.toString(bet.number())));
             }
-            assertThat(server.storedRows()).isEqualTo(expected);
+            assertThat(StoredBets.rows(server)).isEqualTo(expected);
             assertThat(logs.server()).filteredOn(line -> line.startsWith("action: apuesta_recibida"))
                     .extracting(line -> Integer.parseInt(line.replaceAll(".*cantidad: ", "")))
                     .containsExactly(15, 15, 15, 15, 15, 15, 10);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import lottery.client.ClientMain;
+import lottery.server.support.TestServer;
 import lottery.testkit.FreePort;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,10 +36,10 @@ class ServerTroubleEndToEndTest {
             logs.await(line -> line.thread().equals(client.name())
                     && line.message().startsWith("action: connect | result: in_progress | client_id: 1 | attempt: 1 |"),
                     WAIT);
-            try (RealServer server = RealServer.start(dir, 1, port)) {
+            try (TestServer server = TestServer.startOnPort(dir, 1, port)) {
                 assertThat(client.awaitExit(WAIT)).isZero();
 
-                assertThat(server.storedText()).isEqualTo("1,Ana,Saldaña,30904465,1999-03-17,1234\r\n");
+                assertThat(StoredBets.text(server)).isEqualTo("1,Ana,Saldaña,30904465,1999-03-17,1234\r\n");
                 assertThat(logs.client(client.name())).contains(
                         "action: apuesta_enviada | result: success | dni: 30904465 | numero: 1234",
                         "action: consulta_ganadores | result: success | cant_ganadores: 0");
@@ -50,7 +51,7 @@ class ServerTroubleEndToEndTest {
 
     @Test
     void anAgencyTheServerDoesNotKnowFailsWithTheServersErrorCode() throws Exception {
-        try (RealServer server = RealServer.start(dir, 2); LogRecorder logs = LogRecorder.open();
+        try (TestServer server = TestServer.start(dir, 2); LogRecorder logs = LogRecorder.open();
              ClientThread client = ClientThread.start(3, server.port(), BET)) {
 
             assertThat(client.awaitExit(WAIT)).isEqualTo(ClientMain.EXIT_FAILURE);
@@ -58,7 +59,7 @@ class ServerTroubleEndToEndTest {
             assertThat(logs.client(client.name())).filteredOn(line -> line.contains("result: fail")).singleElement()
                     .asString().startsWith("action: hello | result: fail | client_id: 3 | code: UNKNOWN_AGENCY(");
             assertThat(logs.client(client.name())).noneMatch(line -> line.startsWith("action: apuesta_enviada"));
-            assertThat(server.storedText()).isEmpty();
+            assertThat(StoredBets.text(server)).isEmpty();
             assertThat(logs.unparsable()).isEmpty();
         }
     }

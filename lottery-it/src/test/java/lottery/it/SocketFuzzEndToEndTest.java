@@ -36,6 +36,7 @@ import lottery.protocol.message.Finish;
 import lottery.protocol.message.Hello;
 import lottery.protocol.message.LotteryMessage;
 import lottery.protocol.message.MessageType;
+import lottery.server.support.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,7 +90,7 @@ class SocketFuzzEndToEndTest {
 
     @Test
     void garbageStoresNothingAndARealAgencyStillCompletes() throws Exception {
-        try (RealServer server = RealServer.start(dir, 1)) {
+        try (TestServer server = TestServer.start(dir, 1)) {
             Random random = new Random(SEED);
             Tally tally = new Tally();
             long start = System.nanoTime();
@@ -117,7 +118,7 @@ class SocketFuzzEndToEndTest {
                     .allMatch(answer -> answer.startsWith("ERROR ") || answer.equals("echo")
                             || answer.equals("nothing"));
             Path bets = dir.resolve("bets.csv");
-            assertThat(Files.exists(bets) ? server.storedText() : "").as("bets stored from garbage").isEmpty();
+            assertThat(Files.exists(bets) ? StoredBets.text(server) : "").as("bets stored from garbage").isEmpty();
 
             // The server is still up and still right: the real agency 1 stores its bet and wins the draw.
             LogRecorder logs = LogRecorder.open();
@@ -131,7 +132,7 @@ class SocketFuzzEndToEndTest {
             assertThat(logs.client("client-1")).contains(
                     "action: apuesta_enviada | result: success | dni: 30904465 | numero: 7574",
                     "action: consulta_ganadores | result: success | cant_ganadores: 1");
-            assertThat(server.storedText()).isEqualTo("1,Santiago Lionel,Lorca,30904465,1999-03-17,7574\r\n");
+            assertThat(StoredBets.text(server)).isEqualTo("1,Santiago Lionel,Lorca,30904465,1999-03-17,7574\r\n");
         }
     }
 

@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import lottery.server.LotteryServer;
 import lottery.server.ServerConfig;
 
-/** An in-process server on a free loopback port, storing its bets in a test's temporary directory. */
+/**
+ * The real server ({@link LotteryServer}) in the test's JVM, on loopback, storing its bets in a test's temporary
+ * directory: the one in-process server of every module's tests (lottery-server's own, and lottery-it's through
+ * lottery-server's test jar). {@link #close()} stops it gracefully.
+ */
 public final class TestServer implements AutoCloseable {
     private final LotteryServer server;
     private final InetSocketAddress address;
@@ -29,6 +33,14 @@ public final class TestServer implements AutoCloseable {
                 "INFO"));
     }
 
+    /**
+     * A server on {@code port} (0: a free one) with the production defaults otherwise (no fsync, 60 s idle timeout, 5 s
+     * shutdown grace): a test that restarts a server on the port its clients know.
+     */
+    public static TestServer startOnPort(Path dir, int agencies, int port) throws IOException, InterruptedException {
+        return start(new ServerConfig(port, 128, agencies, dir.resolve("bets.csv"), 60, 5, false, "INFO"));
+    }
+
     public static TestServer start(ServerConfig config) throws IOException, InterruptedException {
         LotteryServer server = new LotteryServer(config, InetAddress.getLoopbackAddress());
         InetSocketAddress bound = server.start();
@@ -38,6 +50,10 @@ public final class TestServer implements AutoCloseable {
 
     public InetSocketAddress address() {
         return address;
+    }
+
+    public int port() {
+        return address.getPort();
     }
 
     public LotteryServer server() {
