@@ -1,6 +1,5 @@
 package lottery.server.store.postgres;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +22,6 @@ import lottery.server.store.BetStore;
 import lottery.server.store.DrawResult;
 import lottery.server.store.SharedRound;
 import lottery.server.store.StoredBet;
-import org.flywaydb.core.Flyway;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -55,10 +53,6 @@ import org.postgresql.copy.CopyIn;
  * {@code this}'s lock); the refusals are a concurrent map.
  */
 public final class PgBetStore implements BetStore, SharedRound {
-    /** The key of the advisory lock that serialises opening rounds (any 64-bit number no other code uses). */
-    static final long ROUND_LOCK_KEY = 0x6c6f7474657279L; // "lottery"
-    /** How a server's connections name themselves (+ a per-process suffix): see {@link #openRound}. */
-    static final String SERVER_APPLICATION = "lottery-server/";
     /** Rows fetched per round trip when reading bets back. */
     private static final int FETCH_SIZE = 10_000;
 
@@ -106,8 +100,7 @@ public final class PgBetStore implements BetStore, SharedRound {
                       long storedBefore) {
     }
 
-    private PgBetStore(HikariDataSource pool, long round, int agencies, PgSettings.Bulk bulk,
-                       boolean synchronousCommit) {
+    PgBetStore(HikariDataSource pool, long round, int agencies, PgSettings.Bulk bulk, boolean synchronousCommit) {
         this.pool = pool;
         this.round = round;
         this.agencies = agencies;
@@ -115,186 +108,6 @@ public final class PgBetStore implements BetStore, SharedRound {
         this.synchronousCommit = synchronousCommit;
     }
 
-    /**
-     * What {@link #open} did.
-     *
-     * @param store     the store, on the round to serve
-     * @param newRound  why a new round was started, or null when the current one was joined
-     * @param round     the round's id
-     * @param bets      bets the round holds already
-     * @param finished  agencies that have finished already
-     */
-    public record Opened(PgBetStore store, String newRound, long round, long bets, int finished) {
-    }
-
-    /**
-     * Connects (waiting up to 30 s for the database to accept connections), applies the schema's migrations, and
-     * joins the current round or starts a new one, under an advisory lock so servers starting together agree on one
-     * round: a new round when there is none, when the current one is over (drawn, every agency answered), when it was
-     * for another number of agencies, or when {@code newRound} is asked and the current one already holds something
-     * (so servers started together with {@code --new-round} still share one).
-     *
-     * @param fsync         whether a commit waits for the WAL on disk (SERVER_FSYNC); false = synchronous_commit off
-     * @param authenticated whether this server has agency secrets
-     * @throws IOException when the database cannot be reached or migrated, or the round was started with secrets and
-     *                     this server has none
-     */
-    public static Opened open(PgSettings settings, int agencies, boolean authenticated, boolean newRound,
-                              boolean fsync) throws IOException {
-        HikariDataSource pool = pool(settings, 30_000, SERVER_APPLICATION + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(System.nanoTime()));
-        try {
-            migrate(pool);
-            Opened opened = openRound(pool, settings, agencies, authenticated, newRound, fsync);
-            return opened;
-        } catch (IOException | RuntimeException e) {
-            pool.close();
-            throw e;
-        }
-    }
-
-    /** A pool on {@code settings}; {@code initMillis}: how long the first connection may take to come. */
-    static HikariDataSource pool(PgSettings settings, long initMillis, String applicationName) throws IOException {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(settings.url());
-        config.setUsername(settings.user());
-        config.setPassword(settings.password());
-        config.setMaximumPoolSize(settings.poolSize());
-        config.setMinimumIdle(Math.min(2, settings.poolSize()));
-        config.setPoolName("lottery-pg");
-        // Bounded waits: the lottery thread makes some of these calls (handshakes, the draw's polls), so a database
-        // that is gone must cost it seconds, not forever. The socket timeout is far above the longest statement (the
-        // draw over a whole round).
-        config.setConnectionTimeout(5_000);
-        config.setInitializationFailTimeout(initMillis);
-        config.addDataSourceProperty("connectTimeout", "5");
-        config.addDataSourceProperty("socketTimeout", "120");
-        config.addDataSourceProperty("tcpKeepAlive", "true");
-        config.addDataSourceProperty("ApplicationName", applicationName);
-        if (settings.bulk() == PgSettings.Bulk.INSERT) {
-            // The driver sends a batch of single-row INSERTs as multi-row statements.
-            config.addDataSourceProperty("reWriteBatchedInserts", "true");
-        }
-        try {
-            return new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            throw new IOException("cannot connect to " + settings.displayUrl() + " as " + settings.user() + ": "
-                    + rootMessage(e), e);
-        }
-    }
-
-    private static void migrate(HikariDataSource pool) throws IOException {
-        try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/lottery").load().migrate();
-        } catch (RuntimeException e) {
-            throw new IOException("cannot apply the schema: " + rootMessage(e), e);
-        }
-    }
-
-    private static Opened openRound(HikariDataSource pool, PgSettings settings, int agencies, boolean authenticated,
-                                    boolean newRound, boolean fsync) throws IOException {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                    lock.setLong(1, ROUND_LOCK_KEY);
-                    lock.execute();
-                }
-                String reason = null;
-                long id = 0;
-                long bets = 0;
-                int finished = 0;
-                try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("""
-                        SELECT r.id, r.agencies, r.authenticated, r.drawn_at IS NOT NULL,
-                               count(*) FILTER (WHERE a.answered), count(*) FILTER (WHERE a.finished),
-                               coalesce(sum(a.stored), 0), count(*) FILTER (WHERE a.stored > 0 OR a.finished)
-                          FROM round r LEFT JOIN agency a ON a.round_id = r.id
-                         WHERE r.id = (SELECT max(id) FROM round)
-                         GROUP BY r.id""")) {
-                    if (!r.next()) {
-                        reason = "no round in the database";
-                    } else {
-                        id = r.getLong(1);
-                        int roundAgencies = r.getInt(2);
-                        boolean roundAuthenticated = r.getBoolean(3);
-                        boolean drawn = r.getBoolean(4);
-                        long answered = r.getLong(5);
-                        finished = (int) r.getLong(6);
-                        bets = r.getLong(7);
-                        long active = r.getLong(8);
-                        if (drawn && answered >= roundAgencies) {
-                            reason = "the draw of the last round ran and every agency got its winners";
-                        } else if (roundAgencies != agencies) {
-                            reason = "SERVER_AGENCIES changed from " + roundAgencies + " to " + agencies;
-                        } else if (newRound && (active > 0 || drawn)) {
-                            reason = "a new round was asked (--new-round or SERVER_NEW_ROUND=true)";
-                        } else if (roundAuthenticated && !authenticated) {
-                            throw new IOException("the round in progress in the database was started with agency"
-                                    + " secrets, and SERVER_SECRETS_FILE is not set: set it again to go on with the"
-                                    + " round, or start a new round (--new-round or SERVER_NEW_ROUND=true)");
-                        }
-                    }
-                }
-                if (reason != null && id != 0 && !reason.startsWith("the draw of the last round ran")) {
-                    // Servers still on the current round would go on with it alone: agencies moving between them
-                    // and this one would resume in another round. Stop them first.
-                    int others = otherServers(c);
-                    if (others > 0) {
-                        throw new IOException("not starting a new round (" + reason + "): " + others
-                                + " connection(s) of other lottery servers are on round " + id + "; stop those"
-                                + " servers first, or start this one with the current SERVER_AGENCIES and without"
-                                + " --new-round to join the round");
-                    }
-                }
-                if (reason != null) {
-                    id = createRound(c, agencies, authenticated);
-                    bets = 0;
-                    finished = 0;
-                }
-                c.commit();
-                PgBetStore store = new PgBetStore(pool, id, agencies, settings.bulk(), fsync);
-                return new Opened(store, reason, id, bets, finished);
-            } catch (SQLException | IOException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IOException("cannot open the round: " + e.getMessage(), e);
-        }
-    }
-
-    /** Connections of other lottery servers to this database (not this server's: their name has its suffix). */
-    private static int otherServers(Connection c) throws SQLException {
-        try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE datname ="
-                + " current_database() AND application_name LIKE ? AND application_name <> current_setting("
-                + "'application_name')")) {
-            count.setString(1, SERVER_APPLICATION + "%");
-            try (ResultSet r = count.executeQuery()) {
-                r.next();
-                return r.getInt(1);
-            }
-        }
-    }
-
-    private static long createRound(Connection c, int agencies, boolean authenticated) throws SQLException {
-        long id;
-        try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO round (agencies, authenticated) VALUES (?, ?) RETURNING id")) {
-            insert.setInt(1, agencies);
-            insert.setBoolean(2, authenticated);
-            try (ResultSet r = insert.executeQuery()) {
-                r.next();
-                id = r.getLong(1);
-            }
-        }
-        try (PreparedStatement rows = c.prepareStatement(
-                "INSERT INTO agency (round_id, agency) SELECT ?, g FROM generate_series(1, ?) g")) {
-            rows.setLong(1, id);
-            rows.setInt(2, agencies);
-            rows.execute();
-        }
-        return id;
-    }
 
     /** The id of the round this store serves. */
     public long round() {
@@ -465,7 +278,7 @@ public final class PgBetStore implements BetStore, SharedRound {
                 c.commit();
                 refused.putAll(refusals);
             } catch (SQLException | RuntimeException e) {
-                rollback(c);
+                PgJdbc.rollback(c);
                 throw e;
             }
         } catch (SQLException e) {
@@ -624,7 +437,7 @@ public final class PgBetStore implements BetStore, SharedRound {
             drawUnreported = true;
             return reportDrawn(c);
         } catch (SQLException | RuntimeException e) {
-            rollback(c);
+            PgJdbc.rollback(c);
             throw e;
         } finally {
             c.setAutoCommit(true);
@@ -698,22 +511,5 @@ public final class PgBetStore implements BetStore, SharedRound {
 
     private static long sessionKey(int agency, long session) {
         return ((long) agency << 40) ^ session;
-    }
-
-    private static void rollback(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // The connection is broken: the server ends the transaction itself.
-        }
-    }
-
-    /** The innermost message of {@code e}: the pool and Flyway wrap the driver's, which says what is wrong. */
-    static String rootMessage(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return String.valueOf(cause.getMessage());
     }
 }

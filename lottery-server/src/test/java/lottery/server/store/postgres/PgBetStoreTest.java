@@ -57,8 +57,8 @@ class PgBetStoreTest {
     }
 
     /** A "server": a store on the database's current round (or a new one). */
-    private PgBetStore.Opened open(int agencies, boolean newRound, PgSettings.Bulk bulk) throws IOException {
-        PgBetStore.Opened opened = PgBetStore.open(settings(bulk), agencies, false, newRound, true);
+    private PgRoundOpening.Opened open(int agencies, boolean newRound, PgSettings.Bulk bulk) throws IOException {
+        PgRoundOpening.Opened opened = PgRoundOpening.open(settings(bulk), agencies, false, newRound, true);
         stores.add(opened.store());
         return opened;
     }
@@ -95,17 +95,17 @@ class PgBetStoreTest {
 
     @Test
     void serversStartedTogetherShareOneRoundAndANewRoundNeedsAnEndedOrUsedOne() throws Exception {
-        PgBetStore.Opened first = open(2, false, PgSettings.Bulk.COPY);
+        PgRoundOpening.Opened first = open(2, false, PgSettings.Bulk.COPY);
         assertThat(first.newRound()).isEqualTo("no round in the database");
         // Both with --new-round, the second after the first: the round is still empty, so the second joins it.
-        PgBetStore.Opened second = open(2, true, PgSettings.Bulk.COPY);
+        PgRoundOpening.Opened second = open(2, true, PgSettings.Bulk.COPY);
         assertThat(second.newRound()).isNull();
         assertThat(second.round()).isEqualTo(first.round());
 
         first.store().claim(1);
         first.store().append(1, 1, bets(0, 3, 0));
         first.store().sync();
-        PgBetStore.Opened joined = open(2, false, PgSettings.Bulk.COPY);
+        PgRoundOpening.Opened joined = open(2, false, PgSettings.Bulk.COPY);
         assertThat(joined.newRound()).isNull();
         assertThat(joined.bets()).isEqualTo(3);
         // Other servers are on the round: a server that would start another one refuses to start instead, or the
@@ -117,7 +117,7 @@ class PgBetStoreTest {
                 .hasMessageContaining("a new round was asked");
         closeStores();
         stores.clear();
-        PgBetStore.Opened next = open(3, false, PgSettings.Bulk.COPY);
+        PgRoundOpening.Opened next = open(3, false, PgSettings.Bulk.COPY);
         assertThat(next.newRound()).startsWith("SERVER_AGENCIES changed from 2 to 3");
         assertThat(next.round()).isGreaterThan(first.round());
         assertThat(open(3, true, PgSettings.Bulk.COPY).round()).isEqualTo(next.round());
@@ -132,7 +132,7 @@ class PgBetStoreTest {
         assertThat(old.pollDraw().ranHere()).isTrue();
         old.answered(1);
         // Over: a server that starts now begins the next round even though the old server is still connected...
-        PgBetStore.Opened next = open(1, false, PgSettings.Bulk.COPY);
+        PgRoundOpening.Opened next = open(1, false, PgSettings.Bulk.COPY);
         assertThat(next.newRound()).startsWith("the draw of the last round ran");
         // ...and the old server takes no agency into the old round any more.
         assertThatThrownBy(() -> old.claim(1)).isInstanceOf(IOException.class)
@@ -169,9 +169,9 @@ class PgBetStoreTest {
 
     @Test
     void aRoundStartedWithSecretsIsNotJoinedWithoutThem() throws Exception {
-        stores.add(PgBetStore.open(settings(PgSettings.Bulk.COPY), 2, true, false, true).store());
+        stores.add(PgRoundOpening.open(settings(PgSettings.Bulk.COPY), 2, true, false, true).store());
         stores.get(0).claim(1);
-        assertThatThrownBy(() -> PgBetStore.open(settings(PgSettings.Bulk.COPY), 2, false, false, true))
+        assertThatThrownBy(() -> PgRoundOpening.open(settings(PgSettings.Bulk.COPY), 2, false, false, true))
                 .isInstanceOf(IOException.class).hasMessageContaining("SERVER_SECRETS_FILE is not set");
     }
 
