@@ -39,12 +39,7 @@ import org.postgresql.copy.CopyIn;
  * the agency, on this or another server, took it over. The updates run in agency order, so two servers' group commits
  * lock agency rows in the same order and never deadlock.
  *
- * <p>The draw ({@link #pollDraw}): once every agency's row says finished, one transaction locks the round's row
- * ({@code SELECT ... FOR UPDATE SKIP LOCKED}), checks that the round is not drawn yet, writes the winners
- * ({@code number = 7574}, per agency in the order stored) and marks the round drawn. Of two servers that race, one
- * gets the lock and draws; the other skips the locked row, returns "not yet", and its next poll finds the round drawn.
- * A server that dies inside the transaction leaves no trace (it rolls back with its connection, releasing the lock),
- * and the next poll of any server runs it.
+ * <p>The draw ({@link #pollDraw}): {@link PgDraw}, exactly one server draws.
  *
  * <p>Thread context: the lottery thread calls everything but {@link #sync}, {@link #written}, {@link #refusal} and
  * {@link #pollDraw}; the sync thread runs {@link #sync} (and the lottery thread once more when the server stops; syncs
@@ -68,6 +63,7 @@ public final class PgBetStore implements BetStore, SharedRound {
 
     private final HikariDataSource pool;
     private final long round;
+    private final PgDraw draw;
     private final int agencies;
     private final PgSettings.Bulk bulk;
     private final boolean synchronousCommit;
@@ -81,11 +77,6 @@ public final class PgBetStore implements BetStore, SharedRound {
      * only if the row holds exactly what came before it, so nothing lands after an earlier write that failed.
      */
     private final Map<Integer, Long> expectedStored = new HashMap<>();
-    /**
-     * This store committed the draw and has not yet returned it: the read of the winners after the commit failed, so
-     * the next poll that reads them still says it ran the draw (exactly one poll over the servers does).
-     */
-    private volatile boolean drawUnreported;
     /** The session token of each agency's live session on this server (lottery thread). */
     private final Map<Integer, Long> sessions = new HashMap<>();
     /** Refused sessions: key {@link #sessionKey} -> why. Written by the sync thread, read by the lottery thread. */
@@ -106,6 +97,7 @@ public final class PgBetStore implements BetStore, SharedRound {
         this.agencies = agencies;
         this.bulk = bulk;
         this.synchronousCommit = synchronousCommit;
+        this.draw = new PgDraw(pool, round);
     }
 
 
@@ -360,118 +352,10 @@ public final class PgBetStore implements BetStore, SharedRound {
         }
     }
 
+    /** The draw, run by whichever server gets there first: see {@link PgDraw}. */
     @Override
     public Drawn pollDraw() throws IOException {
-        try (Connection c = pool.getConnection()) {
-            try (PreparedStatement state = c.prepareStatement("""
-                    SELECT r.drawn_at IS NOT NULL, r.agencies,
-                           (SELECT count(*) FROM agency a WHERE a.round_id = r.id AND a.finished)
-                      FROM round r WHERE r.id = ?""")) {
-                state.setLong(1, round);
-                try (ResultSet r = state.executeQuery()) {
-                    if (!r.next()) {
-                        throw new IOException("round " + round + " is not in the database");
-                    }
-                    if (r.getBoolean(1)) {
-                        return reportDrawn(c);
-                    }
-                    if (r.getInt(2) == 0 || r.getLong(3) < r.getInt(2)) {
-                        return null;
-                    }
-                }
-            }
-            return draw(c);
-        } catch (SQLException e) {
-            throw new IOException("cannot read the draw: " + e.getMessage(), e);
-        }
-    }
-
-    /** The draw's transaction: under the round row's lock, draws unless someone did (see the class comment). */
-    private Drawn draw(Connection c) throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            // SKIP LOCKED: while another server holds the lock it is drawing; this poll returns and the next one
-            // finds the round drawn, or, if that server died mid-draw and its transaction rolled back, draws itself.
-            // So no server's lottery thread waits for another server's draw.
-            try (PreparedStatement lock = c.prepareStatement(
-                    "SELECT drawn_at IS NOT NULL FROM round WHERE id = ? FOR UPDATE SKIP LOCKED")) {
-                lock.setLong(1, round);
-                try (ResultSet r = lock.executeQuery()) {
-                    if (!r.next()) {
-                        c.commit();
-                        return null;
-                    }
-                    if (r.getBoolean(1)) {
-                        c.commit();
-                        return reportDrawn(c);
-                    }
-                }
-            }
-            long winners;
-            try (PreparedStatement insert = c.prepareStatement("""
-                    INSERT INTO winner (round_id, agency, position, document)
-                    SELECT round_id, agency, row_number() OVER (PARTITION BY agency ORDER BY id), document
-                      FROM bet WHERE round_id = ? AND number = ?""")) {
-                insert.setLong(1, round);
-                insert.setInt(2, StoredBet.WINNING_NUMBER);
-                winners = insert.executeUpdate();
-            }
-            long bets;
-            // Each agency's stored count commits with its rows: no second scan of the bets.
-            try (PreparedStatement count = c.prepareStatement(
-                    "SELECT coalesce(sum(stored), 0) FROM agency WHERE round_id = ?")) {
-                count.setLong(1, round);
-                try (ResultSet r = count.executeQuery()) {
-                    r.next();
-                    bets = r.getLong(1);
-                }
-            }
-            try (PreparedStatement mark = c.prepareStatement(
-                    "UPDATE round SET drawn_at = now(), bets = ?, winners = ? WHERE id = ?")) {
-                mark.setLong(1, bets);
-                mark.setLong(2, winners);
-                mark.setLong(3, round);
-                mark.execute();
-            }
-            c.commit();
-            drawUnreported = true;
-            return reportDrawn(c);
-        } catch (SQLException | RuntimeException e) {
-            PgJdbc.rollback(c);
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
-    }
-
-    /** The drawn round's winners; ranHere when this store committed the draw and has not said so yet. */
-    private Drawn reportDrawn(Connection c) throws SQLException {
-        DrawResult winners = readWinners(c);
-        boolean ranHere = drawUnreported;
-        drawUnreported = false;
-        return new Drawn(winners, ranHere);
-    }
-
-    private DrawResult readWinners(Connection c) throws SQLException {
-        Map<Integer, List<String>> winners = new HashMap<>();
-        long bets;
-        try (PreparedStatement total = c.prepareStatement("SELECT bets FROM round WHERE id = ?")) {
-            total.setLong(1, round);
-            try (ResultSet r = total.executeQuery()) {
-                r.next();
-                bets = r.getLong(1);
-            }
-        }
-        try (PreparedStatement select = c.prepareStatement(
-                "SELECT agency, document FROM winner WHERE round_id = ? ORDER BY agency, position")) {
-            select.setLong(1, round);
-            try (ResultSet r = select.executeQuery()) {
-                while (r.next()) {
-                    winners.computeIfAbsent(r.getInt(1), agency -> new ArrayList<>()).add(r.getString(2));
-                }
-            }
-        }
-        return new DrawResult(bets, winners);
+        return draw.pollDraw();
     }
 
     /** The assignment's load_bets over the round, in the order stored (streamed from the database). */
