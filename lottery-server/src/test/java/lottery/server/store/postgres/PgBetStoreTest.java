@@ -357,7 +357,7 @@ class PgBetStoreTest {
 
         Path csv = dir.resolve("csv-store.csv");
         try (CsvBetStore store = CsvBetStore.open(csv, false)) {
-            // Within one commit the rows go in agency order (see PgBetStore): agency 1's, then agency 2's.
+            // Within one commit the rows go in agency order (see PgCommitQueue): agency 1's, then agency 2's.
             store.append(1, bets(7, 3, 0));
             store.append(2, bets(0, 7, 2));
             store.append(2, bets(10, 2, 0));
