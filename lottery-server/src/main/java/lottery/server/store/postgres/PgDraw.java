@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import lottery.server.store.DrawResult;
 import lottery.server.store.SharedRound.Drawn;
 import lottery.server.store.StoredBet;
@@ -23,8 +24,10 @@ import lottery.server.store.StoredBet;
  * A server that dies inside the transaction leaves no trace (it rolls back with its connection, releasing the lock),
  * and the next poll of any server runs it.
  *
- * <p>Thread context: the server's {@code draw-poll} thread runs {@link #pollDraw}, one poll at a time. It touches the
- * database and {@code drawUnreported} only.
+ * <p>Thread context: the server's {@code draw-poll} thread runs {@link #pollDraw}, one poll at a time (a test may run
+ * several at once). It touches the database and {@code drawUnreported} only, an atomic flag that the poll which
+ * commits the draw sets and the first poll to read the winners afterwards takes: of polls that overlap, exactly one
+ * says it ran the draw.
  */
 final class PgDraw {
     private final HikariDataSource pool;
@@ -33,7 +36,7 @@ final class PgDraw {
      * This store committed the draw and has not yet returned it: the read of the winners after the commit failed, so
      * the next poll that reads them still says it ran the draw (exactly one poll over the servers does).
      */
-    private volatile boolean drawUnreported;
+    private final AtomicBoolean drawUnreported = new AtomicBoolean();
 
     PgDraw(HikariDataSource pool, long round) {
         this.pool = pool;
@@ -114,7 +117,7 @@ final class PgDraw {
                 mark.execute();
             }
             c.commit();
-            drawUnreported = true;
+            drawUnreported.set(true);
             return reportDrawn(c);
         } catch (SQLException | RuntimeException e) {
             PgJdbc.rollback(c);
@@ -127,8 +130,7 @@ final class PgDraw {
     /** The drawn round's winners; ranHere when this store committed the draw and has not said so yet. */
     private Drawn reportDrawn(Connection c) throws SQLException {
         DrawResult winners = readWinners(c);
-        boolean ranHere = drawUnreported;
-        drawUnreported = false;
+        boolean ranHere = drawUnreported.getAndSet(false);
         return new Drawn(winners, ranHere);
     }
 
