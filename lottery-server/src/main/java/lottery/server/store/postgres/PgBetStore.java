@@ -27,17 +27,24 @@ import lottery.server.store.StoredBet;
  *       writes in one transaction (the group commit), {@link #refusal} says which sessions it refused;</li>
  *   <li>{@link PgDraw}: {@link #pollDraw}, the draw, run by exactly one server.</li>
  * </ul>
- * What is left here: {@link #answered}, {@link #forEach} (the assignment's {@code load_bets}) and {@link #close}.
+ * What is left here: {@link #answered}, {@link #forEach} (the assignment's {@code load_bets}) and {@link #close},
+ * which never cuts a commit in flight.
  *
- * <p>Thread context: the lottery thread calls everything but {@link #sync}, {@link #written}, {@link #refusal} and
- * {@link #pollDraw}; the {@code store-sync} thread runs {@link #sync} (and the lottery thread once more when the
- * server stops); the lottery thread reads {@link #refusal}; the {@code draw-poll} thread runs {@link #pollDraw}.
- * What two of them share is in {@link PgCommitQueue} and {@link PgDraw}, which say how; this class's own fields are
- * final.
+ * <p>Thread context: the lottery thread calls {@link #claim}, {@link #append}, {@link #finish}, {@link #answered},
+ * {@link #forEach} and {@link #refusal} (which reads what the sync thread recorded); the {@code store-sync} thread
+ * runs {@link #sync} (the lottery thread once more when the server stops); any thread reads {@link #written}; the
+ * {@code draw-poll} thread runs {@link #pollDraw}; the thread that stops the server calls {@link #close} once the
+ * lottery thread has ended. What two threads share lives in {@link PgCommitQueue} and {@link PgDraw}, whose comments
+ * say how it is guarded; this class's own fields are final, and {@link PgSessions} is the lottery thread's alone.
  */
 public final class PgBetStore implements BetStore, SharedRound {
     /** Rows fetched per round trip when reading bets back. */
     private static final int FETCH_SIZE = 10_000;
+    /**
+     * How long {@link #close} waits for a commit in flight: a few seconds, so a server's stop still ends within
+     * {@code docker stop}'s 10 s, while a commit of the group commit normally takes milliseconds.
+     */
+    static final long CLOSE_WAIT_MILLIS = 3_000;
 
     private final HikariDataSource pool;
     private final long round;
@@ -155,10 +162,23 @@ public final class PgBetStore implements BetStore, SharedRound {
         }
     }
 
+    /**
+     * Closes the pool once no commit is in flight: waits up to {@value #CLOSE_WAIT_MILLIS} ms for a commit that the
+     * sync thread is running, and if it takes longer, leaves the pool's close to that commit as it ends (see
+     * {@link PgCommitQueue#close}). Nothing is queued or committed afterwards. Idempotent.
+     */
     @Override
     public void close() {
-        if (commits.close()) {
-            pool.close();
-        }
+        close(CLOSE_WAIT_MILLIS);
+    }
+
+    /** {@link #close()}, waiting up to {@code waitMillis} for a commit in flight. */
+    void close(long waitMillis) {
+        commits.close(waitMillis, pool::close);
+    }
+
+    /** Whether the pool is closed (or closing): for tests. */
+    boolean poolClosed() {
+        return pool.isClosed();
     }
 }

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import lottery.protocol.message.Bet;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -30,11 +31,15 @@ import org.postgresql.copy.CopyIn;
  * another server, took it over, or the write is out of step with what the database holds. The updates run in agency
  * order, so two servers' group commits lock agency rows in the same order and never deadlock.
  *
- * <p>Thread context: the lottery thread calls {@link #queue}, {@link #refusal} and {@link #close}; the
- * {@code store-sync} thread runs {@link #sync} (and the lottery thread once more when the server stops); any thread
- * reads {@link #written}. Shared between them: {@code queued} and {@code closed}, guarded by {@code this}'s lock;
- * {@code written}, volatile, written under that lock; {@code refused}, a concurrent map the sync thread writes and the
- * lottery thread reads. Syncs never overlap ({@code syncLock}).
+ * <p>{@link #close} never cuts a commit: it waits for the one in flight (a few seconds at most), and if that commit
+ * takes longer it leaves the pool's close to it.
+ *
+ * <p>Thread context: the lottery thread calls {@link #queue} and {@link #refusal}; the {@code store-sync} thread runs
+ * {@link #sync} (and the lottery thread once more when the server stops); any thread reads {@link #written}; the
+ * thread that stops the server calls {@link #close}. Shared between them: {@code queued}, {@code closed},
+ * {@code committing} and {@code closeAfterCommit}, guarded by {@code this}'s lock; {@code written}, volatile, written
+ * under that lock; {@code refused}, a concurrent map the sync thread writes and the lottery thread reads. Syncs never
+ * overlap ({@code syncLock}, taken before {@code this}'s lock, never after).
  */
 final class PgCommitQueue {
     private static final String UPDATE_AGENCY = """
@@ -59,8 +64,12 @@ final class PgCommitQueue {
     private final Object syncLock = new Object();
     /** Refused sessions: key {@link #sessionKey} -> why. Written by the sync thread, read by the lottery thread. */
     private final Map<Long, String> refused = new ConcurrentHashMap<>();
-    /** No write is queued any more; guarded by {@code this}. */
+    /** No write is queued and no commit starts any more ({@link #close}); guarded by {@code this}. */
     private boolean closed;
+    /** A commit is in flight (it holds a connection of the pool); guarded by {@code this}. */
+    private boolean committing;
+    /** What the commit in flight runs as it ends: the pool's close, when {@link #close} stopped waiting for it. */
+    private Runnable closeAfterCommit;
 
     /**
      * A queued write: a batch (seq 0 for a single BET) or, with {@code finish}, an agency's FINISH; {@code index} is
@@ -101,9 +110,31 @@ final class PgCommitQueue {
      */
     void sync(long upTo) throws IOException {
         synchronized (syncLock) {
-            List<Op> ops = take(upTo);
-            if (!ops.isEmpty()) {
+            List<Op> ops;
+            synchronized (this) {
+                ops = take(upTo);
+                if (ops.isEmpty()) {
+                    return;
+                }
+                if (closed) {
+                    // The pool is closed, or being closed: a commit started now could be cut.
+                    throw new IOException("cannot commit " + ops.size() + " writes: the store is closed");
+                }
+                committing = true;
+            }
+            Runnable closePool;
+            try {
                 commit(ops);
+            } finally {
+                synchronized (this) {
+                    committing = false;
+                    closePool = closeAfterCommit;
+                    closeAfterCommit = null;
+                    notifyAll();
+                }
+                if (closePool != null) {
+                    closePool.run();
+                }
             }
         }
     }
@@ -113,16 +144,37 @@ final class PgCommitQueue {
         return refused.get(sessionKey(agency, session));
     }
 
-    /** Queues nothing more; true the first time. */
-    synchronized boolean close() {
+    /**
+     * Queues nothing more and starts no commit, then runs {@code closePool} once no commit is in flight: a commit is
+     * never cut by the pool's close (its Acks would say "failed" for writes that may have been committed). Waits up to
+     * {@code waitMillis} for the commit in flight; if it runs longer, that commit runs {@code closePool} as it ends,
+     * which the socket timeout bounds. Idempotent.
+     */
+    synchronized void close(long waitMillis, Runnable closePool) {
         if (closed) {
-            return false;
+            return;
         }
         closed = true;
-        return true;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        long left = deadline - System.nanoTime();
+        while (committing && left > 0) {
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            left = deadline - System.nanoTime();
+        }
+        if (committing) {
+            closeAfterCommit = closePool;
+        } else {
+            closePool.run();
+        }
     }
 
-    private synchronized List<Op> take(long upTo) {
+    /** Takes the queued writes numbered up to {@code upTo}; under {@code this}'s lock. */
+    private List<Op> take(long upTo) {
         List<Op> ops = new ArrayList<>();
         while (!queued.isEmpty() && queued.peek().index() <= upTo) {
             ops.add(queued.poll());

@@ -365,6 +365,86 @@ class PgBetStoreTest {
         assertThat(Files.readAllBytes(exported)).isEqualTo(Files.readAllBytes(csv));
     }
 
+    /** Holds agency 1's row locked (the "database is slow"), so a commit of its writes waits inside its UPDATE. */
+    private Connection lockAgencyRow() throws SQLException {
+        Connection blocker = DriverManager.getConnection(url, Postgres.USER, "");
+        blocker.setAutoCommit(false);
+        try (Statement s = blocker.createStatement()) {
+            s.executeQuery("SELECT * FROM agency WHERE agency = 1 FOR UPDATE").close();
+        }
+        return blocker;
+    }
+
+    /** Returns once a server's commit waits for a row lock (the commit is in flight, holding a connection). */
+    private void awaitCommitWaitingForTheRow() throws SQLException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name"
+                + " LIKE '" + PgRoundOpening.SERVER_APPLICATION + "%'") == 0) {
+            assertThat(System.nanoTime()).as("a commit waits for the row lock").isLessThan(deadline);
+        }
+    }
+
+    @Test
+    void closeWaitsForTheCommitInFlightInsteadOfCuttingIt() throws Exception {
+        PgBetStore a = server(1);
+        a.claim(1);
+        a.append(1, 1, bets(0, 5, 0));
+        ExecutorService syncThread = Executors.newSingleThreadExecutor();
+        try (Connection blocker = lockAgencyRow()) {
+            Future<?> sync = syncThread.submit(() -> {
+                a.sync();
+                return null;
+            });
+            awaitCommitWaitingForTheRow();
+            // The server stops while its sync thread commits.
+            Thread closer = new Thread(a::close, "closer");
+            closer.start();
+            // Either close() waits for the commit (the pool still open), or, without that wait, it has closed the
+            // pool and cut the commit: only then is the row released.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (closer.getState() != Thread.State.TERMINATED
+                    && !(closer.getState() == Thread.State.TIMED_WAITING && !a.poolClosed())) {
+                assertThat(System.nanoTime()).as("close() waits or ends").isLessThan(deadline);
+            }
+            blocker.rollback();
+            sync.get(30, TimeUnit.SECONDS);
+            closer.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(closer.isAlive()).isFalse();
+        } finally {
+            syncThread.shutdownNow();
+        }
+        assertThat(a.poolClosed()).isTrue();
+        assertThat(count("SELECT count(*) FROM bet")).isEqualTo(5);
+        assertThat(count("SELECT last_seq FROM agency WHERE agency = 1")).isEqualTo(1);
+        assertThatThrownBy(() -> a.append(1, 2, bets(5, 1, 0))).isInstanceOf(IOException.class)
+                .hasMessageContaining("the store is closed");
+    }
+
+    @Test
+    void aCommitLongerThanCloseWaitsClosesThePoolItselfWhenItEnds() throws Exception {
+        PgBetStore a = server(1);
+        a.claim(1);
+        a.append(1, 1, bets(0, 5, 0));
+        ExecutorService syncThread = Executors.newSingleThreadExecutor();
+        try (Connection blocker = lockAgencyRow()) {
+            Future<?> sync = syncThread.submit(() -> {
+                a.sync();
+                return null;
+            });
+            awaitCommitWaitingForTheRow();
+            a.close(0);
+            // close() gave up waiting at once; the commit in flight still has its connection...
+            assertThat(a.poolClosed()).isFalse();
+            blocker.rollback();
+            // ...commits, and closes the pool as it ends.
+            sync.get(30, TimeUnit.SECONDS);
+            assertThat(a.poolClosed()).isTrue();
+        } finally {
+            syncThread.shutdownNow();
+        }
+        assertThat(count("SELECT count(*) FROM bet")).isEqualTo(5);
+    }
+
     /** The assignment's load_bets + has_won over a store, the way the CSV store's draw computes them. */
     private static final class CsvLike {
         static Map<Integer, List<String>> winners(PgBetStore store) throws IOException {
