@@ -67,12 +67,20 @@ public final class PgBetStore implements BetStore, SharedRound {
 
     @Override
     public AgencyView claim(int agency) throws IOException {
-        return sessions.claim(agency);
+        AgencyView view = sessions.claim(agency);
+        commits.claimed(agency);
+        return view;
     }
 
+    /** See {@link SharedRound#refusal}; dropped once no read needs it any more ({@link PgCommitQueue#refusal}). */
     @Override
     public String refusal(int agency, long session) {
-        return commits.refusal(agency, session);
+        return commits.refusal(agency, session, sessions.isCurrent(agency, session));
+    }
+
+    /** How many refused sessions the store keeps: for tests. */
+    int refusedSessions() {
+        return commits.refusedSessions();
     }
 
     @Override

@@ -14,7 +14,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import lottery.protocol.message.Bet;
 import org.postgresql.PGConnection;
@@ -34,12 +36,14 @@ import org.postgresql.copy.CopyIn;
  * <p>{@link #close} never cuts a commit: it waits for the one in flight (a few seconds at most), and if that commit
  * takes longer it leaves the pool's close to it.
  *
- * <p>Thread context: the lottery thread calls {@link #queue} and {@link #refusal}; the {@code store-sync} thread runs
- * {@link #sync} (and the lottery thread once more when the server stops); any thread reads {@link #written}; the
- * thread that stops the server calls {@link #close}. Shared between them: {@code queued}, {@code closed},
- * {@code committing} and {@code closeAfterCommit}, guarded by {@code this}'s lock; {@code written}, volatile, written
- * under that lock; {@code refused}, a concurrent map the sync thread writes and the lottery thread reads. Syncs never
- * overlap ({@code syncLock}, taken before {@code this}'s lock, never after).
+ * <p>Thread context: the lottery thread calls {@link #queue}, {@link #refusal} and {@link #claimed}; the
+ * {@code store-sync} thread runs {@link #sync} (and the lottery thread once more when the server stops); any thread
+ * reads {@link #written}; the thread that stops the server calls {@link #close}. Shared between them:
+ * {@code queued}, {@code closed}, {@code committing} and {@code closeAfterCommit}, guarded by {@code this}'s lock;
+ * {@code written}, volatile, written under that lock; {@code refused}, a concurrent map the sync thread writes and
+ * prunes and the lottery thread reads; {@code stale}, a concurrent queue the lottery thread fills and the sync thread
+ * drains; {@code readWhileCurrent}, the lottery thread's alone. Syncs never overlap ({@code syncLock}, taken before
+ * {@code this}'s lock, never after).
  */
 final class PgCommitQueue {
     private static final String UPDATE_AGENCY = """
@@ -62,8 +66,18 @@ final class PgCommitQueue {
     private volatile long written;
     /** Held by a sync for its whole transaction: syncs never overlap, so an agency's writes commit in order. */
     private final Object syncLock = new Object();
-    /** Refused sessions: key {@link #sessionKey} -> why. Written by the sync thread, read by the lottery thread. */
+    /**
+     * Refused sessions: key {@link #sessionKey} -> why. Written by the sync thread (a commit's refusals) and pruned by
+     * it (the {@code stale} ones, as a sync starts); read by the lottery thread.
+     */
     private final Map<Long, String> refused = new ConcurrentHashMap<>();
+    /**
+     * Keys of {@code refused} the lottery thread read for a session that is no longer its agency's current one here:
+     * the lottery thread adds them, the sync thread drops them from {@code refused} as the next sync starts.
+     */
+    private final Queue<Long> stale = new ConcurrentLinkedQueue<>();
+    /** Per agency, the session whose refusal was read while it was the agency's current one here (lottery thread). */
+    private final Map<Integer, Long> readWhileCurrent = new HashMap<>();
     /** No write is queued and no commit starts any more ({@link #close}); guarded by {@code this}. */
     private boolean closed;
     /** A commit is in flight (it holds a connection of the pool); guarded by {@code this}. */
@@ -110,6 +124,10 @@ final class PgCommitQueue {
      */
     void sync(long upTo) throws IOException {
         synchronized (syncLock) {
+            // Before this sync records its own refusals: see refusal().
+            for (Long key = stale.poll(); key != null; key = stale.poll()) {
+                refused.remove(key);
+            }
             List<Op> ops;
             synchronized (this) {
                 ops = take(upTo);
@@ -139,9 +157,39 @@ final class PgCommitQueue {
         }
     }
 
-    /** See {@link lottery.server.store.SharedRound#refusal}. */
-    String refusal(int agency, long session) {
-        return refused.get(sessionKey(agency, session));
+    /**
+     * See {@link lottery.server.store.SharedRound#refusal}; {@code current}: whether {@code session} is the agency's
+     * current session on this server. A refusal is kept while a read may still need it, then dropped, so the map does
+     * not grow with every refused session: once it was read for a session that is no longer current here (read after,
+     * or before, a newer HELLO of the agency on this server: {@link #claimed}), the next sync drops it as it starts.
+     * That is safe because no write of that session can be queued any more (a write carries the current session), the
+     * server reads the refusals of a sync's writes before it starts the next sync (the group commit runs one at a
+     * time and answers its Acks first), and a write of the session that a later sync refuses records the refusal
+     * again.
+     */
+    String refusal(int agency, long session, boolean current) {
+        String why = refused.get(sessionKey(agency, session));
+        if (why != null) {
+            if (current) {
+                readWhileCurrent.put(agency, session);
+            } else {
+                stale.add(sessionKey(agency, session));
+            }
+        }
+        return why;
+    }
+
+    /** A newer session of {@code agency} was claimed here: a refusal read for the one before may go. */
+    void claimed(int agency) {
+        Long before = readWhileCurrent.remove(agency);
+        if (before != null) {
+            stale.add(sessionKey(agency, before));
+        }
+    }
+
+    /** How many refused sessions are kept: for tests. */
+    int refusedSessions() {
+        return refused.size();
     }
 
     /**

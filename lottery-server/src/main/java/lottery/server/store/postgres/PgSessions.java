@@ -79,6 +79,12 @@ final class PgSessions {
         return session;
     }
 
+    /** Whether {@code session} is {@code agency}'s session on this server (its writes carry it). */
+    boolean isCurrent(int agency, long session) {
+        Long current = sessions.get(agency);
+        return current != null && current == session;
+    }
+
     /** The bets {@code agency} will have stored once its queued writes are committed. */
     long expectedStored(int agency) {
         return expectedStored.getOrDefault(agency, 0L);

@@ -365,6 +365,41 @@ class PgBetStoreTest {
         assertThat(Files.readAllBytes(exported)).isEqualTo(Files.readAllBytes(csv));
     }
 
+    @Test
+    void aRefusalIsKeptUntilReadAndItsSessionSupersededHereThenDropped() throws Exception {
+        PgBetStore a = server(1);
+        PgBetStore b = server(1);
+        SharedRound.AgencyView first = a.claim(1);
+        SharedRound.AgencyView moved = b.claim(1);
+        a.append(1, 1, bets(0, 2, 0));
+        a.sync();
+        assertThat(a.refusedSessions()).isEqualTo(1);
+        // The agency comes back to a: its first session is superseded here, but nobody read its refusal yet.
+        SharedRound.AgencyView back = a.claim(1);
+        a.sync();
+        assertThat(a.refusal(1, first.session())).contains("taken over");
+        // Read, of a superseded session: the next sync drops it (every read of the syncs before it came first).
+        assertThat(a.refusal(1, first.session())).contains("taken over");
+        a.sync();
+        assertThat(a.refusal(1, first.session())).isNull();
+        assertThat(a.refusedSessions()).isZero();
+
+        // Read while its session is still the agency's current one here: kept, whatever syncs run...
+        b.append(1, 1, bets(0, 2, 0));
+        b.sync();
+        assertThat(b.refusal(1, moved.session())).contains("taken over");
+        b.sync();
+        assertThat(b.refusal(1, moved.session())).contains("taken over");
+        // ...until a newer session of the agency is claimed here: then the next sync drops it.
+        b.claim(1);
+        assertThat(b.refusedSessions()).isEqualTo(1);
+        b.sync();
+        assertThat(b.refusedSessions()).isZero();
+        assertThat(b.refusal(1, moved.session())).isNull();
+        assertThat(a.refusal(1, back.session())).isNull();
+        assertThat(count("SELECT count(*) FROM bet")).isZero();
+    }
+
     /** Holds agency 1's row locked (the "database is slow"), so a commit of its writes waits inside its UPDATE. */
     private Connection lockAgencyRow() throws SQLException {
         Connection blocker = DriverManager.getConnection(url, Postgres.USER, "");
