@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -478,6 +480,19 @@ class PgBetStoreTest {
             syncThread.shutdownNow();
         }
         assertThat(count("SELECT count(*) FROM bet")).isEqualTo(5);
+    }
+
+    @Test
+    void theExportUsesTheCoursesRowFormatNotTheCsvEngine() throws IOException {
+        // BetCsv (lottery.server.store) is the row format both engines share; the CSV engine's package is not a
+        // dependency of the PostgreSQL one. A class file names every class it uses in its constant pool.
+        for (Class<?> type : List.of(BetsExport.class, BetsExport.Exported.class)) {
+            String file = type.getName().substring(type.getPackageName().length() + 1) + ".class";
+            try (InputStream in = type.getResourceAsStream(file)) {
+                String constants = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertThat(constants).contains("lottery/server/store/").doesNotContain("lottery/server/store/csv/");
+            }
+        }
     }
 
     /** The assignment's load_bets + has_won over a store, the way the CSV store's draw computes them. */
