@@ -37,7 +37,7 @@ public final class BetsExport {
      * @throws IOException when the database cannot be read (no schema, no round) or the file cannot be written
      */
     public static Exported export(PgSettings settings, Path file) throws IOException {
-        try (HikariDataSource pool = PgBetStore.pool(settings, 10_000, "lottery-export")) {
+        try (HikariDataSource pool = PgRoundOpening.pool(settings, 10_000, "lottery-export")) {
             long round = currentRound(pool);
             Path partial = file.resolveSibling(file.getFileName() + ".tmp");
             long[] count = new long[1];

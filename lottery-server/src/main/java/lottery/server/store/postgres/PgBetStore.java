@@ -1,299 +1,63 @@
 package lottery.server.store.postgres;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import lottery.protocol.message.Bet;
 import lottery.server.store.BetStore;
-import lottery.server.store.DrawResult;
 import lottery.server.store.SharedRound;
 import lottery.server.store.StoredBet;
-import org.flywaydb.core.Flyway;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
  * The bets of a round in PostgreSQL, shared by every server of the round (docs/SCALING.md). Tables (Flyway migrations
  * in {@code db/lottery}): {@code round}, {@code agency} (per agency: session token, last seq, stored, finished,
  * answered), {@code bet}, {@code winner}.
  *
- * <p>Writes: {@link #append} and {@link #finish} only queue an operation, stamped with the agency's session token
- * (from {@link #claim}). {@link #sync} - the group commit, on the server's {@code store-sync} thread - commits every
- * queued operation in one transaction: per operation, one conditional {@code UPDATE} of the agency's row (the row of
- * the agency's current session, its last seq one below the batch's, not finished), then the rows of the operations
- * that passed with one {@code COPY} (or batched {@code INSERT}s). An Ack waits for that commit. An operation whose
- * update matched no row stores nothing, and its session is refused from then on ({@link #refusal}): another HELLO of
- * the agency, on this or another server, took it over. The updates run in agency order, so two servers' group commits
- * lock agency rows in the same order and never deadlock.
+ * <p>This class only wires one class per job, each with its own comment:
+ * <ul>
+ *   <li>{@link PgRoundOpening}: the pool, the schema's migrations, joining the current round or starting one (it
+ *       builds this store);</li>
+ *   <li>{@link PgSessions}: {@link #claim}, the session token (fencing) an agency's writes carry;</li>
+ *   <li>{@link PgCommitQueue}: {@link #append} and {@link #finish} queue a write, {@link #sync} commits the queued
+ *       writes in one transaction (the group commit), {@link #refusal} says which sessions it refused;</li>
+ *   <li>{@link PgDraw}: {@link #pollDraw}, the draw, run by exactly one server.</li>
+ * </ul>
+ * What is left here: {@link #answered}, {@link #forEach} (the assignment's {@code load_bets}) and {@link #close},
+ * which never cuts a commit in flight.
  *
- * <p>The draw ({@link #pollDraw}): once every agency's row says finished, one transaction locks the round's row
- * ({@code SELECT ... FOR UPDATE SKIP LOCKED}), checks that the round is not drawn yet, writes the winners
- * ({@code number = 7574}, per agency in the order stored) and marks the round drawn. Of two servers that race, one
- * gets the lock and draws; the other skips the locked row, returns "not yet", and its next poll finds the round drawn.
- * A server that dies inside the transaction leaves no trace (it rolls back with its connection, releasing the lock),
- * and the next poll of any server runs it.
- *
- * <p>Thread context: the lottery thread calls everything but {@link #sync}, {@link #written}, {@link #refusal} and
- * {@link #pollDraw}; the sync thread runs {@link #sync} (and the lottery thread once more when the server stops; syncs
- * never overlap: {@code syncLock}); the {@code draw-poll} thread runs {@link #pollDraw}, which touches only the
- * database and a volatile flag. The queue of operations is the only state the lottery and sync threads share (under
- * {@code this}'s lock); the refusals are a concurrent map.
+ * <p>Thread context: the lottery thread calls {@link #claim}, {@link #append}, {@link #finish}, {@link #answered},
+ * {@link #forEach} and {@link #refusal} (which reads what the sync thread recorded); the {@code store-sync} thread
+ * runs {@link #sync} (the lottery thread once more when the server stops); any thread reads {@link #written}; the
+ * {@code draw-poll} thread runs {@link #pollDraw}; the thread that stops the server calls {@link #close} once the
+ * lottery thread has ended. What two threads share lives in {@link PgCommitQueue} and {@link PgDraw}, whose comments
+ * say how it is guarded; this class's own fields are final, and {@link PgSessions} is the lottery thread's alone.
  */
 public final class PgBetStore implements BetStore, SharedRound {
-    /** The key of the advisory lock that serialises opening rounds (any 64-bit number no other code uses). */
-    static final long ROUND_LOCK_KEY = 0x6c6f7474657279L; // "lottery"
-    /** How a server's connections name themselves (+ a per-process suffix): see {@link #openRound}. */
-    static final String SERVER_APPLICATION = "lottery-server/";
     /** Rows fetched per round trip when reading bets back. */
     private static final int FETCH_SIZE = 10_000;
-
-    private static final String UPDATE_AGENCY = """
-            UPDATE agency SET last_seq = CASE WHEN ? > 0 THEN ? ELSE last_seq END, stored = stored + ?,
-                              finished = finished OR ?
-             WHERE round_id = ? AND agency = ? AND session = ? AND (? OR NOT finished)
-               AND (? = 0 OR last_seq = ? - 1) AND stored = ?""";
-    private static final String COPY_BETS = "COPY bet (round_id, agency, first_name, last_name, document, birthdate,"
-            + " number) FROM STDIN (FORMAT csv)";
-    private static final String INSERT_BET = "INSERT INTO bet (round_id, agency, first_name, last_name, document,"
-            + " birthdate, number) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    /**
+     * How long {@link #close} waits for a commit in flight: a few seconds, so a server's stop still ends within
+     * {@code docker stop}'s 10 s, while a commit of the group commit normally takes milliseconds.
+     */
+    static final long CLOSE_WAIT_MILLIS = 3_000;
 
     private final HikariDataSource pool;
     private final long round;
-    private final int agencies;
-    private final PgSettings.Bulk bulk;
-    private final boolean synchronousCommit;
-    /** Operations queued and not yet taken by a sync, in write order; guarded by {@code this}. */
-    private final ArrayDeque<Op> queued = new ArrayDeque<>();
-    private volatile long written;
-    /** Held by a sync for its whole transaction: syncs never overlap, so an agency's writes commit in order. */
-    private final Object syncLock = new Object();
-    /**
-     * Bets of each agency as they will be once every queued write is committed (lottery thread): a write is stored
-     * only if the row holds exactly what came before it, so nothing lands after an earlier write that failed.
-     */
-    private final Map<Integer, Long> expectedStored = new HashMap<>();
-    /**
-     * This store committed the draw and has not yet returned it: the read of the winners after the commit failed, so
-     * the next poll that reads them still says it ran the draw (exactly one poll over the servers does).
-     */
-    private volatile boolean drawUnreported;
-    /** The session token of each agency's live session on this server (lottery thread). */
-    private final Map<Integer, Long> sessions = new HashMap<>();
-    /** Refused sessions: key {@link #sessionKey} -> why. Written by the sync thread, read by the lottery thread. */
-    private final Map<Long, String> refused = new ConcurrentHashMap<>();
-    private boolean closed;
+    private final PgSessions sessions;
+    private final PgCommitQueue commits;
+    private final PgDraw draw;
 
-    /**
-     * A queued write: a batch (seq 0 for a single BET) or, with {@code finish}, an agency's FINISH; {@code index} is
-     * its number among the store's writes ({@link #written} after it), {@code storedBefore} the agency's bets before it.
-     */
-    private record Op(long index, int agency, long session, long seq, List<Bet> bets, boolean finish,
-                      long storedBefore) {
-    }
-
-    private PgBetStore(HikariDataSource pool, long round, int agencies, PgSettings.Bulk bulk,
-                       boolean synchronousCommit) {
+    PgBetStore(HikariDataSource pool, long round, int agencies, PgSettings.Bulk bulk, boolean synchronousCommit) {
         this.pool = pool;
         this.round = round;
-        this.agencies = agencies;
-        this.bulk = bulk;
-        this.synchronousCommit = synchronousCommit;
-    }
-
-    /**
-     * What {@link #open} did.
-     *
-     * @param store     the store, on the round to serve
-     * @param newRound  why a new round was started, or null when the current one was joined
-     * @param round     the round's id
-     * @param bets      bets the round holds already
-     * @param finished  agencies that have finished already
-     */
-    public record Opened(PgBetStore store, String newRound, long round, long bets, int finished) {
-    }
-
-    /**
-     * Connects (waiting up to 30 s for the database to accept connections), applies the schema's migrations, and
-     * joins the current round or starts a new one, under an advisory lock so servers starting together agree on one
-     * round: a new round when there is none, when the current one is over (drawn, every agency answered), when it was
-     * for another number of agencies, or when {@code newRound} is asked and the current one already holds something
-     * (so servers started together with {@code --new-round} still share one).
-     *
-     * @param fsync         whether a commit waits for the WAL on disk (SERVER_FSYNC); false = synchronous_commit off
-     * @param authenticated whether this server has agency secrets
-     * @throws IOException when the database cannot be reached or migrated, or the round was started with secrets and
-     *                     this server has none
-     */
-    public static Opened open(PgSettings settings, int agencies, boolean authenticated, boolean newRound,
-                              boolean fsync) throws IOException {
-        HikariDataSource pool = pool(settings, 30_000, SERVER_APPLICATION + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(System.nanoTime()));
-        try {
-            migrate(pool);
-            Opened opened = openRound(pool, settings, agencies, authenticated, newRound, fsync);
-            return opened;
-        } catch (IOException | RuntimeException e) {
-            pool.close();
-            throw e;
-        }
-    }
-
-    /** A pool on {@code settings}; {@code initMillis}: how long the first connection may take to come. */
-    static HikariDataSource pool(PgSettings settings, long initMillis, String applicationName) throws IOException {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(settings.url());
-        config.setUsername(settings.user());
-        config.setPassword(settings.password());
-        config.setMaximumPoolSize(settings.poolSize());
-        config.setMinimumIdle(Math.min(2, settings.poolSize()));
-        config.setPoolName("lottery-pg");
-        // Bounded waits: the lottery thread makes some of these calls (handshakes, the draw's polls), so a database
-        // that is gone must cost it seconds, not forever. The socket timeout is far above the longest statement (the
-        // draw over a whole round).
-        config.setConnectionTimeout(5_000);
-        config.setInitializationFailTimeout(initMillis);
-        config.addDataSourceProperty("connectTimeout", "5");
-        config.addDataSourceProperty("socketTimeout", "120");
-        config.addDataSourceProperty("tcpKeepAlive", "true");
-        config.addDataSourceProperty("ApplicationName", applicationName);
-        if (settings.bulk() == PgSettings.Bulk.INSERT) {
-            // The driver sends a batch of single-row INSERTs as multi-row statements.
-            config.addDataSourceProperty("reWriteBatchedInserts", "true");
-        }
-        try {
-            return new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            throw new IOException("cannot connect to " + settings.displayUrl() + " as " + settings.user() + ": "
-                    + rootMessage(e), e);
-        }
-    }
-
-    private static void migrate(HikariDataSource pool) throws IOException {
-        try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/lottery").load().migrate();
-        } catch (RuntimeException e) {
-            throw new IOException("cannot apply the schema: " + rootMessage(e), e);
-        }
-    }
-
-    private static Opened openRound(HikariDataSource pool, PgSettings settings, int agencies, boolean authenticated,
-                                    boolean newRound, boolean fsync) throws IOException {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                    lock.setLong(1, ROUND_LOCK_KEY);
-                    lock.execute();
-                }
-                String reason = null;
-                long id = 0;
-                long bets = 0;
-                int finished = 0;
-                try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("""
-                        SELECT r.id, r.agencies, r.authenticated, r.drawn_at IS NOT NULL,
-                               count(*) FILTER (WHERE a.answered), count(*) FILTER (WHERE a.finished),
-                               coalesce(sum(a.stored), 0), count(*) FILTER (WHERE a.stored > 0 OR a.finished)
-                          FROM round r LEFT JOIN agency a ON a.round_id = r.id
-                         WHERE r.id = (SELECT max(id) FROM round)
-                         GROUP BY r.id""")) {
-                    if (!r.next()) {
-                        reason = "no round in the database";
-                    } else {
-                        id = r.getLong(1);
-                        int roundAgencies = r.getInt(2);
-                        boolean roundAuthenticated = r.getBoolean(3);
-                        boolean drawn = r.getBoolean(4);
-                        long answered = r.getLong(5);
-                        finished = (int) r.getLong(6);
-                        bets = r.getLong(7);
-                        long active = r.getLong(8);
-                        if (drawn && answered >= roundAgencies) {
-                            reason = "the draw of the last round ran and every agency got its winners";
-                        } else if (roundAgencies != agencies) {
-                            reason = "SERVER_AGENCIES changed from " + roundAgencies + " to " + agencies;
-                        } else if (newRound && (active > 0 || drawn)) {
-                            reason = "a new round was asked (--new-round or SERVER_NEW_ROUND=true)";
-                        } else if (roundAuthenticated && !authenticated) {
-                            throw new IOException("the round in progress in the database was started with agency"
-                                    + " secrets, and SERVER_SECRETS_FILE is not set: set it again to go on with the"
-                                    + " round, or start a new round (--new-round or SERVER_NEW_ROUND=true)");
-                        }
-                    }
-                }
-                if (reason != null && id != 0 && !reason.startsWith("the draw of the last round ran")) {
-                    // Servers still on the current round would go on with it alone: agencies moving between them
-                    // and this one would resume in another round. Stop them first.
-                    int others = otherServers(c);
-                    if (others > 0) {
-                        throw new IOException("not starting a new round (" + reason + "): " + others
-                                + " connection(s) of other lottery servers are on round " + id + "; stop those"
-                                + " servers first, or start this one with the current SERVER_AGENCIES and without"
-                                + " --new-round to join the round");
-                    }
-                }
-                if (reason != null) {
-                    id = createRound(c, agencies, authenticated);
-                    bets = 0;
-                    finished = 0;
-                }
-                c.commit();
-                PgBetStore store = new PgBetStore(pool, id, agencies, settings.bulk(), fsync);
-                return new Opened(store, reason, id, bets, finished);
-            } catch (SQLException | IOException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IOException("cannot open the round: " + e.getMessage(), e);
-        }
-    }
-
-    /** Connections of other lottery servers to this database (not this server's: their name has its suffix). */
-    private static int otherServers(Connection c) throws SQLException {
-        try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE datname ="
-                + " current_database() AND application_name LIKE ? AND application_name <> current_setting("
-                + "'application_name')")) {
-            count.setString(1, SERVER_APPLICATION + "%");
-            try (ResultSet r = count.executeQuery()) {
-                r.next();
-                return r.getInt(1);
-            }
-        }
-    }
-
-    private static long createRound(Connection c, int agencies, boolean authenticated) throws SQLException {
-        long id;
-        try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO round (agencies, authenticated) VALUES (?, ?) RETURNING id")) {
-            insert.setInt(1, agencies);
-            insert.setBoolean(2, authenticated);
-            try (ResultSet r = insert.executeQuery()) {
-                r.next();
-                id = r.getLong(1);
-            }
-        }
-        try (PreparedStatement rows = c.prepareStatement(
-                "INSERT INTO agency (round_id, agency) SELECT ?, g FROM generate_series(1, ?) g")) {
-            rows.setLong(1, id);
-            rows.setInt(2, agencies);
-            rows.execute();
-        }
-        return id;
+        this.sessions = new PgSessions(pool, round, agencies);
+        this.commits = new PgCommitQueue(pool, round, bulk, synchronousCommit);
+        this.draw = new PgDraw(pool, round);
     }
 
     /** The id of the round this store serves. */
@@ -303,40 +67,20 @@ public final class PgBetStore implements BetStore, SharedRound {
 
     @Override
     public AgencyView claim(int agency) throws IOException {
-        try (Connection c = pool.getConnection()) {
-            if (agencies == 0) {
-                // No fixed set of agencies: the row is made on the agency's first HELLO.
-                try (PreparedStatement insert = c.prepareStatement(
-                        "INSERT INTO agency (round_id, agency) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-                    insert.setLong(1, round);
-                    insert.setInt(2, agency);
-                    insert.execute();
-                }
-            }
-            try (PreparedStatement update = c.prepareStatement("UPDATE agency SET session = session + 1"
-                    + " WHERE round_id = ? AND agency = ? AND round_id = (SELECT max(id) FROM round)"
-                    + " RETURNING session, last_seq, stored, finished")) {
-                update.setLong(1, round);
-                update.setInt(2, agency);
-                try (ResultSet r = update.executeQuery()) {
-                    if (!r.next()) {
-                        throw new IOException("round " + round + " is no longer the database's current round (a"
-                                + " server started a new one): restart this server to join it");
-                    }
-                    AgencyView view = new AgencyView(r.getLong(1), r.getLong(2), r.getLong(3), r.getBoolean(4));
-                    sessions.put(agency, view.session());
-                    expectedStored.put(agency, view.stored());
-                    return view;
-                }
-            }
-        } catch (SQLException e) {
-            throw new IOException("cannot start the session of agency " + agency + ": " + e.getMessage(), e);
-        }
+        AgencyView view = sessions.claim(agency);
+        commits.claimed(agency);
+        return view;
     }
 
+    /** See {@link SharedRound#refusal}; dropped once no read needs it any more ({@link PgCommitQueue#refusal}). */
     @Override
     public String refusal(int agency, long session) {
-        return refused.get(sessionKey(agency, session));
+        return commits.refusal(agency, session, sessions.isCurrent(agency, session));
+    }
+
+    /** How many refused sessions the store keeps: for tests. */
+    int refusedSessions() {
+        return commits.refusedSessions();
     }
 
     @Override
@@ -346,33 +90,15 @@ public final class PgBetStore implements BetStore, SharedRound {
 
     @Override
     public void append(int agency, long seq, List<Bet> bets) throws IOException {
-        long session = session(agency);
-        long before = expectedStored.getOrDefault(agency, 0L);
-        queue(agency, session, seq, List.copyOf(bets), false, before);
-        expectedStored.put(agency, before + bets.size());
+        long session = sessions.session(agency);
+        long before = sessions.expectedStored(agency);
+        commits.queue(agency, session, seq, List.copyOf(bets), false, before);
+        sessions.expectStored(agency, before + bets.size());
     }
 
     @Override
     public void finish(int agency, long stored) throws IOException {
-        queue(agency, session(agency), 0, List.of(), true, expectedStored.getOrDefault(agency, 0L));
-    }
-
-    private long session(int agency) throws IOException {
-        Long session = sessions.get(agency);
-        if (session == null) {
-            throw new IOException("agency " + agency + " has no session on this server (no HELLO)");
-        }
-        return session;
-    }
-
-    private synchronized void queue(int agency, long session, long seq, List<Bet> bets, boolean finish,
-                                    long storedBefore) throws IOException {
-        if (closed) {
-            throw new IOException("the store is closed");
-        }
-        long index = written + 1;
-        queued.add(new Op(index, agency, session, seq, bets, finish, storedBefore));
-        written = index;
+        commits.queue(agency, sessions.session(agency), 0, List.of(), true, sessions.expectedStored(agency));
     }
 
     /** Every write is independent of a force: a transaction commits only the writes it took. */
@@ -383,155 +109,19 @@ public final class PgBetStore implements BetStore, SharedRound {
 
     @Override
     public long written() {
-        return written;
+        return commits.written();
     }
 
     /** Commits every write queued so far (see {@link #sync(long)}). */
     @Override
     public void sync() throws IOException {
-        sync(written);
+        sync(commits.written());
     }
 
-    /**
-     * Commits the queued writes numbered up to {@code upTo} in one transaction (see the class comment), after any sync
-     * still running; the group commit calls it with the count it will acknowledge. A write that fails is not retried:
-     * the failure goes to its Ack, and the agency's later writes, which expect it stored, are refused.
-     */
+    /** Commits the queued writes numbered up to {@code upTo}: see {@link PgCommitQueue#sync}. */
     @Override
     public void sync(long upTo) throws IOException {
-        synchronized (syncLock) {
-            List<Op> ops = take(upTo);
-            if (!ops.isEmpty()) {
-                commit(ops);
-            }
-        }
-    }
-
-    private synchronized List<Op> take(long upTo) {
-        List<Op> ops = new ArrayList<>();
-        while (!queued.isEmpty() && queued.peek().index() <= upTo) {
-            ops.add(queued.poll());
-        }
-        return ops;
-    }
-
-    private void commit(List<Op> ops) throws IOException {
-        // Agency order (stable: an agency's own operations keep theirs): every transaction locks rows in one order.
-        ops.sort(Comparator.comparingInt(Op::agency));
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                if (!synchronousCommit) {
-                    try (Statement s = c.createStatement()) {
-                        s.execute("SET LOCAL synchronous_commit = off");
-                    }
-                }
-                int[] counts;
-                try (PreparedStatement update = c.prepareStatement(UPDATE_AGENCY)) {
-                    for (Op op : ops) {
-                        update.setLong(1, op.seq());
-                        update.setLong(2, op.seq());
-                        update.setLong(3, op.bets().size());
-                        update.setBoolean(4, op.finish());
-                        update.setLong(5, round);
-                        update.setInt(6, op.agency());
-                        update.setLong(7, op.session());
-                        update.setBoolean(8, op.finish());
-                        update.setLong(9, op.seq());
-                        update.setLong(10, op.seq());
-                        update.setLong(11, op.storedBefore());
-                        update.addBatch();
-                    }
-                    counts = update.executeBatch();
-                }
-                List<Op> passed = new ArrayList<>(ops.size());
-                Map<Long, String> refusals = new HashMap<>();
-                for (int i = 0; i < ops.size(); i++) {
-                    Op op = ops.get(i);
-                    if (counts[i] == 1) {
-                        passed.add(op);
-                    } else {
-                        refusals.put(sessionKey(op.agency(), op.session()), "not stored: agency " + op.agency()
-                                + " was taken over by a newer session (on this or another server), or the database"
-                                + " does not hold what this write follows (batch seq " + op.seq() + "; an earlier"
-                                + " write of the session failed)");
-                    }
-                }
-                if (bulk == PgSettings.Bulk.COPY) {
-                    copy(c, passed);
-                } else {
-                    insert(c, passed);
-                }
-                c.commit();
-                refused.putAll(refusals);
-            } catch (SQLException | RuntimeException e) {
-                rollback(c);
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IOException("cannot commit " + ops.size() + " writes: " + e.getMessage(), e);
-        }
-    }
-
-    private void copy(Connection c, List<Op> ops) throws SQLException {
-        StringBuilder text = new StringBuilder(8192);
-        for (Op op : ops) {
-            for (Bet bet : op.bets()) {
-                text.append(round).append(',').append(op.agency()).append(',');
-                quoted(text, bet.firstName()).append(',');
-                quoted(text, bet.lastName()).append(',');
-                quoted(text, bet.document()).append(',');
-                text.append(bet.birthdate()).append(',').append(bet.number()).append('\n');
-            }
-        }
-        if (text.isEmpty()) {
-            return;
-        }
-        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_BETS);
-        try {
-            copy.writeToCopy(bytes, 0, bytes.length);
-            copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        }
-    }
-
-    /** A CSV field in double quotes, its quotes doubled (COPY's CSV format). */
-    private static StringBuilder quoted(StringBuilder text, String value) {
-        text.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char ch = value.charAt(i);
-            if (ch == '"') {
-                text.append('"');
-            }
-            text.append(ch);
-        }
-        return text.append('"');
-    }
-
-    private void insert(Connection c, List<Op> ops) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement(INSERT_BET)) {
-            int rows = 0;
-            for (Op op : ops) {
-                for (Bet bet : op.bets()) {
-                    insert.setLong(1, round);
-                    insert.setInt(2, op.agency());
-                    insert.setString(3, bet.firstName());
-                    insert.setString(4, bet.lastName());
-                    insert.setString(5, bet.document());
-                    insert.setDate(6, Date.valueOf(bet.birthdate()));
-                    insert.setInt(7, bet.number());
-                    insert.addBatch();
-                    rows++;
-                }
-            }
-            if (rows > 0) {
-                insert.executeBatch();
-            }
-        }
+        commits.sync(upTo);
     }
 
     @Override
@@ -547,118 +137,10 @@ public final class PgBetStore implements BetStore, SharedRound {
         }
     }
 
+    /** The draw, run by whichever server gets there first: see {@link PgDraw}. */
     @Override
     public Drawn pollDraw() throws IOException {
-        try (Connection c = pool.getConnection()) {
-            try (PreparedStatement state = c.prepareStatement("""
-                    SELECT r.drawn_at IS NOT NULL, r.agencies,
-                           (SELECT count(*) FROM agency a WHERE a.round_id = r.id AND a.finished)
-                      FROM round r WHERE r.id = ?""")) {
-                state.setLong(1, round);
-                try (ResultSet r = state.executeQuery()) {
-                    if (!r.next()) {
-                        throw new IOException("round " + round + " is not in the database");
-                    }
-                    if (r.getBoolean(1)) {
-                        return reportDrawn(c);
-                    }
-                    if (r.getInt(2) == 0 || r.getLong(3) < r.getInt(2)) {
-                        return null;
-                    }
-                }
-            }
-            return draw(c);
-        } catch (SQLException e) {
-            throw new IOException("cannot read the draw: " + e.getMessage(), e);
-        }
-    }
-
-    /** The draw's transaction: under the round row's lock, draws unless someone did (see the class comment). */
-    private Drawn draw(Connection c) throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            // SKIP LOCKED: while another server holds the lock it is drawing; this poll returns and the next one
-            // finds the round drawn, or, if that server died mid-draw and its transaction rolled back, draws itself.
-            // So no server's lottery thread waits for another server's draw.
-            try (PreparedStatement lock = c.prepareStatement(
-                    "SELECT drawn_at IS NOT NULL FROM round WHERE id = ? FOR UPDATE SKIP LOCKED")) {
-                lock.setLong(1, round);
-                try (ResultSet r = lock.executeQuery()) {
-                    if (!r.next()) {
-                        c.commit();
-                        return null;
-                    }
-                    if (r.getBoolean(1)) {
-                        c.commit();
-                        return reportDrawn(c);
-                    }
-                }
-            }
-            long winners;
-            try (PreparedStatement insert = c.prepareStatement("""
-                    INSERT INTO winner (round_id, agency, position, document)
-                    SELECT round_id, agency, row_number() OVER (PARTITION BY agency ORDER BY id), document
-                      FROM bet WHERE round_id = ? AND number = ?""")) {
-                insert.setLong(1, round);
-                insert.setInt(2, StoredBet.WINNING_NUMBER);
-                winners = insert.executeUpdate();
-            }
-            long bets;
-            // Each agency's stored count commits with its rows: no second scan of the bets.
-            try (PreparedStatement count = c.prepareStatement(
-                    "SELECT coalesce(sum(stored), 0) FROM agency WHERE round_id = ?")) {
-                count.setLong(1, round);
-                try (ResultSet r = count.executeQuery()) {
-                    r.next();
-                    bets = r.getLong(1);
-                }
-            }
-            try (PreparedStatement mark = c.prepareStatement(
-                    "UPDATE round SET drawn_at = now(), bets = ?, winners = ? WHERE id = ?")) {
-                mark.setLong(1, bets);
-                mark.setLong(2, winners);
-                mark.setLong(3, round);
-                mark.execute();
-            }
-            c.commit();
-            drawUnreported = true;
-            return reportDrawn(c);
-        } catch (SQLException | RuntimeException e) {
-            rollback(c);
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
-    }
-
-    /** The drawn round's winners; ranHere when this store committed the draw and has not said so yet. */
-    private Drawn reportDrawn(Connection c) throws SQLException {
-        DrawResult winners = readWinners(c);
-        boolean ranHere = drawUnreported;
-        drawUnreported = false;
-        return new Drawn(winners, ranHere);
-    }
-
-    private DrawResult readWinners(Connection c) throws SQLException {
-        Map<Integer, List<String>> winners = new HashMap<>();
-        long bets;
-        try (PreparedStatement total = c.prepareStatement("SELECT bets FROM round WHERE id = ?")) {
-            total.setLong(1, round);
-            try (ResultSet r = total.executeQuery()) {
-                r.next();
-                bets = r.getLong(1);
-            }
-        }
-        try (PreparedStatement select = c.prepareStatement(
-                "SELECT agency, document FROM winner WHERE round_id = ? ORDER BY agency, position")) {
-            select.setLong(1, round);
-            try (ResultSet r = select.executeQuery()) {
-                while (r.next()) {
-                    winners.computeIfAbsent(r.getInt(1), agency -> new ArrayList<>()).add(r.getString(2));
-                }
-            }
-        }
-        return new DrawResult(bets, winners);
+        return draw.pollDraw();
     }
 
     /** The assignment's load_bets over the round, in the order stored (streamed from the database). */
@@ -688,32 +170,23 @@ public final class PgBetStore implements BetStore, SharedRound {
         }
     }
 
+    /**
+     * Closes the pool once no commit is in flight: waits up to {@value #CLOSE_WAIT_MILLIS} ms for a commit that the
+     * sync thread is running, and if it takes longer, leaves the pool's close to that commit as it ends (see
+     * {@link PgCommitQueue#close}). Nothing is queued or committed afterwards. Idempotent.
+     */
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            pool.close();
-        }
+    public void close() {
+        close(CLOSE_WAIT_MILLIS);
     }
 
-    private static long sessionKey(int agency, long session) {
-        return ((long) agency << 40) ^ session;
+    /** {@link #close()}, waiting up to {@code waitMillis} for a commit in flight. */
+    void close(long waitMillis) {
+        commits.close(waitMillis, pool::close);
     }
 
-    private static void rollback(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // The connection is broken: the server ends the transaction itself.
-        }
-    }
-
-    /** The innermost message of {@code e}: the pool and Flyway wrap the driver's, which says what is wrong. */
-    static String rootMessage(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return String.valueOf(cause.getMessage());
+    /** Whether the pool is closed (or closing): for tests. */
+    boolean poolClosed() {
+        return pool.isClosed();
     }
 }

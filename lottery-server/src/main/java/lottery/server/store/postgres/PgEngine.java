@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL engine's round opening: nothing to lock or read before the port is bound; once it is, joins the
- * database's current round or starts one ({@link PgBetStore#open}). The round's state lives in the database, shared
+ * database's current round or starts one ({@link PgRoundOpening#open}). The round's state lives in the database, shared
  * by every server, so the round opens with an empty snapshot and the store answers for it.
  *
  * <p>Thread context: see {@link StoreEngine}.
@@ -41,7 +41,7 @@ public final class PgEngine implements StoreEngine {
 
     @Override
     public OpenedRound open() throws IOException {
-        PgBetStore.Opened opened = PgBetStore.open(settings, agencies, authenticated, newRound, fsync);
+        PgRoundOpening.Opened opened = PgRoundOpening.open(settings, agencies, authenticated, newRound, fsync);
         if (opened.newRound() != null) {
             LOG.info("action: new_round | result: success | agencies: {} | round: {} | reason: {}", agencies,
                     opened.round(), opened.newRound());

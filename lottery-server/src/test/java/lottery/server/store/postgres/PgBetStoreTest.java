@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -57,8 +59,8 @@ class PgBetStoreTest {
     }
 
     /** A "server": a store on the database's current round (or a new one). */
-    private PgBetStore.Opened open(int agencies, boolean newRound, PgSettings.Bulk bulk) throws IOException {
-        PgBetStore.Opened opened = PgBetStore.open(settings(bulk), agencies, false, newRound, true);
+    private PgRoundOpening.Opened open(int agencies, boolean newRound, PgSettings.Bulk bulk) throws IOException {
+        PgRoundOpening.Opened opened = PgRoundOpening.open(settings(bulk), agencies, false, newRound, true);
         stores.add(opened.store());
         return opened;
     }
@@ -95,17 +97,17 @@ class PgBetStoreTest {
 
     @Test
     void serversStartedTogetherShareOneRoundAndANewRoundNeedsAnEndedOrUsedOne() throws Exception {
-        PgBetStore.Opened first = open(2, false, PgSettings.Bulk.COPY);
+        PgRoundOpening.Opened first = open(2, false, PgSettings.Bulk.COPY);
         assertThat(first.newRound()).isEqualTo("no round in the database");
         // Both with --new-round, the second after the first: the round is still empty, so the second joins it.
-        PgBetStore.Opened second = open(2, true, PgSettings.Bulk.COPY);
+        PgRoundOpening.Opened second = open(2, true, PgSettings.Bulk.COPY);
         assertThat(second.newRound()).isNull();
         assertThat(second.round()).isEqualTo(first.round());
 
         first.store().claim(1);
         first.store().append(1, 1, bets(0, 3, 0));
         first.store().sync();
-        PgBetStore.Opened joined = open(2, false, PgSettings.Bulk.COPY);
+        PgRoundOpening.Opened joined = open(2, false, PgSettings.Bulk.COPY);
         assertThat(joined.newRound()).isNull();
         assertThat(joined.bets()).isEqualTo(3);
         // Other servers are on the round: a server that would start another one refuses to start instead, or the
@@ -117,7 +119,7 @@ class PgBetStoreTest {
                 .hasMessageContaining("a new round was asked");
         closeStores();
         stores.clear();
-        PgBetStore.Opened next = open(3, false, PgSettings.Bulk.COPY);
+        PgRoundOpening.Opened next = open(3, false, PgSettings.Bulk.COPY);
         assertThat(next.newRound()).startsWith("SERVER_AGENCIES changed from 2 to 3");
         assertThat(next.round()).isGreaterThan(first.round());
         assertThat(open(3, true, PgSettings.Bulk.COPY).round()).isEqualTo(next.round());
@@ -132,7 +134,7 @@ class PgBetStoreTest {
         assertThat(old.pollDraw().ranHere()).isTrue();
         old.answered(1);
         // Over: a server that starts now begins the next round even though the old server is still connected...
-        PgBetStore.Opened next = open(1, false, PgSettings.Bulk.COPY);
+        PgRoundOpening.Opened next = open(1, false, PgSettings.Bulk.COPY);
         assertThat(next.newRound()).startsWith("the draw of the last round ran");
         // ...and the old server takes no agency into the old round any more.
         assertThatThrownBy(() -> old.claim(1)).isInstanceOf(IOException.class)
@@ -169,9 +171,9 @@ class PgBetStoreTest {
 
     @Test
     void aRoundStartedWithSecretsIsNotJoinedWithoutThem() throws Exception {
-        stores.add(PgBetStore.open(settings(PgSettings.Bulk.COPY), 2, true, false, true).store());
+        stores.add(PgRoundOpening.open(settings(PgSettings.Bulk.COPY), 2, true, false, true).store());
         stores.get(0).claim(1);
-        assertThatThrownBy(() -> PgBetStore.open(settings(PgSettings.Bulk.COPY), 2, false, false, true))
+        assertThatThrownBy(() -> PgRoundOpening.open(settings(PgSettings.Bulk.COPY), 2, false, false, true))
                 .isInstanceOf(IOException.class).hasMessageContaining("SERVER_SECRETS_FILE is not set");
     }
 
@@ -357,12 +359,140 @@ class PgBetStoreTest {
 
         Path csv = dir.resolve("csv-store.csv");
         try (CsvBetStore store = CsvBetStore.open(csv, false)) {
-            // Within one commit the rows go in agency order (see PgBetStore): agency 1's, then agency 2's.
+            // Within one commit the rows go in agency order (see PgCommitQueue): agency 1's, then agency 2's.
             store.append(1, bets(7, 3, 0));
             store.append(2, bets(0, 7, 2));
             store.append(2, bets(10, 2, 0));
         }
         assertThat(Files.readAllBytes(exported)).isEqualTo(Files.readAllBytes(csv));
+    }
+
+    @Test
+    void aRefusalIsKeptUntilReadAndItsSessionSupersededHereThenDropped() throws Exception {
+        PgBetStore a = server(1);
+        PgBetStore b = server(1);
+        SharedRound.AgencyView first = a.claim(1);
+        SharedRound.AgencyView moved = b.claim(1);
+        a.append(1, 1, bets(0, 2, 0));
+        a.sync();
+        assertThat(a.refusedSessions()).isEqualTo(1);
+        // The agency comes back to a: its first session is superseded here, but nobody read its refusal yet.
+        SharedRound.AgencyView back = a.claim(1);
+        a.sync();
+        assertThat(a.refusal(1, first.session())).contains("taken over");
+        // Read, of a superseded session: the next sync drops it (every read of the syncs before it came first).
+        assertThat(a.refusal(1, first.session())).contains("taken over");
+        a.sync();
+        assertThat(a.refusal(1, first.session())).isNull();
+        assertThat(a.refusedSessions()).isZero();
+
+        // Read while its session is still the agency's current one here: kept, whatever syncs run...
+        b.append(1, 1, bets(0, 2, 0));
+        b.sync();
+        assertThat(b.refusal(1, moved.session())).contains("taken over");
+        b.sync();
+        assertThat(b.refusal(1, moved.session())).contains("taken over");
+        // ...until a newer session of the agency is claimed here: then the next sync drops it.
+        b.claim(1);
+        assertThat(b.refusedSessions()).isEqualTo(1);
+        b.sync();
+        assertThat(b.refusedSessions()).isZero();
+        assertThat(b.refusal(1, moved.session())).isNull();
+        assertThat(a.refusal(1, back.session())).isNull();
+        assertThat(count("SELECT count(*) FROM bet")).isZero();
+    }
+
+    /** Holds agency 1's row locked (the "database is slow"), so a commit of its writes waits inside its UPDATE. */
+    private Connection lockAgencyRow() throws SQLException {
+        Connection blocker = DriverManager.getConnection(url, Postgres.USER, "");
+        blocker.setAutoCommit(false);
+        try (Statement s = blocker.createStatement()) {
+            s.executeQuery("SELECT * FROM agency WHERE agency = 1 FOR UPDATE").close();
+        }
+        return blocker;
+    }
+
+    /** Returns once a server's commit waits for a row lock (the commit is in flight, holding a connection). */
+    private void awaitCommitWaitingForTheRow() throws SQLException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name"
+                + " LIKE '" + PgRoundOpening.SERVER_APPLICATION + "%'") == 0) {
+            assertThat(System.nanoTime()).as("a commit waits for the row lock").isLessThan(deadline);
+        }
+    }
+
+    @Test
+    void closeWaitsForTheCommitInFlightInsteadOfCuttingIt() throws Exception {
+        PgBetStore a = server(1);
+        a.claim(1);
+        a.append(1, 1, bets(0, 5, 0));
+        ExecutorService syncThread = Executors.newSingleThreadExecutor();
+        try (Connection blocker = lockAgencyRow()) {
+            Future<?> sync = syncThread.submit(() -> {
+                a.sync();
+                return null;
+            });
+            awaitCommitWaitingForTheRow();
+            // The server stops while its sync thread commits.
+            Thread closer = new Thread(a::close, "closer");
+            closer.start();
+            // Either close() waits for the commit (the pool still open), or, without that wait, it has closed the
+            // pool and cut the commit: only then is the row released.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (closer.getState() != Thread.State.TERMINATED
+                    && !(closer.getState() == Thread.State.TIMED_WAITING && !a.poolClosed())) {
+                assertThat(System.nanoTime()).as("close() waits or ends").isLessThan(deadline);
+            }
+            blocker.rollback();
+            sync.get(30, TimeUnit.SECONDS);
+            closer.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(closer.isAlive()).isFalse();
+        } finally {
+            syncThread.shutdownNow();
+        }
+        assertThat(a.poolClosed()).isTrue();
+        assertThat(count("SELECT count(*) FROM bet")).isEqualTo(5);
+        assertThat(count("SELECT last_seq FROM agency WHERE agency = 1")).isEqualTo(1);
+        assertThatThrownBy(() -> a.append(1, 2, bets(5, 1, 0))).isInstanceOf(IOException.class)
+                .hasMessageContaining("the store is closed");
+    }
+
+    @Test
+    void aCommitLongerThanCloseWaitsClosesThePoolItselfWhenItEnds() throws Exception {
+        PgBetStore a = server(1);
+        a.claim(1);
+        a.append(1, 1, bets(0, 5, 0));
+        ExecutorService syncThread = Executors.newSingleThreadExecutor();
+        try (Connection blocker = lockAgencyRow()) {
+            Future<?> sync = syncThread.submit(() -> {
+                a.sync();
+                return null;
+            });
+            awaitCommitWaitingForTheRow();
+            a.close(0);
+            // close() gave up waiting at once; the commit in flight still has its connection...
+            assertThat(a.poolClosed()).isFalse();
+            blocker.rollback();
+            // ...commits, and closes the pool as it ends.
+            sync.get(30, TimeUnit.SECONDS);
+            assertThat(a.poolClosed()).isTrue();
+        } finally {
+            syncThread.shutdownNow();
+        }
+        assertThat(count("SELECT count(*) FROM bet")).isEqualTo(5);
+    }
+
+    @Test
+    void theExportUsesTheCoursesRowFormatNotTheCsvEngine() throws IOException {
+        // BetCsv (lottery.server.store) is the row format both engines share; the CSV engine's package is not a
+        // dependency of the PostgreSQL one. A class file names every class it uses in its constant pool.
+        for (Class<?> type : List.of(BetsExport.class, BetsExport.Exported.class)) {
+            String file = type.getName().substring(type.getPackageName().length() + 1) + ".class";
+            try (InputStream in = type.getResourceAsStream(file)) {
+                String constants = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertThat(constants).contains("lottery/server/store/").doesNotContain("lottery/server/store/csv/");
+            }
+        }
     }
 
     /** The assignment's load_bets + has_won over a store, the way the CSV store's draw computes them. */
