@@ -40,7 +40,9 @@ public interface SharedRound {
     /**
      * Why the writes of session {@code session} of {@code agency} were refused (a newer session took the agency
      * over, or the batch was out of step with what the store holds), or null when none was. Ready for every write a
-     * completed {@link BetStore#sync} covered.
+     * completed {@link BetStore#sync} covered, until the next sync starts: the caller reads a sync's refusals before
+     * it starts another one, and a store may forget a refusal once it was read and a newer session of the agency was
+     * claimed here.
      */
     String refusal(int agency, long session);
 
