@@ -21,7 +21,8 @@ COMPOSE := docker compose -f $(COMPOSE_FILE)
 
 .DEFAULT_GOAL := help
 .PHONY: help build test docker-image docker-compose-up docker-compose-down docker-compose-logs lottery e2e \
-	e2e-course course-branches chaos bench-ingest bench-draw bench-course bench-docker bench-jmh bench-scale
+	e2e-course course-branches chaos status-page-test bench-ingest bench-draw bench-course bench-docker bench-jmh \
+	bench-scale
 
 help: ## List the targets
 	@echo "Targets (make TARGET):"
@@ -60,6 +61,9 @@ e2e: ## Run the end-to-end scenarios against Docker (see tools/e2e/README.md)
 
 chaos: ## kill -9 the server while 55 agencies ingest, then check exactly-once rows and winners (tools/chaos/run.sh)
 	bash tools/chaos/run.sh
+
+status-page-test: ## The live status page in headless Chromium against the real server with 1,000 agencies; screenshots in target/ops/ (tools/ops/status-page-test.sh; --stub: fixed JSON, no server)
+	bash tools/ops/status-page-test.sh
 
 e2e-course: ## Check the course's contract for ej1..ej8 on a fresh clone of HEAD (tools/e2e/course.sh)
 	bash tools/e2e/course.sh
