@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Entry point: {@code java -jar lottery-server.jar [--config PATH] [--new-round] [--help]}, and
- * {@code --export-bets FILE} (the PostgreSQL store's current round as a {@code bets.csv}, then exit).
+ * {@code --export-bets FILE} (the PostgreSQL store's current round as a {@code bets.csv}, then exit), and
+ * {@code --status [--json]} (the store's current round, printed, then exit: {@link StatusCommand}).
  *
  * <p>Exit status: 0 after a graceful stop (SIGTERM) or {@code --help}; 1 when the server cannot start (listen
  * address not resolvable, port in use, bets file not writable, storage locked by another server, round log
@@ -47,6 +48,7 @@ public final class ServerMain {
     static final String USAGE = """
             Usage: java -jar lottery-server.jar [--config PATH] [--new-round] [--help]
                    java -jar lottery-server.jar [--config PATH] --export-bets FILE
+                   java -jar lottery-server.jar [--config PATH] --status [--json]
 
             The Lotería Nacional server: stores the bets the agencies send (lottery protocol) and echoes text lines,
             both on one TCP port. The draw runs once every agency has sent Finish.
@@ -59,6 +61,10 @@ public final class ServerMain {
               --export-bets FILE  with SERVER_STORE=postgres: write the database's current round as FILE in the
                              course's bets.csv format (what load_bets reads; rows in the order stored), then exit
                              (0: written; 1: the database cannot be read or FILE written; nothing half-written)
+              --status       print the store's current round and exit, without disturbing a running server: the
+                             agencies, per agency the bets stored, finished, answered and, once the draw ran, its
+                             winners; one line per fact, or "round: none" (0: printed; 1: the store cannot be read)
+              --json         with --status: print one JSON document instead of lines
               --help         print this help and exit
 
             Storage (SERVER_STORE=csv, the default): beside the bets file (SERVER_STORAGE_PATH, e.g. bets.csv) the server keeps bets.csv.round (the
@@ -170,6 +176,8 @@ public final class ServerMain {
         boolean explicitConfig = false;
         boolean newRound = false;
         Path exportFile = null;
+        boolean status = false;
+        boolean json = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--help") || args[i].equals("-h")) {
                 out.print(USAGE);
@@ -181,6 +189,10 @@ public final class ServerMain {
                 explicitConfig = true;
             } else if (args[i].equals("--export-bets") && i + 1 < args.length) {
                 exportFile = Path.of(args[++i]);
+            } else if (args[i].equals("--status")) {
+                status = true;
+            } else if (args[i].equals("--json")) {
+                json = true;
             } else if (args[i].equals("--export-bets")) {
                 err.println("action: config | result: fail | error: --export-bets needs a file path (try --help)");
                 return EXIT_USAGE;
@@ -192,6 +204,14 @@ public final class ServerMain {
                         + "' (try --help)");
                 return EXIT_USAGE;
             }
+        }
+        String conflict = json && !status ? "--json goes with --status"
+                : status && exportFile != null ? "--status and --export-bets are two commands: give one"
+                : status && newRound ? "--status reads the round and changes nothing: it takes no --new-round"
+                : null;
+        if (conflict != null) {
+            err.println("action: config | result: fail | error: " + conflict + " (try --help)");
+            return EXIT_USAGE;
         }
         String newRoundVariable = env.getOrDefault(NEW_ROUND_VARIABLE, "").strip().toLowerCase(Locale.ROOT);
         if (newRoundVariable.equals("true")) {
@@ -212,6 +232,9 @@ public final class ServerMain {
         Logging.setRootLevel(config.loggingLevel());
         if (exportFile != null) {
             return export(config, exportFile, err);
+        }
+        if (status) {
+            return StatusCommand.run(config, json, out, err);
         }
         LOG.info(config.logLine());
         overrides.forEach(LOG::info);
