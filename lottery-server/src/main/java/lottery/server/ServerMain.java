@@ -15,6 +15,7 @@ import lottery.common.config.ConfigException;
 import lottery.common.lifecycle.SignalExit;
 import lottery.common.log.LogText;
 import lottery.common.log.Logging;
+import lottery.server.store.csv.CsvExport;
 import lottery.server.store.csv.StorageLock;
 import lottery.server.store.postgres.BetsExport;
 import org.slf4j.Logger;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Entry point: {@code java -jar lottery-server.jar [--config PATH] [--new-round] [--help]}, and
- * {@code --export-bets FILE} (the PostgreSQL store's current round as a {@code bets.csv}, then exit), and
+ * {@code --export-bets FILE} (the store's current round as a {@code bets.csv}, then exit), and
  * {@code --status [--json]} (the store's current round, printed, then exit: {@link StatusCommand}).
  *
  * <p>Exit status: 0 after a graceful stop (SIGTERM) or {@code --help}; 1 when the server cannot start (listen
@@ -58,9 +59,11 @@ public final class ServerMain {
               --new-round    archive the round found in the storage and start a new one, even if its draw has
                              not run (without it a restarted server resumes an unfinished round); the
                              environment variable SERVER_NEW_ROUND=true does the same
-              --export-bets FILE  with SERVER_STORE=postgres: write the database's current round as FILE in the
-                             course's bets.csv format (what load_bets reads; rows in the order stored), then exit
-                             (0: written; 1: the database cannot be read or FILE written; nothing half-written)
+              --export-bets FILE  write the store's current round as FILE in the course's bets.csv format (what
+                             load_bets reads; rows in the order stored), then exit: with postgres the database's
+                             round; with csv a copy of the bets file up to its last whole batch (what a restart
+                             keeps), read without the lock, so a running server is not disturbed (0: written; 1:
+                             no round, the store cannot be read or FILE written; nothing half-written)
               --status       print the store's current round and exit, without disturbing a running server: the
                              agencies, per agency the bets stored, finished, answered and, once the draw ran, its
                              winners; one line per fact, or "round: none" (0: printed; 1: the store cannot be read)
@@ -126,12 +129,20 @@ public final class ServerMain {
     private ServerMain() {
     }
 
-    /** {@code --export-bets FILE}: see {@link BetsExport}. */
+    /** {@code --export-bets FILE}: see {@link BetsExport} and {@link CsvExport}. */
     private static int export(ServerConfig config, Path file, PrintStream err) {
         if (!config.sharedStore()) {
-            err.println("action: export_bets | result: fail | error: SERVER_STORE is csv: the bets are already in "
-                    + LogText.clean(config.storagePath().toString()) + " (--export-bets reads SERVER_STORE=postgres)");
-            return EXIT_USAGE;
+            try {
+                CsvExport.Exported exported = CsvExport.export(config.storagePath(), file);
+                LOG.info("action: export_bets | result: success | from: {} | bets: {} | file: {}",
+                        LogText.clean(config.storagePath().toString()), exported.bets(),
+                        LogText.clean(file.toString()));
+                return EXIT_OK;
+            } catch (IOException | RuntimeException e) {
+                LOG.error("action: export_bets | result: fail | file: {} | error: {}", LogText.clean(file.toString()),
+                        LogText.clean(LogText.describe(e)));
+                return EXIT_FAILURE;
+            }
         }
         try {
             BetsExport.Exported exported = BetsExport.export(config.postgres(), file);
