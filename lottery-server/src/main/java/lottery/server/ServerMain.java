@@ -15,6 +15,7 @@ import lottery.common.config.ConfigException;
 import lottery.common.lifecycle.SignalExit;
 import lottery.common.log.LogText;
 import lottery.common.log.Logging;
+import lottery.server.store.csv.CsvExport;
 import lottery.server.store.csv.StorageLock;
 import lottery.server.store.postgres.BetsExport;
 import org.slf4j.Logger;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Entry point: {@code java -jar lottery-server.jar [--config PATH] [--new-round] [--help]}, and
- * {@code --export-bets FILE} (the PostgreSQL store's current round as a {@code bets.csv}, then exit).
+ * {@code --export-bets FILE} (the store's current round as a {@code bets.csv}, then exit), and
+ * {@code --status [--json]} (the store's current round, printed, then exit: {@link StatusCommand}).
  *
  * <p>Exit status: 0 after a graceful stop (SIGTERM) or {@code --help}; 1 when the server cannot start (listen
  * address not resolvable, port in use, bets file not writable, storage locked by another server, round log
@@ -47,6 +49,7 @@ public final class ServerMain {
     static final String USAGE = """
             Usage: java -jar lottery-server.jar [--config PATH] [--new-round] [--help]
                    java -jar lottery-server.jar [--config PATH] --export-bets FILE
+                   java -jar lottery-server.jar [--config PATH] --status [--json]
 
             The Lotería Nacional server: stores the bets the agencies send (lottery protocol) and echoes text lines,
             both on one TCP port. The draw runs once every agency has sent Finish.
@@ -56,9 +59,15 @@ public final class ServerMain {
               --new-round    archive the round found in the storage and start a new one, even if its draw has
                              not run (without it a restarted server resumes an unfinished round); the
                              environment variable SERVER_NEW_ROUND=true does the same
-              --export-bets FILE  with SERVER_STORE=postgres: write the database's current round as FILE in the
-                             course's bets.csv format (what load_bets reads; rows in the order stored), then exit
-                             (0: written; 1: the database cannot be read or FILE written; nothing half-written)
+              --export-bets FILE  write the store's current round as FILE in the course's bets.csv format (what
+                             load_bets reads; rows in the order stored), then exit: with postgres the database's
+                             round; with csv a copy of the bets file up to its last whole batch (what a restart
+                             keeps), read without the lock, so a running server is not disturbed (0: written; 1:
+                             no round, the store cannot be read or FILE written; nothing half-written)
+              --status       print the store's current round and exit, without disturbing a running server: the
+                             agencies, per agency the bets stored, finished, answered and, once the draw ran, its
+                             winners; one line per fact, or "round: none" (0: printed; 1: the store cannot be read)
+              --json         with --status: print one JSON document instead of lines
               --help         print this help and exit
 
             Storage (SERVER_STORE=csv, the default): beside the bets file (SERVER_STORAGE_PATH, e.g. bets.csv) the server keeps bets.csv.round (the
@@ -120,12 +129,20 @@ public final class ServerMain {
     private ServerMain() {
     }
 
-    /** {@code --export-bets FILE}: see {@link BetsExport}. */
+    /** {@code --export-bets FILE}: see {@link BetsExport} and {@link CsvExport}. */
     private static int export(ServerConfig config, Path file, PrintStream err) {
         if (!config.sharedStore()) {
-            err.println("action: export_bets | result: fail | error: SERVER_STORE is csv: the bets are already in "
-                    + LogText.clean(config.storagePath().toString()) + " (--export-bets reads SERVER_STORE=postgres)");
-            return EXIT_USAGE;
+            try {
+                CsvExport.Exported exported = CsvExport.export(config.storagePath(), file);
+                LOG.info("action: export_bets | result: success | from: {} | bets: {} | file: {}",
+                        LogText.clean(config.storagePath().toString()), exported.bets(),
+                        LogText.clean(file.toString()));
+                return EXIT_OK;
+            } catch (IOException | RuntimeException e) {
+                LOG.error("action: export_bets | result: fail | file: {} | error: {}", LogText.clean(file.toString()),
+                        LogText.clean(LogText.describe(e)));
+                return EXIT_FAILURE;
+            }
         }
         try {
             BetsExport.Exported exported = BetsExport.export(config.postgres(), file);
@@ -170,6 +187,8 @@ public final class ServerMain {
         boolean explicitConfig = false;
         boolean newRound = false;
         Path exportFile = null;
+        boolean status = false;
+        boolean json = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--help") || args[i].equals("-h")) {
                 out.print(USAGE);
@@ -181,6 +200,10 @@ public final class ServerMain {
                 explicitConfig = true;
             } else if (args[i].equals("--export-bets") && i + 1 < args.length) {
                 exportFile = Path.of(args[++i]);
+            } else if (args[i].equals("--status")) {
+                status = true;
+            } else if (args[i].equals("--json")) {
+                json = true;
             } else if (args[i].equals("--export-bets")) {
                 err.println("action: config | result: fail | error: --export-bets needs a file path (try --help)");
                 return EXIT_USAGE;
@@ -192,6 +215,14 @@ public final class ServerMain {
                         + "' (try --help)");
                 return EXIT_USAGE;
             }
+        }
+        String conflict = json && !status ? "--json goes with --status"
+                : status && exportFile != null ? "--status and --export-bets are two commands: give one"
+                : status && newRound ? "--status reads the round and changes nothing: it takes no --new-round"
+                : null;
+        if (conflict != null) {
+            err.println("action: config | result: fail | error: " + conflict + " (try --help)");
+            return EXIT_USAGE;
         }
         String newRoundVariable = env.getOrDefault(NEW_ROUND_VARIABLE, "").strip().toLowerCase(Locale.ROOT);
         if (newRoundVariable.equals("true")) {
@@ -212,6 +243,9 @@ public final class ServerMain {
         Logging.setRootLevel(config.loggingLevel());
         if (exportFile != null) {
             return export(config, exportFile, err);
+        }
+        if (status) {
+            return StatusCommand.run(config, json, out, err);
         }
         LOG.info(config.logLine());
         overrides.forEach(LOG::info);

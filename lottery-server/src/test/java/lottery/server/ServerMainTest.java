@@ -51,16 +51,24 @@ class ServerMainTest {
     }
 
     @Test
-    void exportBetsNeedsAPathAndThePostgresStore() {
+    void exportBetsNeedsAPathAndARound() {
         assertThat(run(Map.of(), "--export-bets")).isEqualTo(2);
         assertThat(err()).isEqualTo("action: config | result: fail | error: --export-bets needs a file path (try --help)"
                 + System.lineSeparator());
         err.reset();
-        Map<String, String> csv = Map.of("SERVER_PORT", "0", "LOGGING_LEVEL", "INFO");
-        assertThat(run(csv, "--export-bets", dir.resolve("out.csv").toString())).isEqualTo(2);
-        assertThat(err()).startsWith("action: export_bets | result: fail | error: SERVER_STORE is csv: the bets are"
-                + " already in bets.csv");
-        assertThat(dir.resolve("out.csv")).doesNotExist();
+        Path bets = dir.resolve("bets.csv");
+        Map<String, String> csv = Map.of("SERVER_PORT", "0", "LOGGING_LEVEL", "INFO",
+                "SERVER_STORAGE_PATH", bets.toString());
+        Path file = dir.resolve("out.csv");
+        try (LogCapture log = LogCapture.open()) {
+            assertThat(run(csv, "--export-bets", file.toString())).isEqualTo(1);
+
+            assertThat(log.messages()).filteredOn(line -> line.contains("result: fail")).singleElement()
+                    .isEqualTo("action: export_bets | result: fail | file: " + file + " | error: there is no round to"
+                            + " export: no round log " + bets + ".round");
+        }
+        assertThat(err()).isEmpty();
+        assertThat(dir).isEmptyDirectory();
     }
 
     @Test

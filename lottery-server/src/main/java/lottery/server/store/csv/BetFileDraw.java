@@ -46,7 +46,21 @@ final class BetFileDraw {
      * @throws CorruptRowException naming the row (in the whole file) that is not a bet
      */
     static DrawResult draw(FileChannel channel, int ranges, int bufferBytes) throws IOException, CorruptRowException {
-        long size = channel.size();
+        return draw(channel, channel.size(), ranges, bufferBytes);
+    }
+
+    /**
+     * The same over the first {@code size} bytes of {@code channel} only (what the round log covers, while a server
+     * may be appending after them: {@code --status}).
+     *
+     * @throws IOException when the file is shorter than {@code size}
+     */
+    static DrawResult draw(FileChannel channel, long size, int ranges, int bufferBytes)
+            throws IOException, CorruptRowException {
+        if (channel.size() < size) {
+            throw new IOException("the bets file holds " + channel.size() + " bytes, fewer than the " + size
+                    + " its round log records");
+        }
         List<Long> starts = splits(channel, size, ranges);
         if (starts.size() > 1) {
             DrawResult result = scanRanges(channel, size, starts, bufferBytes);
