@@ -22,7 +22,9 @@ import org.slf4j.event.Level;
  * stack trace at most once per 10 s, the line counting the failures since the previous one:
  * {@code action: accept_connections | result: fail | error: MESSAGE | repeated: K}. The failure is not passed on.
  *
- * <p>Sharable (one server channel uses it); runs on the server channel's event loop.
+ * <p>Thread context: the server channel's event loop (the {@code acceptor} thread) runs it, and the scheduled resume
+ * of accepting; sharable, though one server channel uses it. Its one field, a thread-safe {@link RateLimitedLog}, is
+ * final.
  */
 @Sharable
 public final class AcceptErrorHandler extends ChannelInboundHandlerAdapter {

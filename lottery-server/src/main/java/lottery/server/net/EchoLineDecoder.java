@@ -8,7 +8,10 @@ import java.util.List;
 /**
  * Lines ended by LF or CRLF (stripped), at most {@code maxLength} bytes (a longer one fails the connection). When
  * the peer half-closes its output, the bytes after the last line end are a last line too, so
- * {@code printf hola | nc host port} is echoed. Per channel; runs on its event loop.
+ * {@code printf hola | nc host port} is echoed.
+ *
+ * <p>Thread context: one per channel (not sharable: it holds that channel's unfinished line), run on the channel's
+ * event loop only.
  */
 public final class EchoLineDecoder extends LineBasedFrameDecoder {
 

@@ -11,11 +11,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The last handler of every pipeline, the last resort: whatever failure reaches it ends the connection, with one log
- * line (rate-limited per kind of line) and no stack trace. An I/O error (a reset peer) is the peer going away; anything else is unexpected.
+ * line (rate-limited per kind of line) and no stack trace. An I/O error (a reset peer) is the peer going away;
+ * anything else is unexpected.
  *
  * <p>It answers nothing: on a lottery connection every failure that deserves an answer (a malformed frame, an
  * unexpected one) is answered by the {@link LotteryHandler}, in order with the other answers, and an ERROR written from
- * here could overtake them; the echo has no way to say it. Stateless and sharable; runs on the channel's event loop.
+ * here could overtake them; the echo has no way to say it.
+ *
+ * <p>Thread context: stateless and sharable, one instance in every pipeline; each failure is handled on its channel's
+ * event loop. The only state the event loops share is {@code LIMITED}, a thread-safe {@link RateLimitedLog}.
  */
 @Sharable
 public final class ExceptionHandler extends ChannelInboundHandlerAdapter {

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * fires while the ACK(HELLO) is still on its way from the lottery thread wins: the client gets HANDSHAKE_TIMEOUT (it
  * retries) and the late ACK is not written.
  *
- * <p>Per channel; the timer and the handler run on the channel's event loop.
+ * <p>Thread context: one per channel, confined to its event loop: {@link #start} (from the channel's initializer), the
+ * timer, {@link #cancel} and {@link #write} run there (Netty hands an ACK written on the lottery thread to the event
+ * loop before it reaches this handler), so the plain {@code timer} field needs no lock.
  */
 final class HandshakeDeadline extends ChannelOutboundHandlerAdapter {
     static final AttributeKey<HandshakeDeadline> KEY = AttributeKey.valueOf(HandshakeDeadline.class.getName());

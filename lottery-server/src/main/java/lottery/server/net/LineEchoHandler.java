@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The original echo server, line by line: answers each line with the same line and a LF. When the peer half-closes
- * its output the connection is closed once the echoes are written; an idle connection is closed. Stateless, so one
- * instance serves every echo channel; runs on the channel's event loop (it never blocks).
+ * its output the connection is closed once the echoes are written; an idle connection is closed.
+ *
+ * <p>Thread context: stateless, so one instance serves every echo channel; each call runs on its channel's event
+ * loop (it never blocks).
  */
 @Sharable
 public final class LineEchoHandler extends SimpleChannelInboundHandler<String> {

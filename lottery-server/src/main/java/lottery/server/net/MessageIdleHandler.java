@@ -16,8 +16,10 @@ import java.util.concurrent.TimeUnit;
  * known it sits in front of the {@link ProtocolDetector}, where the first byte counts.
  *
  * <p>Unlike Netty's {@code IdleStateHandler}, which marks any {@code channelRead} reaching it, this one also counts
- * the decoder's failures, which travel as exceptions. Time is the event loop's ticker (so tests can move it). Per
- * channel; runs on its event loop.
+ * the decoder's failures, which travel as exceptions. Time is the event loop's ticker (so tests can move it).
+ *
+ * <p>Thread context: one per channel (not sharable); its events and its timer run on the channel's event loop, the
+ * only thread that touches its plain fields.
  */
 final class MessageIdleHandler extends ChannelInboundHandlerAdapter {
     private final long timeoutNanos;

@@ -4,7 +4,12 @@ import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
-/** How log lines name the peer of a channel: its IP address, without the port. */
+/**
+ * How log lines name the peer of a channel: its IP address, without the port.
+ *
+ * <p>Thread context: stateless; it only reads the channel's remote address, so any thread may call it (the event
+ * loops do, including where a lottery connection's conversation is built).
+ */
 final class Peers {
 
     private Peers() {

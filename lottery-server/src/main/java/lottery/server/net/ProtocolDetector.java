@@ -23,8 +23,11 @@ import org.slf4j.LoggerFactory;
  *   <li>any other control byte: neither, the connection is closed.</li>
  * </ul>
  *
- * One byte is enough, so a short {@code echo hi | nc} works at once. Created per channel (it is a decoder); runs on
- * the channel's event loop. A connection that goes idle or half-closes before its first byte is closed.
+ * One byte is enough, so a short {@code echo hi | nc} works at once. A connection that goes idle or half-closes before
+ * its first byte is closed.
+ *
+ * <p>Thread context: created per channel (it is a decoder, holding that channel's first bytes) and run on the
+ * channel's event loop, which also installs the protocol's handlers; {@code protocols} is shared by every channel.
  */
 public final class ProtocolDetector extends ByteToMessageDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(ProtocolDetector.class);

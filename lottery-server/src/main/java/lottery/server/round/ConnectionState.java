@@ -8,6 +8,9 @@ package lottery.server.round;
  * <p>Not states of the connection: whether the agency has sent FINISH, which is the agency's, on any connection
  * (§6.2, {@link DrawCoordinator#hasFinished}); and a half-close, after which every request has arrived and been
  * answered, so the connection goes straight to {@link #CLOSING} (or, with a query held, the peer is taken as gone).
+ *
+ * <p>Thread context: immutable (an enum); the {@link AgencyConversation} that holds a connection's state reads and
+ * changes it on the lottery thread only.
  */
 enum ConnectionState {
     /** §6.1, HELLO first: no handshake yet; anything but a HELLO is HANDSHAKE_REQUIRED. */

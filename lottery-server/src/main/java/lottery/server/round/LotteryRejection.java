@@ -5,6 +5,9 @@ import lottery.protocol.message.ErrorCode;
 /**
  * A request the lottery refuses for a business reason (a bet after Finish, a second Finish, a storage failure, a
  * server that is stopping). The handler answers it with an ErrorReply of {@link #code()}.
+ *
+ * <p>Thread context: its code is final and set once; it lives on the lottery thread, where {@link DrawCoordinator}
+ * and {@link Draw} throw it (a failed draw's is kept and thrown again) and {@link AgencyConversation} answers it.
  */
 public final class LotteryRejection extends Exception {
     private static final long serialVersionUID = 1L;

@@ -5,6 +5,9 @@ import lottery.protocol.message.LotteryMessage;
 /**
  * How an {@link AgencyConversation} talks back to its agency: the connection, seen from the lottery thread. The
  * network side implements it ({@code lottery.server.net.ChannelReplies}); tests record the calls.
+ *
+ * <p>Thread context: called on the lottery thread only, by the conversation's {@link Outbox}; an implementation must
+ * not block it (the network one hands each write to the channel's event loop).
  */
 public interface Replies {
 

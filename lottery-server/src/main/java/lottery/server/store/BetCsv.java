@@ -15,6 +15,10 @@ import lottery.protocol.message.Bet;
  *
  * <p>Example: agency 3, {@code María "Mery"}, {@code Saldaña, Jr}, 30904465, 1999-03-17, 7574 becomes
  * {@code 3,"María ""Mery""","Saldaña, Jr",30904465,1999-03-17,7574\r\n}.
+ *
+ * <p>Thread context: the class is stateless; a {@link Rows} is a mutable, reused buffer with one owner thread: a
+ * {@code CsvBetStore}'s is its owner's (the lottery thread, in the server), {@code BetsExport} makes its own on the
+ * thread that exports, and {@link #rows} makes one per call.
  */
 public final class BetCsv {
     static final String LINE_END = "\r\n";

@@ -7,6 +7,10 @@ import java.util.Map;
 /**
  * What the draw found: the assignment's {@code load_bets} + {@code has_won} over the whole store.
  *
+ * <p>Thread context: immutable (the winners are copied into unmodifiable collections), so it may cross threads: a
+ * store of this server alone draws it on the lottery thread; a shared store, on the {@code draw-poll} thread, whose
+ * outcome the {@code SharedDrawPoller} hands to the lottery thread.
+ *
  * @param bets    how many bets were stored
  * @param winners the documents of the winning bets, per agency, in the order stored (agencies without winners are
  *                absent); immutable

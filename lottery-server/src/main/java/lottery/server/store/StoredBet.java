@@ -6,6 +6,9 @@ import java.time.LocalDate;
  * One row of the bets file: the assignment's {@code Bet} class, agency included. Unlike the protocol's Bet record it
  * checks nothing beyond the column types, because a file written by the Python reference may hold any text.
  *
+ * <p>Thread context: immutable; built on the thread that reads the store ({@link BetStore#forEach}, the CSV store's
+ * {@code loadBets}, {@code --export-bets}).
+ *
  * @param agency    the agency that took the bet
  * @param firstName as stored
  * @param lastName  as stored

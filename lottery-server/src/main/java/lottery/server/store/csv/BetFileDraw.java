@@ -13,7 +13,8 @@ import lottery.server.store.csv.BetFileScanner.CorruptRowException;
 import lottery.server.store.csv.BetFileScanner.Stop;
 
 /**
- * The draw over the bets file: {@link BetFileScanner} over the whole file, in one range or several scanned at once.
+ * The draw over the bets file: {@link BetFileScanner} over the whole file, in one range or several scanned at once
+ * (as many as {@link #ranges} allows, fewer when a split finds no LF to start at).
  *
  * <p>Splitting: a range starts right after a LF near its share of the file. A LF may lie inside a quoted field (no
  * agency can send one, but a file written by Python may hold one), so each split is a guess that the range before it
@@ -22,7 +23,9 @@ import lottery.server.store.csv.BetFileScanner.Stop;
  * winners of the ranges are joined in file order, so the result is the one-range result; a corrupt row is reported
  * with its row number in the whole file (the first corrupt row, as a single scan would find it).
  *
- * <p>Thread context: the caller's thread scans the first range, one short-lived thread per further range the rest.
+ * <p>Thread context: stateless; the caller's thread (the lottery thread, in the server) scans the first range, one
+ * short-lived daemon thread ({@code draw-scan-N}) each further range, all joined before the draw returns. They share
+ * only each range's volatile cancel flag; a range's result is read once its thread has ended.
  */
 final class BetFileDraw {
     /** Bytes read around a split to find its LF; a split without a LF in them is dropped. */
@@ -32,8 +35,9 @@ final class BetFileDraw {
     }
 
     /**
-     * How many ranges are worth scanning at once over {@code size} bytes: one per core, each at least
-     * {@code minRangeBytes}.
+     * How many ranges are worth scanning at once over {@code size} bytes: one per whole {@code minRangeBytes} of it
+     * (at least one), capped at the JVM's available processors. So every range's share of the file is at least
+     * {@code minRangeBytes}, except the single range of a smaller file.
      */
     static int ranges(long size, long minRangeBytes) {
         long bySize = Math.max(1, size / Math.max(1, minRangeBytes));

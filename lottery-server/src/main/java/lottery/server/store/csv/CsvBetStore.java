@@ -43,7 +43,7 @@ public final class CsvBetStore implements BetStore {
     private static final Logger LOG = LoggerFactory.getLogger(CsvBetStore.class);
     private static final DateTimeFormatter ARCHIVE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
-    /** The least bytes per core worth a thread of its own in {@link #draw}. */
+    /** The file's bytes per range in {@link #draw}: one range per whole multiple of it, at most one per core. */
     static final long MIN_RANGE_BYTES = 16L << 20;
 
     private final Path path;
@@ -341,8 +341,11 @@ public final class CsvBetStore implements BetStore {
 
     /**
      * The draw over the file without a {@link StoredBet} per row: {@link BetFileScanner} checks every row as
-     * {@link #forEach} does and keeps only the winners; on a file of {@value #MIN_RANGE_BYTES} bytes or more per core
-     * the cores scan a range each ({@link BetFileDraw}). The file is streamed through one buffer per range.
+     * {@link #forEach} does and keeps only the winners. {@link BetFileDraw} scans up to min(cores, size / 16 MiB)
+     * ranges of the file at once (rounded down, at least one; {@link #MIN_RANGE_BYTES}, the JVM's available
+     * processors): the draw goes parallel from 32 MiB with two cores or more, and uses every core once the file holds
+     * 16 MiB per core; a smaller file is one range, scanned on the calling thread. Each range streams the file through
+     * a buffer of its own.
      *
      * @throws IOException when the file cannot be read or a row is not a bet (naming the row)
      */

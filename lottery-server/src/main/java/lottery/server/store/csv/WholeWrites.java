@@ -7,7 +7,10 @@ import java.nio.channels.FileChannel;
 /**
  * The one way the store's files grow: all of a buffer at a known position, or, when that fails, the file cut back to
  * its size before, so a failed batch or record leaves no partial bytes. Used by {@link CsvBetStore} (rows) and
- * {@link RoundLog} (records), on the thread that owns them.
+ * {@link RoundLog} (records).
+ *
+ * <p>Thread context: stateless; it runs on the thread that owns the file (the lottery thread, in the server), which
+ * must be the only one writing to it or cutting it (a force on another thread may overlap).
  */
 final class WholeWrites {
 

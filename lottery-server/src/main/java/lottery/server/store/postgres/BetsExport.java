@@ -21,6 +21,9 @@ import lottery.server.store.BetCsv;
  * {@code bets.csv} (the same bytes the CSV store writes for the same bets in the same order), so the assignment's
  * {@code load_bets} and {@code has_won} read it. Written to {@code FILE.tmp}, forced, then renamed over {@code FILE}:
  * a reader never sees half a file.
+ *
+ * <p>Thread context: stateless; everything runs on the thread that calls {@link #export} (the {@code main} thread of
+ * {@code --export-bets}, in a process that serves nothing), with a pool and a {@link BetCsv.Rows} of its own.
  */
 public final class BetsExport {
 

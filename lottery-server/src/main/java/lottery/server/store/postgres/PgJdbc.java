@@ -3,7 +3,12 @@ package lottery.server.store.postgres;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-/** What every class of the PostgreSQL store does the same way with JDBC. */
+/**
+ * What every class of the PostgreSQL store does the same way with JDBC.
+ *
+ * <p>Thread context: stateless; called on whichever thread holds the connection or met the failure
+ * ({@code store-sync}, {@code draw-poll}, the lottery thread, or the one that opens a pool).
+ */
 final class PgJdbc {
 
     private PgJdbc() {

@@ -75,9 +75,9 @@ final class PgRoundOpening {
         config.setMaximumPoolSize(settings.poolSize());
         config.setMinimumIdle(Math.min(2, settings.poolSize()));
         config.setPoolName("lottery-pg");
-        // Bounded waits: the lottery thread makes some of these calls (handshakes, the draw's polls), so a database
-        // that is gone must cost it seconds, not forever. The socket timeout is far above the longest statement (the
-        // draw over a whole round).
+        // Bounded waits: the lottery thread makes some of these calls (a HELLO's session claim, recording an answered
+        // agency; the draw's polls are the draw-poll thread's), so a database that is gone must cost it seconds, not
+        // forever. The socket timeout is far above the longest statement (the draw over a whole round).
         config.setConnectionTimeout(5_000);
         config.setInitializationFailTimeout(initMillis);
         config.addDataSourceProperty("connectTimeout", "5");

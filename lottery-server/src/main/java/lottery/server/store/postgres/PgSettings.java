@@ -5,11 +5,17 @@ import java.util.Locale;
 /**
  * How to reach the PostgreSQL store ({@code SERVER_STORE=postgres}), validated.
  *
+ * <p>Thread context: immutable; built from the configuration on the thread that starts the server, then read where a
+ * pool is opened (the lottery thread opening the round, or {@code --export-bets}).
+ *
  * @param url      {@code jdbc:postgresql://HOST[:PORT]/DATABASE[?...]}, without a password in it (SERVER_PG_URL)
  * @param user     the database user (SERVER_PG_USER)
  * @param password the user's password; never logged nor printed by {@link #toString()} (SERVER_PG_PASSWORD)
- * @param poolSize connections at most: one for the group commit, one for the lottery thread (handshakes, the draw's
- *                 polls), the rest for a commit that overlaps a handshake (SERVER_PG_POOL_SIZE, 2..64)
+ * @param poolSize connections at most (SERVER_PG_POOL_SIZE, 2..64). A server uses at most three at once, one per
+ *                 thread that queries: the group commit's ({@code store-sync}; commits never overlap), the lottery
+ *                 thread's (a HELLO's session claim, recording that an agency got its winners) and the
+ *                 {@code draw-poll} thread's (one poll at a time; a poll that draws holds its connection as long as
+ *                 the draw takes). With two, one of them may wait for a connection, at most the pool's 5 s timeout
  * @param bulk     how a group commit writes its rows: {@code COPY} or batched {@code INSERT} (SERVER_PG_BULK)
  */
 public record PgSettings(String url, String user, String password, int poolSize, Bulk bulk) {
