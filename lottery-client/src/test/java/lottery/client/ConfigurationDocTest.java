@@ -1,5 +1,7 @@
 package lottery.client;
 
+import static lottery.testkit.ConfigurationDoc.FLAG;
+import static lottery.testkit.ConfigurationDoc.all;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,14 +9,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lottery.testkit.ConfigurationDoc;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,8 +34,6 @@ class ConfigurationDocTest {
     private static final Pattern VARIABLE = Pattern.compile("\\b(CLI_[A-Z0-9_]*[A-Z0-9])\\b");
     /** The bet variables of exercise 5, in the help's own line "NOMBRE, APELLIDO, ...: one bet". */
     private static final Pattern BET_LINE = Pattern.compile("(?m)^(NOMBRE\\b.*?):");
-    /** A command-line flag of the help. */
-    private static final Pattern FLAG = Pattern.compile("(?<![\\w-])(--[a-z][a-z-]*[a-z])");
 
     private static String help;
     private static String section;
@@ -46,18 +45,7 @@ class ConfigurationDocTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new ArrayList<>()))
                 .isInstanceOfSatisfying(ClientMain.StartupExit.class, e -> assertThat(e.status()).isZero());
         help = out.toString(StandardCharsets.UTF_8);
-        String doc = Files.readString(Path.of("..", "docs", "CONFIGURATION.md"), StandardCharsets.UTF_8);
-        section = section(doc, "Client");
-    }
-
-    /** The text of the "## NAME..." section, up to the next "## " heading. */
-    static String section(String doc, String name) {
-        Matcher heading = Pattern.compile("(?m)^## " + Pattern.quote(name) + "\\b.*$").matcher(doc);
-        assertThat(heading.find()).as("docs/CONFIGURATION.md has a \"## %s\" section", name).isTrue();
-        int start = heading.end();
-        Matcher next = Pattern.compile("(?m)^## ").matcher(doc);
-        int end = next.find(start) ? next.start() : doc.length();
-        return doc.substring(start, end);
+        section = ConfigurationDoc.section("Client");
     }
 
     /** "key = VARIABLE" for every row; an environment-only key is "(none)" in the help, "—" in the doc. */
@@ -67,15 +55,6 @@ class ConfigurationDocTest {
         while (m.find()) {
             String key = m.group(1) == null || m.group(1).equals("(none)") ? "-" : m.group(1);
             found.add(key + " = " + m.group(2));
-        }
-        return found;
-    }
-
-    private static Set<String> all(Pattern pattern, String text) {
-        Set<String> found = new TreeSet<>();
-        Matcher m = pattern.matcher(text);
-        while (m.find()) {
-            found.add(m.group(1));
         }
         return found;
     }

@@ -1,18 +1,17 @@
 package lottery.server;
 
+import static lottery.testkit.ConfigurationDoc.FLAG;
+import static lottery.testkit.ConfigurationDoc.all;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lottery.testkit.ConfigurationDoc;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +25,6 @@ class ConfigurationDocTest {
     private static final Pattern HELP_KEY_LINE = Pattern.compile("(?m)^  ([A-Z][A-Z0-9_]*[A-Z0-9])\\s");
     /** Any configuration name in the help's prose: SERVER_* and LOGGING_LEVEL (with or without "=value"). */
     private static final Pattern HELP_NAME = Pattern.compile("\\b(SERVER_[A-Z0-9_]*[A-Z0-9]|LOGGING_LEVEL)\\b");
-    /** A command-line flag of the help. */
-    private static final Pattern HELP_FLAG = Pattern.compile("(?<![\\w-])(--[a-z][a-z-]*[a-z])");
     /** A row of the doc's key table: its first cell is one backticked key. */
     private static final Pattern DOC_KEY_ROW = Pattern.compile("(?m)^\\| `([A-Z][A-Z0-9_]*)` \\|");
 
@@ -42,27 +39,7 @@ class ConfigurationDocTest {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), stop -> { });
         assertThat(status).isZero();
         help = out.toString(StandardCharsets.UTF_8);
-        String doc = Files.readString(Path.of("..", "docs", "CONFIGURATION.md"), StandardCharsets.UTF_8);
-        section = section(doc, "Server");
-    }
-
-    /** The text of the "## NAME..." section, up to the next "## " heading. */
-    static String section(String doc, String name) {
-        Matcher heading = Pattern.compile("(?m)^## " + Pattern.quote(name) + "\\b.*$").matcher(doc);
-        assertThat(heading.find()).as("docs/CONFIGURATION.md has a \"## %s\" section", name).isTrue();
-        int start = heading.end();
-        Matcher next = Pattern.compile("(?m)^## ").matcher(doc);
-        int end = next.find(start) ? next.start() : doc.length();
-        return doc.substring(start, end);
-    }
-
-    private static Set<String> all(Pattern pattern, String text) {
-        Set<String> found = new TreeSet<>();
-        Matcher m = pattern.matcher(text);
-        while (m.find()) {
-            found.add(m.group(1));
-        }
-        return found;
+        section = ConfigurationDoc.section("Server");
     }
 
     @Test
@@ -81,7 +58,7 @@ class ConfigurationDocTest {
     @Test
     void everyNameAndFlagTheHelpMentionsAppearsInTheDoc() {
         Set<String> names = all(HELP_NAME, help);
-        names.addAll(all(HELP_FLAG, help));
+        names.addAll(all(FLAG, help));
         assertThat(names).as("--help's keys, variables and flags").isNotEmpty();
         for (String name : names) {
             assertThat(section).as("docs/CONFIGURATION.md \"## Server\" mentions %s (from --help)", name)
