@@ -39,6 +39,7 @@ import lottery.server.store.postgres.PgSettings;
  * SERVER_PG_PASSWORD = ...             # default empty; never logged
  * SERVER_PG_POOL_SIZE = 4              # default 4, 2..64
  * SERVER_PG_BULK = copy                # default copy: copy or insert
+ * SERVER_METRICS_PORT = 9464           # default none (off): HTTP /metrics, /health, /ready, 0..65535
  * </pre>
  *
  * (The INI format has no inline comments: the {@code #} notes above are for this comment only.) Unknown keys, values
@@ -69,7 +70,8 @@ public final class ConfigLoader {
         SERVER_PG_USER("postgres"),
         SERVER_PG_PASSWORD(""),
         SERVER_PG_POOL_SIZE("4", 2, 64),
-        SERVER_PG_BULK("copy");
+        SERVER_PG_BULK("copy"),
+        SERVER_METRICS_PORT("", 0, 65535);
 
         /** The key for {@link Settings}: the file's key and the environment variable have the same name. */
         final ConfigKey key;
@@ -133,7 +135,8 @@ public final class ConfigLoader {
                     secretsFile(settings.text(Key.SERVER_SECRETS_FILE.key)),
                     integer(settings, Key.SERVER_MAX_CONNECTIONS),
                     integer(settings, Key.SERVER_HANDSHAKE_TIMEOUT_SECONDS),
-                    postgres(settings));
+                    postgres(settings),
+                    metricsPort(settings));
         } catch (IllegalArgumentException e) {
             // ServerConfig checks again what the checks above let through: nothing, unless they disagree.
             throw new ConfigException(e.getMessage(), e);
@@ -160,6 +163,14 @@ public final class ConfigLoader {
         }
         return new PgSettings(url, settings.text(Key.SERVER_PG_USER.key).strip(),
                 settings.text(Key.SERVER_PG_PASSWORD.key), poolSize, bulk);
+    }
+
+    /** SERVER_METRICS_PORT: {@link ServerConfig#METRICS_OFF} when not set (blank), else the port. */
+    private static int metricsPort(Settings settings) throws ConfigException {
+        if (settings.text(Key.SERVER_METRICS_PORT.key).isBlank()) {
+            return ServerConfig.METRICS_OFF;
+        }
+        return integer(settings, Key.SERVER_METRICS_PORT);
     }
 
     private static int integer(Settings settings, Key key) throws ConfigException {

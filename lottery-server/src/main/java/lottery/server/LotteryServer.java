@@ -26,6 +26,7 @@ import lottery.common.log.ShutdownLog;
 import lottery.server.net.AcceptErrorHandler;
 import lottery.server.net.NettyLotteryThread;
 import lottery.server.net.ServerInitializer;
+import lottery.server.ops.OpsServer;
 import lottery.server.round.AgencySecrets;
 import lottery.server.round.DrawCoordinator;
 import lottery.server.round.LotteryThread;
@@ -83,6 +84,8 @@ public final class LotteryServer {
     private BetStore store;
     private DrawCoordinator coordinator;
     private Channel serverChannel;
+    /** The ops endpoint (SERVER_METRICS_PORT), or null when it is off. */
+    private OpsServer ops;
     private boolean started;
     private boolean stopped;
 
@@ -168,6 +171,8 @@ public final class LotteryServer {
         LotteryThread lottery = new NettyLotteryThread(lotteryThread);
         coordinator = new DrawCoordinator(config.agencies(), lottery, syncThread, drawPollThread, secrets,
                 config.fsync() || config.sharedStore());
+        ServerInitializer initializer = new ServerInitializer(channels, coordinator, lottery,
+                config.idleTimeoutSeconds(), config.maxConnections(), config.handshakeTimeoutSeconds());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, ioLoops)
                 .channel(NioServerSocketChannel.class)
@@ -181,8 +186,7 @@ public final class LotteryServer {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 // Accepted connections read (the server channel's AUTO_READ above is not inherited).
                 .childOption(ChannelOption.AUTO_READ, true)
-                .childHandler(new ServerInitializer(channels, coordinator, lottery,
-                        config.idleTimeoutSeconds(), config.maxConnections(), config.handshakeTimeoutSeconds()));
+                .childHandler(initializer);
         try {
             serverChannel = bootstrap.bind(address, config.port()).sync().channel();
         } catch (InterruptedException e) {
@@ -198,6 +202,21 @@ public final class LotteryServer {
         }
         InetSocketAddress local = (InetSocketAddress) serverChannel.localAddress();
         LOG.info("action: bind | result: success | port: {}", local.getPort());
+        if (config.opsEnabled()) {
+            // Before the round opens: /health answers during a long recovery, /ready says the round is not open.
+            try {
+                ops = OpsServer.start(address, config.metricsPort(), coordinator, lottery,
+                        initializer::openConnections, engine);
+            } catch (InterruptedException e) {
+                stop();
+                Thread.currentThread().interrupt();
+                throw e;
+            } catch (IOException e) {
+                stop();
+                throw e;
+            }
+            LOG.info("action: ops_listen | result: success | port: {}", ops.address().getPort());
+        }
         // On the lottery thread: it owns the store from now on, and it is never interrupted.
         Future<?> opened = lotteryThread.submit(() -> {
             openRound();
@@ -245,6 +264,10 @@ public final class LotteryServer {
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly(stepMillis(deadline));
             ShutdownLog.closed(ShutdownLog.SERVER_SOCKET);
+        }
+        if (ops != null) {
+            ops.stop(stepMillis(deadline));
+            ShutdownLog.closed(ShutdownLog.OPS_ENDPOINT);
         }
         boolean storeReleased = true;
         if (lotteryThread != null) {
@@ -332,6 +355,11 @@ public final class LotteryServer {
     /** Milliseconds a closing step may take: what is left until {@code deadline}, but at least a short minimum. */
     private static long stepMillis(long deadline) {
         return Math.max(MIN_STEP_MILLIS, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    }
+
+    /** Where the ops endpoint listens (SERVER_METRICS_PORT, its real port when 0), or null when it is off. */
+    public synchronized InetSocketAddress opsAddress() {
+        return ops == null ? null : ops.address();
     }
 
     /** Waits until {@link #stop()} has finished. */

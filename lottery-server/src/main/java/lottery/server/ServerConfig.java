@@ -32,10 +32,14 @@ import lottery.server.store.postgres.PgSettings;
  *                             connection); 0 disables (SERVER_HANDSHAKE_TIMEOUT_SECONDS)
  * @param postgres             where the bets are kept when {@code SERVER_STORE=postgres}: a database several servers
  *                             share; {@code null} = the CSV file {@code storagePath}, one server (SERVER_STORE=csv)
+ * @param metricsPort          the HTTP port of the ops endpoint ({@code /metrics}, {@code /health}, {@code /ready},
+ *                             {@code /status.json}), 0..65535 (0 picks a free port, for tests), on the same address;
+ *                             {@value #METRICS_OFF} = off, the default (SERVER_METRICS_PORT)
  */
 public record ServerConfig(int port, int listenBacklog, int agencies, Path storagePath, int idleTimeoutSeconds,
                            int shutdownGraceSeconds, boolean fsync, String loggingLevel, String listenAddress,
-                           Path secretsFile, int maxConnections, int handshakeTimeoutSeconds, PgSettings postgres) {
+                           Path secretsFile, int maxConnections, int handshakeTimeoutSeconds, PgSettings postgres,
+                           int metricsPort) {
 
     /** The default listen address: every interface. */
     public static final String ANY_ADDRESS = "0.0.0.0";
@@ -45,6 +49,8 @@ public record ServerConfig(int port, int listenBacklog, int agencies, Path stora
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     /** Default handshake deadline, in seconds. */
     public static final int DEFAULT_HANDSHAKE_TIMEOUT_SECONDS = 10;
+    /** {@link #metricsPort} when SERVER_METRICS_PORT is not set: no ops endpoint, nothing of it loaded. */
+    public static final int METRICS_OFF = -1;
 
     public ServerConfig {
         checkRange("SERVER_PORT", port, 0, 65535);
@@ -70,6 +76,21 @@ public record ServerConfig(int port, int listenBacklog, int agencies, Path stora
         }
         checkRange("SERVER_MAX_CONNECTIONS", maxConnections, 1, 1_000_000);
         checkRange("SERVER_HANDSHAKE_TIMEOUT_SECONDS", handshakeTimeoutSeconds, 0, 3_600);
+        if (metricsPort != METRICS_OFF) {
+            checkRange("SERVER_METRICS_PORT", metricsPort, 0, 65535);
+            if (metricsPort != 0 && metricsPort == port) {
+                throw new IllegalArgumentException("SERVER_METRICS_PORT " + metricsPort + " is SERVER_PORT too");
+            }
+        }
+    }
+
+    /** The settings without the ops endpoint (SERVER_METRICS_PORT not set). */
+    public ServerConfig(int port, int listenBacklog, int agencies, Path storagePath, int idleTimeoutSeconds,
+                        int shutdownGraceSeconds, boolean fsync, String loggingLevel, String listenAddress,
+                        Path secretsFile, int maxConnections, int handshakeTimeoutSeconds, PgSettings postgres) {
+        this(port, listenBacklog, agencies, storagePath, idleTimeoutSeconds, shutdownGraceSeconds, fsync,
+                loggingLevel, listenAddress, secretsFile, maxConnections, handshakeTimeoutSeconds, postgres,
+                METRICS_OFF);
     }
 
     /** The settings of a server with the CSV store. */
@@ -102,19 +123,34 @@ public record ServerConfig(int port, int listenBacklog, int agencies, Path stora
     /** The same settings with agency secrets read from {@code file} (null: none). */
     public ServerConfig withSecretsFile(Path file) {
         return new ServerConfig(port, listenBacklog, agencies, storagePath, idleTimeoutSeconds, shutdownGraceSeconds,
-                fsync, loggingLevel, listenAddress, file, maxConnections, handshakeTimeoutSeconds, postgres);
+                fsync, loggingLevel, listenAddress, file, maxConnections, handshakeTimeoutSeconds, postgres,
+                metricsPort);
     }
 
     /** The same settings with other connection limits. */
     public ServerConfig withConnectionLimits(int maxConnections, int handshakeTimeoutSeconds) {
         return new ServerConfig(port, listenBacklog, agencies, storagePath, idleTimeoutSeconds, shutdownGraceSeconds,
-                fsync, loggingLevel, listenAddress, secretsFile, maxConnections, handshakeTimeoutSeconds, postgres);
+                fsync, loggingLevel, listenAddress, secretsFile, maxConnections, handshakeTimeoutSeconds, postgres,
+                metricsPort);
     }
 
     /** The same settings with the bets in PostgreSQL ({@code settings}), or in the CSV file ({@code null}). */
     public ServerConfig withPostgres(PgSettings settings) {
         return new ServerConfig(port, listenBacklog, agencies, storagePath, idleTimeoutSeconds, shutdownGraceSeconds,
-                fsync, loggingLevel, listenAddress, secretsFile, maxConnections, handshakeTimeoutSeconds, settings);
+                fsync, loggingLevel, listenAddress, secretsFile, maxConnections, handshakeTimeoutSeconds, settings,
+                metricsPort);
+    }
+
+    /** The same settings with the ops endpoint on {@code port} (0: a free one), or off ({@link #METRICS_OFF}). */
+    public ServerConfig withMetricsPort(int port) {
+        return new ServerConfig(this.port, listenBacklog, agencies, storagePath, idleTimeoutSeconds,
+                shutdownGraceSeconds, fsync, loggingLevel, listenAddress, secretsFile, maxConnections,
+                handshakeTimeoutSeconds, postgres, port);
+    }
+
+    /** Whether the ops endpoint is on (SERVER_METRICS_PORT is set). */
+    public boolean opsEnabled() {
+        return metricsPort != METRICS_OFF;
     }
 
     /** Whether the bets are in PostgreSQL, shared with other servers ({@code SERVER_STORE=postgres}). */

@@ -106,6 +106,9 @@ public final class ServerMain {
                                              secrets is not resumed without them)
               SERVER_MAX_CONNECTIONS         open connections at most; more are refused (default 10000)
               SERVER_HANDSHAKE_TIMEOUT_SECONDS  time a new connection has for its HELLO (default 10; 0 = none)
+              SERVER_METRICS_PORT            HTTP port of the ops endpoint on SERVER_IP: /metrics (Prometheus),
+                                             /health, /ready, /status.json and the status page / (default none:
+                                             off, nothing of it loaded), 0..65535
               SERVER_STORE                   csv (default: the bets file, one server) or postgres (a database
                                              several servers share: any agency may use any of them; the draw runs
                                              once, on whichever server sees every agency finished; docs/SCALING.md)

@@ -43,7 +43,7 @@ class ConfigLoaderTest {
             + " SERVER_AGENCIES, SERVER_STORAGE_PATH, SERVER_IDLE_TIMEOUT_SECONDS, SERVER_SHUTDOWN_GRACE_SECONDS,"
             + " SERVER_FSYNC, SERVER_SECRETS_FILE, SERVER_MAX_CONNECTIONS,"
             + " SERVER_HANDSHAKE_TIMEOUT_SECONDS, SERVER_STORE, SERVER_PG_URL, SERVER_PG_USER, SERVER_PG_PASSWORD,"
-            + " SERVER_PG_POOL_SIZE, SERVER_PG_BULK)";
+            + " SERVER_PG_POOL_SIZE, SERVER_PG_BULK, SERVER_METRICS_PORT)";
 
     @TempDir
     Path dir;
@@ -354,5 +354,18 @@ class ConfigLoaderTest {
         assertThat(overrides).contains("action: config_override | result: success | key: SERVER_PG_PASSWORD"
                 + " | file_value: *** | value: ***");
         assertThat(String.join("\n", overrides)).doesNotContain("secret");
+    }
+
+    @Test
+    void theOpsEndpointIsOffUnlessItsPortIsSet() throws Exception {
+        assertThat(load(COURSE, Map.of()).metricsPort()).isEqualTo(ServerConfig.METRICS_OFF);
+        assertThat(load(COURSE, Map.of()).opsEnabled()).isFalse();
+        assertThat(load(COURSE, Map.of("SERVER_METRICS_PORT", " ")).opsEnabled()).isFalse();
+        assertThat(load(COURSE + "\nSERVER_METRICS_PORT = 9464", Map.of()).metricsPort()).isEqualTo(9464);
+        assertThat(load(COURSE, Map.of("SERVER_METRICS_PORT", "0")).metricsPort()).isZero();
+        assertThat(error(COURSE, Map.of("SERVER_METRICS_PORT", "65536")))
+                .isEqualTo("SERVER_METRICS_PORT 65536 is not in 0..65535 (env SERVER_METRICS_PORT)");
+        assertThat(error(COURSE, Map.of("SERVER_METRICS_PORT", "12345")))
+                .isEqualTo("SERVER_METRICS_PORT 12345 is SERVER_PORT too");
     }
 }

@@ -28,6 +28,8 @@ public final class ShutdownLog {
     public static final String LOTTERY_EXECUTOR = "lottery_executor";
     /** Server: the acceptor and I/O event loops. */
     public static final String EVENT_LOOPS = "event_loops";
+    /** Server: the ops endpoint (SERVER_METRICS_PORT): its HTTP port, connections and threads. */
+    public static final String OPS_ENDPOINT = "ops_endpoint";
     /** Server: the bets file. */
     public static final String BET_STORE = "bet_store";
     /** Client: the lottery connection to the server. */

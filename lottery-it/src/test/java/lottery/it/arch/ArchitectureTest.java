@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * <p>The server's packages, one job each: {@code lottery.server} starts and stops (and is the only one that names a
  * storage engine), {@code net} is the Netty glue, {@code round} the lottery's rules (no Netty, no engine),
  * {@code store} the storage contract, {@code store.csv} and {@code store.postgres} the engines. The arrows:
- * net → round → store ← store.csv, store.postgres.
+ * net → round → store ← store.csv, store.postgres; {@code ops} (the opt-in HTTP endpoint: metrics, health, status)
+ * reads round and store, and only start-up uses it.
  *
  * <p>Each rule is written for a root package, so the last tests can show it failing on {@code lottery.it.arch.broken},
  * a small tree of classes that break it on purpose.
@@ -60,10 +61,13 @@ class ArchitectureTest {
                 .layer("store").definedBy(root + ".store")
                 .layer("csv engine").definedBy(root + ".store.csv..")
                 .layer("postgres engine").definedBy(root + ".store.postgres..")
+                .optionalLayer("ops").definedBy(root + ".ops..")
                 .whereLayer("start-up").mayNotBeAccessedByAnyLayer()
                 .whereLayer("net").mayOnlyBeAccessedByLayers("start-up")
-                .whereLayer("round").mayOnlyBeAccessedByLayers("net", "start-up")
-                .whereLayer("store").mayOnlyBeAccessedByLayers("round", "csv engine", "postgres engine", "start-up")
+                .whereLayer("round").mayOnlyBeAccessedByLayers("net", "start-up", "ops")
+                .whereLayer("store").mayOnlyBeAccessedByLayers("round", "csv engine", "postgres engine", "start-up",
+                        "ops")
+                .whereLayer("ops").mayOnlyBeAccessedByLayers("start-up")
                 .whereLayer("csv engine").mayOnlyBeAccessedByLayers("start-up")
                 .whereLayer("postgres engine").mayOnlyBeAccessedByLayers("start-up")
                 .allowEmptyShould(false);
@@ -73,7 +77,7 @@ class ArchitectureTest {
     static ArchRule roundSeesNoNettyAndNoDatabase(String root) {
         return noClasses().that().resideInAPackage(root + ".round..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "java.sql..", "javax.sql..",
-                        "org.postgresql..", "com.zaxxer..", "org.flywaydb..")
+                        "org.postgresql..", "com.zaxxer..", "org.flywaydb..", "io.prometheus..")
                 .allowEmptyShould(false);
     }
 

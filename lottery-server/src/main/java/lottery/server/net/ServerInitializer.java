@@ -92,8 +92,8 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> i
         this.handshakeTimeoutSeconds = handshakeTimeoutSeconds;
     }
 
-    /** Connections open now (accepted, not refused, not yet closed). */
-    int openConnections() {
+    /** Connections open now (accepted, not refused, not yet closed). Any thread (the ops endpoint's gauge). */
+    public int openConnections() {
         return open.get();
     }
 

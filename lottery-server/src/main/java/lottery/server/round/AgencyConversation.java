@@ -78,6 +78,8 @@ public final class AgencyConversation {
     private int agency;
     /** The fencing token of this session in a shared store (0 without one). */
     private long session;
+    /** When the request being processed was taken ({@link System#nanoTime}), for the Ack latency. */
+    private long taken;
 
     /**
      * @param lottery the shared state, owned by the lottery thread this conversation runs on
@@ -175,6 +177,7 @@ public final class AgencyConversation {
     }
 
     private void process(LotteryMessage msg) {
+        taken = System.nanoTime();
         if (lottery.isClosed()) {
             refuse(ErrorCode.SHUTTING_DOWN, msg.type(), seqOf(msg), "the server is stopping");
         } else if (msg instanceof Hello hello) {
@@ -358,6 +361,7 @@ public final class AgencyConversation {
     /** Sends an error; one whose code closes the connection is logged once and ends the conversation. */
     private void answer(ErrorReply reply) {
         send(reply);
+        lottery.observer().refused(reply.code());
         if (!reply.code().closesConnection()) {
             return;
         }
@@ -406,17 +410,22 @@ public final class AgencyConversation {
             return;
         }
         Outbox.Durable pending = outbox.sendWhenDurable(ack);
+        long requestTaken = taken;
         lottery.afterDurable(failure -> {
             String refusal = failure == null ? lottery.refusal(agency, session) : null;
+            RoundObserver observer = lottery.observer();
             if (failure != null) {
                 pending.complete(ErrorReply.of(ErrorCode.INTERNAL_ERROR, ack.ref(), ack.seq(),
                         "cannot force the bets to the disk: " + failure.getMessage()));
+                observer.refused(ErrorCode.INTERNAL_ERROR);
             } else if (refusal != null) {
                 // A newer session of the agency (another connection, maybe on another server) took it over: this
                 // one's writes were not stored, and nothing after them can be.
                 pending.complete(ErrorReply.of(ErrorCode.AGENCY_BUSY, ack.ref(), ack.seq(), refusal));
+                observer.refused(ErrorCode.AGENCY_BUSY);
             } else {
                 pending.complete(ack);
+                observer.acked(System.nanoTime() - requestTaken);
             }
             flush();
         });

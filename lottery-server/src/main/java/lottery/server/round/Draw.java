@@ -55,6 +55,12 @@ final class Draw {
         return winners != null;
     }
 
+    /** How many winners {@code agency} has; -1 before the draw has run. */
+    int winnerCount(int agency) {
+        lotteryThread.checkInThread();
+        return winners == null ? -1 : winners.getOrDefault(agency, List.of()).size();
+    }
+
     /** Runs {@code callback} once {@link #decided()}; at once if it already is. {@link #forget} withdraws it. */
     void whenDecided(Runnable callback) {
         lotteryThread.checkInThread();

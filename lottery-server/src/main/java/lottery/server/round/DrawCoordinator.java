@@ -2,6 +2,7 @@ package lottery.server.round;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
@@ -55,6 +56,11 @@ public final class DrawCoordinator {
     private SharedRound shared;
     private SharedDrawPoller poller;
     private boolean closed;
+    /**
+     * Told what the round does (the ops endpoint's metrics); {@link RoundObserver#NONE} unless {@link #observe}d.
+     * Set before the round begins, by the thread that starts the server, and only read afterwards.
+     */
+    private RoundObserver observer = RoundObserver.NONE;
 
     /**
      * A coordinator without its store yet: the server builds it before it binds and calls {@link #begin} once the
@@ -99,7 +105,7 @@ public final class DrawCoordinator {
             throw new IllegalStateException("the coordinator has its store already");
         }
         store = roundStore;
-        commit = new GroupCommit(roundStore, fsync, lotteryThread, syncThread);
+        commit = new GroupCommit(roundStore, fsync, lotteryThread, syncThread, observer);
         ledger.seed(round);
         if (roundStore instanceof SharedRound sharedRound) {
             if (pollThread == null) {
@@ -114,6 +120,33 @@ public final class DrawCoordinator {
         } else if (ledger.allFinished()) {
             draw.queue(roundStore, false);
         }
+    }
+
+    /**
+     * Makes {@code roundObserver} the one told what the round does (bets stored, refusals, Ack and commit times).
+     * Call it at most once, from the thread that starts the server, before anything is queued on the lottery thread
+     * that uses this coordinator (before {@link #begin}): the queueing publishes it to that thread.
+     */
+    public void observe(RoundObserver roundObserver) {
+        observer = Objects.requireNonNull(roundObserver, "roundObserver");
+    }
+
+    /** Who is told what the round does ({@link RoundObserver#NONE} by default). */
+    RoundObserver observer() {
+        return observer;
+    }
+
+    /**
+     * The round as it stands, copied for another thread (the ops endpoint asks for it as a task of its own on the
+     * lottery thread). Before {@link #begin} the round is not open and has no line.
+     */
+    public RoundView view() {
+        lotteryThread.checkInThread();
+        if (store == null) {
+            return new RoundView(ledger.agencies(), false, false, closed, 0, 0, 0, List.of());
+        }
+        return new RoundView(ledger.agencies(), !closed, draw.drawn(), closed, commit.backlog(),
+                commit.waitingCount(), draw.waitingCount(), ledger.lines(draw::winnerCount));
     }
 
     /**
@@ -235,7 +268,9 @@ public final class DrawCoordinator {
         } catch (IOException e) {
             throw new LotteryRejection(ErrorCode.STORAGE_FAILURE, "cannot store the bets: " + e.getMessage(), e);
         }
-        return ledger.recordStored(agency, seq, bets.size());
+        long stored = ledger.recordStored(agency, seq, bets.size());
+        observer.stored(agency, seq, bets.size());
+        return stored;
     }
 
     /**

@@ -29,6 +29,8 @@ final class GroupCommit {
     private final boolean fsync;
     private final LotteryThread lotteryThread;
     private final Executor syncThread;
+    /** Told how long each force took; read by the thread that forces. */
+    private final RoundObserver observer;
     private final Deque<Waiter> waiting = new ArrayDeque<>();
     /** Writes known to be durable. */
     private long durable;
@@ -42,10 +44,26 @@ final class GroupCommit {
      * @param syncThread where forces run; null = inline, on the lottery thread
      */
     GroupCommit(BetStore store, boolean fsync, LotteryThread lotteryThread, Executor syncThread) {
+        this(store, fsync, lotteryThread, syncThread, RoundObserver.NONE);
+    }
+
+    /**
+     * @param syncThread where forces run; null = inline, on the lottery thread
+     * @param observer   told how long each successful force took (on the thread that forced)
+     */
+    GroupCommit(BetStore store, boolean fsync, LotteryThread lotteryThread, Executor syncThread,
+                RoundObserver observer) {
         this.store = store;
         this.fsync = fsync;
         this.lotteryThread = lotteryThread;
         this.syncThread = syncThread;
+        this.observer = observer;
+    }
+
+    /** Writes made and not known to be durable yet (0 without fsync: the OS having them is enough). */
+    long backlog() {
+        lotteryThread.checkInThread();
+        return fsync ? Math.max(0, store.written() - durable) : 0;
     }
 
     /**
@@ -96,7 +114,9 @@ final class GroupCommit {
     private Forced force() {
         long covering = store.written();
         try {
+            long started = System.nanoTime();
             store.sync(covering);
+            observer.committed(System.nanoTime() - started);
             return new Forced(covering, null);
         } catch (IOException e) {
             return new Forced(covering, e);

@@ -1,9 +1,13 @@
 package lottery.server.round;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.IntUnaryOperator;
 import lottery.server.store.RoundSnapshot;
 
 /**
@@ -32,6 +36,11 @@ final class RoundLedger {
     RoundLedger(int agencies, LotteryThread lotteryThread) {
         this.agencies = agencies;
         this.lotteryThread = lotteryThread;
+    }
+
+    /** SERVER_AGENCIES: 0 means no draw. Reads a final field: any thread. */
+    int agencies() {
+        return agencies;
     }
 
     /** Takes what the store already holds of the round. */
@@ -114,6 +123,34 @@ final class RoundLedger {
     boolean allFinished() {
         lotteryThread.checkInThread();
         return agencies > 0 && finished.size() >= agencies;
+    }
+
+    /**
+     * Each agency's line, for {@link RoundView}: agencies 1..agencies in order, or with no draw every agency seen.
+     *
+     * @param winners an agency's winner count, -1 before the draw
+     */
+    List<RoundView.AgencyLine> lines(IntUnaryOperator winners) {
+        lotteryThread.checkInThread();
+        Set<Integer> ids = new TreeSet<>();
+        if (agencies > 0) {
+            for (int agency = 1; agency <= agencies; agency++) {
+                ids.add(agency);
+            }
+        } else {
+            ids.addAll(storedByAgency.keySet());
+            ids.addAll(lastSeq.keySet());
+            ids.addAll(finished);
+            ids.addAll(answered);
+            ids.addAll(sessions.keySet());
+        }
+        List<RoundView.AgencyLine> lines = new ArrayList<>(ids.size());
+        for (int agency : ids) {
+            lines.add(new RoundView.AgencyLine(agency, storedByAgency.getOrDefault(agency, 0L),
+                    lastSeq.getOrDefault(agency, 0L), sessions.containsKey(agency), finished.contains(agency),
+                    answered.contains(agency), winners.applyAsInt(agency)));
+        }
+        return lines;
     }
 
     /** Records that {@code agency} was sent its winners; true the first time only. */

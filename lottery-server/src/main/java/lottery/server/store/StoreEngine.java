@@ -31,6 +31,14 @@ public interface StoreEngine extends Closeable {
      */
     OpenedRound open() throws IOException;
 
+    /**
+     * A cheap check that the storage still takes writes (the ops endpoint's {@code /ready}); the default checks
+     * nothing. Asked for once the round is open; the probe runs on a thread of its own.
+     */
+    default StoreProbe probe() {
+        return StoreProbe.NONE;
+    }
+
     /** Releases what {@link #prepare} took (a lock). Idempotent; the store {@link #open} gave is closed before. */
     @Override
     void close() throws IOException;

@@ -287,11 +287,42 @@ class DrawCoordinatorTest {
 
     @Test
     void onlyWhatTheServerNeedsIsPublicTheRestBelongsToTheLotteryThreadsPackage() {
-        // Everything but begin() and close() is called by the conversations, in this package; drawn() was once
-        // public for tests.
+        // Everything but begin() and close() (start-up) and observe() and view() (the ops endpoint) is called by the
+        // conversations, in this package; drawn() was once public for tests.
         List<String> publicMethods = Arrays.stream(DrawCoordinator.class.getDeclaredMethods())
                 .filter(method -> Modifier.isPublic(method.getModifiers())).map(Method::getName).toList();
 
-        assertThat(publicMethods).containsExactlyInAnyOrder("begin", "close");
+        assertThat(publicMethods).containsExactlyInAnyOrder("begin", "close", "observe", "view");
+    }
+
+    @Test
+    void theViewCopiesTheBooksAndTheObserverHearsEveryStoredBatch() throws Exception {
+        List<String> heard = new ArrayList<>();
+        DrawCoordinator coordinator = new DrawCoordinator(0, lotteryThread, null, null, AgencySecrets.none(), false);
+        coordinator.observe(new RoundObserver() {
+            @Override
+            public void stored(int agency, long seq, int bets) {
+                heard.add(agency + "/" + seq + "/" + bets);
+            }
+        });
+        assertThat(coordinator.view().open()).isFalse();
+        coordinator.begin(new MemoryBetStore(), lottery.server.store.RoundSnapshot.empty(0));
+        coordinator.storeBets(7, 1, Bets.range(7, 0, 3));
+        coordinator.storeBets(7, 2, Bets.range(7, 3, 5));
+        coordinator.storeBets(2, Bets.range(2, 0, 1));
+        coordinator.finish(2);
+
+        RoundView view = coordinator.view();
+
+        assertThat(heard).containsExactly("7/1/3", "7/2/2", "2/0/1");
+        // No draw (agencies 0): the agencies seen, by id; a single BET is no batch.
+        assertThat(view.lines()).containsExactly(new RoundView.AgencyLine(2, 1, 0, false, true, false, -1),
+                new RoundView.AgencyLine(7, 5, 2, false, false, false, -1));
+        assertThat(view.bets()).isEqualTo(6);
+        assertThat(view.batches()).isEqualTo(2);
+        assertThat(view.state()).isEqualTo(RoundView.State.OPEN);
+        assertThat(view.open()).isTrue();
+        coordinator.close();
+        assertThat(coordinator.view().open()).isFalse();
     }
 }

@@ -1,6 +1,7 @@
 package lottery.server.store.csv;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -8,6 +9,7 @@ import lottery.common.log.LogText;
 import lottery.server.store.OpenedRound;
 import lottery.server.store.RoundSnapshot;
 import lottery.server.store.StoreEngine;
+import lottery.server.store.StoreProbe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,31 @@ public final class CsvEngine implements StoreEngine {
         this.path = path;
         this.agencies = agencies;
         this.newRound = newRound;
+    }
+
+    /**
+     * The bets file is where the store writes: a regular file the process may write, on a file system with room
+     * left. A file removed or replaced behind the server's back fails it (the store would write to a file nobody
+     * reads).
+     */
+    @Override
+    public StoreProbe probe() {
+        return () -> {
+            try {
+                if (!Files.isRegularFile(path)) {
+                    return "the bets file " + path + " is missing";
+                }
+                if (!Files.isWritable(path)) {
+                    return "the bets file " + path + " is not writable";
+                }
+                if (Files.getFileStore(path).getUsableSpace() == 0) {
+                    return "no space left for the bets file " + path;
+                }
+                return null;
+            } catch (IOException | RuntimeException e) {
+                return "cannot check the bets file " + path + ": " + e.getMessage();
+            }
+        };
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import lottery.server.store.OpenedRound;
 import lottery.server.store.RoundSnapshot;
 import lottery.server.store.StoreEngine;
+import lottery.server.store.StoreProbe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,12 @@ public final class PgEngine implements StoreEngine {
                     + " | round: {}", opened.bets(), opened.finished(), agencies, opened.round());
         }
         return new OpenedRound(opened.store(), RoundSnapshot.empty(agencies));
+    }
+
+    /** The database answers a connection's validity check within 2 s ({@link PgProbe}). */
+    @Override
+    public StoreProbe probe() {
+        return new PgProbe(settings, 2);
     }
 
     @Override
