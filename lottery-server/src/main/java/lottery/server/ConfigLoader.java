@@ -46,6 +46,8 @@ import lottery.server.store.postgres.PgSettings;
  * of the wrong type or out of range and missing required keys are errors: a typo must not silently fall back to a
  * default. An empty or blank environment variable counts as unset. {@code LOGGING_LEVEL} takes the names of
  * {@link Logging#parseLevel}.
+ *
+ * <p>Thread context: stateless; {@code main} calls it once at start (tests from any thread).
  */
 public final class ConfigLoader {
     /** The configuration file read without {@code --config}, relative to the working directory. */

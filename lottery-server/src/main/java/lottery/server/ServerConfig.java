@@ -10,6 +10,8 @@ import lottery.server.store.postgres.PgSettings;
  * The server's settings, validated: an instance exists only if every value is usable. Built by {@link ConfigLoader}
  * from {@code config.ini} and the environment; the names in parentheses are the keys of that file.
  *
+ * <p>Thread context: immutable; built on {@code main}, then read by any thread.
+ *
  * @param port                 TCP port to listen on, 0..65535 (0 picks a free port, for tests) (SERVER_PORT)
  * @param listenBacklog        accept queue length, 1..65535 (SERVER_LISTEN_BACKLOG)
  * @param agencies             agencies the draw waits for (agency ids 1..agencies); 0 means no draw ever and any

@@ -17,6 +17,9 @@ import lottery.server.store.postgres.PgStatus;
  * fact: {@code action: status} for the round, {@code action: status_agency} per agency) or as one JSON document.
  *
  * <p>Exit status: 0 printed (also when there is no round), 1 the store cannot be read (one line on stderr).
+ *
+ * <p>Thread context: stateless; runs on {@code main} when the program was started with {@code --status}, in a JVM
+ * that runs no server.
  */
 final class StatusCommand {
     private static final JsonFactory JSON = new JsonFactory();
