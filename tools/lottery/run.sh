@@ -11,8 +11,10 @@
 #   5. stops and removes the containers (always, also on failure or Ctrl-C).
 # The bets of an earlier run are not mixed in: with SERVER_NEW_ROUND=true the server archives an existing
 # .data/state/bets.csv at start (renamed to bets-<timestamp>.csv beside it with its round log, logged as
-# `action: archive_bets`), so the draw and the count below see this run's bets only. Nothing here writes into .data/state/, so it also works when Docker created that directory
-# (owned by root).
+# `action: archive_bets`), so the draw and the count below see this run's bets only. The containers run as the
+# invoking user (LOTTERY_UID/LOTTERY_GID), so the files the server writes there are theirs; nothing here writes into
+# .data/state/ itself, so it also works when an older run left that directory owned by root (then the containers
+# run as root).
 # Exit status 0 only when every client exited 0, logged its winners and the server logged a successful draw.
 #
 #   bash tools/lottery/run.sh [N]
@@ -62,6 +64,10 @@ sh tools/data/ensure-data.sh "$agencies"
 
 stop_system # leftovers of an earlier run
 trap stop_system EXIT
+# The containers run as the invoking user, so the bets the server writes into .data/state are theirs
+# (tools/lottery/compose-user.sh: root instead when an older run left .data/state owned by root).
+# shellcheck disable=SC2046 # VAR=VALUE words
+export $(sh tools/lottery/compose-user.sh .data/state)
 start=$(date +%s)
 "${compose[@]}" up -d
 
