@@ -16,7 +16,12 @@
 #     config file is server/config.ini mounted read-only (edit and restart, no rebuild: exercise 2); its working
 #     directory /app/state is .data/state/ on the host, so its bets file survives `down`, and a server restarted
 #     on an unfinished round resumes it (SERVER_NEW_ROUND=true in the shell that runs `docker compose` starts a new
-#     round instead);
+#     round instead); `restart: on-failure`: a server that exits with an error (a crash, the kernel's OOM killer, a
+#     kill -9) is started again by Docker and resumes the round from .data/state, while one stopped by SIGTERM
+#     (`docker stop`, `compose stop`/`down`) exits 0 and stays stopped, as does one stopped by `docker kill`
+#     (Docker never restarts a container it was told to stop). A restarted container keeps its environment: with
+#     SERVER_NEW_ROUND=true set at `up`, the restarted server would start yet another round, so set it for an `up`
+#     that must archive an earlier round, not as a habit;
 #   - every container of the project's images runs as LOTTERY_UID:LOTTERY_GID of the shell that runs
 #     `docker compose` (`user: "${LOTTERY_UID:-0}:${LOTTERY_GID:-0}"`). The images themselves run as user 1000, not
 #     root; Compose overrides that so what the server writes into the bind-mounted .data/state belongs to whoever
@@ -196,6 +201,7 @@ server_service() {
     container_name: server
     image: server:latest
     user: "\${LOTTERY_UID:-0}:\${LOTTERY_GID:-0}"
+    restart: on-failure
     environment:
       SERVER_AGENCIES: "$1"
       SERVER_NEW_ROUND: "\${SERVER_NEW_ROUND:-}"
