@@ -40,11 +40,11 @@ docker-image: ## Build the images server:latest and client:latest inside Docker 
 	docker build -f ./server/Dockerfile -t server:latest .
 	docker build -f ./client/Dockerfile -t client:latest .
 
-docker-compose-up: docker-image ## Start the Compose system in the background (agency files prepared first)
+docker-compose-up: docker-image ## Start the Compose system in the background (agency files prepared first; the containers run as you: LOTTERY_UID/LOTTERY_GID)
 	@for f in server/config.ini client/config.yaml; do \
 		[ -f $$f ] || { echo "missing $$f (restore it: git checkout -- $$f)" >&2; exit 1; }; done
 	sh tools/data/ensure-data.sh $$(grep -c '^  client[0-9]*:$$' $(COMPOSE_FILE))
-	$(COMPOSE) up -d
+	env $$(sh tools/lottery/compose-user.sh $(dir $(COMPOSE_FILE)).data/state) $(COMPOSE) up -d
 
 docker-compose-down: ## Stop the containers gracefully (SIGTERM, STOP_GRACE s), then remove them (and orphans) and the network
 	$(COMPOSE) stop -t $(STOP_GRACE)

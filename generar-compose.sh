@@ -16,7 +16,22 @@
 #     config file is server/config.ini mounted read-only (edit and restart, no rebuild: exercise 2); its working
 #     directory /app/state is .data/state/ on the host, so its bets file survives `down`, and a server restarted
 #     on an unfinished round resumes it (SERVER_NEW_ROUND=true in the shell that runs `docker compose` starts a new
-#     round instead);
+#     round instead); `restart: on-failure`: a server that exits with an error (a crash, the kernel's OOM killer, a
+#     kill -9) is started again by Docker and resumes the round from .data/state, while one stopped by SIGTERM
+#     (`docker stop`, `compose stop`/`down`) exits 0 and stays stopped, as does one stopped by `docker kill`
+#     (Docker never restarts a container it was told to stop). A restarted container keeps its environment: with
+#     SERVER_NEW_ROUND=true set at `up`, the restarted server would start yet another round, so set it for an `up`
+#     that must archive an earlier round, not as a habit;
+#   - every container of the project's images runs as LOTTERY_UID:LOTTERY_GID of the shell that runs
+#     `docker compose` (`user: "${LOTTERY_UID:-0}:${LOTTERY_GID:-0}"`). The images themselves run as user 1000, not
+#     root; Compose overrides that so what the server writes into the bind-mounted .data/state belongs to whoever
+#     ran it, and so each container can read the files it is given (.secrets/ is mode 600). `make docker-compose-up`
+#     and `make lottery` set both to the invoking user's `id -u` / `id -g` (and create .data/state first). Unset, the
+#     default is root, as the file has always run: `docker compose up` straight after a fresh clone (what the
+#     course's suite does) lets Docker create the missing .data/state owned by root, where only root can write. Why
+#     a variable and not the generating user's ids written into the file: the output stays the same bytes whoever
+#     runs the script (the committed docker-compose-dev.yaml is the output for 5, and `./generar-compose.sh
+#     docker-compose-dev.yaml 5` leaves it unchanged), and the course's two-argument usage runs as before;
 #   - containers `client1`..`clientN` (image client:latest): CLI_ID=K, so client K is agency K and reads
 #     /data/agency-K.csv (or that entry of /data/dataset.zip) from .data/ mounted read-only; config
 #     client/config.yaml mounted read-only;
@@ -185,6 +200,8 @@ server_service() {
   server:
     container_name: server
     image: server:latest
+    user: "\${LOTTERY_UID:-0}:\${LOTTERY_GID:-0}"
+    restart: on-failure
     environment:
       SERVER_AGENCIES: "$1"
       SERVER_NEW_ROUND: "\${SERVER_NEW_ROUND:-}"
@@ -216,6 +233,7 @@ client_service() {
   client$1:
     container_name: client$1
     image: client:latest
+    user: "\${LOTTERY_UID:-0}:\${LOTTERY_GID:-0}"
     environment:
       CLI_ID: "$1"
       CLI_MODE: "\${CLI_MODE:-$mode_default}"
@@ -287,6 +305,7 @@ replica_service() {
   server$1:
     container_name: server$1
     image: server:latest
+    user: "\${LOTTERY_UID:-0}:\${LOTTERY_GID:-0}"
     environment:
       SERVER_AGENCIES: "$2"
       SERVER_IP: 0.0.0.0

@@ -418,6 +418,102 @@ scenario_lottery_with_secrets() {
     say "lottery with secrets: 2 agencies authenticated, no secret in the compose file or the logs, winners 2 2"
 }
 
+# --- issue "Operate it": restart on failure, the images' user and health check ---------------------------------
+
+# The CSV server of the course's compose file (`restart: on-failure`) gets SIGKILL mid-ingest, once it has
+# acknowledged some agencies' batches; Docker restarts it, it resumes the round from .data/state, and every agency
+# finishes on its own: each bet stored once, one draw, the course's winners. The SIGKILL goes to the container's
+# JVM from the host (`kill -KILL` of its PID), as a crash or the OOM killer would end it: `docker kill -s KILL` marks
+# the container as stopped by the user, and Docker then never restarts it (checked on this engine). The files the
+# server writes in .data/state belong to the user the compose file runs it as: the invoking user through `make`, or
+# when this runs as root, uid:gid 4321:4321 set explicitly (LOTTERY_UID/LOTTERY_GID), so root cannot hide the check.
+scenario_server_restart_resume() {
+    local k total=0 names uid gid pid restarts deadline received resumed winners flag entrypoint bad line
+    mapfile -t names < <(clients_list 5)
+    # the images: user 1000, a health check, the launcher's server flags
+    expect_equal "server image user" "$(docker image inspect -f '{{.Config.User}}' server:latest)" 1000:1000
+    expect_equal "client image user" "$(docker image inspect -f '{{.Config.User}}' client:latest)" 1000:1000
+    expect_equal "server image health check" \
+        "$(docker image inspect -f '{{json .Config.Healthcheck.Test}}' server:latest)" '["CMD","sh","/app/healthcheck.sh"]'
+    entrypoint=$(docker image inspect -f '{{join .Config.Entrypoint " "}}' server:latest)
+    for flag in $(sed -n "s/^lj_flags_server='\(.*\)'$/\1/p" bin/lottery-jvm.sh); do
+        case " $entrypoint " in *" $flag "*) ;; *) die "server image: no launcher flag $flag in '$entrypoint'" ;; esac
+    done
+    unzip_course_data
+    for ((k = 1; k <= 5; k++)); do total=$((total + $(rows_in ".data/agency-$k.csv"))); done
+    generate 5
+    grep -qx '    restart: on-failure' "$COMPOSE_FILE" || die "$COMPOSE_FILE: no restart: on-failure"
+    # Batches of 20 (about 3,900 of them): an ingest long enough to be killed in the middle of.
+    set_yaml "$CLIENT_CONFIG" batch.maxAmount 20
+    rm -rf .data/state
+    [ ! -e .data/state ] || die "cannot remove .data/state"
+    if [ "$(id -u)" -eq 0 ]; then
+        uid=4321 gid=4321
+        mkdir -p .data/state && chown "$uid:$gid" .data/state
+        export LOTTERY_UID=$uid LOTTERY_GID=$gid
+    else
+        uid=$(id -u) gid=$(id -g)
+        unset LOTTERY_UID LOTTERY_GID # make docker-compose-up takes the invoking user's
+    fi
+    # No SERVER_NEW_ROUND (lib.sh's `up` sets it): it would stay in the restarted server's environment, and that
+    # server would archive the round instead of resuming it. .data/state starts empty instead.
+    env -u SERVER_NEW_ROUND make docker-compose-up >"$E2E_TMP/up.log" 2>&1 \
+        || { cat "$E2E_TMP/up.log"; die "make docker-compose-up"; }
+    expect_equal "server container user" "$(docker inspect -f '{{.Config.User}}' server)" "$uid:$gid"
+    wait_lines 120 server 'action: apuesta_recibida | result: success' 30
+    for c in "${names[@]}"; do
+        [ "$(status_of "$c")" = running ] || die "$c already $(status_of "$c") before the kill: not mid-ingest"
+    done
+    received=$(count_lines server 'action: apuesta_recibida | result: success')
+    pid=$(docker inspect -f '{{.State.Pid}}' server)
+    [ -n "$pid" ] && [ "$pid" -gt 0 ] || die "server: no PID"
+    kill -KILL "$pid" || die "kill -KILL $pid (the server's JVM)"
+    say "killed the server's JVM (host PID $pid) with SIGKILL after $received acknowledged batches"
+    deadline=$((SECONDS + 60))
+    until restarts=$(docker inspect -f '{{.RestartCount}}' server) && [ "$restarts" -ge 1 ] \
+        && [ "$(status_of server)" = running ]; do
+        [ "$SECONDS" -lt "$deadline" ] || die "server not restarted after 60s ($(status_of server), $restarts restarts)"
+        sleep 0.3
+    done
+    wait_exited 240 "${names[@]}"
+    expect_exit_zero "${names[@]}"
+    expect_equal "server restarts" "$(docker inspect -f '{{.RestartCount}}' server)" 1
+    expect_equal "server running after the lottery" "$(status_of server)" running
+    expect_equal "new_round lines" "$(count_lines server 'action: new_round | result: success')" 1
+    expect_equal "resume_round lines" "$(count_lines server 'action: resume_round | result: success')" 1
+    resumed=0
+    for c in "${names[@]}"; do
+        [ "$(count_lines "$c" 'action: reconnect | result: success')" -eq 0 ] || resumed=$((resumed + 1))
+    done
+    [ "$resumed" -ge 1 ] || die "no agency got its session back: the kill came after the ingest"
+    expect_equal "sorteo lines" "$(count_lines server 'action: sorteo | result: success')" 1
+    winners=''
+    for ((k = 1; k <= 5; k++)); do
+        expect_equal "client$k cant_ganadores" "$(value_of "client$k" consulta_ganadores cant_ganadores)" \
+            "$(winners_in ".data/agency-$k.csv")"
+        winners="$winners${winners:+ }$(value_of "client$k" consulta_ganadores cant_ganadores)"
+    done
+    expect_equal "winners per agency (course data)" "$winners" "2 3 3 2 0"
+    # Every row of every agency exactly once in bets.csv (as multisets: sorted, compared whole).
+    for ((k = 1; k <= 5; k++)); do tr -d '\r' <".data/agency-$k.csv" | sed "s/^/$k,/"; done | LC_ALL=C sort \
+        >"$E2E_TMP/expected-rows"
+    tr -d '\r' <"$BETS_FILE" | LC_ALL=C sort >"$E2E_TMP/stored-rows"
+    expect_equal "bets file rows" "$(rows_in "$E2E_TMP/stored-rows")" "$total"
+    cmp -s "$E2E_TMP/stored-rows" "$E2E_TMP/expected-rows" || die "bets.csv is not the agency files' rows, each once"
+    # Who owns what the server wrote.
+    ls -ln .data/state >"$E2E_TMP/state-ls"
+    bad=$(find .data/state \( ! -uid "$uid" -o ! -gid "$gid" \) -print | head -n 3)
+    [ -z "$bad" ] || { cat "$E2E_TMP/state-ls" >&2; die "not owned by $uid:$gid: $bad"; }
+    say "ls -ln .data/state (expected owner $uid:$gid):"
+    while IFS= read -r line; do say "  $line"; done <"$E2E_TMP/state-ls"
+    # The health check the image runs, once by hand: healthy, and the log stays clean.
+    docker exec server sh /app/healthcheck.sh || die "server: the health check fails on a running server"
+    expect_clean_logs server "${names[@]}"
+    say "restart: SIGKILL mid-ingest ($received batches acknowledged), Compose restarted the server once, it resumed" \
+        "the round; $resumed agencies reconnected, every client exited 0, $total bets stored once, one sorteo," \
+        "winners $winners; files owned by $uid:$gid"
+}
+
 # --- issue 12: several servers on one PostgreSQL --------------------------------------------------------------
 
 # generar-compose.sh FILE 5 --servers 3 --store postgres with the course's data: while the bets come in (once it has
@@ -524,6 +620,7 @@ SCENARIOS=(
     sigterm_client sigterm_server sigterm_all sigterm_server_alone
     bet_from_env
     blackbox_style_lottery lottery_course_data lottery_with_secrets make_lottery make_lottery_docker_only
+    server_restart_resume
     scaled_postgres_kill
 )
 

@@ -9,10 +9,13 @@
 #   4. prints each agency's exit status, bets sent and winners (cant_ganadores), the server's draw line and the
 #      number of stored bets;
 #   5. stops and removes the containers (always, also on failure or Ctrl-C).
-# The bets of an earlier run are not mixed in: with SERVER_NEW_ROUND=true the server archives an existing
-# .data/state/bets.csv at start (renamed to bets-<timestamp>.csv beside it with its round log, logged as
-# `action: archive_bets`), so the draw and the count below see this run's bets only. Nothing here writes into .data/state/, so it also works when Docker created that directory
-# (owned by root).
+# The bets of an earlier run are not mixed in: with SERVER_NEW_ROUND=true (set when .data/state holds an earlier
+# round) the server archives an existing .data/state/bets.csv at start (renamed to bets-<timestamp>.csv beside it with its round log, logged as
+# `action: archive_bets`), so the draw and the count below see this run's bets only. The containers run as the
+# invoking user (LOTTERY_UID/LOTTERY_GID), so the files the server writes there are theirs; nothing here writes into
+# .data/state/ itself, so it also works when an older run left that directory owned by root (then the containers
+# run as root). A server that exits with an error is restarted by Compose (`restart: on-failure`) and resumes the
+# round: the wait below goes on while it restarts.
 # Exit status 0 only when every client exited 0, logged its winners and the server logged a successful draw.
 #
 #   bash tools/lottery/run.sh [N]
@@ -29,8 +32,14 @@ compose=(docker compose --project-directory . -f "$compose_file")
 
 # The whole lottery whatever the config file and the caller's environment say (empty means unset to the client).
 export CLI_MODE=lottery LOTTERY_EXERCISE=8
-# A new round even when an earlier run left one unfinished (a server restarted on it would resume it).
-export SERVER_NEW_ROUND=true
+# A new round when an earlier run left one (a server started on it would resume it), and only then:
+# SERVER_NEW_ROUND=true stays in the server's environment, so a server Compose restarts (`restart: on-failure`) would
+# archive this run's round too. On a .data/state without a round, a restarted server resumes this one.
+if [ -e .data/state/bets.csv ] || [ -e .data/state/bets.csv.round ]; then
+    export SERVER_NEW_ROUND=true
+else
+    unset SERVER_NEW_ROUND
+fi
 unset NOMBRE APELLIDO DOCUMENTO NACIMIENTO NUMERO
 
 stop_system() {
@@ -62,6 +71,10 @@ sh tools/data/ensure-data.sh "$agencies"
 
 stop_system # leftovers of an earlier run
 trap stop_system EXIT
+# The containers run as the invoking user, so the bets the server writes into .data/state are theirs
+# (tools/lottery/compose-user.sh: root instead when an older run left .data/state owned by root).
+# shellcheck disable=SC2046 # VAR=VALUE words
+export $(sh tools/lottery/compose-user.sh .data/state)
 start=$(date +%s)
 "${compose[@]}" up -d
 
@@ -78,7 +91,8 @@ while :; do
     done
     now=$(date +%s)
     [ "$done_count" -eq "$agencies" ] && break
-    if [ "$(status server)" != running ]; then
+    server_status=$(status server)
+    if [ "$server_status" != running ] && [ "$server_status" != restarting ]; then
         echo "lottery: the server stopped before every agency finished" >&2
         failed=1
         break
