@@ -26,7 +26,7 @@ import lottery.protocol.message.WinnersQuery;
 import lottery.server.store.StoredBet;
 import lottery.server.store.csv.CsvBetStore;
 import lottery.server.support.Bets;
-import lottery.server.support.ClientGroup;
+import lottery.server.support.ClientLoops;
 import lottery.server.support.TestClient;
 import lottery.server.support.TestServer;
 import lottery.testkit.Dataset;
@@ -57,7 +57,7 @@ class DatasetIngestTest {
         List<TestClient> connected = new ArrayList<>();
         // No idle timeout: the agencies that finish first wait idle for the others before their Finish, and with
         // PARANOID leak detection on a loaded machine the whole ingest has taken over the default 60 s.
-        try (ClientGroup clients = new ClientGroup(); LogCapture log = LogCapture.open();
+        try (ClientLoops clients = new ClientLoops(); LogCapture log = LogCapture.open();
              TestServer server = TestServer.start(dir, bets.size(), 0)) {
             ingest(clients.group(), server.address(), bets, connected);
 

@@ -14,7 +14,7 @@ import java.util.Map;
 import lottery.protocol.message.Batch;
 import lottery.protocol.message.MessageType;
 import lottery.server.support.Bets;
-import lottery.server.support.ClientGroup;
+import lottery.server.support.ClientLoops;
 import lottery.server.support.TestClient;
 import lottery.testkit.LogCapture;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +28,7 @@ class ExportBetsTest {
     @TempDir
     Path dir;
 
-    private final ClientGroup clients = new ClientGroup();
+    private final ClientLoops clients = new ClientLoops();
     private LotteryServer server;
 
     @AfterEach

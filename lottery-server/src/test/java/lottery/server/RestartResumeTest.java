@@ -15,7 +15,7 @@ import lottery.protocol.message.Winners;
 import lottery.protocol.message.WinnersQuery;
 import lottery.server.store.csv.CsvBetStore;
 import lottery.server.support.Bets;
-import lottery.server.support.ClientGroup;
+import lottery.server.support.ClientLoops;
 import lottery.server.support.TestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class RestartResumeTest {
     @TempDir
     Path dir;
 
-    private final ClientGroup clients = new ClientGroup();
+    private final ClientLoops clients = new ClientLoops();
 
     @AfterEach
     void closeClients() {

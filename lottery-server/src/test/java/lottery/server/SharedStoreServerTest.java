@@ -21,7 +21,7 @@ import lottery.protocol.message.Winners;
 import lottery.protocol.message.WinnersQuery;
 import lottery.server.store.postgres.PgSettings;
 import lottery.server.support.Bets;
-import lottery.server.support.ClientGroup;
+import lottery.server.support.ClientLoops;
 import lottery.server.support.TestClient;
 import lottery.testkit.LogCapture;
 import lottery.testkit.Postgres;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * servers start one draw, and a winners query held on one server is answered after a draw another server ran.
  */
 class SharedStoreServerTest {
-    private final ClientGroup clients = new ClientGroup();
+    private final ClientLoops clients = new ClientLoops();
     private final List<LotteryServer> servers = new ArrayList<>();
     private String url;
 

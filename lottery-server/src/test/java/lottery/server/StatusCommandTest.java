@@ -30,7 +30,7 @@ import lottery.server.store.csv.CsvBetStore;
 import lottery.server.store.csv.StorageLock;
 import lottery.server.store.postgres.PgSettings;
 import lottery.server.support.Bets;
-import lottery.server.support.ClientGroup;
+import lottery.server.support.ClientLoops;
 import lottery.server.support.TestClient;
 import lottery.testkit.LogCapture;
 import lottery.testkit.Postgres;
@@ -50,7 +50,7 @@ class StatusCommandTest {
     @TempDir
     Path dir;
 
-    private final ClientGroup clients = new ClientGroup();
+    private final ClientLoops clients = new ClientLoops();
     private final List<LotteryServer> servers = new ArrayList<>();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -35,7 +35,7 @@ import lottery.protocol.message.WinnersQuery;
 import lottery.server.store.StoredBet;
 import lottery.server.store.csv.CsvBetStore;
 import lottery.server.support.Bets;
-import lottery.server.support.ClientGroup;
+import lottery.server.support.ClientLoops;
 import lottery.server.support.Frames;
 import lottery.server.support.TestClient;
 import lottery.server.support.TestServer;
@@ -48,14 +48,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** Several agencies at once, stalled and idle peers, and stopping with work in flight. */
 class ConcurrencyTest {
     private static final long WAIT_SECONDS = 60;
-    private static ClientGroup clients;
+    private static ClientLoops clients;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startClients() {
-        clients = new ClientGroup();
+        clients = new ClientLoops();
     }
 
     @AfterAll

@@ -17,7 +17,7 @@ import lottery.protocol.message.ErrorReply;
 import lottery.protocol.message.MessageType;
 import lottery.server.ServerConfig;
 import lottery.server.support.Bets;
-import lottery.server.support.ClientGroup;
+import lottery.server.support.ClientLoops;
 import lottery.server.support.TestClient;
 import lottery.server.support.TestServer;
 import lottery.testkit.LogCapture;
@@ -31,14 +31,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** The server's bounds on connections: how many, how long to the handshake, how long idle. */
 @Timeout(60)
 class ConnectionLimitsTest {
-    private static ClientGroup clients;
+    private static ClientLoops clients;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startClients() {
-        clients = new ClientGroup();
+        clients = new ClientLoops();
     }
 
     @AfterAll

@@ -22,7 +22,7 @@ import lottery.protocol.message.WinnersQuery;
 import lottery.server.store.StoredBet;
 import lottery.server.store.csv.CsvBetStore;
 import lottery.server.support.Bets;
-import lottery.server.support.ClientGroup;
+import lottery.server.support.ClientLoops;
 import lottery.server.support.Frames;
 import lottery.server.support.TestClient;
 import lottery.server.support.TestServer;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** One agency at a time over loopback: the request/answer rules of the lottery connection. */
 class LotteryProtocolTest {
-    private static ClientGroup clients;
+    private static ClientLoops clients;
 
     @TempDir
     Path dir;
@@ -45,7 +45,7 @@ class LotteryProtocolTest {
 
     @BeforeAll
     static void startClients() {
-        clients = new ClientGroup();
+        clients = new ClientLoops();
     }
 
     @AfterAll

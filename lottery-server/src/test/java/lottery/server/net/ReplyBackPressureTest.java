@@ -27,7 +27,7 @@ import lottery.server.round.DrawCoordinator;
 import lottery.server.round.LotteryThread;
 import lottery.server.store.csv.CsvBetStore;
 import lottery.server.support.Bets;
-import lottery.server.support.ClientGroup;
+import lottery.server.support.ClientLoops;
 import lottery.server.support.Frames;
 import lottery.server.support.TestClient;
 import org.junit.jupiter.api.Test;
@@ -71,7 +71,7 @@ class ReplyBackPressureTest {
             }
         };
         try (CsvBetStore store = CsvBetStore.open(dir.resolve("bets.csv"), false);
-             ClientGroup clients = new ClientGroup();
+             ClientLoops clients = new ClientLoops();
              // Built on the worker: it owns the coordinator from the start.
              HandlerServer server = new HandlerServer(single.submit(() -> new DrawCoordinator(store, 1, worker))
                      .get(), worker)) {

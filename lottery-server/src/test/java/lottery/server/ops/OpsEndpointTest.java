@@ -28,7 +28,7 @@ import lottery.protocol.message.Winners;
 import lottery.protocol.message.WinnersQuery;
 import lottery.server.ServerConfig;
 import lottery.server.support.Bets;
-import lottery.server.support.ClientGroup;
+import lottery.server.support.ClientLoops;
 import lottery.server.support.TestClient;
 import lottery.server.support.TestServer;
 import lottery.testkit.LogCapture;
@@ -48,7 +48,7 @@ class OpsEndpointTest {
 
     @TempDir
     Path dir;
-    private ClientGroup clients;
+    private ClientLoops clients;
     private TestServer server;
     private LogCapture log;
     private InetSocketAddress ops;
@@ -56,7 +56,7 @@ class OpsEndpointTest {
     @BeforeEach
     void start() throws Exception {
         log = LogCapture.open();
-        clients = new ClientGroup();
+        clients = new ClientLoops();
         // fsync on: every Ack waits for a force, so the commit histogram counts.
         server = TestServer.start(new ServerConfig(0, 128, 2, dir.resolve("bets.csv"), 60, 5, true, "INFO")
                 .withMetricsPort(0));

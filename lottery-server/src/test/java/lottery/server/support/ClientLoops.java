@@ -6,7 +6,7 @@ import io.netty.channel.nio.NioIoHandler;
 import java.util.concurrent.TimeUnit;
 
 /** The event loops of a test class's protocol clients. */
-public final class ClientGroup implements AutoCloseable {
+public final class ClientLoops implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
 
     public EventLoopGroup group() {
