@@ -154,8 +154,8 @@ public final class PgBetStore implements BetStore, SharedRound {
     }
 
     /** The commits' seam for tests (see {@link PgCommitQueue.CommitSeam}); null to remove it. */
-    void afterCommit(PgCommitQueue.CommitSeam seam) {
-        commits.afterCommit = seam;
+    void commitSeam(PgCommitQueue.CommitSeam seam) {
+        commits.seam = seam;
     }
 
     /** Whether a database outage is going on: for tests. */

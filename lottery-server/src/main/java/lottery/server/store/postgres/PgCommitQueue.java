@@ -90,7 +90,7 @@ final class PgCommitQueue {
     /** Retries the commits through a database outage. */
     private final PgOutage outage;
     /** Tests only: see {@link CommitSeam}; null otherwise. */
-    volatile CommitSeam afterCommit;
+    volatile CommitSeam seam;
 
     /**
      * A queued write: a batch (seq 0 for a single BET) or, with {@code finish}, an agency's FINISH; {@code index} is
@@ -309,8 +309,11 @@ final class PgCommitQueue {
                 } else {
                     insert(c, passed);
                 }
+                CommitSeam seam = this.seam;
+                if (seam != null) {
+                    seam.beforeCommit(c);
+                }
                 c.commit();
-                CommitSeam seam = afterCommit;
                 if (seam != null) {
                     seam.afterCommit(c);
                 }
@@ -360,9 +363,17 @@ final class PgCommitQueue {
                 && (op.seq() == 0 || row.lastSeq() >= op.seq()) && (!op.finish() || row.finished());
     }
 
-    /** A test's hook, run right after a COMMIT returned: it may throw as if the connection dropped before the answer. */
+    /**
+     * A test's hooks around an attempt's COMMIT, on its connection: they may fail the attempt (e.g. by terminating
+     * the connection's backend) right before the COMMIT, or right after it took effect, as if the connection dropped
+     * before its answer came.
+     */
     interface CommitSeam {
-        void afterCommit(Connection c) throws SQLException;
+        default void beforeCommit(Connection c) throws SQLException {
+        }
+
+        default void afterCommit(Connection c) throws SQLException {
+        }
     }
 
     private void copy(Connection c, List<Op> ops) throws SQLException {
