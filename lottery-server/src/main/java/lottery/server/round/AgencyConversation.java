@@ -221,8 +221,6 @@ public final class AgencyConversation {
             refuse(ErrorCode.UNKNOWN_AGENCY, MessageType.HELLO, 0,
                     "agency " + hello.agency() + " does not take part in this draw");
         } else if (certifiedAgency.isPresent() && certifiedAgency.getAsInt() != hello.agency()) {
-            LOG.warn("action: handshake | result: fail | ip: {} | agency: {} | error: AUTHENTICATION_FAILED"
-                    + " | reason: the TLS certificate is agency {}'s", ip, hello.agency(), certifiedAgency.getAsInt());
             refuse(ErrorCode.AUTHENTICATION_FAILED, MessageType.HELLO, 0, "the TLS certificate is agency "
                     + certifiedAgency.getAsInt() + "'s, not agency " + hello.agency() + "'s");
         } else if (!secretAccepted(hello)) {
