@@ -45,6 +45,8 @@ public final class Inbox<T> extends SimpleChannelInboundHandler<T> {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final StopSignal stop;
     private StopSignal.Registration stopRegistration;
+    /** Whether the TLS failure of this connection was logged (client thread only). */
+    private boolean tlsLogged;
 
     public Inbox(Class<T> type, StopSignal stop) {
         super(type);
@@ -112,6 +114,14 @@ public final class Inbox<T> extends SimpleChannelInboundHandler<T> {
                 T message = (T) received.message();
                 return message;
             } else if (event instanceof Failed failed) {
+                if (failed.cause() instanceof TlsHandshakeException tls) {
+                    events.add(event); // stays failed for any later receive
+                    if (!tlsLogged) {
+                        tlsLogged = true;
+                        TlsAlerts.log(tls);
+                    }
+                    throw new TlsHandshakeException(tls.getMessage(), tls.reason(), tls.getCause());
+                }
                 throw new ExchangeException(describe(failed.cause()), failed.cause());
             } else if (event instanceof Closed) {
                 events.add(event); // stays closed for any later receive

@@ -54,6 +54,11 @@ public enum ErrorCode {
      * HELLO (on any server of the round) says which.
      */
     DATABASE_UNAVAILABLE(24, true),
+    /**
+     * The server has TLS on (SERVER_TLS_CERT) and the connection spoke the plain lottery protocol: it must connect
+     * again with TLS. Not retryable: a plain client gets the same answer every time.
+     */
+    TLS_REQUIRED(25, true),
     /** An unexpected failure inside the server. */
     INTERNAL_ERROR(99, true);
 
