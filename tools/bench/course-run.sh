@@ -10,6 +10,12 @@
 #
 #   bash tools/bench/course-run.sh [RUNS]      (default 5 per variant, 1..20; needs the jars: make build)
 #
+# Per run it also prints the CPU time (user + system) of each process: the server's up to the last client's exit
+# (/proc/PID/stat, read before the SIGTERM), each client's whole life (GNU time, /usr/bin/time; without it the
+# clients' CPU is not printed), and how long after its launch the server was listening (/proc/net/tcp6 and tcp
+# polled every 20 ms, so to about 20 ms; the poll costs the machine roughly 0.1 s of CPU per run, the same for both
+# variants, and is not in the figures).
+#
 # Before timing: the launchers' archives are recorded if stale (bin/lottery-cds, not timed) and each variant runs
 # once untimed (page cache). Every run is bounded (RUN_TIMEOUT s, default 120). Without ../shared/data/dataset.zip
 # the synthetic dataset of tools/data/GenerateDataset.java (what tools/data/ensure-data.sh generates) is used, and
@@ -46,8 +52,47 @@ trap cleanup EXIT
 # shellcheck source=tools/bench/course-data.sh
 . tools/bench/course-data.sh   # the working directory is the repository root (cd above)
 course_data "$work/data" "$agencies" course-run
+mkfifo "$work/never"
+exec {never}<>"$work/never" # a FIFO nothing is written to: `read -t` on it is a sleep without a fork
 
 now() { echo "${EPOCHREALTIME/,/.}"; }
+
+gnu_time=
+if [ -x /usr/bin/time ] && /usr/bin/time -f %U -o /dev/null true 2>/dev/null; then gnu_time=/usr/bin/time; fi
+clock_ticks=$(getconf CLK_TCK)
+
+# listen_probe PORT START OUT: in the background, writes into OUT the seconds from START until 127.0.0.1:PORT is
+# listening (/proc/net/tcp6 and tcp, polled every 20 ms; at most 60 s), or nothing if it never was.
+listen_probe() {
+    local hex entry t
+    printf -v hex '%04X' "$1"
+    (
+        for ((t = 0; t < 3000; t++)); do
+            # Java listens on an IPv6 socket bound to ::ffff:127.0.0.1 (tcp6); another server may use IPv4 (tcp).
+            read -r -d '' entry </proc/net/tcp6 || true
+            [[ $entry == *"0000000000000000FFFF00000100007F:$hex 00000000000000000000000000000000:0000 0A"* ]] ||
+                { read -r -d '' entry </proc/net/tcp || true; }
+            if [[ $entry == *"0000000000000000FFFF00000100007F:$hex 00000000000000000000000000000000:0000 0A"* ||
+                $entry == *"0100007F:$hex 00000000:0000 0A"* ]]; then
+                awk -v s="$2" -v e="$(now)" 'BEGIN { printf "%.3f", e - s }' >"$3"
+                exit 0
+            fi
+            read -r -t 0.02 -u "$never" || true
+        done
+    ) &
+    probe_pid=$!
+}
+
+# cpu_of PID: the user + system CPU seconds of a running process
+cpu_of() {
+    local -a stat
+    read -r -a stat <"/proc/$1/stat" 2>/dev/null || { echo 0; return; }
+    # the fields after the command name (which may hold spaces): utime and stime are fields 14 and 15
+    local rest=${stat[*]}
+    rest=${rest##*) }
+    read -r -a stat <<<"$rest"
+    awk -v u="${stat[11]}" -v s="${stat[12]}" -v hz="$clock_ticks" 'BEGIN { printf "%.2f", (u + s) / hz }'
+}
 
 # watchdog SECONDS PID...: in the background, kills the PIDs after SECONDS unless it is killed first (its sleep goes
 # with it, and it holds no output open, so a command substitution around the run does not wait for it).
@@ -58,11 +103,14 @@ watchdog() {
         trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
         sleep "$seconds" &
         sleeper=$!
-        wait "$sleeper" && kill -KILL "$@"
+        wait "$sleeper" || exit 0
+        for p in "$@"; do pkill -KILL -P "$p"; done # the JVMs under GNU time (none else)
+        kill -KILL "$@"
     ) >/dev/null 2>&1 &
 }
 
-# run_once VARIANT -> prints the wall seconds; exits 1 when the result is wrong or the run exceeds the bound.
+# run_once VARIANT -> prints the wall seconds, then the CPU seconds of the server and of each client and the
+# server's listening delay ("-" when not measured); exits 1 when the result is wrong or the run exceeds the bound.
 run_once() {
     local variant=$1 dir port start end server_pid k status
     dir=$(mktemp -d "$work/run.XXXXXX")
@@ -82,9 +130,14 @@ run_once() {
         LOGGING_LEVEL=INFO "${server_cmd[@]}" >"$dir/server.log" 2>&1 &
     server_pid=$!
     pids=("$server_pid")
+    listen_probe "$port" "$start" "$dir/listen"
+    pids+=("$probe_pid")
+    local -a timed=()
+    [ -z "$gnu_time" ] || timed=("$gnu_time" -f "%U %S")
     for k in $(seq 1 $agencies); do
+        [ -z "$gnu_time" ] || timed[3]=-o timed[4]="$dir/cpu$k"
         CLI_ID=$k CLI_SERVER_ADDRESS=127.0.0.1:$port CLI_LOOP_AMOUNT=1 CLI_LOOP_PERIOD=1s CLI_LOG_LEVEL=INFO \
-            CLI_DATA_FILE="$work/data/agency-{id}.csv" "${client_cmd[@]}" >"$dir/client$k.log" 2>&1 &
+            CLI_DATA_FILE="$work/data/agency-{id}.csv" "${timed[@]}" "${client_cmd[@]}" >"$dir/client$k.log" 2>&1 &
         client_pids[k]=$!
         pids+=("$!")
     done
@@ -98,8 +151,12 @@ run_once() {
         [ "$status" -eq 0 ] || { echo "course-run: $variant client $k exited $status" >&2; failed=1; }
     done
     end=$(now)
+    local server_cpu
+    server_cpu=$(cpu_of "$server_pid")
     kill "$watchdog" 2>/dev/null || true
     wait "$watchdog" 2>/dev/null || true
+    kill "$probe_pid" 2>/dev/null || true
+    wait "$probe_pid" 2>/dev/null || true
     kill -TERM "$server_pid" 2>/dev/null || true
     status=0
     # bounded: the server's shutdown grace is 5 s
@@ -124,8 +181,18 @@ run_once() {
         for f in "$dir"/server.log "$dir"/client*.log; do echo "--- $f" >&2; tail -n 5 "$f" >&2; done
         exit 1
     fi
+    local cpus="" listen="-" u sy
+    for k in $(seq 1 $agencies); do
+        if [ -n "$gnu_time" ] && read -r u sy <"$dir/cpu$k"; then
+            cpus+=" $(awk -v u="$u" -v s="$sy" 'BEGIN { printf "%.2f", u + s }')"
+        else
+            cpus+=" -"
+        fi
+    done
+    [ -s "$dir/listen" ] && listen=$(cat "$dir/listen")
     rm -rf "$dir"
     awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }'
+    echo " $server_cpu$cpus $listen"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -144,13 +211,18 @@ echo "baseline: $baseline_java -jar (default flags, no archive): $baseline_versi
 run_once launchers >/dev/null
 run_once baseline >/dev/null
 ours=() base=()
+: >"$work/cpu-launchers"
+: >"$work/cpu-baseline"
 for ((r = 1; r <= runs; r++)); do
     if ((r % 2)); then order=(launchers baseline); else order=(baseline launchers); fi
     for variant in "${order[@]}"; do
         # Not in a command substitution: its subshell would keep the pids the EXIT trap must kill.
         run_once "$variant" >"$work/time"
-        t=$(cat "$work/time")
-        printf 'run %d %-9s %6.3f s\n' "$r" "$variant" "$t"
+        read -r t server_cpu c1 c2 c3 c4 c5 listen <"$work/time"
+        total=$(awk -v a="$server_cpu $c1 $c2 $c3 $c4 $c5" 'BEGIN { n = split(a, v, " "); for (i = 1; i <= n; i++) { if (v[i] == "-") { print "-"; exit } s += v[i] } printf "%.2f", s }')
+        printf 'run %d %-9s %6.3f s  cpu: server %s (listening after %s s), clients %s %s %s %s %s, total %s\n' \
+            "$r" "$variant" "$t" "$server_cpu" "$listen" "$c1" "$c2" "$c3" "$c4" "$c5" "$total"
+        echo "$server_cpu $c1 $c2 $c3 $c4 $c5 $listen $total" >>"$work/cpu-$variant"
         if [ "$variant" = launchers ]; then ours+=("$t"); else base+=("$t"); fi
     done
 done
@@ -165,3 +237,21 @@ awk -v o="$m_ours" -v b="$m_base" -v ref="$reference" -v comparable="$comparable
     if (comparable) printf "reference: the best public solution of the assignment, 1.5 s (1.5-1.9 s, issue 11, its pause between batches removed); launchers / reference: %.2f (target <= 1.5 s: %s)\n", o / ref, (o <= ref) ? "reached" : "not reached"
     else printf "reference: the 1.5 s of the best public solution is for the course data; not comparable with this synthetic data\n"
 }'
+# Per-process CPU: medians over the runs of each variant (clients: the median of the five clients' medians is not
+# what is wanted; each client's column is its own median, then the largest of them is printed as the worst client).
+cpu_summary() {
+    awk -v name="$1" '{ for (i = 1; i <= 8; i++) v[i, NR] = $i } END {
+        for (i = 1; i <= 8; i++) {
+            n = 0; for (r = 1; r <= NR; r++) if (v[i, r] != "-") { n++; x[n] = v[i, r] }
+            for (a = 1; a <= n; a++) for (b = a + 1; b <= n; b++) if (x[b] < x[a]) { t = x[a]; x[a] = x[b]; x[b] = t }
+            m[i] = (n == 0) ? "-" : ((n % 2) ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2)
+        }
+        worst = "-"; for (i = 2; i <= 6; i++) if (m[i] != "-" && (worst == "-" || m[i] > worst)) worst = m[i]
+        printf "%s\t%s\t%s\t%s %s %s %s %s\t%s\t%s\n", name, m[8], m[1], m[2], m[3], m[4], m[5], m[6], worst, m[7]
+    }' "$work/cpu-$1"
+}
+IFS=$'\t' read -r _ l_total l_server l_clients l_worst l_listen < <(cpu_summary launchers)
+IFS=$'\t' read -r _ b_total b_server b_clients b_worst b_listen < <(cpu_summary baseline)
+echo "median CPU-s (user + system) per process, same runs; launchers: total $l_total, server $l_server (listening after $l_listen s), clients $l_clients (largest $l_worst)"
+echo "median CPU-s (user + system) per process, same runs; baseline:  total $b_total, server $b_server (listening after $b_listen s), clients $b_clients (largest $b_worst)"
+awk -v l="$l_total" -v b="$b_total" 'BEGIN { if (l != "-" && b != "-" && l > 0) printf "baseline / launchers, total CPU: %.2f\n", b / l }'

@@ -10,6 +10,7 @@ import lottery.client.agency.AgencyClient;
 import lottery.client.net.AddressResolver;
 import lottery.client.net.ClientTransport;
 import lottery.common.config.ConfigException;
+import lottery.common.lifecycle.JvmDefaults;
 import lottery.common.lifecycle.SignalExit;
 import lottery.common.log.LogText;
 import lottery.common.log.Logging;
@@ -30,6 +31,8 @@ public final class ClientMain {
     public static final int EXIT_CONFIG = 2;
 
     static {
+        // Before any Netty class loads: its start-up defaults (JvmDefaults says which and why).
+        JvmDefaults.apply();
         // Before anything can look a name up (logging included): the server's host is resolved afresh at each
         // connection attempt, so that failover sees the replicas that are there now (AddressResolver says why).
         AddressResolver.disableJvmDnsCache();

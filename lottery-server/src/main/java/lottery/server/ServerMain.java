@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import lottery.common.config.ConfigException;
+import lottery.common.lifecycle.JvmDefaults;
 import lottery.common.lifecycle.SignalExit;
 import lottery.common.log.LogText;
 import lottery.common.log.Logging;
@@ -41,6 +42,11 @@ public final class ServerMain {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
+
+    static {
+        // Before any Netty class loads: its start-up defaults (JvmDefaults says which and why).
+        JvmDefaults.apply();
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerMain.class);
     /**

@@ -44,12 +44,24 @@ public final class ClientProcess implements AutoCloseable {
      */
     public static ClientProcess startWithout(String missing, Path dir, Map<String, String> env, String... args)
             throws IOException {
+        return start(List.of(), missing, dir, env, args);
+    }
+
+    /** {@link #start}, with {@code jvmOptions} (e.g. {@code -Xlog:class+load:file=...}) before the main class. */
+    public static ClientProcess startWithJvmOptions(List<String> jvmOptions, Path dir, Map<String, String> env,
+            String... args) throws IOException {
+        return start(jvmOptions, null, dir, env, args);
+    }
+
+    private static ClientProcess start(List<String> jvmOptions, String missing, Path dir, Map<String, String> env,
+            String... args) throws IOException {
         String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> missing == null || !entry.contains(missing))
                 .collect(Collectors.joining(File.pathSeparator));
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath, "lottery.client.ClientMain"));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classPath, "lottery.client.ClientMain"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         Map<String, String> environment = builder.environment();

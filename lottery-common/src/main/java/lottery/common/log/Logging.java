@@ -7,8 +7,12 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.EncoderBase;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.LoggerFactory;
@@ -101,10 +105,8 @@ public final class Logging {
 
         /** Sets up {@code context} as the applications' {@code logback.xml} does. */
         public static void apply(LoggerContext context) {
-            PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+            LineEncoder encoder = new LineEncoder();
             encoder.setContext(context);
-            encoder.setCharset(StandardCharsets.UTF_8);
-            encoder.setPattern(PATTERN);
             encoder.start();
             ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
             console.setContext(context);
@@ -115,6 +117,111 @@ public final class Logging {
             Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
             root.setLevel(Level.INFO);
             root.addAppender(console);
+        }
+    }
+
+    /**
+     * The encoder of {@link Configurator}: the lines of {@link #PATTERN} in UTF-8, written out directly instead of
+     * through Logback's {@code PatternLayoutEncoder}, whose pattern machinery (the parser, a converter per keyword and
+     * about 70 converter factories registered when {@code PatternLayout} initialises) is about 150 classes loaded
+     * at every start for one fixed pattern. The date is the local time of the JVM's default zone, as {@code %d}
+     * prints it, formatted once per second. An event that carries an exception (logged only at DEBUG here) goes to a
+     * {@code PatternLayoutEncoder} of the same pattern, made at the first such event, so that the stack trace is
+     * printed exactly as Logback prints it. {@code LoggingTest} checks that both give the same bytes.
+     *
+     * <p>Thread context: any logging thread; the cached second and the lazily made delegate are published safely.
+     */
+    static final class LineEncoder extends EncoderBase<ILoggingEvent> {
+        private static final int LEVEL_WIDTH = 8;
+        private final ZoneId zone = ZoneId.systemDefault();
+        private final String lineSeparator = System.lineSeparator();
+        /** The last second formatted, and its text: one immutable pair, replaced whole. */
+        private volatile Stamp stamp = new Stamp(Long.MIN_VALUE, "");
+        private volatile PatternLayoutEncoder withThrowable;
+
+        private record Stamp(long second, String text) {
+        }
+
+        @Override
+        public byte[] headerBytes() {
+            return null;
+        }
+
+        @Override
+        public byte[] encode(ILoggingEvent event) {
+            if (event.getThrowableProxy() != null) {
+                return throwableEncoder().encode(event);
+            }
+            String message = event.getFormattedMessage();
+            String level = event.getLevel().toString();
+            StringBuilder line = new StringBuilder(28 + (message == null ? 4 : message.length()));
+            line.append(date(event.getTimeStamp())).append(' ').append(level);
+            for (int pad = level.length(); pad < LEVEL_WIDTH; pad++) {
+                line.append(' ');
+            }
+            line.append(' ').append(message).append(lineSeparator);
+            return line.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public byte[] footerBytes() {
+            return null;
+        }
+
+        @Override
+        public void stop() {
+            PatternLayoutEncoder delegate = withThrowable;
+            if (delegate != null) {
+                delegate.stop();
+            }
+            super.stop();
+        }
+
+        /** "yyyy-MM-dd HH:mm:ss" of {@code millis} in the default zone. */
+        private String date(long millis) {
+            long second = Math.floorDiv(millis, 1000L);
+            Stamp last = stamp;
+            if (last.second() == second) {
+                return last.text();
+            }
+            Instant instant = Instant.ofEpochSecond(second);
+            LocalDateTime time = LocalDateTime.ofEpochSecond(second, 0, zone.getRules().getOffset(instant));
+            StringBuilder text = new StringBuilder(19);
+            pad(text, time.getYear(), 4).append('-');
+            pad(text, time.getMonthValue(), 2).append('-');
+            pad(text, time.getDayOfMonth(), 2).append(' ');
+            pad(text, time.getHour(), 2).append(':');
+            pad(text, time.getMinute(), 2).append(':');
+            pad(text, time.getSecond(), 2);
+            String formatted = text.toString();
+            stamp = new Stamp(second, formatted);
+            return formatted;
+        }
+
+        private static StringBuilder pad(StringBuilder text, int value, int width) {
+            String digits = Integer.toString(value);
+            for (int i = digits.length(); i < width; i++) {
+                text.append('0');
+            }
+            return text.append(digits);
+        }
+
+        private PatternLayoutEncoder throwableEncoder() {
+            PatternLayoutEncoder delegate = withThrowable;
+            if (delegate == null) {
+                synchronized (this) {
+                    delegate = withThrowable;
+                    if (delegate == null) {
+                        delegate = new PatternLayoutEncoder();
+                        delegate.setContext(getContext());
+                        delegate.setCharset(StandardCharsets.UTF_8);
+                        delegate.setPattern(PATTERN);
+                        delegate.start();
+                        withThrowable = delegate;
+                    }
+                }
+            }
+            return delegate;
         }
     }
 }

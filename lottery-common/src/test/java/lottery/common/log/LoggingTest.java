@@ -10,9 +10,13 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -107,6 +111,78 @@ class LoggingTest {
                 T WARN     netty warn
                 T ERROR    action: run | result: fail | error: boom
                 """.replace("\n", System.lineSeparator()));
+    }
+
+    /** What a context set up by {@code setup} prints for one ERROR line with {@code failure}, then an INFO line. */
+    private static String printedWithException(Setup setup, Throwable failure) throws Exception {
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new LogbackMDCAdapter());
+        try {
+            System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            setup.apply(context);
+            context.start();
+            context.getLogger("lottery.client.ClientMain").error("action: run | result: fail | stack_trace: follows",
+                    failure);
+            context.getLogger("lottery.client.ClientMain").info("action: after | result: success");
+        } finally {
+            context.stop();
+            System.setOut(stdout);
+        }
+        return bytes.toString(StandardCharsets.UTF_8)
+                .replaceAll("(?m)^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} ", "T ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"../lottery-server/src/main/resources/logback.xml",
+            "../lottery-client/src/main/resources/logback.xml"})
+    void anExceptionsStackTraceIsPrintedAsTheApplicationsLogbackXmlPrintsIt(String xml) throws Exception {
+        IllegalStateException failure = new IllegalStateException("outer", new IOException("inner N°1"));
+        failure.addSuppressed(new IllegalArgumentException("suppressed"));
+        String fromXml = printedWithException(context -> {
+            JoranConfigurator joran = new JoranConfigurator();
+            joran.setContext(context);
+            joran.doConfigure(Path.of(xml).toFile());
+        }, failure);
+        String fromCode = printedWithException(Logging.Configurator::apply, failure);
+
+        assertThat(fromCode).isEqualTo(fromXml)
+                .startsWith("T ERROR    action: run | result: fail | stack_trace: follows" + System.lineSeparator()
+                        + "java.lang.IllegalStateException: outer")
+                .contains("Caused by: java.io.IOException: inner N°1", "Suppressed: java.lang.IllegalArgumentException")
+                .endsWith("T INFO     action: after | result: success" + System.lineSeparator());
+    }
+
+    @Test
+    void theTimestampIsTheLocalTimeOfTheEventToTheSecond() throws Exception {
+        DateTimeFormatter format = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new LogbackMDCAdapter());
+        LocalDateTime before;
+        LocalDateTime after;
+        try {
+            System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            Logging.Configurator.apply(context);
+            context.start();
+            before = LocalDateTime.now().withNano(0);
+            context.getLogger("x").info("first");
+            context.getLogger("x").warn("second");
+            after = LocalDateTime.now();
+        } finally {
+            context.stop();
+            System.setOut(stdout);
+        }
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(2);
+        for (String line : lines) {
+            LocalDateTime stamp = LocalDateTime.parse(line.substring(0, 19), format);
+            assertThat(stamp).as(line).isBetween(before, after);
+        }
+        assertThat(lines.get(0).substring(19)).isEqualTo(" INFO     first");
+        assertThat(lines.get(1).substring(19)).isEqualTo(" WARN     second");
     }
 
     @Test
