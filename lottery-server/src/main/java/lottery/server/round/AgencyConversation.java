@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Queue;
 import lottery.common.log.LogText;
 import lottery.common.log.RateLimitedLog;
+import lottery.protocol.message.BatchBytes;
 import lottery.protocol.message.Ack;
 import lottery.protocol.message.Batch;
 import lottery.protocol.message.Bet;
@@ -187,7 +188,14 @@ public final class AgencyConversation {
         } else {
             switch (msg.type()) {
                 case BET -> onBet((Bet) msg);
-                case BATCH -> onBatch((Batch) msg);
+                case BATCH -> {
+                    if (msg instanceof BatchBytes bytes) {
+                        onBatch(bytes.seq(), bytes.count(), bytes, null);
+                    } else {
+                        Batch batch = (Batch) msg;
+                        onBatch(batch.seq(), batch.bets().size(), null, batch.bets());
+                    }
+                }
                 case FINISH -> onFinish();
                 case WINNERS_QUERY -> onWinnersQuery();
                 default -> refuse(ErrorCode.UNEXPECTED_MESSAGE, msg.type(), 0, msg.type() + " is a server message");
@@ -246,9 +254,8 @@ public final class AgencyConversation {
         }
     }
 
-    private void onBatch(Batch batch) {
-        int count = batch.bets().size();
-        long seq = batch.seq();
+    /** A BATCH: its wire bytes ({@code bytes}, the server's read) or its records ({@code bets}), the other null. */
+    private void onBatch(long seq, int count, BatchBytes bytes, List<Bet> bets) {
         long last = lottery.lastSeq(agency);
         if (seq >= 1 && seq <= last) {
             // Already stored (a resend after a lost connection): acknowledged again, not stored twice. Its own action
@@ -266,9 +273,13 @@ public final class AgencyConversation {
             return;
         }
         try {
-            lottery.storeBets(agency, seq, batch.bets());
+            if (bytes != null) {
+                lottery.storeBets(agency, bytes);
+            } else {
+                lottery.storeBets(agency, seq, bets);
+            }
             if (LOG.isDebugEnabled()) {
-                for (Bet bet : batch.bets()) {
+                for (Bet bet : bytes != null ? bytes.bets() : bets) {
                     LOG.debug("action: apuesta_almacenada | result: success | dni: {} | numero: {}", bet.document(),
                             bet.number());
                 }
@@ -455,6 +466,9 @@ public final class AgencyConversation {
     }
 
     private static long seqOf(LotteryMessage msg) {
+        if (msg instanceof BatchBytes bytes) {
+            return bytes.seq();
+        }
         return msg instanceof Batch batch ? batch.seq() : 0;
     }
 }

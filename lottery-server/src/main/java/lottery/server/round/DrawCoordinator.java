@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import lottery.common.log.LogText;
+import lottery.protocol.message.BatchBytes;
 import lottery.protocol.message.Bet;
 import lottery.protocol.message.ErrorCode;
 import lottery.server.store.BetStore;
@@ -258,18 +259,43 @@ public final class DrawCoordinator {
      */
     long storeBets(int agency, long seq, List<Bet> bets) throws LotteryRejection {
         lotteryThread.checkInThread();
-        checkAgency(agency);
-        checkOpen();
-        if (ledger.hasFinished(agency)) {
-            throw new LotteryRejection(ErrorCode.BET_AFTER_FINISH, "agency " + agency + " already sent Finish");
-        }
+        checkStorable(agency);
         try {
             store.append(agency, seq, bets);
         } catch (IOException e) {
             throw new LotteryRejection(ErrorCode.STORAGE_FAILURE, "cannot store the bets: " + e.getMessage(), e);
         }
-        long stored = ledger.recordStored(agency, seq, bets.size());
-        observer.stored(agency, seq, bets.size());
+        return recordStored(agency, seq, bets.size());
+    }
+
+    /**
+     * The same for a batch still in its wire bytes (the server's read of a BATCH): the store writes its rows from
+     * them ({@link BetStore#append(int, BatchBytes)}).
+     *
+     * @return every bet {@code agency} has stored so far, these included
+     */
+    long storeBets(int agency, BatchBytes batch) throws LotteryRejection {
+        lotteryThread.checkInThread();
+        checkStorable(agency);
+        try {
+            store.append(agency, batch);
+        } catch (IOException e) {
+            throw new LotteryRejection(ErrorCode.STORAGE_FAILURE, "cannot store the bets: " + e.getMessage(), e);
+        }
+        return recordStored(agency, batch.seq(), batch.count());
+    }
+
+    private void checkStorable(int agency) throws LotteryRejection {
+        checkAgency(agency);
+        checkOpen();
+        if (ledger.hasFinished(agency)) {
+            throw new LotteryRejection(ErrorCode.BET_AFTER_FINISH, "agency " + agency + " already sent Finish");
+        }
+    }
+
+    private long recordStored(int agency, long seq, int count) {
+        long stored = ledger.recordStored(agency, seq, count);
+        observer.stored(agency, seq, count);
         return stored;
     }
 
