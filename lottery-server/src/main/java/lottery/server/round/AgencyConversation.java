@@ -6,9 +6,11 @@ import static lottery.server.round.ConnectionState.CLOSING;
 import static lottery.server.round.ConnectionState.HOLDING_WINNERS;
 import static lottery.server.round.ConnectionState.SESSION;
 
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
+import java.util.function.Consumer;
 import lottery.common.log.LogText;
 import lottery.common.log.RateLimitedLog;
 import lottery.protocol.message.BatchBytes;
@@ -237,7 +239,7 @@ public final class AgencyConversation {
             long stored = lottery.stored(agency);
             LOG.debug("action: handshake | result: success | ip: {} | agency: {} | seq: {} | stored: {}", ip, agency,
                     last, stored);
-            sendDurable(new Ack(MessageType.HELLO, last, stored));
+            sendDurable(new Ack(MessageType.HELLO, last, stored), true);
         }
     }
 
@@ -417,12 +419,20 @@ public final class AgencyConversation {
 
     /** Sends the Ack {@code ack} once what it acknowledges is durable, and after every answer before it. */
     private void sendDurable(Ack ack) {
+        sendDurable(ack, false);
+    }
+
+    /**
+     * The same; {@code agencyOnly}: what it acknowledges is the agency's own state (a HELLO's seq and stored bets),
+     * durable once the agency's own writes are, whatever other agencies wrote since.
+     */
+    private void sendDurable(Ack ack, boolean agencyOnly) {
         if (state == CLOSED) {
             return;
         }
         Outbox.Durable pending = outbox.sendWhenDurable(ack);
         long requestTaken = taken;
-        lottery.afterDurable(failure -> {
+        Consumer<IOException> release = failure -> {
             String refusal = failure == null ? lottery.refusal(agency, session) : null;
             RoundObserver observer = lottery.observer();
             if (failure != null) {
@@ -439,7 +449,12 @@ public final class AgencyConversation {
                 observer.acked(System.nanoTime() - requestTaken);
             }
             flush();
-        });
+        };
+        if (agencyOnly) {
+            lottery.afterAgencyDurable(agency, release);
+        } else {
+            lottery.afterDurable(release);
+        }
     }
 
     /** Closes the connection after every answer before (some may wait for a force). */

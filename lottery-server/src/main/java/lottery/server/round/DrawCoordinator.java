@@ -1,7 +1,9 @@
 package lottery.server.round;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,6 +59,11 @@ public final class DrawCoordinator {
     private SharedRound shared;
     private SharedDrawPoller poller;
     private boolean closed;
+    /**
+     * Per agency, the store's write count ({@link BetStore#written}) right after its last write (a batch, a bet, its
+     * FINISH): what a HELLO of the agency reports is durable once that many writes are.
+     */
+    private final Map<Integer, Long> lastWriteOf = new HashMap<>();
     /**
      * Told what the round does (the ops endpoint's metrics); {@link RoundObserver#NONE} unless {@link #observe}d.
      * Set before the round begins, by the thread that starts the server, and only read afterwards.
@@ -236,6 +243,21 @@ public final class DrawCoordinator {
         commit.afterDurable(callback);
     }
 
+    /**
+     * Runs {@code callback} (on the lottery thread) once what this server wrote for {@code agency} is durable: a
+     * HELLO's Ack reports only the agency's own seq and stored bets, so it need not wait for a force of the other
+     * agencies' writes (an agency that wrote nothing since the start is answered at once). With a shared store, as
+     * {@link #afterDurable}.
+     */
+    void afterAgencyDurable(int agency, Consumer<IOException> callback) {
+        lotteryThread.checkInThread();
+        if (shared != null) {
+            commit.afterDurable(callback);
+        } else {
+            commit.afterDurable(lastWriteOf.getOrDefault(agency, 0L), callback);
+        }
+    }
+
     /** Whether {@code agency} may take part: 1..agencies, or any positive id when there is no draw. */
     boolean knowsAgency(int agency) {
         return ledger.knowsAgency(agency);
@@ -294,6 +316,7 @@ public final class DrawCoordinator {
     }
 
     private long recordStored(int agency, long seq, int count) {
+        lastWriteOf.put(agency, store.written());
         long stored = ledger.recordStored(agency, seq, count);
         observer.stored(agency, seq, count);
         return stored;
@@ -319,6 +342,7 @@ public final class DrawCoordinator {
             throw new LotteryRejection(ErrorCode.STORAGE_FAILURE, "cannot record the finish: " + e.getMessage(), e);
         }
         ledger.recordFinished(agency);
+        lastWriteOf.put(agency, store.written());
         if (poller != null) {
             // This FINISH may be the last one of all the servers': ask the store once it is committed.
             commit.afterDurable(failed -> poller.pollNow());
