@@ -13,14 +13,22 @@ import java.util.List;
  */
 @Sharable
 public final class LotteryMessageDecoder extends MessageToMessageDecoder<ByteBuf> {
-    public static final LotteryMessageDecoder INSTANCE = new LotteryMessageDecoder();
+    public static final LotteryMessageDecoder INSTANCE = new LotteryMessageDecoder(false);
+    /**
+     * The server's: a BATCH becomes a {@link lottery.protocol.message.BatchBytes} ({@link Wire#readBatchBytes}),
+     * whose rows the server writes from the frame's bytes; everything else as {@link #INSTANCE}.
+     */
+    public static final LotteryMessageDecoder BATCH_BYTES = new LotteryMessageDecoder(true);
 
-    private LotteryMessageDecoder() {
+    private final boolean batchBytes;
+
+    private LotteryMessageDecoder(boolean batchBytes) {
         super(ByteBuf.class);
+        this.batchBytes = batchBytes;
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
-        out.add(Wire.read(frame));
+        out.add(batchBytes ? Wire.readBatchBytes(frame) : Wire.read(frame));
     }
 }

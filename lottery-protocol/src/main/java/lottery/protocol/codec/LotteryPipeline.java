@@ -33,10 +33,22 @@ public final class LotteryPipeline {
      * call, as it holds a channel's partial frame; the other three are shared.
      */
     public static ChannelPipeline addLast(ChannelPipeline pipeline) {
+        return addLast(pipeline, LotteryMessageDecoder.INSTANCE);
+    }
+
+    /**
+     * The same for the server: its message decoder is {@link LotteryMessageDecoder#BATCH_BYTES}, so a BATCH arrives
+     * as a {@link lottery.protocol.message.BatchBytes}.
+     */
+    public static ChannelPipeline addServerLast(ChannelPipeline pipeline) {
+        return addLast(pipeline, LotteryMessageDecoder.BATCH_BYTES);
+    }
+
+    private static ChannelPipeline addLast(ChannelPipeline pipeline, LotteryMessageDecoder decoder) {
         return pipeline
                 .addLast(FRAME_DECODER, new LotteryFrameDecoder())
                 .addLast(FRAME_ENCODER, PREPENDER)
-                .addLast(MESSAGE_DECODER, LotteryMessageDecoder.INSTANCE)
+                .addLast(MESSAGE_DECODER, decoder)
                 .addLast(MESSAGE_ENCODER, LotteryMessageEncoder.INSTANCE);
     }
 }

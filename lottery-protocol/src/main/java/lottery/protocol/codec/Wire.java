@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import lottery.protocol.message.Ack;
 import lottery.protocol.message.Batch;
+import lottery.protocol.message.BatchBytes;
 import lottery.protocol.message.Bet;
 import lottery.protocol.message.ErrorCode;
 import lottery.protocol.message.ErrorReply;
@@ -120,6 +121,19 @@ public final class Wire {
      * @throws ProtocolException with the code of docs/PROTOCOL.md's error table on any bad input
      */
     public static LotteryMessage read(ByteBuf frame) {
+        return read(frame, false);
+    }
+
+    /**
+     * {@link #read}, except that a BATCH becomes a {@link BatchBytes} (its bets kept in their wire bytes) instead of
+     * a {@link Batch}: the server's read. It accepts and refuses exactly the frames {@link #read} does, with the same
+     * {@link ProtocolException}s.
+     */
+    public static LotteryMessage readBatchBytes(ByteBuf frame) {
+        return read(frame, true);
+    }
+
+    private static LotteryMessage read(ByteBuf frame, boolean batchBytes) {
         if (!frame.isReadable()) {
             throw new ProtocolException(ErrorCode.MALFORMED_FRAME, "empty frame: no message type");
         }
@@ -132,7 +146,7 @@ public final class Wire {
             LotteryMessage msg = switch (type) {
                 case HELLO -> readHello(frame);
                 case BET -> readBet(frame);
-                case BATCH -> readBatch(frame);
+                case BATCH -> readBatch(frame, batchBytes);
                 case FINISH -> Finish.INSTANCE;
                 case WINNERS_QUERY -> WinnersQuery.INSTANCE;
                 case ACK -> readAck(frame);
@@ -217,7 +231,7 @@ public final class Wire {
         out.writeBytes(bytes, 0, size);
     }
 
-    private static Batch readBatch(ByteBuf in) {
+    private static LotteryMessage readBatch(ByteBuf in, boolean batchBytes) {
         long seq = in.readUnsignedInt();
         int count = in.readUnsignedShort();
         if (count == 0) {
@@ -236,8 +250,25 @@ public final class Wire {
         }
         requireConsumed(in, MessageType.BATCH, seq, count);
         int end = in.readerIndex();
+        if (batchBytes) {
+            try {
+                return BatchBytes.read(seq, count, end - start, array -> in.getBytes(start, array));
+            } catch (IllegalArgumentException | DateTimeException e) {
+                // An invalid bet: the read below names it as Wire.read does (the same checks, the same reason).
+                in.readerIndex(start);
+                readBetValues(in, seq, count, new ArrayList<>(count));
+                throw invalidBet(MessageType.BATCH, seq, count, e);
+            }
+        }
         in.readerIndex(start);
         List<Bet> bets = new ArrayList<>(count);
+        readBetValues(in, seq, count, bets);
+        in.readerIndex(end);
+        return new Batch(seq, bets);
+    }
+
+    /** Reads {@code count} bets whose structure was checked into {@code bets}: INVALID_BET names the first bad one. */
+    private static void readBetValues(ByteBuf in, long seq, int count, List<Bet> bets) {
         for (int i = 0; i < count; i++) {
             try {
                 bets.add(readBetValues(in));
@@ -246,8 +277,6 @@ public final class Wire {
                         "bet " + (i + 1) + " of " + count + ": " + e.getMessage(), e));
             }
         }
-        in.readerIndex(end);
-        return new Batch(seq, bets);
     }
 
     private static void writeAck(ByteBuf out, Ack ack) {

@@ -5,7 +5,7 @@ package lottery.protocol.message;
  * values only; its compact constructor rejects values the wire cannot carry, so an invalid message cannot exist.
  */
 public sealed interface LotteryMessage
-        permits Hello, Bet, Batch, Finish, WinnersQuery, Ack, ErrorReply, Winners {
+        permits Hello, Bet, Batch, BatchBytes, Finish, WinnersQuery, Ack, ErrorReply, Winners {
 
     /** The wire type of this message. */
     MessageType type();

@@ -186,7 +186,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> i
     @Override
     public void installLottery(ChannelPipeline pipeline) {
         removePreDetection(pipeline);
-        LotteryPipeline.addLast(pipeline);
+        LotteryPipeline.addServerLast(pipeline);
         addIdle(pipeline);
         HandshakeDeadline deadline = HandshakeDeadline.of(pipeline.channel());
         if (deadline != null) {

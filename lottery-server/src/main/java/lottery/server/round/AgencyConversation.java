@@ -6,12 +6,15 @@ import static lottery.server.round.ConnectionState.CLOSING;
 import static lottery.server.round.ConnectionState.HOLDING_WINNERS;
 import static lottery.server.round.ConnectionState.SESSION;
 
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Queue;
+import java.util.function.Consumer;
 import lottery.common.log.LogText;
 import lottery.common.log.RateLimitedLog;
+import lottery.protocol.message.BatchBytes;
 import lottery.protocol.message.Ack;
 import lottery.protocol.message.Batch;
 import lottery.protocol.message.Bet;
@@ -215,7 +218,14 @@ public final class AgencyConversation {
         } else {
             switch (msg.type()) {
                 case BET -> onBet((Bet) msg);
-                case BATCH -> onBatch((Batch) msg);
+                case BATCH -> {
+                    if (msg instanceof BatchBytes bytes) {
+                        onBatch(bytes.seq(), bytes.count(), bytes, null);
+                    } else {
+                        Batch batch = (Batch) msg;
+                        onBatch(batch.seq(), batch.bets().size(), null, batch.bets());
+                    }
+                }
                 case FINISH -> onFinish();
                 case WINNERS_QUERY -> onWinnersQuery();
                 default -> refuse(ErrorCode.UNEXPECTED_MESSAGE, msg.type(), 0, msg.type() + " is a server message");
@@ -275,7 +285,7 @@ public final class AgencyConversation {
         long stored = lottery.stored(agency);
         LOG.debug("action: handshake | result: success | ip: {} | agency: {} | seq: {} | stored: {}", ip, agency,
                 last, stored);
-        sendDurable(new Ack(MessageType.HELLO, last, stored));
+        sendDurable(new Ack(MessageType.HELLO, last, stored), true);
         runQueued();
         if (closeAfterClaim && !state.ended()) {
             end();
@@ -308,9 +318,8 @@ public final class AgencyConversation {
         }
     }
 
-    private void onBatch(Batch batch) {
-        int count = batch.bets().size();
-        long seq = batch.seq();
+    /** A BATCH: its wire bytes ({@code bytes}, the server's read) or its records ({@code bets}), the other null. */
+    private void onBatch(long seq, int count, BatchBytes bytes, List<Bet> bets) {
         long last = lottery.lastSeq(agency);
         if (seq >= 1 && seq <= last) {
             // Already stored (a resend after a lost connection): acknowledged again, not stored twice. Its own action
@@ -328,9 +337,13 @@ public final class AgencyConversation {
             return;
         }
         try {
-            lottery.storeBets(agency, seq, batch.bets());
+            if (bytes != null) {
+                lottery.storeBets(agency, bytes);
+            } else {
+                lottery.storeBets(agency, seq, bets);
+            }
             if (LOG.isDebugEnabled()) {
-                for (Bet bet : batch.bets()) {
+                for (Bet bet : bytes != null ? bytes.bets() : bets) {
                     LOG.debug("action: apuesta_almacenada | result: success | dni: {} | numero: {}", bet.document(),
                             bet.number());
                 }
@@ -473,12 +486,20 @@ public final class AgencyConversation {
 
     /** Sends the Ack {@code ack} once what it acknowledges is durable, and after every answer before it. */
     private void sendDurable(Ack ack) {
+        sendDurable(ack, false);
+    }
+
+    /**
+     * The same; {@code agencyOnly}: what it acknowledges is the agency's own state (a HELLO's seq and stored bets),
+     * durable once the agency's own writes are, whatever other agencies wrote since.
+     */
+    private void sendDurable(Ack ack, boolean agencyOnly) {
         if (state == CLOSED) {
             return;
         }
         Outbox.Durable pending = outbox.sendWhenDurable(ack);
         long requestTaken = taken;
-        lottery.afterDurable(failure -> {
+        Consumer<IOException> release = failure -> {
             String refusal = failure == null ? lottery.refusal(agency, session) : null;
             RoundObserver observer = lottery.observer();
             if (failure instanceof StoreUnavailableException) {
@@ -501,7 +522,12 @@ public final class AgencyConversation {
                 observer.acked(System.nanoTime() - requestTaken);
             }
             flush();
-        });
+        };
+        if (agencyOnly) {
+            lottery.afterAgencyDurable(agency, release);
+        } else {
+            lottery.afterDurable(release);
+        }
     }
 
     /** Closes the connection after every answer before (some may wait for a force). */
@@ -528,6 +554,9 @@ public final class AgencyConversation {
     }
 
     private static long seqOf(LotteryMessage msg) {
+        if (msg instanceof BatchBytes bytes) {
+            return bytes.seq();
+        }
         return msg instanceof Batch batch ? batch.seq() : 0;
     }
 }

@@ -1,13 +1,16 @@
 package lottery.server.round;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import lottery.common.log.LogText;
+import lottery.protocol.message.BatchBytes;
 import lottery.protocol.message.Bet;
 import lottery.protocol.message.ErrorCode;
 import lottery.server.store.BetStore;
@@ -64,6 +67,11 @@ public final class DrawCoordinator {
     private SharedRound shared;
     private SharedDrawPoller poller;
     private boolean closed;
+    /**
+     * Per agency, the store's write count ({@link BetStore#written}) right after its last write (a batch, a bet, its
+     * FINISH): what a HELLO of the agency reports is durable once that many writes are.
+     */
+    private final Map<Integer, Long> lastWriteOf = new HashMap<>();
     /**
      * Told what the round does (the ops endpoint's metrics); {@link RoundObserver#NONE} unless {@link #observe}d.
      * Set before the round begins, by the thread that starts the server, and only read afterwards.
@@ -291,6 +299,21 @@ public final class DrawCoordinator {
         commit.afterDurable(callback);
     }
 
+    /**
+     * Runs {@code callback} (on the lottery thread) once what this server wrote for {@code agency} is durable: a
+     * HELLO's Ack reports only the agency's own seq and stored bets, so it need not wait for a force of the other
+     * agencies' writes (an agency that wrote nothing since the start is answered at once). With a shared store, as
+     * {@link #afterDurable}.
+     */
+    void afterAgencyDurable(int agency, Consumer<IOException> callback) {
+        lotteryThread.checkInThread();
+        if (shared != null) {
+            commit.afterDurable(callback);
+        } else {
+            commit.afterDurable(lastWriteOf.getOrDefault(agency, 0L), callback);
+        }
+    }
+
     /** Whether {@code agency} may take part: 1..agencies, or any positive id when there is no draw. */
     boolean knowsAgency(int agency) {
         return ledger.knowsAgency(agency);
@@ -314,18 +337,44 @@ public final class DrawCoordinator {
      */
     long storeBets(int agency, long seq, List<Bet> bets) throws LotteryRejection {
         lotteryThread.checkInThread();
-        checkAgency(agency);
-        checkOpen();
-        if (ledger.hasFinished(agency)) {
-            throw new LotteryRejection(ErrorCode.BET_AFTER_FINISH, "agency " + agency + " already sent Finish");
-        }
+        checkStorable(agency);
         try {
             store.append(agency, seq, bets);
         } catch (IOException e) {
             throw new LotteryRejection(ErrorCode.STORAGE_FAILURE, "cannot store the bets: " + e.getMessage(), e);
         }
-        long stored = ledger.recordStored(agency, seq, bets.size());
-        observer.stored(agency, seq, bets.size());
+        return recordStored(agency, seq, bets.size());
+    }
+
+    /**
+     * The same for a batch still in its wire bytes (the server's read of a BATCH): the store writes its rows from
+     * them ({@link BetStore#append(int, BatchBytes)}).
+     *
+     * @return every bet {@code agency} has stored so far, these included
+     */
+    long storeBets(int agency, BatchBytes batch) throws LotteryRejection {
+        lotteryThread.checkInThread();
+        checkStorable(agency);
+        try {
+            store.append(agency, batch);
+        } catch (IOException e) {
+            throw new LotteryRejection(ErrorCode.STORAGE_FAILURE, "cannot store the bets: " + e.getMessage(), e);
+        }
+        return recordStored(agency, batch.seq(), batch.count());
+    }
+
+    private void checkStorable(int agency) throws LotteryRejection {
+        checkAgency(agency);
+        checkOpen();
+        if (ledger.hasFinished(agency)) {
+            throw new LotteryRejection(ErrorCode.BET_AFTER_FINISH, "agency " + agency + " already sent Finish");
+        }
+    }
+
+    private long recordStored(int agency, long seq, int count) {
+        lastWriteOf.put(agency, store.written());
+        long stored = ledger.recordStored(agency, seq, count);
+        observer.stored(agency, seq, count);
         return stored;
     }
 
@@ -349,6 +398,7 @@ public final class DrawCoordinator {
             throw new LotteryRejection(ErrorCode.STORAGE_FAILURE, "cannot record the finish: " + e.getMessage(), e);
         }
         ledger.recordFinished(agency);
+        lastWriteOf.put(agency, store.written());
         if (poller != null) {
             // This FINISH may be the last one of all the servers': ask the store once it is committed.
             commit.afterDurable(failed -> poller.pollNow());

@@ -72,7 +72,15 @@ final class GroupCommit {
      */
     void afterDurable(Consumer<IOException> callback) {
         lotteryThread.checkInThread();
-        long target = store.written();
+        afterDurable(store.written(), callback);
+    }
+
+    /**
+     * Runs {@code callback} once the first {@code target} writes are durable (a count {@link BetStore#written} had):
+     * at once when they are. What one agency's answer depends on may be an earlier write than the last one.
+     */
+    void afterDurable(long target, Consumer<IOException> callback) {
+        lotteryThread.checkInThread();
         if (!fsync || target <= durable) {
             callback.accept(null);
             return;

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
+import lottery.protocol.message.BatchBytes;
 import lottery.protocol.codec.Utf8;
 import lottery.protocol.message.Bet;
 
@@ -62,6 +63,104 @@ public final class BetCsv {
             }
             view.clear().limit(size);
             return view;
+        }
+
+        /**
+         * Encodes the rows of {@code batch} taken by {@code agency} straight from its wire bytes, replacing what the
+         * previous call encoded: the same bytes {@link #encode(int, List)} gives for {@code batch.bets()}. The text
+         * fields' UTF-8 is copied as it came (the bytes were checked to be UTF-8, and a String's UTF-8 is those bytes
+         * again); no object per bet.
+         *
+         * @return the rows, from position 0 to the limit; valid until the next call
+         */
+        public ByteBuffer encode(int agency, BatchBytes batch) {
+            size = 0;
+            integer(agency);
+            bytes[size++] = ',';
+            int prefix = size;
+            int count = batch.count();
+            // A row: the agency prefix, three fields each at most doubled and quoted, the date, the number.
+            ensureCapacity(count * (prefix + 3 * 2 + 5 + 10 + 4 + LINE_END.length()) + 2 * batch.length());
+            byte[] out = bytes;
+            int o = size;
+            int at = 0;
+            for (int i = 0; i < count; i++) {
+                if (i > 0) {
+                    System.arraycopy(out, 0, out, o, prefix);
+                    o += prefix;
+                }
+                for (int f = 0; f < 3; f++) {
+                    int length = batch.byteAt(at) & 0xFF;
+                    int from = at + 1;
+                    at = from + length;
+                    o = quotesNeeded(batch, from, at) ? quoted(batch, from, at, out, o)
+                            : copy(batch, from, length, out, o);
+                    out[o++] = ',';
+                }
+                int year = ((batch.byteAt(at) & 0xFF) << 8) | (batch.byteAt(at + 1) & 0xFF);
+                o = twoDigits(out, o, year / 100);
+                o = twoDigits(out, o, year % 100);
+                out[o++] = '-';
+                o = twoDigits(out, o, batch.byteAt(at + 2) & 0xFF);
+                out[o++] = '-';
+                o = twoDigits(out, o, batch.byteAt(at + 3) & 0xFF);
+                out[o++] = ',';
+                int number = ((batch.byteAt(at + 4) & 0xFF) << 8) | (batch.byteAt(at + 5) & 0xFF);
+                if (number >= 1000) {
+                    o = twoDigits(out, o, number / 100);
+                    o = twoDigits(out, o, number % 100);
+                } else if (number >= 100) {
+                    out[o++] = (byte) ('0' + number / 100);
+                    o = twoDigits(out, o, number % 100);
+                } else if (number >= 10) {
+                    o = twoDigits(out, o, number);
+                } else {
+                    out[o++] = (byte) ('0' + number);
+                }
+                out[o++] = '\r';
+                out[o++] = '\n';
+                at += BatchBytes.BET_TAIL_BYTES;
+            }
+            size = o;
+            view.clear().limit(size);
+            return view;
+        }
+
+        /** Whether the field's bytes {@code from..end} hold a comma, a quote, CR or LF (QUOTE_MINIMAL quotes it). */
+        private static boolean quotesNeeded(BatchBytes batch, int from, int end) {
+            for (int k = from; k < end; k++) {
+                byte c = batch.byteAt(k);
+                if (c <= '"' ? (c == '"' || c == '\r' || c == '\n') : c == ',') {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static int copy(BatchBytes batch, int from, int length, byte[] out, int o) {
+            batch.copyBytes(from, out, o, length);
+            return o + length;
+        }
+
+        /** The field's bytes {@code from..end} quoted, each {@code "} doubled. */
+        private static int quoted(BatchBytes batch, int from, int end, byte[] out, int o) {
+            out[o++] = '"';
+            for (int k = from; k < end; k++) {
+                byte c = batch.byteAt(k);
+                if (c == '"') {
+                    out[o++] = '"';
+                }
+                out[o++] = c;
+            }
+            out[o++] = '"';
+            return o;
+        }
+
+        /** {@code value} (0..99) as two digits at {@code o}; returns the index after them. */
+        private static int twoDigits(byte[] out, int o, int value) {
+            out[o] = (byte) ('0' + value / 10);
+            out[o + 1] = (byte) ('0' + value % 10);
+            return o + 2;
         }
 
         private void row(int agency, Bet bet) {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import lottery.protocol.message.BatchBytes;
 import lottery.protocol.message.Bet;
 
 /**
@@ -35,6 +36,17 @@ public interface BetStore extends Closeable {
      */
     default void append(int agency, long seq, List<Bet> bets) throws IOException {
         append(agency, bets);
+    }
+
+    /**
+     * The same for a batch still in its wire bytes, as the server receives it: a store may write its rows straight
+     * from them (the CSV store does, one write per batch, no object per bet); the default stores
+     * {@code batch.bets()}. Same promise: all or nothing, recorded in the round.
+     *
+     * @throws IOException when they could not be stored; then none of them is
+     */
+    default void append(int agency, BatchBytes batch) throws IOException {
+        append(agency, batch.seq(), batch.bets());
     }
 
     /** Records that {@code agency} finished with {@code stored} bets. */

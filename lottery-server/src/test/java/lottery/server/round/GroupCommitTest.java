@@ -136,6 +136,30 @@ class GroupCommitTest {
         assertThat(((ErrorReply) peer.sent.get(2)).code()).isEqualTo(ErrorCode.SEQUENCE_GAP);
     }
 
+    /**
+     * A HELLO's Ack reports the agency's own seq and stored bets: it waits for a force of the agency's writes only,
+     * not of the others' (1,000 agencies connecting during an ingest each waited for a force before sending a bet).
+     */
+    @Test
+    void aHelloWaitsOnlyForItsOwnAgencysWrites() {
+        Peer first = agency(1);
+        first.conversation.receive(new Batch(1, Bets.range(1, 0, 2)));
+        first.conversation.connectionClosed(); // its batch is written, not yet forced
+
+        Peer other = new Peer();
+        other.conversation.receive(Hello.of(2));
+        assertThat(other.sent).as("agency 2 wrote nothing: answered without waiting for agency 1's force")
+                .containsExactly(new Ack(MessageType.HELLO, 0, 0));
+
+        Peer again = new Peer();
+        again.conversation.receive(Hello.of(1));
+        assertThat(again.sent).as("agency 1's batch 1 is not durable yet: its HELLO Ack waits").isEmpty();
+        syncThread.runAll();
+        lotteryThread.runAll();
+        assertThat(again.sent).containsExactly(new Ack(MessageType.HELLO, 1, 2));
+        assertThat(again.forcesAtSend).containsExactly(1L);
+    }
+
     @Test
     void aStopForcesAtOnceAndReleasesTheWaitingAcks() {
         Peer peer = agency(1);

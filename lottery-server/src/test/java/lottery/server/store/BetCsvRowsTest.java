@@ -9,6 +9,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import lottery.protocol.codec.Wire;
+import lottery.protocol.message.Batch;
+import lottery.protocol.message.BatchBytes;
 import lottery.protocol.message.Bet;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +87,45 @@ class BetCsvRowsTest {
         assertThat(first.length).isGreaterThan(100_000);
         assertThat(first).isEqualTo(reference(9, big));
         assertThat(second).isEqualTo("9,Ana,Sosa,1,2001-02-03,4\r\n".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The server's path: rows straight from a batch's wire bytes are the same bytes as rows from its bets. */
+    @Test
+    void rowsFromTheWireBytesAreTheRowsOfTheBets() {
+        SplittableRandom random = new SplittableRandom(2207);
+        BetCsv.Rows rows = new BetCsv.Rows();
+        Bet example = new Bet("María \"Mery\"", "Saldaña, Jr", "30904465", LocalDate.of(1999, 3, 17), 7574);
+        assertThat(new String(bytes(rows.encode(3, wire(List.of(example)))), StandardCharsets.UTF_8))
+                .isEqualTo("3,\"María \"\"Mery\"\"\",\"Saldaña, Jr\",30904465,1999-03-17,7574\r\n");
+        for (int batch = 0; batch < 300; batch++) {
+            int agency = random.nextInt(0, 65536);
+            List<Bet> bets = new ArrayList<>();
+            for (int i = random.nextInt(1, 40); i > 0; i--) {
+                bets.add(randomBet(random));
+            }
+            assertThat(bytes(rows.encode(agency, wire(bets)))).as("batch %d", batch)
+                    .isEqualTo(reference(agency, bets));
+        }
+        String longName = "\"ñ, ".repeat(51);
+        List<Bet> big = new ArrayList<>();
+        for (int i = 0; i < 14; i++) { // the most of these an 8 kB frame holds
+            big.add(new Bet(longName, longName, Integer.toString(i), LocalDate.of(2000, 1, 1), i));
+        }
+        assertThat(bytes(rows.encode(65535, wire(big)))).isEqualTo(reference(65535, big));
+        assertThat(bytes(rows.encode(7, wire(List.of(new Bet("Ana", "Sosa", "1", LocalDate.of(1, 2, 3), 4))))))
+                .isEqualTo("7,Ana,Sosa,1,0001-02-03,4\r\n".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code bets} as the server's decoder hands them over: a BATCH frame's bets, in their bytes. */
+    private static BatchBytes wire(List<Bet> bets) {
+        ByteBuf frame = Unpooled.buffer();
+        try {
+            Wire.write(new Batch(1, bets), frame);
+            int header = 1 + 4 + 2; // type, seq, count
+            return BatchBytes.copyOf(1, bets.size(), frame.nioBuffer(header, frame.readableBytes() - header));
+        } finally {
+            frame.release();
+        }
     }
 
     /** Names of random code points (2-, 3- and 4-byte ones, commas, quotes, CR-free), as a Bet accepts them. */
