@@ -39,6 +39,7 @@ import lottery.server.store.postgres.PgSettings;
  * SERVER_PG_PASSWORD = ...             # default empty; never logged
  * SERVER_PG_POOL_SIZE = 4              # default 4, 2..64
  * SERVER_PG_BULK = copy                # default copy: copy or insert
+ * SERVER_PG_OUTAGE_SECONDS = 20        # default 20, 1..3600: database outage ridden through before agencies are told
  * SERVER_METRICS_PORT = 9464           # default none (off): HTTP /metrics, /health, /ready, 0..65535
  * </pre>
  *
@@ -73,6 +74,7 @@ public final class ConfigLoader {
         SERVER_PG_PASSWORD(""),
         SERVER_PG_POOL_SIZE("4", 2, 64),
         SERVER_PG_BULK("copy"),
+        SERVER_PG_OUTAGE_SECONDS(Integer.toString(PgSettings.DEFAULT_OUTAGE_SECONDS), 1, 3_600),
         SERVER_METRICS_PORT("", 0, 65535);
 
         /** The key for {@link Settings}: the file's key and the environment variable have the same name. */
@@ -150,6 +152,7 @@ public final class ConfigLoader {
         // Checked with either store: a bad value is a mistake even where it is not used yet.
         int poolSize = integer(settings, Key.SERVER_PG_POOL_SIZE);
         PgSettings.Bulk bulk = settings.get(Key.SERVER_PG_BULK.key, PgSettings.Bulk::parse);
+        int outageSeconds = integer(settings, Key.SERVER_PG_OUTAGE_SECONDS);
         String store = settings.text(Key.SERVER_STORE.key).strip().toLowerCase(Locale.ROOT);
         if (store.equals("csv")) {
             return null;
@@ -164,7 +167,7 @@ public final class ConfigLoader {
                     + " (jdbc:postgresql://HOST:PORT/DATABASE)");
         }
         return new PgSettings(url, settings.text(Key.SERVER_PG_USER.key).strip(),
-                settings.text(Key.SERVER_PG_PASSWORD.key), poolSize, bulk);
+                settings.text(Key.SERVER_PG_PASSWORD.key), poolSize, bulk, outageSeconds);
     }
 
     /** SERVER_METRICS_PORT: {@link ServerConfig#METRICS_OFF} when not set (blank), else the port. */

@@ -10,8 +10,10 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -48,20 +50,23 @@ import org.slf4j.LoggerFactory;
  * <p>Who owns what: the event loops own the connections (decoding, encoding, the echo); the <em>lottery thread</em>,
  * a single-threaded executor, owns the bets store, the draw coordinator and every lottery connection's
  * conversation, and runs all their requests and the draw, in the order they were handed to it, without locks; only
- * the group commit's forces ({@code store-sync}) and a shared store's polls ({@code draw-poll}) use the store from
- * threads of their own. Once all three have ended, the store passes to the thread that stops the server, which
+ * the group commit's forces ({@code store-sync}), a shared store's polls ({@code draw-poll}) and its database-only
+ * calls (a HELLO's claim, an answered record: {@code store-io}) use the store from threads of their own. Once all of
+ * them have ended, the store passes to the thread that stops the server, which
  * closes it.
  *
  * <p>Thread context: {@link #start} and {@link #stop()} are synchronized and may be called from any thread (the main
  * thread, the SIGTERM shutdown hook, a test); {@link #stop()} is idempotent. It stops accepting, lets the requests
  * already handed to the lottery thread finish (bounded by {@code shutdown_grace_seconds}), refuses new ones and held
  * winners queries with SHUTTING_DOWN, closes every connection, shuts the executors down, waits for every thread that
- * uses the bets store (lottery, store-sync, draw-poll) and only then closes it, logging each resource.
+ * uses the bets store (lottery, store-sync, store-io, draw-poll) and only then closes it, logging each resource.
  */
 public final class LotteryServer {
     private static final Logger LOG = LoggerFactory.getLogger(LotteryServer.class);
     /** The least time a closing step gets, even when the grace period is over: the last writes and the close. */
     private static final long MIN_STEP_MILLIS = 200;
+    /** Threads of the shared store's database-only calls ({@code store-io}). */
+    private static final int STORE_IO_THREADS = 4;
 
     private final ServerConfig config;
     /** The operator asked for a new round ({@code --new-round}) whatever the round log says. */
@@ -78,6 +83,8 @@ public final class LotteryServer {
     private EventExecutor syncThread;
     /** With a shared store: what ticks its polls, and where they (and so the draw) run (see DrawCoordinator). */
     private EventExecutor drawPollThread;
+    /** With a shared store, the threads of its database-only calls (a HELLO's claim, an answered record). */
+    private EventExecutorGroup storeIoThreads;
     /** The storage engine: opens the round, and holds what it took (the CSV store's lock) until the stop. */
     private StoreEngine engine;
     private ChannelGroup channels;
@@ -168,9 +175,13 @@ public final class LotteryServer {
         // With PostgreSQL an Ack always waits for its commit (SERVER_FSYNC=false only stops the commit waiting for
         // the WAL on disk): before it, the other servers cannot see the batch.
         drawPollThread = config.sharedStore() ? new DefaultEventExecutor(new DefaultThreadFactory("draw-poll")) : null;
+        // A few, so HELLOs that wait for an unreachable database (each up to the pool's timeout) do not queue behind
+        // one another; daemons, so a claim still retrying through an outage never keeps the process alive.
+        storeIoThreads = config.sharedStore()
+                ? new DefaultEventExecutorGroup(STORE_IO_THREADS, new DefaultThreadFactory("store-io", true)) : null;
         LotteryThread lottery = new NettyLotteryThread(lotteryThread);
-        coordinator = new DrawCoordinator(config.agencies(), lottery, syncThread, drawPollThread, secrets,
-                config.fsync() || config.sharedStore());
+        coordinator = new DrawCoordinator(config.agencies(), lottery, syncThread, drawPollThread, storeIoThreads,
+                secrets, config.fsync() || config.sharedStore());
         ServerInitializer initializer = new ServerInitializer(channels, coordinator, lottery,
                 config.idleTimeoutSeconds(), config.maxConnections(), config.handshakeTimeoutSeconds());
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -298,6 +309,10 @@ public final class LotteryServer {
         if (syncThread != null && !ended(syncThread, deadline) && storeUser == null) {
             storeUser = "the store-sync thread";
         }
+        if (storeIoThreads != null && !ended(storeIoThreads, deadline) && storeUser == null) {
+            // A HELLO's claim still retrying through a database outage: nobody waits for it any more.
+            storeUser = "a store-io thread";
+        }
         if (drawPollThread != null && !ended(drawPollThread, deadline) && storeUser == null) {
             // A draw still running there past the deadline keeps the store open; the process ends its transaction,
             // which rolls back, and another server's poll (or this one's after a restart) runs it.
@@ -347,7 +362,7 @@ public final class LotteryServer {
     }
 
     /** Shuts {@code executor} down and waits until its thread has ended, at most until {@code deadline}. */
-    private static boolean ended(EventExecutor executor, long deadline) {
+    private static boolean ended(EventExecutorGroup executor, long deadline) {
         return executor.shutdownGracefully(0, stepMillis(deadline), TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(stepMillis(deadline));
     }

@@ -174,7 +174,8 @@ public record ServerConfig(int port, int listenBacklog, int agencies, Path stora
 
     /**
      * The store line (never the password): {@code action: store | result: success | store: csv | path: P}, or
-     * {@code store: postgres | url: jdbc:postgresql://HOST:PORT/DB | user: U | pool: N | bulk: copy|insert}.
+     * {@code store: postgres | url: jdbc:postgresql://HOST:PORT/DB | user: U | pool: N | bulk: copy|insert |
+     * outage_seconds: S}.
      */
     public String storeLine() {
         if (postgres == null) {
@@ -182,7 +183,7 @@ public record ServerConfig(int port, int listenBacklog, int agencies, Path stora
         }
         return "action: store | result: success | store: postgres | url: " + LogText.clean(postgres.displayUrl())
                 + " | user: " + LogText.clean(postgres.user()) + " | pool: " + postgres.poolSize() + " | bulk: "
-                + postgres.bulk().name().toLowerCase(Locale.ROOT);
+                + postgres.bulk().name().toLowerCase(Locale.ROOT) + " | outage_seconds: " + postgres.outageSeconds();
     }
 
     private static void checkRange(String key, int value, int min, int max) {

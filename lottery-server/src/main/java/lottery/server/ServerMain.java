@@ -121,6 +121,9 @@ public final class ServerMain {
               SERVER_PG_PASSWORD             its password (default none); never logged
               SERVER_PG_POOL_SIZE            database connections at most, 2..64 (default 4)
               SERVER_PG_BULK                 how a group commit writes its rows: copy or insert (default copy)
+              SERVER_PG_OUTAGE_SECONDS       how long a database outage (restart, failover, lost connection) is
+                                             ridden through, the Acks waiting, before the waiting agencies get
+                                             the retryable DATABASE_UNAVAILABLE, 1..3600 (default 20)
               With postgres, SERVER_FSYNC=false makes commits asynchronous (synchronous_commit off); an Ack
               still waits for the commit. SERVER_STORAGE_PATH is not used, and --new-round starts a new round
               only when the current one already holds bets or finishes (servers started together share one).

@@ -43,7 +43,7 @@ class ConfigLoaderTest {
             + " SERVER_AGENCIES, SERVER_STORAGE_PATH, SERVER_IDLE_TIMEOUT_SECONDS, SERVER_SHUTDOWN_GRACE_SECONDS,"
             + " SERVER_FSYNC, SERVER_SECRETS_FILE, SERVER_MAX_CONNECTIONS,"
             + " SERVER_HANDSHAKE_TIMEOUT_SECONDS, SERVER_STORE, SERVER_PG_URL, SERVER_PG_USER, SERVER_PG_PASSWORD,"
-            + " SERVER_PG_POOL_SIZE, SERVER_PG_BULK, SERVER_METRICS_PORT)";
+            + " SERVER_PG_POOL_SIZE, SERVER_PG_BULK, SERVER_PG_OUTAGE_SECONDS, SERVER_METRICS_PORT)";
 
     @TempDir
     Path dir;
@@ -321,9 +321,11 @@ class ConfigLoaderTest {
         ServerConfig config = load(COURSE + "\nSERVER_STORE = postgres\nSERVER_PG_URL = jdbc:postgresql://db:5432/lottery"
                 + "\nSERVER_PG_USER = lottery\nSERVER_PG_PASSWORD = s3cret", Map.of("SERVER_PG_BULK", "insert"));
         assertThat(config.postgres()).isEqualTo(new PgSettings("jdbc:postgresql://db:5432/lottery", "lottery",
-                "s3cret", 4, PgSettings.Bulk.INSERT));
+                "s3cret", 4, PgSettings.Bulk.INSERT, 20));
         assertThat(config.storeLine()).isEqualTo("action: store | result: success | store: postgres | url:"
-                + " jdbc:postgresql://db:5432/lottery | user: lottery | pool: 4 | bulk: insert");
+                + " jdbc:postgresql://db:5432/lottery | user: lottery | pool: 4 | bulk: insert | outage_seconds: 20");
+        assertThat(load(COURSE, Map.of("SERVER_STORE", "postgres", "SERVER_PG_URL", "jdbc:postgresql://db/l",
+                "SERVER_PG_OUTAGE_SECONDS", "3")).postgres().outageSeconds()).isEqualTo(3);
         assertThat(config.toString()).doesNotContain("s3cret");
         assertThat(load(COURSE, Map.of("SERVER_STORE", "postgres", "SERVER_PG_URL", "jdbc:postgresql://db/l"))
                 .postgres().user()).isEqualTo("postgres");
@@ -344,6 +346,8 @@ class ConfigLoaderTest {
                 "SERVER_PG_BULK", "fast"))).isEqualTo("SERVER_PG_BULK 'fast' is not copy or insert (env SERVER_PG_BULK)");
         assertThat(error(COURSE, Map.of("SERVER_PG_POOL_SIZE", "1")))
                 .isEqualTo("SERVER_PG_POOL_SIZE 1 is not in 2..64 (env SERVER_PG_POOL_SIZE)");
+        assertThat(error(COURSE, Map.of("SERVER_PG_OUTAGE_SECONDS", "0")))
+                .startsWith("SERVER_PG_OUTAGE_SECONDS 0 is not in 1..3600");
     }
 
     @Test

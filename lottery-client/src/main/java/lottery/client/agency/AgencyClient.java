@@ -39,10 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Reconnecting.</b> A lost connection (I/O error, closed, no Ack in time) or a server that answers with a
  * {@linkplain lottery.protocol.message.ErrorCode#isRetryable() retryable} error (AGENCY_BUSY, SHUTTING_DOWN,
- * IDLE_TIMEOUT, HANDSHAKE_TIMEOUT or TOO_MANY_CONNECTIONS) does not end the run: the client connects again with
- * backoff ({@link Backoff#reconnect()}: 100 ms doubling to 2 s) for up to reconnect.timeout from the loss, says Hello
- * again and goes on from the new resume point: the batches in flight that it stores count as acknowledged, the
- * others are sent again (the server acknowledges a batch it already stores without storing it twice). During the
+ * IDLE_TIMEOUT, HANDSHAKE_TIMEOUT, TOO_MANY_CONNECTIONS or DATABASE_UNAVAILABLE) does not end the run: the client
+ * connects again with backoff ({@link Backoff#reconnect()}: 100 ms doubling to 2 s) for up to reconnect.timeout from
+ * the loss, says Hello again and goes on from the new resume point: the batches in flight that it stores count as
+ * acknowledged, the others are sent again (the server acknowledges a batch it already stores without storing it twice). During the
  * wait for the winners it says Hello, Finish and asks again; winners.timeout counts from the first query. Each new
  * connection starts with the next address of the server's host ({@link ClientTransport#failover()}): with several
  * server replicas behind one name the agency goes on with another replica, which resumes it from the shared store.

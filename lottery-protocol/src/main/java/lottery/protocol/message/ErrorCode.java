@@ -48,6 +48,12 @@ public enum ErrorCode {
     IDLE_TIMEOUT(22, true),
     /** The server already holds its maximum number of connections; this one is closed at once. */
     TOO_MANY_CONNECTIONS(23, true),
+    /**
+     * The server's database (a shared PostgreSQL store) stayed unreachable longer than the server's outage bound
+     * (SERVER_PG_OUTAGE_SECONDS): what the request asked for may or may not be stored, the resume point of the next
+     * HELLO (on any server of the round) says which.
+     */
+    DATABASE_UNAVAILABLE(24, true),
     /** An unexpected failure inside the server. */
     INTERNAL_ERROR(99, true);
 
@@ -87,13 +93,14 @@ public enum ErrorCode {
     /**
      * Whether a client that gets this code should connect again (with backoff), say HELLO and go on from the resume
      * point, instead of failing: the code is about the server's state of the moment (the agency's other session,
-     * a stop, a timeout, the connection limit), so a later connection may be served. Any other code says the
+     * a stop, a timeout, the connection limit, a database outage), so a later connection may be served. Any other code says the
      * request or the agency is wrong, and sending it again gets the same answer. docs/PROTOCOL.md §7 lists the same
      * codes under "Retryable errors".
      */
     public boolean isRetryable() {
         return switch (this) {
-            case AGENCY_BUSY, HANDSHAKE_TIMEOUT, SHUTTING_DOWN, IDLE_TIMEOUT, TOO_MANY_CONNECTIONS -> true;
+            case AGENCY_BUSY, HANDSHAKE_TIMEOUT, SHUTTING_DOWN, IDLE_TIMEOUT, TOO_MANY_CONNECTIONS, DATABASE_UNAVAILABLE ->
+                    true;
             default -> false;
         };
     }

@@ -64,6 +64,7 @@ class WireTablesTest {
         table.put(ErrorCode.SHUTTING_DOWN, new Row(21, true));
         table.put(ErrorCode.IDLE_TIMEOUT, new Row(22, true));
         table.put(ErrorCode.TOO_MANY_CONNECTIONS, new Row(23, true));
+        table.put(ErrorCode.DATABASE_UNAVAILABLE, new Row(24, true));
         table.put(ErrorCode.INTERNAL_ERROR, new Row(99, true));
 
         assertThat(ErrorCode.values()).containsExactlyElementsOf(table.keySet());
@@ -72,7 +73,7 @@ class WireTablesTest {
             assertThat(code.closesConnection()).as("%s closes the connection", code).isEqualTo(row.closes());
             assertThat(ErrorCode.fromCode(row.code())).isEqualTo(code);
         });
-        assertThat(Arrays.stream(new int[] {0, 17, 19, 24, 98, 100, 0xFFFF}).mapToObj(ErrorCode::fromCode))
+        assertThat(Arrays.stream(new int[] {0, 17, 19, 25, 98, 100, 0xFFFF}).mapToObj(ErrorCode::fromCode))
                 .containsOnlyNulls();
     }
 
@@ -84,7 +85,7 @@ class WireTablesTest {
     void theRetryableCodesAreTheServersRefusalsOfTheMoment() {
         assertThat(Arrays.stream(ErrorCode.values()).filter(ErrorCode::isRetryable))
                 .containsExactlyInAnyOrder(ErrorCode.AGENCY_BUSY, ErrorCode.HANDSHAKE_TIMEOUT, ErrorCode.SHUTTING_DOWN,
-                        ErrorCode.IDLE_TIMEOUT, ErrorCode.TOO_MANY_CONNECTIONS)
+                        ErrorCode.IDLE_TIMEOUT, ErrorCode.TOO_MANY_CONNECTIONS, ErrorCode.DATABASE_UNAVAILABLE)
                 .allMatch(ErrorCode::closesConnection);
     }
 

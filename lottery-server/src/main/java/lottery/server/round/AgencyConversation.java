@@ -20,6 +20,7 @@ import lottery.protocol.message.Hello;
 import lottery.protocol.message.LotteryMessage;
 import lottery.protocol.message.MessageType;
 import lottery.protocol.message.Winners;
+import lottery.server.store.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +81,13 @@ public final class AgencyConversation {
     private long session;
     /** When the request being processed was taken ({@link System#nanoTime}), for the Ack latency. */
     private long taken;
+    /**
+     * A HELLO's claim runs off the lottery thread ({@link DrawCoordinator#claim}): the requests that arrive meanwhile
+     * wait in {@code queued}, and are run once it is answered.
+     */
+    private boolean claiming;
+    /** The peer half-closed while the claim ran: close once the requests that came before are answered. */
+    private boolean closeAfterClaim;
 
     /**
      * @param lottery the shared state, owned by the lottery thread this conversation runs on
@@ -116,7 +124,7 @@ public final class AgencyConversation {
      */
     public void idle() {
         lottery.checkLotteryThread();
-        if (state == AWAITING_HELLO || state == SESSION) {
+        if (!claiming && (state == AWAITING_HELLO || state == SESSION)) {
             refuse(ErrorCode.IDLE_TIMEOUT, null, 0, "no request within the idle timeout");
         }
     }
@@ -125,6 +133,11 @@ public final class AgencyConversation {
     public void inputClosed() {
         lottery.checkLotteryThread();
         if (state.ended()) {
+            return;
+        }
+        if (claiming) {
+            // The HELLO waits for the store: answer it and the requests behind it, then close.
+            closeAfterClaim = true;
             return;
         }
         if (state == HOLDING_WINNERS) {
@@ -169,7 +182,7 @@ public final class AgencyConversation {
         if (state.ended()) {
             return;
         }
-        if (state == HOLDING_WINNERS) {
+        if (state == HOLDING_WINNERS || claiming) {
             queued.add(request);
         } else {
             request.run();
@@ -212,24 +225,43 @@ public final class AgencyConversation {
             refuse(ErrorCode.AGENCY_BUSY, MessageType.HELLO, 0,
                     "agency " + hello.agency() + " has a session on another connection");
         } else {
-            try {
-                session = lottery.claim(hello.agency());
-            } catch (LotteryRejection rejection) {
-                lottery.releaseSession(hello.agency(), this);
-                LOG.warn("action: handshake | result: fail | ip: {} | agency: {} | error: {} | reason: {}", ip,
-                        hello.agency(), rejection.code(), LogText.clean(rejection.getMessage()));
-                refuse(rejection.code(), MessageType.HELLO, 0, rejection.getMessage());
-                end();
-                closeReplies();
-                return;
-            }
-            agency = hello.agency();
-            become(SESSION);
-            long last = lottery.lastSeq(agency);
-            long stored = lottery.stored(agency);
-            LOG.debug("action: handshake | result: success | ip: {} | agency: {} | seq: {} | stored: {}", ip, agency,
-                    last, stored);
-            sendDurable(new Ack(MessageType.HELLO, last, stored));
+            // With a shared store the claim runs off this thread: the requests behind the HELLO wait here until it
+            // is answered (submit), the other connections' requests go on meanwhile.
+            claiming = true;
+            lottery.claim(hello.agency(), this, claimed -> onClaimed(hello.agency(), claimed));
+        }
+    }
+
+    /** The HELLO's claim is answered (on the lottery thread): the session starts, or the HELLO is refused. */
+    private void onClaimed(int helloAgency, DrawCoordinator.Claimed claimed) {
+        claiming = false;
+        if (state.ended()) {
+            // The connection closed (or the conversation ended) while the store answered.
+            lottery.releaseSession(helloAgency, this);
+            return;
+        }
+        LotteryRejection rejection = claimed.rejection();
+        if (rejection != null) {
+            lottery.releaseSession(helloAgency, this);
+            LOG.warn("action: handshake | result: fail | ip: {} | agency: {} | error: {} | reason: {}", ip,
+                    helloAgency, rejection.code(), LogText.clean(rejection.getMessage()));
+            refuse(rejection.code(), MessageType.HELLO, 0, rejection.getMessage());
+            end();
+            closeReplies();
+            return;
+        }
+        session = claimed.session();
+        agency = helloAgency;
+        become(SESSION);
+        long last = lottery.lastSeq(agency);
+        long stored = lottery.stored(agency);
+        LOG.debug("action: handshake | result: success | ip: {} | agency: {} | seq: {} | stored: {}", ip, agency,
+                last, stored);
+        sendDurable(new Ack(MessageType.HELLO, last, stored));
+        runQueued();
+        if (closeAfterClaim && !state.ended()) {
+            end();
+            closeReplies();
         }
     }
 
@@ -314,14 +346,19 @@ public final class AgencyConversation {
         become(SESSION);
         try {
             sendWinners();
-            while (state == SESSION && !queued.isEmpty()) {
-                queued.poll().run();
-            }
+            runQueued();
         } catch (RuntimeException bug) {
             // Called by the draw, not by the network side, so nobody else would turn this into an answer.
             LOG.error("action: winners | result: fail | agency: {} | error: {}", agency,
                     LogText.clean(bug.toString()));
             internalError();
+        }
+    }
+
+    /** Runs the requests that waited (for the draw, or for a HELLO's claim) until one holds them again. */
+    private void runQueued() {
+        while (state == SESSION && !claiming && !queued.isEmpty()) {
+            queued.poll().run();
         }
     }
 
@@ -414,7 +451,13 @@ public final class AgencyConversation {
         lottery.afterDurable(failure -> {
             String refusal = failure == null ? lottery.refusal(agency, session) : null;
             RoundObserver observer = lottery.observer();
-            if (failure != null) {
+            if (failure instanceof StoreUnavailableException) {
+                // The shared database stayed unreachable past the outage bound: maybe stored, maybe not; the agency
+                // reconnects (to any server) and its HELLO's resume point says which.
+                pending.complete(ErrorReply.of(ErrorCode.DATABASE_UNAVAILABLE, ack.ref(), ack.seq(),
+                        failure.getMessage()));
+                observer.refused(ErrorCode.DATABASE_UNAVAILABLE);
+            } else if (failure != null) {
                 pending.complete(ErrorReply.of(ErrorCode.INTERNAL_ERROR, ack.ref(), ack.seq(),
                         "cannot force the bets to the disk: " + failure.getMessage()));
                 observer.refused(ErrorCode.INTERNAL_ERROR);

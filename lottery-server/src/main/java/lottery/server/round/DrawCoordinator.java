@@ -6,12 +6,14 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import lottery.common.log.LogText;
 import lottery.protocol.message.Bet;
 import lottery.protocol.message.ErrorCode;
 import lottery.server.store.BetStore;
 import lottery.server.store.RoundSnapshot;
 import lottery.server.store.SharedRound;
+import lottery.server.store.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * exactly once (only the Finish that completes the set queues it). The draw runs on that thread as well, as a task of
  * its own queued behind that Finish, so the Finish is answered first. Winners queries wait as callbacks
  * ({@link #whenDecided}), never as blocked threads. Only the forces (on the {@code store-sync} thread) and the shared
- * store's polls (on the {@code draw-poll} thread) run elsewhere, and hand their outcomes back ({@link HandOff}).
+ * store's polls (on the {@code draw-poll} thread) and its database-only calls (a HELLO's claim, an answered record, on
+ * {@code store-io}) run elsewhere, and hand their outcomes back ({@link HandOff}).
  *
  * <p>With a store that several servers share ({@link SharedRound}, PostgreSQL) the books here are this server's view
  * only: a HELLO loads the agency's state from the store and takes a fencing token ({@link #claim}), and the draw is
@@ -45,6 +48,11 @@ public final class DrawCoordinator {
     private final Executor syncThread;
     /** The {@code draw-poll} thread: ticks and runs the shared store's polls; null without a shared store. */
     private final ScheduledExecutorService pollThread;
+    /**
+     * With a shared store, where its calls that touch the database only run ({@code store-io}: a HELLO's claim,
+     * recording an answered agency), so the lottery thread never waits for the database; null without one.
+     */
+    private final Executor storeIo;
     private final AgencySecrets secrets;
     private final boolean fsync;
     private final RoundLedger ledger;
@@ -76,9 +84,20 @@ public final class DrawCoordinator {
      */
     public DrawCoordinator(int agencies, LotteryThread lotteryThread, Executor syncThread,
                            ScheduledExecutorService pollThread, AgencySecrets secrets, boolean fsync) {
+        this(agencies, lotteryThread, syncThread, pollThread, pollThread, secrets, fsync);
+    }
+
+    /**
+     * As above, with {@code storeIo}: with a shared store, the executor that runs its database-only calls (a HELLO's
+     * claim, recording an answered agency) and hands their outcomes back here; null without a shared store.
+     */
+    public DrawCoordinator(int agencies, LotteryThread lotteryThread, Executor syncThread,
+                           ScheduledExecutorService pollThread, Executor storeIo, AgencySecrets secrets,
+                           boolean fsync) {
         this.lotteryThread = lotteryThread;
         this.syncThread = syncThread;
         this.pollThread = pollThread;
+        this.storeIo = storeIo;
         this.secrets = secrets;
         this.fsync = fsync;
         this.ledger = new RoundLedger(agencies, lotteryThread);
@@ -108,8 +127,8 @@ public final class DrawCoordinator {
         commit = new GroupCommit(roundStore, fsync, lotteryThread, syncThread, observer);
         ledger.seed(round);
         if (roundStore instanceof SharedRound sharedRound) {
-            if (pollThread == null) {
-                throw new IllegalStateException("a shared store needs a draw-poll thread");
+            if (pollThread == null || storeIo == null) {
+                throw new IllegalStateException("a shared store needs a draw-poll thread and a store-io executor");
             }
             shared = sharedRound;
             poller = new SharedDrawPoller(sharedRound, draw, lotteryThread, pollThread);
@@ -182,27 +201,64 @@ public final class DrawCoordinator {
     }
 
     /**
-     * Starts a session of {@code agency} (its HELLO, once the connection holds the agency here): with a shared store,
-     * loads what the store holds of the agency (another server may have stored its batches or its FINISH) and takes
-     * the session's fencing token.
-     *
-     * @return the token, 0 without a shared store
-     * @throws LotteryRejection STORAGE_FAILURE when the store cannot be reached
+     * How a HELLO's claim ended ({@link #claim}): the session's fencing token (0 without a shared store), or why it
+     * was refused.
      */
-    long claim(int agency) throws LotteryRejection {
+    record Claimed(long session, LotteryRejection rejection) {
+    }
+
+    /**
+     * Starts a session of {@code agency} (its HELLO, once {@code owner}, the connection, holds the agency here): with
+     * a shared store, loads what the store holds of the agency (another server may have stored its batches or its
+     * FINISH) and takes the session's fencing token. The store's half runs on the {@code store-io} executor, never on
+     * this thread ({@link HandOff}), so a slow or unreachable database holds up this HELLO only; {@code whenDone} then
+     * runs here with the outcome: a token, or DATABASE_UNAVAILABLE (the store stayed unreachable past its outage
+     * bound: retryable), STORAGE_FAILURE (another failure) or SHUTTING_DOWN. If {@code owner} no longer holds the
+     * agency when the token comes back (its connection closed), the token is not used. Without a shared store
+     * {@code whenDone} runs at once.
+     */
+    void claim(int agency, Object owner, Consumer<Claimed> whenDone) {
         lotteryThread.checkInThread();
         if (shared == null) {
-            return 0;
+            whenDone.accept(new Claimed(0, null));
+            return;
         }
-        checkOpen();
-        SharedRound.AgencyView view;
-        try {
-            view = shared.claim(agency);
-        } catch (IOException e) {
-            throw new LotteryRejection(ErrorCode.STORAGE_FAILURE, "cannot start the session: " + e.getMessage(), e);
+        if (closed) {
+            whenDone.accept(new Claimed(0, new LotteryRejection(ErrorCode.SHUTTING_DOWN, "the server is stopping")));
+            return;
         }
-        ledger.load(agency, view.lastSeq(), view.stored(), view.finished());
-        return view.session();
+        SharedRound store = shared;
+        Supplier<Object> take = () -> {
+            try {
+                return store.take(agency);
+            } catch (IOException | RuntimeException e) {
+                return e;
+            }
+        };
+        if (!HandOff.run(storeIo, take, lotteryThread, taken -> whenDone.accept(claimed(agency, owner, taken)))) {
+            whenDone.accept(new Claimed(0, new LotteryRejection(ErrorCode.SHUTTING_DOWN, "the server is stopping")));
+        }
+    }
+
+    /** The store's answer to a claim, back on this thread: the session starts here, or why not. */
+    private Claimed claimed(int agency, Object owner, Object taken) {
+        if (taken instanceof SharedRound.AgencyView view) {
+            if (closed) {
+                return new Claimed(0, new LotteryRejection(ErrorCode.SHUTTING_DOWN, "the server is stopping"));
+            }
+            if (!ledger.holdsSession(agency, owner)) {
+                // The connection closed while the store answered: a newer HELLO of the agency may hold it now.
+                return new Claimed(0, new LotteryRejection(ErrorCode.SHUTTING_DOWN, "the connection is gone"));
+            }
+            shared.started(agency, view);
+            ledger.load(agency, view.lastSeq(), view.stored(), view.finished());
+            return new Claimed(view.session(), null);
+        }
+        Exception failure = (Exception) taken;
+        ErrorCode code = failure instanceof StoreUnavailableException ? ErrorCode.DATABASE_UNAVAILABLE
+                : ErrorCode.STORAGE_FAILURE;
+        return new Claimed(0, new LotteryRejection(code, "cannot start the session: " + failure.getMessage(),
+                failure));
     }
 
     /**
@@ -361,12 +417,34 @@ public final class DrawCoordinator {
         if (store == null || !ledger.recordAnswered(agency)) {
             return;
         }
+        if (shared != null) {
+            // A shared store's record touches the database only: off this thread, its failure logged back here.
+            BetStore sharedStore = store;
+            Supplier<IOException> record = () -> {
+                try {
+                    sharedStore.answered(agency);
+                    return null;
+                } catch (IOException e) {
+                    return e;
+                }
+            };
+            HandOff.run(storeIo, record, lotteryThread, failure -> {
+                if (failure != null) {
+                    answeredFailed(agency, failure);
+                }
+            });
+            return;
+        }
         try {
             store.answered(agency);
         } catch (IOException e) {
-            LOG.warn("action: record_answered | result: fail | agency: {} | error: {}", agency,
-                    LogText.clean(String.valueOf(e.getMessage())));
+            answeredFailed(agency, e);
         }
+    }
+
+    private static void answeredFailed(int agency, IOException e) {
+        LOG.warn("action: record_answered | result: fail | agency: {} | error: {}", agency,
+                LogText.clean(String.valueOf(e.getMessage())));
     }
 
     /**

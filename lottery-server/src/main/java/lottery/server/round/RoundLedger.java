@@ -64,6 +64,12 @@ final class RoundLedger {
         return current == null || current == owner;
     }
 
+    /** Whether {@code owner} holds the live session of {@code agency}. */
+    boolean holdsSession(int agency, Object owner) {
+        lotteryThread.checkInThread();
+        return sessions.get(agency) == owner;
+    }
+
     /** Ends {@code owner}'s session of {@code agency} (no-op when it does not hold it). */
     void releaseSession(int agency, Object owner) {
         lotteryThread.checkInThread();

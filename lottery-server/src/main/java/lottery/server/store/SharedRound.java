@@ -9,7 +9,8 @@ import java.io.IOException;
  * gets there first.
  *
  * <p>Thread context: like {@link BetStore}, called by the lottery thread, except {@link #refusal}, which reads what
- * the sync thread recorded, and {@link #pollDraw}, which the server's {@code draw-poll} thread calls.
+ * the sync thread recorded, {@link #pollDraw}, which the server's {@code draw-poll} thread calls, and {@link #take}
+ * and {@link BetStore#answered}, which touch the store only and run on the server's {@code store-io} threads.
  */
 public interface SharedRound {
 
@@ -34,8 +35,23 @@ public interface SharedRound {
     record Drawn(DrawResult result, boolean ranHere) {
     }
 
-    /** Starts a session of {@code agency} on this server (a HELLO): takes the next fencing token. */
-    AgencyView claim(int agency) throws IOException;
+    /**
+     * The database half of a HELLO: takes {@code agency}'s next fencing token in the store and reads what the store
+     * holds of it. Touches the store only, never this server's state: any thread may call it (the server runs it off
+     * the lottery thread, so a slow or unreachable store never holds up the other agencies' requests). A store that
+     * rides through outages retries it; past its bound it throws {@link StoreUnavailableException}.
+     */
+    AgencyView take(int agency) throws IOException;
+
+    /** The lottery thread's half of a HELLO: {@code view}, from {@link #take}, is now the agency's session here. */
+    void started(int agency, AgencyView view);
+
+    /** Both halves of a HELLO on the calling thread (tests, tools): {@link #take}, then {@link #started}. */
+    default AgencyView claim(int agency) throws IOException {
+        AgencyView view = take(agency);
+        started(agency, view);
+        return view;
+    }
 
     /**
      * Why the writes of session {@code session} of {@code agency} were refused (a newer session took the agency

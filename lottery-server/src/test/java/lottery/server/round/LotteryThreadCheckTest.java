@@ -57,7 +57,7 @@ class LotteryThreadCheckTest {
         List<Entry> entries = List.of(coordinator::checkLotteryThread,
                 () -> coordinator.begin(new MemoryBetStore(), lottery.server.store.RoundSnapshot.empty(2)),
                 () -> coordinator.claimSession(1, this), () -> coordinator.releaseSession(1, this),
-                () -> coordinator.claim(1), () -> coordinator.refusal(1, 0), () -> coordinator.lastSeq(1),
+                () -> coordinator.claim(1, this, claimed -> { }), () -> coordinator.refusal(1, 0), () -> coordinator.lastSeq(1),
                 () -> coordinator.stored(1), () -> coordinator.afterDurable(failure -> { }),
                 () -> coordinator.storeBets(1, Bets.range(1, 0, 1)),
                 () -> coordinator.storeBets(1, 1, Bets.range(1, 0, 1)), () -> coordinator.finish(1),

@@ -22,7 +22,9 @@ import lottery.server.store.StoredBet;
  * <ul>
  *   <li>{@link PgRoundOpening}: the pool, the schema's migrations, joining the current round or starting one (it
  *       builds this store);</li>
- *   <li>{@link PgSessions}: {@link #claim}, the session token (fencing) an agency's writes carry;</li>
+ *   <li>{@link PgSessions}: {@link #take} and {@link #started}, the session token (fencing) an agency's writes
+ *       carry;</li>
+ *   <li>{@link PgOutage}: rides the commits, claims and answered records through a database outage;</li>
  *   <li>{@link PgCommitQueue}: {@link #append} and {@link #finish} queue a write, {@link #sync} commits the queued
  *       writes in one transaction (the group commit), {@link #refusal} says which sessions it refused;</li>
  *   <li>{@link PgDraw}: {@link #pollDraw}, the draw, run by exactly one server.</li>
@@ -30,11 +32,12 @@ import lottery.server.store.StoredBet;
  * What is left here: {@link #answered}, {@link #forEach} (the assignment's {@code load_bets}) and {@link #close},
  * which never cuts a commit in flight.
  *
- * <p>Thread context: the lottery thread calls {@link #claim}, {@link #append}, {@link #finish}, {@link #answered},
- * {@link #forEach} and {@link #refusal} (which reads what the sync thread recorded); the {@code store-sync} thread
- * runs {@link #sync} (the lottery thread once more when the server stops); any thread reads {@link #written}; the
- * {@code draw-poll} thread runs {@link #pollDraw}; the thread that stops the server calls {@link #close} once the
- * lottery thread has ended. What two threads share lives in {@link PgCommitQueue} and {@link PgDraw}, whose comments
+ * <p>Thread context: the lottery thread calls {@link #started}, {@link #append}, {@link #finish}, {@link #forEach}
+ * and {@link #refusal} (which reads what the sync thread recorded); the {@code store-io} threads run {@link #take}
+ * and {@link #answered}, which touch the database only, so that no HELLO nor winners answer holds the lottery thread
+ * on the database; the {@code store-sync} thread runs {@link #sync} (the lottery thread once more when the server
+ * stops); any thread reads {@link #written}; the {@code draw-poll} thread runs {@link #pollDraw}; the thread that
+ * stops the server calls {@link #close} once the lottery thread has ended. What two threads share lives in {@link PgCommitQueue} and {@link PgDraw}, whose comments
  * say how it is guarded; this class's own fields are final, and {@link PgSessions} is the lottery thread's alone.
  */
 public final class PgBetStore implements BetStore, SharedRound {
@@ -51,12 +54,16 @@ public final class PgBetStore implements BetStore, SharedRound {
     private final PgSessions sessions;
     private final PgCommitQueue commits;
     private final PgDraw draw;
+    /** Retries the commits, claims and answered records through a database outage (thread-safe). */
+    private final PgOutage outage;
 
-    PgBetStore(HikariDataSource pool, long round, int agencies, PgSettings.Bulk bulk, boolean synchronousCommit) {
+    PgBetStore(HikariDataSource pool, long round, int agencies, PgSettings.Bulk bulk, boolean synchronousCommit,
+               int outageSeconds) {
         this.pool = pool;
         this.round = round;
+        this.outage = new PgOutage(outageSeconds);
         this.sessions = new PgSessions(pool, round, agencies);
-        this.commits = new PgCommitQueue(pool, round, bulk, synchronousCommit);
+        this.commits = new PgCommitQueue(pool, round, bulk, synchronousCommit, outage);
         this.draw = new PgDraw(pool, round);
     }
 
@@ -65,11 +72,16 @@ public final class PgBetStore implements BetStore, SharedRound {
         return round;
     }
 
+    /** Takes the agency's next session token in the database; any thread (see {@link PgSessions#take}). */
     @Override
-    public AgencyView claim(int agency) throws IOException {
-        AgencyView view = sessions.claim(agency);
+    public AgencyView take(int agency) throws IOException {
+        return sessions.take(agency, outage);
+    }
+
+    @Override
+    public void started(int agency, AgencyView view) {
+        sessions.started(agency, view);
         commits.claimed(agency);
-        return view;
     }
 
     /** See {@link SharedRound#refusal}; dropped once no read needs it any more ({@link PgCommitQueue#refusal}). */
@@ -124,17 +136,31 @@ public final class PgBetStore implements BetStore, SharedRound {
         commits.sync(upTo);
     }
 
+    /** Touches the database only: any thread may call it (the server's {@code store-io} threads do). */
     @Override
     public void answered(int agency) throws IOException {
-        try (Connection c = pool.getConnection();
-             PreparedStatement update = c.prepareStatement(
-                     "UPDATE agency SET answered = true WHERE round_id = ? AND agency = ?")) {
-            update.setLong(1, round);
-            update.setInt(2, agency);
-            update.execute();
-        } catch (SQLException e) {
-            throw new IOException("cannot record that agency " + agency + " got its winners: " + e.getMessage(), e);
-        }
+        outage.call("record that agency " + agency + " got its winners", (retry, networkTimeout) -> {
+            try (Connection c = pool.getConnection()) {
+                PgOutage.networkTimeout(c, networkTimeout);
+                try (PreparedStatement update = c.prepareStatement(
+                        "UPDATE agency SET answered = true WHERE round_id = ? AND agency = ?")) {
+                    update.setLong(1, round);
+                    update.setInt(2, agency);
+                    update.execute();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The commits' seam for tests (see {@link PgCommitQueue.CommitSeam}); null to remove it. */
+    void commitSeam(PgCommitQueue.CommitSeam seam) {
+        commits.seam = seam;
+    }
+
+    /** Whether a database outage is going on: for tests. */
+    boolean outageOngoing() {
+        return outage.ongoing();
     }
 
     /** The draw, run by whichever server gets there first: see {@link PgDraw}. */

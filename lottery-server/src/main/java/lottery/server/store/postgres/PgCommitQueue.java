@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
@@ -28,7 +29,9 @@ import org.postgresql.copy.CopyIn;
  * {@link #sync} commits the queued writes it is asked for in one transaction: per write, one conditional
  * {@code UPDATE} of the agency's row (the row of the agency's current session, its last seq one below the batch's,
  * the bets stored before the write as expected, not finished), then the rows of the writes that passed with one
- * {@code COPY} (or batched {@code INSERT}s). An Ack waits for that commit. A write whose update matched no row stores
+ * {@code COPY} (or batched {@code INSERT}s). An Ack waits for that commit, and through a database outage for its
+ * retries ({@link PgOutage}): a retry after a commit whose outcome is unknown reads the agencies' rows to tell a write
+ * already stored (acknowledged, not inserted again) from one that is not (written again). A write whose update matched no row stores
  * nothing, and its session is refused from then on ({@link #refusal}): another HELLO of the agency, on this or
  * another server, took it over, or the write is out of step with what the database holds. The updates run in agency
  * order, so two servers' group commits lock agency rows in the same order and never deadlock.
@@ -84,6 +87,10 @@ final class PgCommitQueue {
     private boolean committing;
     /** What the commit in flight runs as it ends: the pool's close, when {@link #close} stopped waiting for it. */
     private Runnable closeAfterCommit;
+    /** Retries the commits through a database outage. */
+    private final PgOutage outage;
+    /** Tests only: see {@link CommitSeam}; null otherwise. */
+    volatile CommitSeam seam;
 
     /**
      * A queued write: a batch (seq 0 for a single BET) or, with {@code finish}, an agency's FINISH; {@code index} is
@@ -94,8 +101,10 @@ final class PgCommitQueue {
                       long storedBefore) {
     }
 
-    PgCommitQueue(HikariDataSource pool, long round, PgSettings.Bulk bulk, boolean synchronousCommit) {
+    PgCommitQueue(HikariDataSource pool, long round, PgSettings.Bulk bulk, boolean synchronousCommit,
+                  PgOutage outage) {
         this.pool = pool;
+        this.outage = outage;
         this.round = round;
         this.bulk = bulk;
         this.synchronousCommit = synchronousCommit;
@@ -119,8 +128,10 @@ final class PgCommitQueue {
 
     /**
      * Commits the queued writes numbered up to {@code upTo} in one transaction (see the class comment), after any sync
-     * still running; the group commit calls it with the count it will acknowledge. A write that fails is not retried:
-     * the failure goes to its Ack, and the agency's later writes, which expect it stored, are refused.
+     * still running; the group commit calls it with the count it will acknowledge. A transient failure (the database
+     * restarts, fails over, drops the connection) is retried through {@link PgOutage} while the Acks wait, up to the
+     * outage bound ({@link lottery.server.store.StoreUnavailableException} past it); any other failure is not: it goes
+     * to the Acks, and the agency's later writes, which expect it stored, are refused.
      */
     void sync(long upTo) throws IOException {
         synchronized (syncLock) {
@@ -233,7 +244,26 @@ final class PgCommitQueue {
     private void commit(List<Op> ops) throws IOException {
         // Agency order (stable: an agency's own operations keep theirs): every transaction locks rows in one order.
         ops.sort(Comparator.comparingInt(Op::agency));
+        Map<Long, String> refusals = outage.call("commit " + ops.size() + " writes",
+                (retry, networkTimeout) -> attempt(ops, retry, networkTimeout));
+        refused.putAll(refusals);
+    }
+
+    /**
+     * One attempt at the transaction of {@code ops}; returns the refusals it committed. On a {@code retry} an
+     * earlier attempt failed, maybe after its COMMIT took effect (the connection dropped before the answer): a write
+     * whose update now matches no row is looked up in the agency's row ({@link #alreadyStored}) before it counts as
+     * refused, so a batch already stored is acknowledged and not inserted twice, and one not stored is written again.
+     */
+    private Map<Long, String> attempt(List<Op> ops, boolean retry, int networkTimeout) throws SQLException {
+        synchronized (this) {
+            if (closeAfterCommit != null) {
+                // The store is being closed and waits for this commit no longer: a retry would outlive the pool.
+                throw new SQLException("the store is closed");
+            }
+        }
         try (Connection c = pool.getConnection()) {
+            PgOutage.networkTimeout(c, networkTimeout);
             c.setAutoCommit(false);
             try {
                 if (!synchronousCommit) {
@@ -260,12 +290,14 @@ final class PgCommitQueue {
                     counts = update.executeBatch();
                 }
                 List<Op> passed = new ArrayList<>(ops.size());
-                Map<Long, String> refusals = new HashMap<>();
+                List<Op> unmatched = new ArrayList<>();
                 for (int i = 0; i < ops.size(); i++) {
-                    Op op = ops.get(i);
-                    if (counts[i] == 1) {
-                        passed.add(op);
-                    } else {
+                    (counts[i] == 1 ? passed : unmatched).add(ops.get(i));
+                }
+                Map<Long, String> refusals = new HashMap<>();
+                Map<Integer, AgencyRow> rows = retry && !unmatched.isEmpty() ? rows(c, unmatched) : Map.of();
+                for (Op op : unmatched) {
+                    if (!alreadyStored(op, rows.get(op.agency()))) {
                         refusals.put(sessionKey(op.agency(), op.session()), "not stored: agency " + op.agency()
                                 + " was taken over by a newer session (on this or another server), or the database"
                                 + " does not hold what this write follows (batch seq " + op.seq() + "; an earlier"
@@ -277,14 +309,70 @@ final class PgCommitQueue {
                 } else {
                     insert(c, passed);
                 }
+                CommitSeam seam = this.seam;
+                if (seam != null) {
+                    seam.beforeCommit(c);
+                }
                 c.commit();
-                refused.putAll(refusals);
+                if (seam != null) {
+                    seam.afterCommit(c);
+                }
+                return refusals;
             } catch (SQLException | RuntimeException e) {
                 PgJdbc.rollback(c);
                 throw e;
             }
-        } catch (SQLException e) {
-            throw new IOException("cannot commit " + ops.size() + " writes: " + e.getMessage(), e);
+        }
+    }
+
+    /** An agency's row as a retry reads it, inside its own transaction (after the updates that matched). */
+    private record AgencyRow(long session, long lastSeq, long stored, boolean finished) {
+    }
+
+    private Map<Integer, AgencyRow> rows(Connection c, List<Op> ops) throws SQLException {
+        Map<Integer, AgencyRow> rows = new HashMap<>();
+        try (PreparedStatement select = c.prepareStatement("SELECT agency, session, last_seq, stored, finished"
+                + " FROM agency WHERE round_id = ? AND agency = ANY (?)")) {
+            select.setLong(1, round);
+            select.setArray(2, c.createArrayOf("integer", ops.stream().map(Op::agency).distinct().toArray()));
+            try (ResultSet r = select.executeQuery()) {
+                while (r.next()) {
+                    rows.put(r.getInt(1), new AgencyRow(r.getLong(2), r.getLong(3), r.getLong(4), r.getBoolean(5)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Whether the database holds {@code op} already, though its update matched no row (a retry whose earlier attempt
+     * may have committed). Decided from the agency's stored position, never guessed: a batch (seq above 0) is stored
+     * once the agency's last seq reached it, whichever session or server stored it (seqs are the agency's, and a
+     * resend of a seq carries the same bets); any write of this session is stored once the row, still this session's,
+     * holds the bets that come with it (a session's writes are stored in order, by this server alone), and the
+     * finish for a FINISH.
+     */
+    private static boolean alreadyStored(Op op, AgencyRow row) {
+        if (row == null) {
+            return false;
+        }
+        if (op.seq() > 0 && row.lastSeq() >= op.seq()) {
+            return true;
+        }
+        return row.session() == op.session() && row.stored() >= op.storedBefore() + op.bets().size()
+                && (op.seq() == 0 || row.lastSeq() >= op.seq()) && (!op.finish() || row.finished());
+    }
+
+    /**
+     * A test's hooks around an attempt's COMMIT, on its connection: they may fail the attempt (e.g. by terminating
+     * the connection's backend) right before the COMMIT, or right after it took effect, as if the connection dropped
+     * before its answer came.
+     */
+    interface CommitSeam {
+        default void beforeCommit(Connection c) throws SQLException {
+        }
+
+        default void afterCommit(Connection c) throws SQLException {
         }
     }
 

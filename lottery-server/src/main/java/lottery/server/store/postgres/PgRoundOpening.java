@@ -75,9 +75,9 @@ final class PgRoundOpening {
         config.setMaximumPoolSize(settings.poolSize());
         config.setMinimumIdle(Math.min(2, settings.poolSize()));
         config.setPoolName("lottery-pg");
-        // Bounded waits: the lottery thread makes some of these calls (a HELLO's session claim, recording an answered
-        // agency; the draw's polls are the draw-poll thread's), so a database that is gone must cost it seconds, not
-        // forever. The socket timeout is far above the longest statement (the draw over a whole round).
+        // Bounded waits: a database that is gone must cost each attempt seconds, not forever (PgOutage retries the
+        // attempt). The socket timeout is far above the longest statement (the draw over a whole round); the
+        // commits and claims set a shorter one of their own per attempt (PgOutage#networkTimeout).
         config.setConnectionTimeout(5_000);
         config.setInitializationFailTimeout(initMillis);
         config.addDataSourceProperty("connectTimeout", "5");
@@ -165,7 +165,8 @@ final class PgRoundOpening {
                     finished = 0;
                 }
                 c.commit();
-                PgBetStore store = new PgBetStore(pool, id, agencies, settings.bulk(), fsync);
+                PgBetStore store = new PgBetStore(pool, id, agencies, settings.bulk(), fsync,
+                        settings.outageSeconds());
                 return new Opened(store, reason, id, bets, finished);
             } catch (SQLException | IOException | RuntimeException e) {
                 c.rollback();

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import lottery.server.store.SharedRound.AgencyView;
@@ -17,7 +16,9 @@ import lottery.server.store.SharedRound.AgencyView;
  * row still holds that token. Also what this server expects each agency to have stored once its queued writes are
  * committed, which the commit checks too.
  *
- * <p>Thread context: the lottery thread only; {@code sessions} and {@code expectedStored} are plain maps it owns.
+ * <p>Thread context: {@link #take} touches the database only and runs on any thread (the server's {@code store-io}
+ * threads); everything else is the lottery thread's, and {@code sessions} and {@code expectedStored} are plain maps it
+ * owns.
  */
 final class PgSessions {
     private final HikariDataSource pool;
@@ -37,37 +38,47 @@ final class PgSessions {
         this.agencies = agencies;
     }
 
-    /** See {@link lottery.server.store.SharedRound#claim}. */
-    AgencyView claim(int agency) throws IOException {
-        try (Connection c = pool.getConnection()) {
-            if (agencies == 0) {
-                // No fixed set of agencies: the row is made on the agency's first HELLO.
-                try (PreparedStatement insert = c.prepareStatement(
-                        "INSERT INTO agency (round_id, agency) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-                    insert.setLong(1, round);
-                    insert.setInt(2, agency);
-                    insert.execute();
-                }
-            }
-            try (PreparedStatement update = c.prepareStatement("UPDATE agency SET session = session + 1"
-                    + " WHERE round_id = ? AND agency = ? AND round_id = (SELECT max(id) FROM round)"
-                    + " RETURNING session, last_seq, stored, finished")) {
-                update.setLong(1, round);
-                update.setInt(2, agency);
-                try (ResultSet r = update.executeQuery()) {
-                    if (!r.next()) {
-                        throw new IOException("round " + round + " is no longer the database's current round (a"
-                                + " server started a new one): restart this server to join it");
+    /**
+     * Takes {@code agency}'s next session token in the database (see {@link lottery.server.store.SharedRound#take}):
+     * touches the database only, so any thread may call it; retried through a database outage by {@code outage}.
+     */
+    AgencyView take(int agency, PgOutage outage) throws IOException {
+        AgencyView view = outage.call("start the session of agency " + agency, (retry, networkTimeout) -> {
+            try (Connection c = pool.getConnection()) {
+                PgOutage.networkTimeout(c, networkTimeout);
+                if (agencies == 0) {
+                    // No fixed set of agencies: the row is made on the agency's first HELLO.
+                    try (PreparedStatement insert = c.prepareStatement(
+                            "INSERT INTO agency (round_id, agency) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+                        insert.setLong(1, round);
+                        insert.setInt(2, agency);
+                        insert.execute();
                     }
-                    AgencyView view = new AgencyView(r.getLong(1), r.getLong(2), r.getLong(3), r.getBoolean(4));
-                    sessions.put(agency, view.session());
-                    expectedStored.put(agency, view.stored());
-                    return view;
+                }
+                // A retry takes another token if the first one's answer was lost: tokens need only grow.
+                try (PreparedStatement update = c.prepareStatement("UPDATE agency SET session = session + 1"
+                        + " WHERE round_id = ? AND agency = ? AND round_id = (SELECT max(id) FROM round)"
+                        + " RETURNING session, last_seq, stored, finished")) {
+                    update.setLong(1, round);
+                    update.setInt(2, agency);
+                    try (ResultSet r = update.executeQuery()) {
+                        return r.next() ? new AgencyView(r.getLong(1), r.getLong(2), r.getLong(3), r.getBoolean(4))
+                                : null;
+                    }
                 }
             }
-        } catch (SQLException e) {
-            throw new IOException("cannot start the session of agency " + agency + ": " + e.getMessage(), e);
+        });
+        if (view == null) {
+            throw new IOException("round " + round + " is no longer the database's current round (a server started a"
+                    + " new one): restart this server to join it");
         }
+        return view;
+    }
+
+    /** {@code view}, taken by {@link #take}, is now {@code agency}'s session on this server (lottery thread). */
+    void started(int agency, AgencyView view) {
+        sessions.put(agency, view.session());
+        expectedStored.put(agency, view.stored());
     }
 
     /** The token of {@code agency}'s session on this server, which its writes carry. */

@@ -17,8 +17,17 @@ import java.util.Locale;
  *                 {@code draw-poll} thread's (one poll at a time; a poll that draws holds its connection as long as
  *                 the draw takes). With two, one of them may wait for a connection, at most the pool's 5 s timeout
  * @param bulk     how a group commit writes its rows: {@code COPY} or batched {@code INSERT} (SERVER_PG_BULK)
+ * @param outageSeconds how long the database may stay unreachable (a restart, a failover) before the agencies waiting
+ *                 on it get DATABASE_UNAVAILABLE: until then every call retries with backoff ({@link PgOutage};
+ *                 SERVER_PG_OUTAGE_SECONDS, 1..3600)
  */
-public record PgSettings(String url, String user, String password, int poolSize, Bulk bulk) {
+public record PgSettings(String url, String user, String password, int poolSize, Bulk bulk, int outageSeconds) {
+
+    /**
+     * The default outage bound: under the client's 30 s wait for an answer, so the agency hears DATABASE_UNAVAILABLE
+     * (and why) rather than giving up on the answer by itself; above a restart's or a failover's few seconds.
+     */
+    public static final int DEFAULT_OUTAGE_SECONDS = 20;
 
     /** The URL prefix PgJDBC answers to. */
     public static final String URL_PREFIX = "jdbc:postgresql://";
@@ -61,6 +70,14 @@ public record PgSettings(String url, String user, String password, int poolSize,
         if (bulk == null) {
             throw new IllegalArgumentException("SERVER_PG_BULK is missing");
         }
+        if (outageSeconds < 1 || outageSeconds > 3600) {
+            throw new IllegalArgumentException("SERVER_PG_OUTAGE_SECONDS " + outageSeconds + " is not in 1..3600");
+        }
+    }
+
+    /** Settings with the default outage bound ({@value #DEFAULT_OUTAGE_SECONDS} s). */
+    public PgSettings(String url, String user, String password, int poolSize, Bulk bulk) {
+        this(url, user, password, poolSize, bulk, DEFAULT_OUTAGE_SECONDS);
     }
 
     /** The URL as logs show it: without its query string (where a driver option could hold anything). */
@@ -73,6 +90,6 @@ public record PgSettings(String url, String user, String password, int poolSize,
     @Override
     public String toString() {
         return "PgSettings[url=" + displayUrl() + ", user=" + user + ", password=" + (password.isEmpty() ? "none" : "***")
-                + ", poolSize=" + poolSize + ", bulk=" + bulk + "]";
+                + ", poolSize=" + poolSize + ", bulk=" + bulk + ", outageSeconds=" + outageSeconds + "]";
     }
 }
