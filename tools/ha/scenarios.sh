@@ -30,7 +30,8 @@
 #
 # Per scenario it prints the figures the issue asks for: agencies failed, rows lost / doubled, the stall as the
 # agencies saw it (the synthetic agencies' longest wait of a batch for its Ack, the loadgen's ack_max_ms: the last Ack
-# before the failure to the first after, plus the send), their reconnections, and the database's own outage: a probe
+# before the failure to the first after, plus the send; and draw_wait_s, their last batch Ack to the last winners, the
+# stall of a failure during the draw), their reconnections, the outages the servers logged, and the database's own outage: a probe
 # (tools/ha/probe.py: one INSERT per 0.1 s through a multi-host connection string with target_session_attrs=read-write)
 # gives the time from the failure to the first commit accepted after it (the failover time).
 # After each scenario the cluster is healed (the killed node or member restarted, both nodes healthy again) for the next.
@@ -90,6 +91,14 @@ for tool in java python3 curl setsid; do
     command -v "$tool" >/dev/null || { echo "scenarios.sh: needs $tool" >&2; exit 2; }
 done
 
+# The probe needs psycopg2: Debian's python3-psycopg2 (a dependency of patroni) is for the system's python3, which a
+# python3 earlier on the PATH (pyenv, a venv) may not see.
+PROBE_PYTHON=python3
+for py in /usr/bin/python3 python3; do
+    if "$py" -c 'import psycopg2' 2>/dev/null; then PROBE_PYTHON=$py; break; fi
+done
+"$PROBE_PYTHON" -c 'import psycopg2' 2>/dev/null || { echo "scenarios.sh: needs psycopg2 (python3-psycopg2)" >&2; exit 2; }
+
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lottery-ha.XXXXXX") || exit 2
 chmod 755 "$WORK"
 LOGS=$WORK/logs
@@ -106,7 +115,7 @@ cleanup() {
     local pid
     for pid in "${frozen[@]}"; do kill -CONT "$pid" 2>/dev/null; done
     for pid in "${started[@]}"; do kill -9 "$pid" 2>/dev/null; done
-    wait 2>/dev/null
+    for pid in "${started[@]}"; do wait "$pid" 2>/dev/null; done
     if [ -n "$single_pg" ]; then
         ha_as_pg timeout 40 "$HA_PG_BIN/pg_ctl" -D "$single_pg" -m immediate -w -t 30 stop >/dev/null 2>&1
     fi
@@ -214,7 +223,7 @@ start_client() {
 
 # probe_start NAME: tools/ha/probe.py (one commit per 0.1 s through whichever node is primary) into LOGS/NAME-probe.log.
 probe_start() {
-    python3 tools/ha/probe.py "$HA_PG_1,$HA_PG_2" 900 "$LOGS/$1-probe.log" 2>"$LOGS/$1-probe.err" &
+    "$PROBE_PYTHON" tools/ha/probe.py "$HA_PG_1,$HA_PG_2" 900 "$LOGS/$1-probe.log" 2>"$LOGS/$1-probe.err" &
     probe_pid=$!
     started+=("$probe_pid")
 }
@@ -399,13 +408,16 @@ $(wc -l <"$stored") stored)" [ "$missing:$extra" = 0:0 ]
     fi
     stop_servers
     [ "${PAUSE:-0}" = 0 ] || ha_patronictl resume --wait >/dev/null 2>&1
-    local outage_lines
-    outage_lines=$(cat "$LOGS/$name"-server*.log | grep -c 'action: pg_outage' || true)
+    local outages
+    # The servers' own view (docs/RELIABILITY.md, "Database outages"): each outage's length as its commit stream saw it.
+    outages=$(cat "$LOGS/$name"-server*.log | sed -n 's/.*action: database | result: success | outage: over | seconds: \([0-9.]*\).*/\1/p' |
+        sort -n | tr '\n' ' ')
     say "$name: FIGURES agencies failed $agencies_failed of $ALL_AGENCIES; rows lost $missing, doubled/extra $extra;" \
         "stall seen by the synthetic agencies (longest batch send -> Ack) $(json_field "$WORK/$name/report.json" ack_max_ms) ms," \
-        "reconnections $(json_field "$WORK/$name/report.json" reconnects), their run $(json_field "$WORK/$name/report.json" total_s) s;" \
+        "reconnections $(json_field "$WORK/$name/report.json" reconnects), last Ack to last winners" \
+        "$(json_field "$WORK/$name/report.json" draw_wait_s) s, their run $(json_field "$WORK/$name/report.json" total_s) s;" \
         "database: $(probe_gap "$name" "${fault_ms:-0}")${failover_ms:+; new primary after $failover_ms ms};" \
-        "server outage log lines: $outage_lines;" \
+        "outages the servers logged (s): ${outages:-none};" \
         "DATABASE_UNAVAILABLE seen: $(cat "$LOGS/$name"-client-*.log "$LOGS/$name-loadgen.log" | grep -c 'DATABASE_UNAVAILABLE' || true)"
     failover_ms=
 }
