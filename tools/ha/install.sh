@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what tools/ha/cluster.sh runs, from Debian's packages: PostgreSQL 15, Patroni 3.0.x and etcd 3.4.x
-# (server and etcdctl). Needs root (apt-get); does nothing when every binary is already there.
+# (server and etcdctl), and curl (Patroni's REST API). Needs root (apt-get); does nothing when every binary is
+# already there.
 #
 #   bash tools/ha/install.sh
 #
@@ -18,7 +19,7 @@ pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 have_all() {
     [ -x "$pg_bin/postgres" ] && [ -x "$pg_bin/initdb" ] && command -v patroni >/dev/null \
         && command -v patronictl >/dev/null && command -v etcd >/dev/null && command -v etcdctl >/dev/null \
-        && command -v python3 >/dev/null
+        && command -v python3 >/dev/null && command -v curl >/dev/null
 }
 if have_all; then
     say "already installed: $(patroni --version), etcd $(etcd --version | sed -n 's/^etcd Version: //p'), $("$pg_bin/postgres" --version)"
@@ -28,7 +29,7 @@ fi
 say "apt-get install postgresql-15 patroni etcd-server etcd-client"
 export DEBIAN_FRONTEND=noninteractive
 timeout 300 apt-get update -qq || { echo "ha install: apt-get update failed" >&2; exit 2; }
-timeout 600 apt-get install -y -qq postgresql-15 patroni etcd-server etcd-client python3 >/dev/null \
+timeout 600 apt-get install -y -qq postgresql-15 patroni etcd-server etcd-client python3 curl >/dev/null \
     || { echo "ha install: apt-get install failed" >&2; exit 2; }
 # The package's etcd service (systemd machines only) listens on 2379/2380: not ours, stop it.
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then

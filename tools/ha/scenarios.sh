@@ -233,15 +233,16 @@ probe_stop() {
     probe_pid=
 }
 
-# probe_gap NAME T_MS: "first commit accepted X.X s after the failure (last before: Y.Y s before it)", from the probe's
-# lines: the database's outage as a client that only commits sees it.
+# probe_gap NAME T_MS: the database's outage as a client that only commits saw it, from the probe's lines: the
+# longest gap between two accepted commits where the second comes after the failure (T_MS), with where it lies.
 probe_gap() {
     awk -v t="$2" '
-        $2 == "ok" && $1 <= t { before = $1 }
-        $2 == "ok" && $1 > t && !after { after = $1 }
+        $2 != "ok" { next }
+        prev && $1 > t && $1 - prev > gap { gap = $1 - prev; from = prev; to = $1 }
+        { prev = $1 }
         END {
-            if (!after) { print "no commit accepted after the failure"; exit }
-            printf "first commit accepted %.1f s after the failure (the last before it %.1f s before)", (after - t) / 1000, before ? (t - before) / 1000 : 0
+            if (!gap) { print "no commit accepted after the failure"; exit }
+            printf "longest gap between two accepted commits %.1f s (from %+.1f s to %+.1f s of the failure)", gap / 1000, (from - t) / 1000, (to - t) / 1000
         }' "$LOGS/$1-probe.log"
 }
 
