@@ -97,6 +97,7 @@ final class PgOutage {
         boolean retry = false;
         while (true) {
             SQLException failure;
+            long started = clock.getAsLong();
             try {
                 T result = attempt.run(retry, networkTimeoutMillis());
                 over();
@@ -107,7 +108,7 @@ final class PgOutage {
             if (!isTransient(failure)) {
                 throw new IOException("cannot " + what + ": " + failure.getMessage(), failure);
             }
-            long left = failed(what, failure);
+            long left = failed(what, failure, started);
             if (left <= 0) {
                 throw new StoreUnavailableException("cannot " + what + ": the database is unreachable for longer"
                         + " than " + TimeUnit.NANOSECONDS.toSeconds(boundNanos) + " s ("
@@ -169,15 +170,19 @@ final class PgOutage {
                 TimeUnit.NANOSECONDS.toMillis(left)));
     }
 
-    /** A transient failure: begins the outage or counts a retry, logging as the class comment says; the time left. */
-    private long failed(String what, SQLException failure) {
+    /**
+     * A transient failure of an attempt that started at {@code started}: begins the outage (from that start: an
+     * attempt may wait seconds for a connection before it fails) or counts a retry, logging as the class comment
+     * says; returns the time left.
+     */
+    private long failed(String what, SQLException failure, long started) {
         String reason = LogText.clean(PgJdbc.rootMessage(failure));
         String state = String.valueOf(failure.getSQLState());
         synchronized (this) {
             long now = clock.getAsLong();
             if (!outage) {
                 outage = true;
-                begun = now;
+                begun = Math.min(started, now);
                 retries = 0;
                 lastRetryLine = now;
                 pastBoundLogged = false;

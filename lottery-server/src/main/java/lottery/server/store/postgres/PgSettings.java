@@ -11,11 +11,12 @@ import java.util.Locale;
  * @param url      {@code jdbc:postgresql://HOST[:PORT]/DATABASE[?...]}, without a password in it (SERVER_PG_URL)
  * @param user     the database user (SERVER_PG_USER)
  * @param password the user's password; never logged nor printed by {@link #toString()} (SERVER_PG_PASSWORD)
- * @param poolSize connections at most (SERVER_PG_POOL_SIZE, 2..64). A server uses at most three at once, one per
- *                 thread that queries: the group commit's ({@code store-sync}; commits never overlap), the lottery
- *                 thread's (a HELLO's session claim, recording that an agency got its winners) and the
- *                 {@code draw-poll} thread's (one poll at a time; a poll that draws holds its connection as long as
- *                 the draw takes). With two, one of them may wait for a connection, at most the pool's 5 s timeout
+ * @param poolSize connections at most (SERVER_PG_POOL_SIZE, 2..64). A server uses one per thread that queries:
+ *                 the group commit's ({@code store-sync}; commits never overlap), the {@code draw-poll} thread's (one
+ *                 poll at a time; a poll that draws holds its connection as long as the draw takes) and the
+ *                 {@code store-io} threads' (up to 4: HELLOs' session claims, recording that an agency got its
+ *                 winners; none of them is the lottery thread). With fewer connections one of them may wait for
+ *                 one, at most the pool's 5 s timeout (then it is retried, as in a database outage)
  * @param bulk     how a group commit writes its rows: {@code COPY} or batched {@code INSERT} (SERVER_PG_BULK)
  * @param outageSeconds how long the database may stay unreachable (a restart, a failover) before the agencies waiting
  *                 on it get DATABASE_UNAVAILABLE: until then every call retries with backoff ({@link PgOutage};
