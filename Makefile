@@ -22,7 +22,7 @@ COMPOSE := docker compose -f $(COMPOSE_FILE)
 .DEFAULT_GOAL := help
 .PHONY: help build test docker-image docker-compose-up docker-compose-down docker-compose-logs lottery e2e \
 	e2e-course course-branches chaos status-page-test bench-ingest bench-draw bench-course bench-docker bench-jmh \
-	bench-scale
+	bench-scale ha ha-down ha-test
 
 help: ## List the targets
 	@echo "Targets (make TARGET):"
@@ -82,6 +82,15 @@ bench-course: build ## The course run on the host (server + 5 clients, course da
 
 bench-docker: ## The course run in Docker (generar-compose.sh, 5 agencies) vs the Docker floor (tools/bench/docker-run.sh)
 	bash tools/bench/docker-run.sh $(RUNS)
+
+ha: ## Start the high-availability database on loopback for a person to try: 3 etcd, 2 PostgreSQL 15 under Patroni (synchronous standby); prints the servers' SERVER_PG_URL (tools/ha/cluster.sh up; installs the Debian packages when missing)
+	bash tools/ha/cluster.sh up
+
+ha-down: ## Stop what `make ha` started and remove its directory (tools/ha/cluster.sh down)
+	bash tools/ha/cluster.sh down
+
+ha-test: ## The database failure scenarios on that set-up: restarts, failovers (also during the draw), the etcd leader, a frozen PostgreSQL; exactly-once checks and the stall each costs (tools/ha/scenarios.sh)
+	bash tools/ha/scenarios.sh
 
 bench-scale: build ## Ingest with 1, 2 and 3 servers (SERVER_STORE=postgres) sharing one PostgreSQL 15 run on this host, 64 agencies, same-run ratios and a COPY ceiling (tools/bench/scale.sh; RUNS=3, SCALE_ARGS='--bulk both')
 	bash tools/bench/scale.sh --runs $(RUNS) $(SCALE_ARGS)
