@@ -420,6 +420,12 @@ $(wc -l <"$stored") stored)" [ "$missing:$extra" = 0:0 ]
         "database: $(probe_gap "$name" "${fault_ms:-0}")${failover_ms:+; new primary after $failover_ms ms};" \
         "outages the servers logged (s): ${outages:-none};" \
         "DATABASE_UNAVAILABLE seen: $(cat "$LOGS/$name"-client-*.log "$LOGS/$name-loadgen.log" | grep -c 'DATABASE_UNAVAILABLE' || true)"
+    if [ "$name" = freeze ]; then
+        # Frozen past the bound, the waiting agencies must have been told (the retryable error), not left waiting.
+        local told
+        told=$(cat "$LOGS/$name"-client-*.log "$LOGS/$name-loadgen.log" | grep -c 'DATABASE_UNAVAILABLE' || true)
+        check "$name agencies told DATABASE_UNAVAILABLE" "no agency got it, frozen past the bound" [ "$told" -gt 0 ]
+    fi
     failover_ms=
 }
 
