@@ -7,10 +7,12 @@
 #      server and the client logged: messages per type, every batch's seq and count, the agency, the winners, the
 #      error codes, the echo line; no expert error on the good frames, no Lua error, the secret never shown;
 #   3. builds captures of every golden example of docs/PROTOCOL.md with text2pcap (one frame per segment, every
-#      frame split into 3-byte segments, all frames coalesced) plus malformed frames, and checks each decode.
+#      frame split into 3-byte segments, all frames coalesced) plus malformed frames and a TLS conversation made in
+#      memory by tls_conversation.py (whole records and 40-byte segments), and checks each decode.
 # Prints one PASS/FAIL line per check and ends with `N passed, N failed`; exit status 1 on any failure.
-# Needs root (or capture rights) for tshark -i lo; installs tshark with apt-get when it is missing, builds the jars
-# with Maven when they are missing. Bounded: CAPTURE_TEST_TIMEOUT seconds (default 180) after the prerequisites.
+# Needs root (or capture rights) for tshark -i lo, openssl and python3 (TLS); installs tshark with apt-get when it is
+# missing, builds the jars with Maven when they are missing. Bounded: CAPTURE_TEST_TIMEOUT seconds (default 300)
+# after the prerequisites.
 # CAPTURE_TEST_KEEP=DIR copies the captures (.pcapng), the logs and the agency CSV there before the cleanup.
 #
 #   bash tools/wireshark/capture-test.sh
@@ -25,7 +27,7 @@ readonly LUA_SCRIPT=$PWD/tools/wireshark/lottery.lua
 readonly SERVER_JAR=$PWD/lottery-server/target/lottery-server.jar
 readonly CLIENT_JAR=$PWD/lottery-client/target/lottery-client.jar
 readonly PROTOCOL_DOC=$PWD/docs/PROTOCOL.md
-readonly TIME_LIMIT=${CAPTURE_TEST_TIMEOUT:-180}
+readonly TIME_LIMIT=${CAPTURE_TEST_TIMEOUT:-300}
 readonly AGENCY=1
 readonly BETS=40
 readonly BATCH_MAX=7
@@ -130,7 +132,7 @@ if ! command -v tshark >/dev/null 2>&1 || ! command -v text2pcap >/dev/null 2>&1
     DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq tshark >/dev/null \
         || die "apt-get install tshark failed"
 fi
-for tool in tshark text2pcap mergecap java od; do
+for tool in tshark text2pcap mergecap java od openssl python3; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is missing"
 done
 if [[ ! -f "$SERVER_JAR" || ! -f "$CLIENT_JAR" ]]; then
@@ -399,6 +401,14 @@ check "the secret never appears in tshark's output" "" secret_hidden
 check "the secret's presence and length are shown" "" grep -q "Secret length: ${#SECRET}" "$tmp/full.txt"
 
 # ---------------------------------------------------------------------------------------------------------------------
+say "TLS: certificates (generar-compose.sh FILE 1 --tls)"
+# The certificates a user gets: generar-compose.sh writes them in .secrets/tls/ beside its output, here under $tmp.
+tls_dir=$tmp/tls/.secrets/tls
+mkdir -p "$tmp/tls"
+sh generar-compose.sh "$tmp/tls/compose.yaml" 1 --tls >"$tmp/tls/generate.log" 2>&1 \
+    || die "generar-compose.sh FILE 1 --tls failed: $(tr '\n' ' ' <"$tmp/tls/generate.log")"
+
+# ---------------------------------------------------------------------------------------------------------------------
 say "synthetic captures (text2pcap): the golden examples of docs/PROTOCOL.md, malformed frames, echo"
 # NAME HEX... for every "<!-- golden: NAME -->" block: the bytes left of "|".
 awk '
@@ -488,7 +498,7 @@ golden_coalesced() {
 }
 # Each capture is one connection to port 12345 (the dissector's default: no -o needed) from its own client port.
 declare -A client_port=([golden-segments]=40001 [golden-split]=40002 [golden-coalesced]=40003 [malformed]=40004
-    [neither]=40005 [echo]=40006)
+    [neither]=40005 [echo]=40006 [tls]=40007 [tls-split]=40008)
 to_pcap() { # NAME < text2pcap input
     text2pcap -q -D -4 127.0.0.1,127.0.0.1 -T "${client_port[$1]},12345" - "$tmp/$1.pcapng" >/dev/null 2>&1 \
         || die "text2pcap failed for $1"
@@ -502,8 +512,26 @@ done <"$tmp/malformed.txt" | to_pcap malformed
 printf 'I\n000000 01 02 03\n' | to_pcap neither
 printf 'I\n000000 68 6f 6c 61 20\nI\n000000 6d 75 6e 64 6f 0a\nO\n000000 68 6f 6c 61 20 6d 75 6e 64 6f 0a\n' \
     | to_pcap echo
+# A TLS conversation (tls_conversation.py: both ends in memory, mutual TLS with generar-compose.sh's certificates):
+# the agency sends the HELLO and BATCH goldens, the server the two ACK goldens, encrypted; once as Python wrote the
+# records, once cut into 40-byte segments (the TLS dissector must reassemble them).
+golden_hex() {
+    awk -v n="$1" '$1 == n { $1 = ""; print substr($0, 2) }' "$tmp/goldens.txt"
+}
+python3 tools/wireshark/tls_conversation.py "$tls_dir/ca.pem" "$tls_dir/server.pem" "$tls_dir/server.key" \
+    "$tls_dir/agency-1.pem" "$tls_dir/agency-1.key" "$(golden_hex HELLO) $(golden_hex BATCH)" \
+    "$(golden_hex ACK_HELLO) $(golden_hex ACK_BATCH)" >"$tmp/tls-conversation.txt" 2>"$tmp/tls-conversation.err" \
+    || die "tls_conversation.py: $(tr '\n' ' ' <"$tmp/tls-conversation.err")"
+echo "synthetic TLS conversation: $(cat "$tmp/tls-conversation.err")"
+to_pcap tls <"$tmp/tls-conversation.txt"
+awk '/^[IO]$/ { direction = $0; next }
+    { n = split(substr($0, 8), b, " ")
+      for (i = 1; i <= n; i += 40) {
+          printf "%s\n000000", direction; for (j = i; j < i + 40 && j <= n; j++) printf " %s", b[j]; printf "\n"
+      } }' "$tmp/tls-conversation.txt" | to_pcap tls-split
 synthetic=$tmp/synthetic.pcapng
-mergecap -a -w "$synthetic" "$tmp"/{golden-segments,golden-split,golden-coalesced,malformed,neither,echo}.pcapng \
+mergecap -a -w "$synthetic" \
+    "$tmp"/{golden-segments,golden-split,golden-coalesced,malformed,neither,echo,tls,tls-split}.pcapng \
     || die "mergecap failed"
 
 synthetic_fields=(tcp.srcport tcp.dstport _ws.col.Info lottery.type lottery.length lottery.hello.version
@@ -589,5 +617,22 @@ check_equal "malformed: no other frame" "$i" "${#got_experts[@]}"
 check_equal "first byte 0x01: neither protocol" "not_lottery" "$(experts_of neither)"
 check_equal "echo line split over 2 segments, then echoed" "hola mundo|hola mundo" \
     "$(rows_of echo | column_values lottery.echo.line | paste -sd'|' -)"
+# TLS: handed to Wireshark's TLS dissector, whole records or split ones; no lottery frame, no expert of ours.
+for name in tls tls-split; do
+    check_equal "$name: the TLS dissector shows ClientHello (1) and ServerHello (2)" "1 2" \
+        "$(decode -r "$synthetic" -Y "tcp.port == ${client_port[$name]} && lottery.tls" -T fields \
+            -e tls.handshake.type | tr ',' '\n' | grep -x -e 1 -e 2 | sort -u | paste -sd' ' -)"
+    check_equal "$name: TLS application data records (the 2 frames each way, encrypted)" yes \
+        "$(decode -r "$synthetic" -Y "tcp.port == ${client_port[$name]} && tls.app_data" -T fields -e frame.number \
+            | awk 'END { print (NR >= 2 ? "yes" : "no: " NR) }')"
+    check_equal "$name: no lottery frame decoded" "" \
+        "$(decode -r "$synthetic" -Y "tcp.port == ${client_port[$name]} && lottery.type" -T fields -e frame.number)"
+done
+# The golden BATCH's bettors (Peña, O'Brien, a document) are in the plain golden capture's bytes, not the TLS one's.
+for value in 21689196 Peña "O'Brien"; do
+    check_equal "bytes: '$value' in the plain golden capture / in the TLS one" "yes no" \
+        "$(LC_ALL=C grep -qaF -- "$value" "$tmp/golden-segments.pcapng" && echo yes || echo no)\
+ $(LC_ALL=C grep -qaF -- "$value" "$tmp/tls.pcapng" && echo yes || echo no)"
+done
 check_equal "synthetic captures: no Lua error" 0 "$(grep -c 'Lua Error' "$tmp/synthetic.txt" || true)"
 check_equal "tshark stderr: no Lua error" 0 "$(grep -c 'Lua' "$tmp/tshark-decode.err" || true)"
