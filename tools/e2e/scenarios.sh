@@ -17,7 +17,8 @@ scenario_generator() {
     for sh in sh bash; do
         for args in "" "x.yaml" "x.yaml 1 2" "x.yaml abc" "x.yaml -1" "x.yaml 1.5" "x.yaml 5 --servers 3" \
             "x.yaml 5 --servers 9 --store postgres" "x.yaml 5 --servers 0 --store postgres" "x.yaml 5 --store mysql" \
-            "x.yaml 250 --servers 3 --store postgres" "x.yaml 5 --secrets --secrets"; do
+            "x.yaml 250 --servers 3 --store postgres" "x.yaml 5 --secrets --secrets" "x.yaml 5 --tls --tls" \
+            "x.yaml 5 --tls=yes"; do
             # shellcheck disable=SC2086 # the argument list is split on purpose
             if $sh generar-compose.sh $args >/dev/null 2>&1; then
                 die "$sh generar-compose.sh $args succeeded"
@@ -48,8 +49,30 @@ scenario_generator() {
     docker compose -f "$E2E_TMP/sh-5.yaml" config | grep -q 'subnet: 172.25.125.0/24' || die "subnet missing"
     expect_equal "client3 container name" \
         "$(docker compose -f "$E2E_TMP/sh-5.yaml" config | grep -c 'container_name: client3$')" 1
-    say "generator: usage errors exit 2 under sh and bash; 0, 1 and 5 clients and the scaled file (postgres, 3" \
-        "servers) pass docker compose config"
+    # --tls (issue 21): same bytes under sh and bash, with --secrets and the scaled file too; the certificates are
+    # made once (a rerun keeps every file), and each client mounts only its own key
+    mkdir -p "$E2E_TMP/tls"
+    sh generar-compose.sh "$E2E_TMP/tls/sh.yaml" 3 --tls >/dev/null || die "generar-compose.sh FILE 3 --tls"
+    (cd "$E2E_TMP/tls/.secrets/tls" && sha256sum ./*) >"$E2E_TMP/tls/sums"
+    bash generar-compose.sh "$E2E_TMP/tls/bash.yaml" 3 --tls >/dev/null || die "generar-compose.sh FILE 3 --tls (bash)"
+    cmp -s "$E2E_TMP/tls/sh.yaml" "$E2E_TMP/tls/bash.yaml" || die "--tls: sh and bash outputs differ"
+    (cd "$E2E_TMP/tls/.secrets/tls" && sha256sum ./*) | cmp -s - "$E2E_TMP/tls/sums" \
+        || die "--tls: a rerun changed the keys or certificates"
+    docker compose -f "$E2E_TMP/tls/sh.yaml" config -q || die "docker compose config rejects the --tls file"
+    ! grep -q 'PRIVATE KEY' "$E2E_TMP/tls/sh.yaml" || die "the --tls file holds a key"
+    expect_equal "client3's key mounts" \
+        "$(docker compose -f "$E2E_TMP/tls/sh.yaml" config --format json | python3 -c '
+import json, sys
+for v in json.load(sys.stdin)["services"]["client3"]["volumes"]:
+    if v["source"].endswith(".key"):
+        print(v["source"].rsplit("/", 1)[1], v["target"], v.get("read_only", False))')" "agency-3.key /run/tls/agency.key True"
+    sh generar-compose.sh "$E2E_TMP/tls/scaled.yaml" 3 --servers 2 --store postgres --tls --secrets >/dev/null \
+        || die "generar-compose.sh FILE 3 --servers 2 --store postgres --tls --secrets"
+    docker compose -f "$E2E_TMP/tls/scaled.yaml" config -q || die "docker compose config rejects the scaled --tls file"
+    expect_equal "servers with SERVER_TLS_CERT in the scaled --tls file" \
+        "$(grep -c 'SERVER_TLS_CERT: /run/tls/server.pem' "$E2E_TMP/tls/scaled.yaml")" 2
+    say "generator: usage errors exit 2 under sh and bash; 0, 1 and 5 clients, the scaled file (postgres, 3" \
+        "servers) and the --tls files pass docker compose config"
 }
 
 # --- exercise 1: echo clients ----------------------------------------------------------------------------------
