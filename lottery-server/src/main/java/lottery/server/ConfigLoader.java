@@ -13,6 +13,7 @@ import lottery.common.config.IniFile;
 import lottery.common.config.Settings;
 import lottery.common.log.LogText;
 import lottery.common.log.Logging;
+import lottery.server.net.TlsSettings;
 import lottery.server.store.postgres.PgSettings;
 
 /**
@@ -40,6 +41,12 @@ import lottery.server.store.postgres.PgSettings;
  * SERVER_PG_POOL_SIZE = 4              # default 4, 2..64
  * SERVER_PG_BULK = copy                # default copy: copy or insert
  * SERVER_METRICS_PORT = 9464           # default none (off): HTTP /metrics, /health, /ready, 0..65535
+ * SERVER_TLS_CERT = /run/tls/server.pem # default none (TLS off): the server's PEM certificate chain
+ * SERVER_TLS_KEY = /run/tls/server.key  # required with SERVER_TLS_CERT: its PKCS#8 PEM key
+ * SERVER_TLS_CLIENT_CA = /run/tls/ca.pem # default none: agency certificates verified against this PEM CA
+ * SERVER_TLS_CLIENT_AUTH = require      # default require with SERVER_TLS_CLIENT_CA: require or optional
+ * SERVER_TLS_REVOKED = /run/tls/revoked.txt # default none: revoked agency certificates (serials, fingerprints)
+ * SERVER_TLS_ALLOW_PLAIN = false        # default false: with TLS, whether the plain lottery protocol is accepted
  * </pre>
  *
  * (The INI format has no inline comments: the {@code #} notes above are for this comment only.) Unknown keys, values
@@ -73,7 +80,13 @@ public final class ConfigLoader {
         SERVER_PG_PASSWORD(""),
         SERVER_PG_POOL_SIZE("4", 2, 64),
         SERVER_PG_BULK("copy"),
-        SERVER_METRICS_PORT("", 0, 65535);
+        SERVER_METRICS_PORT("", 0, 65535),
+        SERVER_TLS_CERT(""),
+        SERVER_TLS_KEY(""),
+        SERVER_TLS_CLIENT_CA(""),
+        SERVER_TLS_CLIENT_AUTH(""),
+        SERVER_TLS_REVOKED(""),
+        SERVER_TLS_ALLOW_PLAIN("false");
 
         /** The key for {@link Settings}: the file's key and the environment variable have the same name. */
         final ConfigKey key;
@@ -138,7 +151,8 @@ public final class ConfigLoader {
                     integer(settings, Key.SERVER_MAX_CONNECTIONS),
                     integer(settings, Key.SERVER_HANDSHAKE_TIMEOUT_SECONDS),
                     postgres(settings),
-                    metricsPort(settings));
+                    metricsPort(settings),
+                    tls(settings));
         } catch (IllegalArgumentException e) {
             // ServerConfig checks again what the checks above let through: nothing, unless they disagree.
             throw new ConfigException(e.getMessage(), e);
@@ -165,6 +179,59 @@ public final class ConfigLoader {
         }
         return new PgSettings(url, settings.text(Key.SERVER_PG_USER.key).strip(),
                 settings.text(Key.SERVER_PG_PASSWORD.key), poolSize, bulk);
+    }
+
+    /**
+     * TLS (SERVER_TLS_*): null when SERVER_TLS_CERT is not set. Only the combination is checked here; the files are
+     * read when the server starts ({@code ServerTls.load}), where an unreadable one is a start-up failure (status 1),
+     * as SERVER_SECRETS_FILE is.
+     */
+    private static TlsSettings tls(Settings settings) throws ConfigException {
+        Path cert = optionalPath(settings, Key.SERVER_TLS_CERT);
+        Path key = optionalPath(settings, Key.SERVER_TLS_KEY);
+        Path clientCa = optionalPath(settings, Key.SERVER_TLS_CLIENT_CA);
+        Path revoked = optionalPath(settings, Key.SERVER_TLS_REVOKED);
+        boolean allowPlain = settings.bool(Key.SERVER_TLS_ALLOW_PLAIN.key);
+        String authText = settings.text(Key.SERVER_TLS_CLIENT_AUTH.key).strip().toLowerCase(Locale.ROOT);
+        if (!authText.isEmpty() && !authText.equals("require") && !authText.equals("optional")) {
+            throw new ConfigException("SERVER_TLS_CLIENT_AUTH '" + LogText.clean(settings.text(
+                    Key.SERVER_TLS_CLIENT_AUTH.key)) + "' (" + settings.source(Key.SERVER_TLS_CLIENT_AUTH.key)
+                    + ") is not require or optional");
+        }
+        if (cert == null) {
+            for (Key other : new Key[] {Key.SERVER_TLS_KEY, Key.SERVER_TLS_CLIENT_CA, Key.SERVER_TLS_CLIENT_AUTH,
+                    Key.SERVER_TLS_REVOKED}) {
+                if (!settings.text(other.key).isBlank()) {
+                    throw new ConfigException(other.name() + " (" + settings.source(other.key)
+                            + ") needs SERVER_TLS_CERT: TLS is off without the server's certificate");
+                }
+            }
+            if (allowPlain) {
+                throw new ConfigException("SERVER_TLS_ALLOW_PLAIN=true (" + settings.source(
+                        Key.SERVER_TLS_ALLOW_PLAIN.key) + ") needs SERVER_TLS_CERT: without TLS everything is plain");
+            }
+            return null;
+        }
+        if (key == null) {
+            throw new ConfigException("SERVER_TLS_CERT (" + settings.source(Key.SERVER_TLS_CERT.key)
+                    + ") needs SERVER_TLS_KEY, the certificate's private key (PEM, PKCS#8)");
+        }
+        if (clientCa == null && (!authText.isEmpty() || revoked != null)) {
+            Key other = authText.isEmpty() ? Key.SERVER_TLS_REVOKED : Key.SERVER_TLS_CLIENT_AUTH;
+            throw new ConfigException(other.name() + " (" + settings.source(other.key) + ") needs"
+                    + " SERVER_TLS_CLIENT_CA: without it the server asks for no agency certificate");
+        }
+        TlsSettings.ClientAuth auth = clientCa == null ? TlsSettings.ClientAuth.OFF
+                : authText.equals("optional") ? TlsSettings.ClientAuth.OPTIONAL : TlsSettings.ClientAuth.REQUIRE;
+        return new TlsSettings(cert, key, clientCa, auth, revoked, allowPlain);
+    }
+
+    private static Path optionalPath(Settings settings, Key key) throws ConfigException {
+        String text = settings.text(key.key);
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        return settings.get(key.key, value -> path(value.strip()));
     }
 
     /** SERVER_METRICS_PORT: {@link ServerConfig#METRICS_OFF} when not set (blank), else the port. */

@@ -26,6 +26,8 @@ import lottery.common.log.ShutdownLog;
 import lottery.server.net.AcceptErrorHandler;
 import lottery.server.net.NettyLotteryThread;
 import lottery.server.net.ServerInitializer;
+import lottery.server.net.ServerTls;
+import lottery.server.net.TlsSettings;
 import lottery.server.ops.OpsServer;
 import lottery.server.round.AgencySecrets;
 import lottery.server.round.DrawCoordinator;
@@ -140,6 +142,8 @@ public final class LotteryServer {
         InetAddress address = bindAddress != null ? bindAddress : resolve(config.listenAddress());
         AgencySecrets secrets = config.secretsFile() == null ? AgencySecrets.none()
                 : AgencySecrets.load(config.secretsFile(), config.agencies());
+        // Before the storage is touched: a wrong certificate or key stops the server with one line.
+        ServerTls tls = config.tls() == null ? null : ServerTls.load(config.tls());
         engine = engine();
         // File channels close themselves on an interrupted thread; the interrupt is for the wait for the bind.
         boolean interrupted = Thread.interrupted();
@@ -160,6 +164,14 @@ public final class LotteryServer {
             LOG.warn("action: authentication | result: success | mode: disabled | reason: SERVER_SECRETS_FILE not"
                     + " set, any client can act as any agency");
         }
+        if (tls != null) {
+            LOG.info(tls.logLine());
+            if (config.tls().clientAuth() != TlsSettings.ClientAuth.REQUIRE && !secrets.enabled()) {
+                LOG.warn("action: tls | result: success | mode: agencies_unauthenticated | reason: an agency without"
+                        + " a certificate (client_auth {}) and without SERVER_SECRETS_FILE can act as any agency",
+                        config.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
         acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("acceptor"), NioIoHandler.newFactory());
         ioLoops = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("io"), NioIoHandler.newFactory());
         lotteryThread = new DefaultEventExecutor(new DefaultThreadFactory("lottery"));
@@ -172,7 +184,7 @@ public final class LotteryServer {
         coordinator = new DrawCoordinator(config.agencies(), lottery, syncThread, drawPollThread, secrets,
                 config.fsync() || config.sharedStore());
         ServerInitializer initializer = new ServerInitializer(channels, coordinator, lottery,
-                config.idleTimeoutSeconds(), config.maxConnections(), config.handshakeTimeoutSeconds());
+                config.idleTimeoutSeconds(), config.maxConnections(), config.handshakeTimeoutSeconds(), tls);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, ioLoops)
                 .channel(NioServerSocketChannel.class)

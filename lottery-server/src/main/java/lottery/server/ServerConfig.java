@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import lottery.common.log.LogText;
 import lottery.common.log.Logging;
+import lottery.server.net.TlsSettings;
 import lottery.server.store.postgres.PgSettings;
 
 /**
@@ -37,11 +38,14 @@ import lottery.server.store.postgres.PgSettings;
  * @param metricsPort          the HTTP port of the ops endpoint ({@code /metrics}, {@code /health}, {@code /ready},
  *                             {@code /status.json}), 0..65535 (0 picks a free port, for tests), on the same address;
  *                             {@value #METRICS_OFF} = off, the default (SERVER_METRICS_PORT)
+ * @param tls                  TLS on the lottery port and agency certificates; {@code null} = off, the default
+ *                             (SERVER_TLS_CERT, SERVER_TLS_KEY, SERVER_TLS_CLIENT_CA, SERVER_TLS_CLIENT_AUTH,
+ *                             SERVER_TLS_REVOKED, SERVER_TLS_ALLOW_PLAIN)
  */
 public record ServerConfig(int port, int listenBacklog, int agencies, Path storagePath, int idleTimeoutSeconds,
                            int shutdownGraceSeconds, boolean fsync, String loggingLevel, String listenAddress,
                            Path secretsFile, int maxConnections, int handshakeTimeoutSeconds, PgSettings postgres,
-                           int metricsPort) {
+                           int metricsPort, TlsSettings tls) {
 
     /** The default listen address: every interface. */
     public static final String ANY_ADDRESS = "0.0.0.0";
@@ -86,6 +90,16 @@ public record ServerConfig(int port, int listenBacklog, int agencies, Path stora
         }
     }
 
+    /** The settings without TLS. */
+    public ServerConfig(int port, int listenBacklog, int agencies, Path storagePath, int idleTimeoutSeconds,
+                        int shutdownGraceSeconds, boolean fsync, String loggingLevel, String listenAddress,
+                        Path secretsFile, int maxConnections, int handshakeTimeoutSeconds, PgSettings postgres,
+                        int metricsPort) {
+        this(port, listenBacklog, agencies, storagePath, idleTimeoutSeconds, shutdownGraceSeconds, fsync,
+                loggingLevel, listenAddress, secretsFile, maxConnections, handshakeTimeoutSeconds, postgres,
+                metricsPort, null);
+    }
+
     /** The settings without the ops endpoint (SERVER_METRICS_PORT not set). */
     public ServerConfig(int port, int listenBacklog, int agencies, Path storagePath, int idleTimeoutSeconds,
                         int shutdownGraceSeconds, boolean fsync, String loggingLevel, String listenAddress,
@@ -126,28 +140,35 @@ public record ServerConfig(int port, int listenBacklog, int agencies, Path stora
     public ServerConfig withSecretsFile(Path file) {
         return new ServerConfig(port, listenBacklog, agencies, storagePath, idleTimeoutSeconds, shutdownGraceSeconds,
                 fsync, loggingLevel, listenAddress, file, maxConnections, handshakeTimeoutSeconds, postgres,
-                metricsPort);
+                metricsPort, tls);
     }
 
     /** The same settings with other connection limits. */
     public ServerConfig withConnectionLimits(int maxConnections, int handshakeTimeoutSeconds) {
         return new ServerConfig(port, listenBacklog, agencies, storagePath, idleTimeoutSeconds, shutdownGraceSeconds,
                 fsync, loggingLevel, listenAddress, secretsFile, maxConnections, handshakeTimeoutSeconds, postgres,
-                metricsPort);
+                metricsPort, tls);
     }
 
     /** The same settings with the bets in PostgreSQL ({@code settings}), or in the CSV file ({@code null}). */
     public ServerConfig withPostgres(PgSettings settings) {
         return new ServerConfig(port, listenBacklog, agencies, storagePath, idleTimeoutSeconds, shutdownGraceSeconds,
                 fsync, loggingLevel, listenAddress, secretsFile, maxConnections, handshakeTimeoutSeconds, settings,
-                metricsPort);
+                metricsPort, tls);
     }
 
     /** The same settings with the ops endpoint on {@code port} (0: a free one), or off ({@link #METRICS_OFF}). */
     public ServerConfig withMetricsPort(int port) {
         return new ServerConfig(this.port, listenBacklog, agencies, storagePath, idleTimeoutSeconds,
                 shutdownGraceSeconds, fsync, loggingLevel, listenAddress, secretsFile, maxConnections,
-                handshakeTimeoutSeconds, postgres, port);
+                handshakeTimeoutSeconds, postgres, port, tls);
+    }
+
+    /** The same settings with TLS on ({@code settings}) or off ({@code null}). */
+    public ServerConfig withTls(TlsSettings settings) {
+        return new ServerConfig(port, listenBacklog, agencies, storagePath, idleTimeoutSeconds, shutdownGraceSeconds,
+                fsync, loggingLevel, listenAddress, secretsFile, maxConnections, handshakeTimeoutSeconds, postgres,
+                metricsPort, settings);
     }
 
     /** Whether the ops endpoint is on (SERVER_METRICS_PORT is set). */

@@ -121,13 +121,26 @@ public final class ServerMain {
               SERVER_PG_PASSWORD             its password (default none); never logged
               SERVER_PG_POOL_SIZE            database connections at most, 2..64 (default 4)
               SERVER_PG_BULK                 how a group commit writes its rows: copy or insert (default copy)
+              SERVER_TLS_CERT                the server's certificate chain, PEM: TLS on the lottery port (default
+                                             none: TLS off). The echo is still answered in clear on the same port
+              SERVER_TLS_KEY                 its private key, PEM PKCS#8 unencrypted (BEGIN PRIVATE KEY), EC or RSA
+                                             (required with SERVER_TLS_CERT)
+              SERVER_TLS_CLIENT_CA           CA bundle, PEM: agencies prove who they are with a certificate whose
+                                             subject is CN=agency-N; the HELLO's agency must be N (default none)
+              SERVER_TLS_CLIENT_AUTH         require (default with SERVER_TLS_CLIENT_CA: no certificate, no
+                                             handshake) or optional (without one, SERVER_SECRETS_FILE authenticates)
+              SERVER_TLS_REVOKED             revoked agency certificates, read at start: one per line, a serial in
+                                             hex (0x1A2B) or a SHA-256 fingerprint; # comments (default none)
+              SERVER_TLS_ALLOW_PLAIN         with TLS on, accept the plain lottery protocol too: true or false
+                                             (default false: refused with ERROR TLS_REQUIRED)
               With postgres, SERVER_FSYNC=false makes commits asynchronous (synchronous_commit off); an Ack
               still waits for the commit. SERVER_STORAGE_PATH is not used, and --new-round starts a new round
               only when the current one already holds bets or finishes (servers started together share one).
 
             Exit status: 0 stopped by SIGTERM, 1 cannot start (address not resolvable, port in use, bets file not
             writable, storage locked by another server, round log corrupt, SERVER_SECRETS_FILE unreadable or
-            malformed or missing for a round started with secrets; with postgres: the database not reachable
+            malformed or missing for a round started with secrets, a SERVER_TLS_* file unreadable, not PEM, a key
+            that is not the certificate's or a bad line of SERVER_TLS_REVOKED; with postgres: the database not reachable
             within 30 s, its schema not applicable, or a new round needed while other servers are on the current
             one), 2 bad arguments or configuration.
             """;

@@ -43,7 +43,8 @@ class ConfigLoaderTest {
             + " SERVER_AGENCIES, SERVER_STORAGE_PATH, SERVER_IDLE_TIMEOUT_SECONDS, SERVER_SHUTDOWN_GRACE_SECONDS,"
             + " SERVER_FSYNC, SERVER_SECRETS_FILE, SERVER_MAX_CONNECTIONS,"
             + " SERVER_HANDSHAKE_TIMEOUT_SECONDS, SERVER_STORE, SERVER_PG_URL, SERVER_PG_USER, SERVER_PG_PASSWORD,"
-            + " SERVER_PG_POOL_SIZE, SERVER_PG_BULK, SERVER_METRICS_PORT)";
+            + " SERVER_PG_POOL_SIZE, SERVER_PG_BULK, SERVER_METRICS_PORT, SERVER_TLS_CERT, SERVER_TLS_KEY,"
+            + " SERVER_TLS_CLIENT_CA, SERVER_TLS_CLIENT_AUTH, SERVER_TLS_REVOKED, SERVER_TLS_ALLOW_PLAIN)";
 
     @TempDir
     Path dir;
@@ -367,5 +368,44 @@ class ConfigLoaderTest {
                 .isEqualTo("SERVER_METRICS_PORT 65536 is not in 0..65535 (env SERVER_METRICS_PORT)");
         assertThat(error(COURSE, Map.of("SERVER_METRICS_PORT", "12345")))
                 .isEqualTo("SERVER_METRICS_PORT 12345 is SERVER_PORT too");
+    }
+
+    @Test
+    void tlsIsOffUnlessTheCertificateIsSetAndTakesItsKeys() throws Exception {
+        assertThat(load(COURSE, Map.of()).tls()).isNull();
+
+        ServerConfig config = load(COURSE, Map.of("SERVER_TLS_CERT", "/run/tls/server.pem", "SERVER_TLS_KEY",
+                "/run/tls/server.key", "SERVER_TLS_CLIENT_CA", "/run/tls/ca.pem", "SERVER_TLS_REVOKED",
+                "/run/tls/revoked.txt"));
+
+        assertThat(config.tls()).isEqualTo(new lottery.server.net.TlsSettings(Path.of("/run/tls/server.pem"),
+                Path.of("/run/tls/server.key"), Path.of("/run/tls/ca.pem"),
+                lottery.server.net.TlsSettings.ClientAuth.REQUIRE, Path.of("/run/tls/revoked.txt"), false));
+        assertThat(load(COURSE + "\nSERVER_TLS_CERT = s.pem\nSERVER_TLS_KEY = s.key\nSERVER_TLS_CLIENT_CA = ca.pem\n"
+                + "SERVER_TLS_CLIENT_AUTH = Optional\nSERVER_TLS_ALLOW_PLAIN = true\n", Map.of()).tls())
+                .isEqualTo(new lottery.server.net.TlsSettings(Path.of("s.pem"), Path.of("s.key"), Path.of("ca.pem"),
+                        lottery.server.net.TlsSettings.ClientAuth.OPTIONAL, null, true));
+    }
+
+    @Test
+    void tlsKeysThatDoNotGoTogetherAreErrorsNamingTheKey() throws Exception {
+        assertThat(error(COURSE, Map.of("SERVER_TLS_KEY", "s.key")))
+                .startsWith("SERVER_TLS_KEY (env SERVER_TLS_KEY)").contains("needs SERVER_TLS_CERT");
+        assertThat(error(COURSE, Map.of("SERVER_TLS_CERT", "s.pem")))
+                .startsWith("SERVER_TLS_CERT (env SERVER_TLS_CERT)").contains("needs SERVER_TLS_KEY");
+        assertThat(error(COURSE, Map.of("SERVER_TLS_CLIENT_CA", "ca.pem"))).contains("needs SERVER_TLS_CERT");
+        assertThat(error(COURSE, Map.of("SERVER_TLS_ALLOW_PLAIN", "true"))).contains("needs SERVER_TLS_CERT");
+        Map<String, String> tls = Map.of("SERVER_TLS_CERT", "s.pem", "SERVER_TLS_KEY", "s.key");
+        Map<String, String> withAuth = new java.util.HashMap<>(tls);
+        withAuth.put("SERVER_TLS_CLIENT_AUTH", "require");
+        assertThat(error(COURSE, withAuth)).startsWith("SERVER_TLS_CLIENT_AUTH").contains("needs SERVER_TLS_CLIENT_CA");
+        Map<String, String> withRevoked = new java.util.HashMap<>(tls);
+        withRevoked.put("SERVER_TLS_REVOKED", "revoked.txt");
+        assertThat(error(COURSE, withRevoked)).startsWith("SERVER_TLS_REVOKED").contains("SERVER_TLS_CLIENT_CA");
+        Map<String, String> badAuth = new java.util.HashMap<>(tls);
+        badAuth.put("SERVER_TLS_CLIENT_CA", "ca.pem");
+        badAuth.put("SERVER_TLS_CLIENT_AUTH", "sometimes");
+        assertThat(error(COURSE, badAuth)).isEqualTo("SERVER_TLS_CLIENT_AUTH 'sometimes' (env"
+                + " SERVER_TLS_CLIENT_AUTH) is not require or optional");
     }
 }

@@ -48,6 +48,11 @@ public enum ErrorCode {
     IDLE_TIMEOUT(22, true),
     /** The server already holds its maximum number of connections; this one is closed at once. */
     TOO_MANY_CONNECTIONS(23, true),
+    /**
+     * The server has TLS on (SERVER_TLS_CERT) and the connection spoke the plain lottery protocol: it must connect
+     * again with TLS. Not retryable: a plain client gets the same answer every time.
+     */
+    TLS_REQUIRED(25, true),
     /** An unexpected failure inside the server. */
     INTERNAL_ERROR(99, true);
 

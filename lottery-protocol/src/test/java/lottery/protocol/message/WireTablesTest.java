@@ -64,6 +64,7 @@ class WireTablesTest {
         table.put(ErrorCode.SHUTTING_DOWN, new Row(21, true));
         table.put(ErrorCode.IDLE_TIMEOUT, new Row(22, true));
         table.put(ErrorCode.TOO_MANY_CONNECTIONS, new Row(23, true));
+        table.put(ErrorCode.TLS_REQUIRED, new Row(25, true));
         table.put(ErrorCode.INTERNAL_ERROR, new Row(99, true));
 
         assertThat(ErrorCode.values()).containsExactlyElementsOf(table.keySet());
@@ -72,7 +73,7 @@ class WireTablesTest {
             assertThat(code.closesConnection()).as("%s closes the connection", code).isEqualTo(row.closes());
             assertThat(ErrorCode.fromCode(row.code())).isEqualTo(code);
         });
-        assertThat(Arrays.stream(new int[] {0, 17, 19, 24, 98, 100, 0xFFFF}).mapToObj(ErrorCode::fromCode))
+        assertThat(Arrays.stream(new int[] {0, 17, 19, 26, 98, 100, 0xFFFF}).mapToObj(ErrorCode::fromCode))
                 .containsOnlyNulls();
     }
 

@@ -51,7 +51,8 @@ public final class LotteryHandler extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         throttle = new ReadThrottle(ctx.channel());
         // Created here, used only on the lottery thread: the hand-over through the executor publishes it.
-        conversation = new AgencyConversation(lottery, new ChannelReplies(ctx, throttle), Peers.ip(ctx.channel()));
+        conversation = new AgencyConversation(lottery, new ChannelReplies(ctx, throttle), Peers.ip(ctx.channel()),
+                TlsHandshakeHandler.certifiedAgency(ctx.channel()));
     }
 
     @Override

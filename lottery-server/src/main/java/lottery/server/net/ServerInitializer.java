@@ -1,6 +1,8 @@
 package lottery.server.net;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -29,6 +31,9 @@ import org.slf4j.event.Level;
  * lottery:  frameDecoder frameEncoder messageDecoder messageEncoder idle handshake lotteryHandler exceptionHandler
  * echo:     lineDecoder idle stringDecoder stringEncoder lineEchoHandler exceptionHandler
  * refused:  frameDecoder frameEncoder messageDecoder messageEncoder  (ERROR TOO_MANY_CONNECTIONS, then closed)
+ * TLS:      idle ssl tlsHandshake tlsProtocolDetector exceptionHandler   (first byte 0x16, TLS on), then
+ *           ssl tlsHandshake + the lottery's or the echo's handlers above, on the decrypted bytes
+ * plain lottery on a TLS server: frameEncoder messageEncoder ... (ERROR TLS_REQUIRED, then closed)
  * </pre>
  * The idle timer ({@link MessageIdleHandler}) sits after the decoders, so only complete frames or lines reset it: a
  * peer that trickles bytes without ever completing a frame is idle. The handshake handler ({@link HandshakeDeadline})
@@ -49,6 +54,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> i
     public static final String STRING_ENCODER = "stringEncoder";
     public static final String ECHO_HANDLER = "lineEchoHandler";
     public static final String EXCEPTION_HANDLER = "exceptionHandler";
+    public static final String SSL_HANDLER = "ssl";
+    public static final String TLS_HANDSHAKE_HANDLER = "tlsHandshake";
+    public static final String TLS_PROTOCOL_DETECTOR = "tlsProtocolDetector";
     /** Longest echoed line, in bytes (the lottery frame limit, for symmetry). */
     public static final int MAX_LINE_BYTES = 8192;
 
@@ -65,6 +73,8 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> i
     private final int idleTimeoutSeconds;
     private final int maxConnections;
     private final int handshakeTimeoutSeconds;
+    /** TLS on the port, or null when it is off. */
+    private final ServerTls tls;
     /** Connections accepted and not yet closed, refused ones not included. */
     private final AtomicInteger open = new AtomicInteger();
 
@@ -84,6 +94,13 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> i
      */
     public ServerInitializer(ChannelGroup channels, DrawCoordinator coordinator, LotteryThread lotteryThread,
                              int idleTimeoutSeconds, int maxConnections, int handshakeTimeoutSeconds) {
+        this(channels, coordinator, lotteryThread, idleTimeoutSeconds, maxConnections, handshakeTimeoutSeconds, null);
+    }
+
+    /** The same, with TLS on the port ({@code tls}; null: off). */
+    public ServerInitializer(ChannelGroup channels, DrawCoordinator coordinator, LotteryThread lotteryThread,
+                             int idleTimeoutSeconds, int maxConnections, int handshakeTimeoutSeconds, ServerTls tls) {
+        this.tls = tls;
         this.channels = channels;
         this.coordinator = coordinator;
         this.lotteryThread = lotteryThread;
@@ -130,6 +147,39 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> i
         LotteryPipeline.addLast(ch.pipeline());
         ch.writeAndFlush(ErrorReply.of(ErrorCode.TOO_MANY_CONNECTIONS, null, 0,
                 "the server holds its maximum of " + maxConnections + " connections"))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public boolean tls() {
+        return tls != null;
+    }
+
+    @Override
+    public boolean plainAllowed() {
+        return tls == null || tls.allowPlain();
+    }
+
+    @Override
+    public void installTls(ChannelHandlerContext detector) {
+        ChannelPipeline pipeline = detector.pipeline();
+        pipeline.addAfter(detector.name(), SSL_HANDLER, tls.newHandler(detector.alloc()))
+                .addAfter(SSL_HANDLER, TLS_HANDSHAKE_HANDLER, new TlsHandshakeHandler())
+                .addAfter(TLS_HANDSHAKE_HANDLER, TLS_PROTOCOL_DETECTOR, new ProtocolDetector(this, true));
+    }
+
+    /** ERROR(TLS_REQUIRED) in the lottery protocol, in clear, then closed; nothing more is read. */
+    @Override
+    public void refusePlain(ChannelHandlerContext ctx) {
+        Channel ch = ctx.channel();
+        ch.config().setAutoRead(false);
+        HandshakeDeadline deadline = HandshakeDeadline.of(ch);
+        if (deadline != null) {
+            deadline.cancel();
+        }
+        LotteryPipeline.addLast(ch.pipeline());
+        ch.writeAndFlush(ErrorReply.of(ErrorCode.TLS_REQUIRED, null, 0,
+                "this server takes the lottery protocol over TLS only: connect with TLS (client tls.ca)"))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -8,6 +8,7 @@ import static lottery.server.round.ConnectionState.SESSION;
 
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Queue;
 import lottery.common.log.LogText;
 import lottery.common.log.RateLimitedLog;
@@ -66,6 +67,11 @@ public final class AgencyConversation {
     private final DrawCoordinator lottery;
     /** The peer's address, for log lines. */
     private final String ip;
+    /**
+     * The agency the connection's TLS certificate names (verified by the network side during the TLS handshake),
+     * empty without a certificate: then only the secret, if the server has secrets, says who the agency is.
+     */
+    private final OptionalInt certifiedAgency;
     /** This conversation's callback for the draw: one object, so it can be withdrawn. */
     private final Runnable onDrawDecided = this::answerHeldQuery;
     /** Requests that arrived while a winners query was held, oldest first. */
@@ -87,9 +93,18 @@ public final class AgencyConversation {
      * @param ip      the peer's address, as log lines name it
      */
     public AgencyConversation(DrawCoordinator lottery, Replies replies, String ip) {
+        this(lottery, replies, ip, OptionalInt.empty());
+    }
+
+    /**
+     * @param certifiedAgency the agency of the connection's verified TLS certificate ({@code CN=agency-N}), or
+     *                        empty without one; a HELLO for another agency is AUTHENTICATION_FAILED
+     */
+    public AgencyConversation(DrawCoordinator lottery, Replies replies, String ip, OptionalInt certifiedAgency) {
         this.lottery = lottery;
         this.outbox = new Outbox(replies);
         this.ip = ip;
+        this.certifiedAgency = certifiedAgency;
     }
 
     /** A request decoded from the connection. */
@@ -205,7 +220,10 @@ public final class AgencyConversation {
         } else if (!lottery.knowsAgency(hello.agency())) {
             refuse(ErrorCode.UNKNOWN_AGENCY, MessageType.HELLO, 0,
                     "agency " + hello.agency() + " does not take part in this draw");
-        } else if (!lottery.secretMatches(hello.agency(), hello.secret())) {
+        } else if (certifiedAgency.isPresent() && certifiedAgency.getAsInt() != hello.agency()) {
+            refuse(ErrorCode.AUTHENTICATION_FAILED, MessageType.HELLO, 0, "the TLS certificate is agency "
+                    + certifiedAgency.getAsInt() + "'s, not agency " + hello.agency() + "'s");
+        } else if (!secretAccepted(hello)) {
             refuse(ErrorCode.AUTHENTICATION_FAILED, MessageType.HELLO, 0,
                     "the secret is not agency " + hello.agency() + "'s");
         } else if (!lottery.claimSession(hello.agency(), this)) {
@@ -231,6 +249,18 @@ public final class AgencyConversation {
                     last, stored);
             sendDurable(new Ack(MessageType.HELLO, last, stored));
         }
+    }
+
+    /**
+     * The secret part of the HELLO's authentication. Without a certificate the secret must match when the server has
+     * secrets. With the agency's certificate, the certificate is the proof: the secret may be left out, but one that
+     * is sent must still be right (a wrong credential is never let through).
+     */
+    private boolean secretAccepted(Hello hello) {
+        if (certifiedAgency.isPresent() && (hello.secret() == null || hello.secret().isEmpty())) {
+            return true;
+        }
+        return lottery.secretMatches(hello.agency(), hello.secret());
     }
 
     private void onBet(Bet bet) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import lottery.protocol.message.Ack;
 import lottery.protocol.message.ErrorCode;
 import lottery.protocol.message.ErrorReply;
@@ -81,6 +82,55 @@ class AgencySecretsTest {
         List<LotteryMessage> sent = new ArrayList<>();
         new AgencyConversation(lottery, recorder(sent, new boolean[1]), "10.0.0.9").receive(new Hello(1, 1, "right"));
         assertThat(sent).containsExactly(new Ack(MessageType.HELLO, 0, 0));
+    }
+
+    /**
+     * The matrix of docs/RELIABILITY.md §4 (Agency certificates): with a certificate (the network side passes its
+     * agency), the HELLO's agency must be the certificate's; the secret may then be left out, but a wrong one is still
+     * refused; without a certificate the secret decides, as before.
+     */
+    @Test
+    void aCertifiedAgencyMustSayHelloAsItselfAndASecretSentMustStillBeRight() {
+        TaskQueue lotteryThread = new TaskQueue();
+        DrawCoordinator withSecrets = new DrawCoordinator(3, lotteryThread, null, null,
+                AgencySecrets.of(Map.of(1, "one", 2, "two", 3, "three")), false);
+        withSecrets.begin(new MemoryBetStore(), RoundSnapshot.empty(3));
+        DrawCoordinator noSecrets = new DrawCoordinator(3, lotteryThread, null, null, AgencySecrets.none(), false);
+        noSecrets.begin(new MemoryBetStore(), RoundSnapshot.empty(3));
+        record Case(DrawCoordinator lottery, OptionalInt certified, Hello hello, ErrorCode expected) {
+        }
+        List<Case> cases = List.of(
+                // agency 2's certificate claiming agency 3: refused, whatever the secret
+                new Case(noSecrets, OptionalInt.of(2), new Hello(1, 3, ""), ErrorCode.AUTHENTICATION_FAILED),
+                new Case(withSecrets, OptionalInt.of(2), new Hello(1, 3, "three"), ErrorCode.AUTHENTICATION_FAILED),
+                // the certificate alone is enough
+                new Case(noSecrets, OptionalInt.of(2), new Hello(1, 2, ""), null),
+                new Case(withSecrets, OptionalInt.of(2), new Hello(1, 2, ""), null),
+                // both: the secret sent must be right
+                new Case(withSecrets, OptionalInt.of(2), new Hello(1, 2, "two"), null),
+                new Case(withSecrets, OptionalInt.of(2), new Hello(1, 2, "one"), ErrorCode.AUTHENTICATION_FAILED),
+                // no certificate: the secret decides
+                new Case(withSecrets, OptionalInt.empty(), new Hello(1, 3, ""), ErrorCode.AUTHENTICATION_FAILED),
+                new Case(withSecrets, OptionalInt.empty(), new Hello(1, 3, "three"), null),
+                new Case(noSecrets, OptionalInt.empty(), new Hello(1, 3, ""), null));
+        for (Case c : cases) {
+            List<LotteryMessage> sent = new ArrayList<>();
+            boolean[] closed = {false};
+            AgencyConversation conversation = new AgencyConversation(c.lottery(), recorder(sent, closed), "10.0.0.9",
+                    c.certified());
+            conversation.receive(c.hello());
+
+            assertThat(sent).as("%s", c).hasSize(1);
+            if (c.expected() == null) {
+                assertThat(sent.get(0)).as("%s", c).isInstanceOf(Ack.class);
+                conversation.connectionClosed();
+            } else {
+                assertThat(((ErrorReply) sent.get(0)).code()).as("%s", c).isEqualTo(c.expected());
+                assertThat(closed[0]).as("%s closes", c).isTrue();
+                assertThat(c.lottery().stored(c.hello().agency())).isZero();
+            }
+        }
+        assertThat(cases.get(0).lottery().stored(3)).isZero();
     }
 
     private static Replies recorder(List<LotteryMessage> sent, boolean[] closed) {
