@@ -2,6 +2,7 @@ package lottery.client;
 
 import java.util.Locale;
 import java.util.Optional;
+import lottery.client.net.ClientTls;
 import lottery.client.net.ServerAddress;
 import lottery.protocol.message.Bet;
 
@@ -27,10 +28,12 @@ import lottery.protocol.message.Bet;
  *                       auth.secretFile), "" when none; never logged, not in {@link #toString()}
  * @param reconnectTimeout lottery mode: how long to keep trying to get a session back after a lost connection
  *                       or a retryable server error, counted from the loss (reconnect.timeout)
+ * @param tls            TLS to the server, its files read (tls.ca, tls.cert, tls.key, tls.serverName); null = off
  */
 public record ClientConfig(int id, ServerAddress server, int loopAmount, GoDuration loopPeriod, String logLevel,
                            int batchMaxAmount, Mode mode, String dataFile, GoDuration connectTimeout,
-                           GoDuration winnersTimeout, Bet envBet, String secret, GoDuration reconnectTimeout) {
+                           GoDuration winnersTimeout, Bet envBet, String secret, GoDuration reconnectTimeout,
+                           ClientTls tls) {
 
     /**
      * Default {@code batch.maxAmount}: the most bets of the course data that always fit one 8192-byte frame. The
@@ -62,6 +65,19 @@ public record ClientConfig(int id, ServerAddress server, int loopAmount, GoDurat
         }
     }
 
+    /** The settings without TLS. */
+    public ClientConfig(int id, ServerAddress server, int loopAmount, GoDuration loopPeriod, String logLevel,
+                        int batchMaxAmount, Mode mode, String dataFile, GoDuration connectTimeout,
+                        GoDuration winnersTimeout, Bet envBet, String secret, GoDuration reconnectTimeout) {
+        this(id, server, loopAmount, loopPeriod, logLevel, batchMaxAmount, mode, dataFile, connectTimeout,
+                winnersTimeout, envBet, secret, reconnectTimeout, null);
+    }
+
+    /** What the config_details line says about TLS: {@code off}, or how it is set. */
+    public String tlsState() {
+        return tls == null ? "off" : tls.describeSettings();
+    }
+
     /** Whether the Hello carries a secret: what the log lines may say about it ({@code set} or {@code none}). */
     public String secretState() {
         return secret.isEmpty() ? "none" : "set";
@@ -74,7 +90,7 @@ public record ClientConfig(int id, ServerAddress server, int loopAmount, GoDurat
                 + loopPeriod + ", logLevel=" + logLevel + ", batchMaxAmount=" + batchMaxAmount + ", mode=" + mode
                 + ", dataFile=" + dataFile + ", connectTimeout=" + connectTimeout + ", winnersTimeout="
                 + winnersTimeout + ", envBet=" + envBet + ", secret=" + secretState() + ", reconnectTimeout="
-                + reconnectTimeout + "]";
+                + reconnectTimeout + ", tls=" + tlsState() + "]";
     }
 
     /** The single bet from the environment, when there is one. */

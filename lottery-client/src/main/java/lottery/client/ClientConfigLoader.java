@@ -13,6 +13,7 @@ import java.util.Optional;
 import lottery.client.ClientConfig.Mode;
 import lottery.client.agency.BetSource;
 import lottery.client.agency.EnvBet;
+import lottery.client.net.ClientTls;
 import lottery.client.net.ServerAddress;
 import lottery.common.config.ConfigException;
 import lottery.common.config.ConfigKey;
@@ -51,6 +52,11 @@ import lottery.protocol.message.Bet;
  * auth:
  *   secret: "..."               # optional: the agency's secret for the Hello
  *   secretFile: /run/secrets/x  # optional: a file whose first line (trimmed) is the secret; at most one of the two
+ * tls:
+ *   ca: /run/tls/ca.pem         # optional: TLS on, trusting this PEM CA for the server's certificate
+ *   cert: /run/tls/agency.pem   # optional, with tls.key: the agency's certificate (CN=agency-N)
+ *   key: /run/tls/agency.key    # its PKCS#8 key
+ *   serverName: server          # optional: the name the server's certificate must carry (default: server.address host)
  * </pre>
  *
  * The secret is never logged: not in the config lines (they say {@code secret: set} or {@code none}), not in an
@@ -80,9 +86,13 @@ public final class ClientConfigLoader {
     static final ConfigKey RECONNECT_TIMEOUT = key("reconnect.timeout", "60s");
     static final ConfigKey AUTH_SECRET = key("auth.secret", "");
     static final ConfigKey AUTH_SECRET_FILE = ConfigKey.of("auth.secretFile", "CLI_AUTH_SECRET_FILE", "");
+    static final ConfigKey TLS_CA = key("tls.ca", "");
+    static final ConfigKey TLS_CERT = key("tls.cert", "");
+    static final ConfigKey TLS_KEY = key("tls.key", "");
+    static final ConfigKey TLS_SERVER_NAME = ConfigKey.of("tls.serverName", "CLI_TLS_SERVER_NAME", "");
     private static final List<ConfigKey> KEYS = List.of(ID, SERVER_ADDRESS, LOOP_AMOUNT, LOOP_PERIOD, LOG_LEVEL,
             BATCH_MAX_AMOUNT, MODE, DATA_FILE, CONNECT_TIMEOUT, WINNERS_TIMEOUT, RECONNECT_TIMEOUT, AUTH_SECRET,
-            AUTH_SECRET_FILE);
+            AUTH_SECRET_FILE, TLS_CA, TLS_CERT, TLS_KEY, TLS_SERVER_NAME);
     /** The start of the {@code config_override} line of {@link #AUTH_SECRET}, whose values must not be logged. */
     private static final String SECRET_OVERRIDE = "action: config_override | result: success | key: "
             + "auth.secret | ";
@@ -131,6 +141,7 @@ public final class ClientConfigLoader {
         GoDuration winnersTimeout = settings.get(WINNERS_TIMEOUT, ClientConfigLoader::positive);
         GoDuration reconnectTimeout = settings.get(RECONNECT_TIMEOUT, ClientConfigLoader::nonNegative);
         String secret = secret(settings);
+        ClientTls tls = tls(settings);
         Bet bet = null;
         if (mode == Mode.LOTTERY) {
             bet = envBet(env).orElse(null);
@@ -139,7 +150,39 @@ public final class ClientConfigLoader {
             }
         }
         return new ClientConfig(id, server, loopAmount, loopPeriod, logLevel, maxAmount, mode, dataFile,
-                connectTimeout, winnersTimeout, bet, secret, reconnectTimeout);
+                connectTimeout, winnersTimeout, bet, secret, reconnectTimeout, tls);
+    }
+
+    /**
+     * TLS: null when tls.ca is not set. The files are read here, so a wrong one is a configuration error (exit 2)
+     * naming the key and the file, before anything is sent.
+     */
+    private static ClientTls tls(Settings settings) throws ConfigException {
+        String ca = settings.text(TLS_CA).strip();
+        String cert = settings.text(TLS_CERT).strip();
+        String key = settings.text(TLS_KEY).strip();
+        String serverName = settings.text(TLS_SERVER_NAME).strip();
+        if (ca.isEmpty()) {
+            for (ConfigKey other : List.of(TLS_CERT, TLS_KEY, TLS_SERVER_NAME)) {
+                if (!settings.text(other).isBlank()) {
+                    throw new ConfigException(other.name() + " (" + settings.source(other) + ") needs "
+                            + TLS_CA.name() + ": TLS is off without the CA that signed the server's certificate");
+                }
+            }
+            return null;
+        }
+        if (cert.isEmpty() != key.isEmpty()) {
+            ConfigKey set = cert.isEmpty() ? TLS_KEY : TLS_CERT;
+            throw new ConfigException(set.name() + " (" + settings.source(set) + ") needs "
+                    + (cert.isEmpty() ? TLS_CERT.name() : TLS_KEY.name()) + ": the agency certificate and its key go"
+                    + " together");
+        }
+        try {
+            return ClientTls.load(Path.of(ca), cert.isEmpty() ? null : Path.of(cert), key.isEmpty() ? null
+                    : Path.of(key), serverName.isEmpty() ? null : serverName);
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
     }
 
     /**

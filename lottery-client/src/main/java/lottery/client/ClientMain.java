@@ -63,10 +63,16 @@ public final class ClientMain {
             auth.secret       CLI_AUTH_SECRET        the agency's secret, sent in the Hello (none)
             auth.secretFile   CLI_AUTH_SECRET_FILE   a file whose first line (trimmed) is the secret (none);
                                                      at most one of auth.secret and auth.secretFile
+            tls.ca            CLI_TLS_CA             PEM CA of the server's certificate: TLS on (none: plain)
+            tls.cert          CLI_TLS_CERT           the agency's PEM certificate, CN=agency-N (none)
+            tls.key           CLI_TLS_KEY            its PKCS#8 PEM key (none; both or neither)
+            tls.serverName    CLI_TLS_SERVER_NAME    the name the server's certificate must carry (default:
+                                                     the host of server.address)
             NOMBRE, APELLIDO, DOCUMENTO, NACIMIENTO (YYYY-MM-DD), NUMERO: one bet to send instead of data.file.
             Environment variables override the file; empty or blank ones count as unset. Unknown keys, a key
             given twice, lists and values of the wrong type in the file are errors.
 
+            A failed TLS handshake (a certificate the other side does not accept) is not retried: exit 1.
             Exit status: 0 done or stopped by SIGTERM, 1 failed, 2 bad command line or configuration, 3 done but
             lines of the bets file that are not valid bets were skipped (the summary line says how many).
             """;
@@ -186,10 +192,12 @@ public final class ClientMain {
         overrides.forEach(LOG::info);
         LOG.debug("action: config_details | result: success | client_id: {} | mode: {} | batch_max_amount: {}"
                         + " | data_file: {} | single_bet: {} | connect_timeout: {} | winners_timeout: {}"
-                        + " | reconnect_timeout: {} | secret: {}",
+                        + " | reconnect_timeout: {} | secret: {} | tls: {}",
                 config.id(), config.mode(), config.batchMaxAmount(), config.dataFile(), config.singleBet().isPresent(),
-                config.connectTimeout(), config.winnersTimeout(), config.reconnectTimeout(), config.secretState());
-        try (ClientTransport transport = new ClientTransport(config.id(), stop)) {
+                config.connectTimeout(), config.winnersTimeout(), config.reconnectTimeout(), config.secretState(),
+                config.tlsState());
+        try (ClientTransport transport = new ClientTransport(config.id(), stop, AddressResolver.SYSTEM,
+                config.tls())) {
             return switch (config.mode()) {
                 case ECHO -> new EchoClient(config, transport, stop).run();
                 case LOTTERY -> new AgencyClient(config, transport, stop).run();

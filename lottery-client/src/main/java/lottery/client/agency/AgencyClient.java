@@ -16,6 +16,7 @@ import lottery.client.net.Connection;
 import lottery.client.net.ExchangeException;
 import lottery.client.net.ReplyTimeoutException;
 import lottery.client.net.StoppedException;
+import lottery.client.net.TlsHandshakeException;
 import lottery.common.log.LogText;
 import lottery.common.log.ShutdownLog;
 import lottery.common.retry.Backoff;
@@ -171,8 +172,9 @@ public final class AgencyClient {
         }
         // An unreadable frame from the server is a protocol mismatch, not a network hiccup: a new connection
         // would read the same.
+        // Nor is a TLS failure (a certificate, an alert): the next handshake fails the same way.
         return e instanceof ExchangeException && !(e instanceof UnexpectedReplyException)
-                && !(e.getCause() instanceof DecoderException);
+                && !(e instanceof TlsHandshakeException) && !(e.getCause() instanceof DecoderException);
     }
 
     private static String describe(Exception e) {

@@ -10,6 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -61,6 +62,8 @@ public final class ClientTransport implements AutoCloseable {
     static final Duration HOME_GRACE = Duration.ofSeconds(2);
     private static final int ATTEMPT_TIMEOUT_MILLIS = 5_000;
     private static final String INBOX = "inbox";
+    private static final String SSL = "ssl";
+    private static final String TLS_ALERTS = "tlsAlerts";
     private static final Logger LOG = LoggerFactory.getLogger(ClientTransport.class);
 
     /** The same order for every client and every answer of the DNS: IPv4 first, then by the address bytes. */
@@ -72,6 +75,8 @@ public final class ClientTransport implements AutoCloseable {
     private final int clientId;
     private final StopSignal stop;
     private final AddressResolver resolver;
+    /** TLS to the server, or null when it is off. */
+    private final ClientTls tls;
     /** The address of the last connection or attempt; {@code null} before the first. */
     private InetSocketAddress current;
     /** Whether the next attempt goes to the address after {@link #current}: it failed, or was given up. */
@@ -85,9 +90,15 @@ public final class ClientTransport implements AutoCloseable {
 
     /** A transport that looks the server's host up with {@code resolver} (tests give a list of loopback addresses). */
     public ClientTransport(int clientId, StopSignal stop, AddressResolver resolver) {
+        this(clientId, stop, resolver, null);
+    }
+
+    /** A transport that speaks TLS ({@code tls}; null: plain) to every server it connects to. */
+    public ClientTransport(int clientId, StopSignal stop, AddressResolver resolver, ClientTls tls) {
         this.clientId = clientId;
         this.stop = stop;
         this.resolver = resolver;
+        this.tls = tls;
     }
 
     /**
@@ -108,10 +119,12 @@ public final class ClientTransport implements AutoCloseable {
      *                 added after them
      * @param type     the type of the decoded messages
      * @throws ConnectException when no attempt succeeded within the budget
+     * @throws TlsHandshakeException when the TLS handshake failed for good (a certificate, an alert): not retried
      * @throws StoppedException when a stop was requested meanwhile
      */
     public <T> Connection<T> connect(ServerAddress address, Consumer<ChannelPipeline> codec, Class<T> type,
-                                     Duration retryFor) throws ConnectException, StoppedException {
+                                     Duration retryFor)
+            throws ConnectException, TlsHandshakeException, StoppedException {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
@@ -120,6 +133,11 @@ public final class ClientTransport implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                        if (tls != null) {
+                            channel.pipeline()
+                                    .addLast(SSL, tls.newHandler(channel.alloc(), address.host(), address.port()))
+                                    .addLast(TLS_ALERTS, new TlsAlerts(tls.nameFor(address.host())));
+                        }
                         codec.accept(channel.pipeline());
                         channel.pipeline().addLast(INBOX, new Inbox<>(type, stop));
                     }
@@ -146,7 +164,21 @@ public final class ClientTransport implements AutoCloseable {
                 } finally {
                     cancelOnStop.close();
                 }
-                if (future.isSuccess()) {
+                Throwable handshakeFailure = null;
+                if (future.isSuccess() && tls != null) {
+                    handshakeFailure = handshake(future.channel());
+                    if (handshakeFailure != null) {
+                        future.channel().close();
+                        if (stop.isRequested()) {
+                            throw new StoppedException();
+                        }
+                        if (ClientTls.isFinal(handshakeFailure)) {
+                            // TlsAlerts logged it (the handshake's completion event).
+                            throw TlsAlerts.exception(handshakeFailure, tls.nameFor(address.host()));
+                        }
+                    }
+                }
+                if (future.isSuccess() && handshakeFailure == null) {
                     moveOn = false;
                     logConnected(target, addresses.size());
                     connected = target;
@@ -154,7 +186,7 @@ public final class ClientTransport implements AutoCloseable {
                     Inbox<T> inbox = (Inbox<T>) future.channel().pipeline().get(INBOX);
                     return new Connection<>(future.channel(), inbox);
                 }
-                cause = future.cause();
+                cause = handshakeFailure != null ? handshakeFailure : future.cause();
             } catch (UnknownHostException e) {
                 addresses = List.of();
                 cause = e;
@@ -183,6 +215,27 @@ public final class ClientTransport implements AutoCloseable {
                 throw new StoppedException();
             }
         }
+    }
+
+    /**
+     * Waits for the TLS handshake of {@code channel} (bounded by the handler's handshake timeout, 10 s; a stop
+     * closes the channel at once).
+     *
+     * @return null when it succeeded, else why it failed
+     */
+    private Throwable handshake(Channel channel) {
+        SslHandler ssl = channel.pipeline().get(SslHandler.class);
+        if (ssl == null) {
+            return new java.io.IOException("the connection closed before the TLS handshake");
+        }
+        io.netty.util.concurrent.Future<Channel> done = ssl.handshakeFuture();
+        StopSignal.Registration closeOnStop = stop.onStop(channel::close);
+        try {
+            done.awaitUninterruptibly();
+        } finally {
+            closeOnStop.close();
+        }
+        return done.isSuccess() ? null : done.cause();
     }
 
     /** Every address of the server's host, looked up now, without duplicates, in {@link #ADDRESS_ORDER}. */

@@ -112,6 +112,10 @@ public final class Inbox<T> extends SimpleChannelInboundHandler<T> {
                 T message = (T) received.message();
                 return message;
             } else if (event instanceof Failed failed) {
+                if (failed.cause() instanceof TlsHandshakeException tls) {
+                    events.add(event); // stays failed for any later receive
+                    throw new TlsHandshakeException(tls.getMessage(), tls.getCause());
+                }
                 throw new ExchangeException(describe(failed.cause()), failed.cause());
             } else if (event instanceof Closed) {
                 events.add(event); // stays closed for any later receive
