@@ -6,7 +6,13 @@
 #   2. decodes the capture with the dissector and checks it against what the client sent (its CSV) and what the
 #      server and the client logged: messages per type, every batch's seq and count, the agency, the winners, the
 #      error codes, the echo line; no expert error on the good frames, no Lua error, the secret never shown;
-#   3. builds captures of every golden example of docs/PROTOCOL.md with text2pcap (one frame per segment, every
+#   3. TLS (issue 21): the certificates of `generar-compose.sh FILE 1 --tls`, a second capture on another port while
+#      a TLS server (SERVER_TLS_*, agency certificates required) refuses a plain agency client (TLS_REQUIRED, nothing
+#      stored), runs the same agency's lottery over mutual TLS and still answers the plain-text echo; checks that
+#      the dissector hands the TLS connection to Wireshark's TLS dissector (handshake shown, no lottery frame), names
+#      the refusal, and that none of the CSV's documents and names is in the capture's raw bytes (grep), while the
+#      same grep finds them in the plaintext capture of step 1;
+#   4. builds captures of every golden example of docs/PROTOCOL.md with text2pcap (one frame per segment, every
 #      frame split into 3-byte segments, all frames coalesced) plus malformed frames and a TLS conversation made in
 #      memory by tls_conversation.py (whole records and 40-byte segments), and checks each decode.
 # Prints one PASS/FAIL line per check and ends with `N passed, N failed`; exit status 1 on any failure.
@@ -401,12 +407,152 @@ check "the secret never appears in tshark's output" "" secret_hidden
 check "the secret's presence and length are shown" "" grep -q "Secret length: ${#SECRET}" "$tmp/full.txt"
 
 # ---------------------------------------------------------------------------------------------------------------------
-say "TLS: certificates (generar-compose.sh FILE 1 --tls)"
+say "TLS: certificates (generar-compose.sh FILE 1 --tls), a capture of a TLS lottery on a second port"
 # The certificates a user gets: generar-compose.sh writes them in .secrets/tls/ beside its output, here under $tmp.
 tls_dir=$tmp/tls/.secrets/tls
 mkdir -p "$tmp/tls"
 sh generar-compose.sh "$tmp/tls/compose.yaml" 1 --tls >"$tmp/tls/generate.log" 2>&1 \
     || die "generar-compose.sh FILE 1 --tls failed: $(tr '\n' ' ' <"$tmp/tls/generate.log")"
+if ! java -XX:-UsePerfData -jar "$SERVER_JAR" --help 2>&1 | grep -q SERVER_TLS_CERT; then
+    # Not a skip: the test fails until the server knows TLS (issue 21's Java side).
+    fail "TLS: the server jar has no TLS (no SERVER_TLS_CERT in its --help): build the jars of a checkout with TLS"
+else
+    tls_port=$(free_port) || die "no free port found"
+    tls_capture=$tmp/tls-capture.pcapng
+    tshark -n -i lo -f "tcp port $tls_port" -w "$tls_capture" -q >"$tmp/tls-capture.out" 2>"$tmp/tls-capture.err" &
+    capture_pid=$!
+    tls_capture_ready() {
+        kill -0 "$capture_pid" 2>/dev/null || die "tshark -i lo stopped: $(tr '\n' ' ' <"$tmp/tls-capture.err")"
+        grep -qs "Capturing on" "$tmp/tls-capture.err"
+    }
+    wait_for "tshark to start capturing (TLS)" tls_capture_ready
+    mkdir -p "$tmp/tls/server" "$tmp/tls/client" "$tmp/tls/plain"
+    (
+        cd "$tmp/tls/server"
+        exec env SERVER_PORT="$tls_port" SERVER_LISTEN_BACKLOG=16 LOGGING_LEVEL=INFO SERVER_AGENCIES=1 \
+            SERVER_STORAGE_PATH="$tmp/tls/bets.csv" SERVER_TLS_CERT="$tls_dir/server.pem" \
+            SERVER_TLS_KEY="$tls_dir/server.key" SERVER_TLS_CLIENT_CA="$tls_dir/ca.pem" \
+            SERVER_TLS_REVOKED="$tls_dir/revoked.txt" java -XX:-UsePerfData -jar "$SERVER_JAR"
+    ) >"$tmp/tls-server.log" 2>&1 &
+    server_pid=$!
+    tls_server_listening() {
+        kill -0 "$server_pid" 2>/dev/null \
+            || die "the TLS server exited: $(tail -n 5 "$tmp/tls-server.log" | tr '\n' ' ')"
+        grep -qs "action: bind | result: success" "$tmp/tls-server.log"
+    }
+    wait_for "the TLS server to listen" tls_server_listening
+    check "TLS: the server logs its TLS line (client_auth require, plain refused)" \
+        "$(grep -F 'action: tls' "$tmp/tls-server.log" | head -n 1)" \
+        grep -qE 'action: tls \| result: success \|.*client_auth: require \|.*plain: refused' "$tmp/tls-server.log"
+
+    # A plain agency (no CLI_TLS_*) against the TLS server: refused, nothing stored. Its two bets are its own, not
+    # the TLS lottery's: the grep below counts the TLS lottery's data only.
+    plain_csv=$tmp/tls/plain/agency-1.csv
+    printf '%s\n' 'Plano,Sincifrar,99000001,1990-01-01,1' 'Plana,Sincifrar,99000002,1990-01-02,2' >"$plain_csv"
+    plain_status=0
+    (
+        cd "$tmp/tls/plain"
+        exec env CLI_ID="$AGENCY" CLI_SERVER_ADDRESS="127.0.0.1:$tls_port" CLI_LOOP_AMOUNT=1 CLI_LOOP_PERIOD=1s \
+            CLI_LOG_LEVEL=INFO CLI_MODE=lottery CLI_DATA_FILE="$plain_csv" CLI_BATCH_MAXAMOUNT="$BATCH_MAX" \
+            timeout "$(($(left) < 60 ? $(left) : 60))" java -XX:-UsePerfData -jar "$CLIENT_JAR"
+    ) >"$tmp/tls-plain-client.log" 2>&1 || plain_status=$?
+    check "TLS: a plain client is refused (exit status other than 0)" "it exited 0" [ "$plain_status" -ne 0 ]
+    check "TLS: the plain client logs TLS_REQUIRED" "$(tail -n 3 "$tmp/tls-plain-client.log" | tr '\n' ' ')" \
+        grep -q TLS_REQUIRED "$tmp/tls-plain-client.log"
+
+    # The TLS agency: the same CSV as the plain run above, its certificate, the server's name checked (IP SAN).
+    tls_client_status=0
+    (
+        cd "$tmp/tls/client"
+        exec env CLI_ID="$AGENCY" CLI_SERVER_ADDRESS="127.0.0.1:$tls_port" CLI_LOOP_AMOUNT=1 CLI_LOOP_PERIOD=1s \
+            CLI_LOG_LEVEL=INFO CLI_MODE=lottery CLI_DATA_FILE="$tmp/agency-{id}.csv" \
+            CLI_BATCH_MAXAMOUNT="$BATCH_MAX" CLI_TLS_CA="$tls_dir/ca.pem" CLI_TLS_CERT="$tls_dir/agency-1.pem" \
+            CLI_TLS_KEY="$tls_dir/agency-1.key" timeout "$(left)" java -XX:-UsePerfData -jar "$CLIENT_JAR"
+    ) >"$tmp/tls-client.log" 2>&1 || tls_client_status=$?
+    check_equal "TLS: client exit status" 0 "$tls_client_status"
+    ((tls_client_status == 0)) || tail -n 20 "$tmp/tls-client.log"
+    tls_winners=$(sed -n 's/.*action: consulta_ganadores | result: success | cant_ganadores: \([0-9]*\).*/\1/p' \
+        "$tmp/tls-client.log" | tail -n 1)
+    check_equal "TLS: client cant_ganadores is the CSV's $WINNING_NUMBER count" "$expected_winners" \
+        "${tls_winners:-none}"
+    check_equal "TLS: bets stored = the CSV's rows (none of the plain client's)" "$BETS" \
+        "$(awk 'END { print NR }' "$tmp/tls/bets.csv" 2>/dev/null || echo 0)"
+
+    # The plain-text echo still answers on the TLS port.
+    exec 3<>"/dev/tcp/127.0.0.1/$tls_port"
+    printf '%s\n' "$ECHO_LINE" >&3
+    tls_echo_reply="(no reply)"
+    IFS= read -r -t "$(left)" tls_echo_reply <&3 || true
+    exec 3>&-
+    check_equal "TLS: the echo still answers in plain text on the same port" "$ECHO_LINE" "$tls_echo_reply"
+    tls_echo_captured() {
+        local found
+        found=$(timeout "$(left)" tshark -n -r "$tls_capture" \
+            -Y "tcp.srcport == $tls_port && frame contains \"${ECHO_LINE%% *}\"" 2>/dev/null || true)
+        [[ -n "$found" ]]
+    }
+    wait_for "the TLS run's echo in the capture file" tls_echo_captured
+    kill -TERM "$server_pid"
+    wait_for "the TLS server to stop" process_gone "$server_pid"
+    wait "$server_pid" || true
+    server_pid=""
+    kill -TERM "$capture_pid"
+    wait_for "the TLS capture to stop" process_gone "$capture_pid"
+    wait "$capture_pid" || true
+    capture_pid=""
+    dumpcap_pid=""
+
+    say "decode the TLS capture"
+    tls_pref=(-o "lottery.tcp_port:$tls_port")
+    decode -r "$tls_capture" "${tls_pref[@]}" -T fields -E separator=/t -E aggregator=, -e tcp.stream -e tcp.srcport \
+        -e _ws.col.Protocol -e tls.handshake.type -e lottery.tls -e lottery.type -e lottery.error.name \
+        -e lottery.echo.line >"$tmp/tls-fields.tsv"
+    # The streams: the plain client's (lottery), the TLS agency's, the echo's; which is which by what they carry.
+    tls_streams=$(awk -F'\t' '$5 != "" { print $1 }' "$tmp/tls-fields.tsv" | sort -u | paste -sd' ' -)
+    check_equal "TLS: one connection shown as TLS (lottery.tls)" 1 "$(wc -w <<<"$tls_streams")"
+    tls_stream=${tls_streams%% *}
+    check_equal "TLS: its handshake, decoded by the TLS dissector (ClientHello 1, ServerHello 2)" "1 2" \
+        "$(awk -F'\t' -v s="$tls_stream" '$1 == s && $4 != "" { print $4 }' "$tmp/tls-fields.tsv" | tr ',' '\n' \
+            | grep -x -e 1 -e 2 | sort -u | paste -sd' ' -)"
+    check_equal "TLS: no lottery frame decoded in the TLS connection" "" \
+        "$(awk -F'\t' -v s="$tls_stream" '$1 == s && $6 != ""' "$tmp/tls-fields.tsv")"
+    check "TLS: its frames are shown as TLS in the Protocol column" "" \
+        awk -F'\t' -v s="$tls_stream" '$1 == s && $3 ~ /^TLS/ { found = 1 } END { exit !found }' "$tmp/tls-fields.tsv"
+    check_equal "TLS: the plain client's HELLO is answered with ERROR 25 TLS_REQUIRED" "TLS_REQUIRED" \
+        "$(awk -F'\t' '$7 != "" { print $7 }' "$tmp/tls-fields.tsv" | paste -sd' ' -)"
+    check_equal "TLS: the echo shown as text (request and echo)" "$ECHO_LINE|$ECHO_LINE" \
+        "$(awk -F'\t' '$8 != "" { print $8 }' "$tmp/tls-fields.tsv" | paste -sd'|' -)"
+    check_equal "TLS: no bad-frame expert item, no Lua error" "" \
+        "$(decode -r "$tls_capture" "${tls_pref[@]}" -Y "$BAD_EXPERTS" -T fields -e frame.number | paste -sd' ' -)"
+
+    # The bettors' data in the raw bytes (pcapng: every captured byte, headers and all), grep -F per value: the
+    # documents (8 digits) and the distinct names of the CSV. The plaintext capture above is the control: there
+    # the same grep finds them.
+    cut -d, -f3 "$csv" >"$tmp/documents.txt"
+    cut -d, -f1,2 "$csv" | tr ',' '\n' | sort -u >"$tmp/names.txt"
+    found_in() { # FILE VALUES_FILE: how many of the values occur in the file's bytes
+        local n=0 value
+        while IFS= read -r value; do
+            LC_ALL=C grep -qaF -- "$value" "$1" && n=$((n + 1))
+        done <"$2"
+        echo "$n"
+    }
+    documents=$(wc -l <"$tmp/documents.txt")
+    names=$(wc -l <"$tmp/names.txt")
+    plain_documents=$(found_in "$capture" "$tmp/documents.txt")
+    plain_names=$(found_in "$capture" "$tmp/names.txt")
+    tls_documents=$(found_in "$tls_capture" "$tmp/documents.txt")
+    tls_names=$(found_in "$tls_capture" "$tmp/names.txt")
+    say "raw bytes: plaintext capture $(stat -c %s "$capture") B: $plain_documents/$documents documents," \
+        "$plain_names/$names names; TLS capture $(stat -c %s "$tls_capture") B: $tls_documents/$documents" \
+        "documents, $tls_names/$names names"
+    check "TLS: the control finds the bettors' documents in the plaintext capture" \
+        "only $plain_documents of $documents" [ "$plain_documents" -ge $((documents * 9 / 10)) ]
+    check_equal "TLS: bettors' documents in the TLS capture's raw bytes" 0 "$tls_documents"
+    check_equal "TLS: bettors' names in the TLS capture's raw bytes" 0 "$tls_names"
+    plain_leaked=$(found_in "$tls_capture" <(printf '%s\n' 99000001 99000002 Sincifrar))
+    say "the refused plain client's own bets in the TLS capture: $plain_leaked of 3 values (sent before the refusal?)"
+fi
 
 # ---------------------------------------------------------------------------------------------------------------------
 say "synthetic captures (text2pcap): the golden examples of docs/PROTOCOL.md, malformed frames, echo"
