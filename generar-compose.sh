@@ -561,7 +561,7 @@ TLS_LEAF_DAYS=825
 # A certificate that expires within 30 days is made again.
 TLS_RENEW_SECONDS=2592000
 
-# tls_serial: 16 random bytes in hex, the first digit forced to 1..7 (a positive serial of full length).
+# tls_serial: 16 random bytes in hex, the first digit set to 1 (a positive serial of full length, 124 random bits).
 tls_serial() {
     serial=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n') || return 1
     [ "${#serial}" -eq 32 ] || return 1
