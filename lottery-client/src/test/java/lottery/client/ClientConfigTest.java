@@ -308,7 +308,7 @@ class ClientConfigTest {
         assertThatThrownBy(() -> ClientConfigLoader.load(unknown, true, env)).hasMessage(unknown + " line 11:"
                 + " unknown key extra.key (known keys: server.address, loop.amount, loop.period, log.level,"
                 + " batch.maxAmount, mode, data.file, connect.timeout, winners.timeout, reconnect.timeout,"
-                + " auth.secret, auth.secretFile)");
+                + " auth.secret, auth.secretFile, tls.ca, tls.cert, tls.key, tls.serverName)");
         Path typo = yaml(SKELETON_YAML.replace("maxAmount", "maxamount"));
         assertThatThrownBy(() -> ClientConfigLoader.load(typo, true, env))
                 .hasMessageStartingWith(typo + " line 9: unknown key batch.maxamount (known keys: ");
@@ -366,5 +366,43 @@ class ClientConfigTest {
         assertThat(config.id()).isEqualTo(5);
         assertThat(overrides).containsExactly(
                 "action: config_override | result: success | key: loop.amount | file_value: 5 | value: 9");
+    }
+
+    @Test
+    void tlsIsOffWithoutACaAndItsFilesAreReadWithTheConfig() throws Exception {
+        Path file = yaml(SKELETON_YAML);
+        Map<String, String> base = env("CLI_ID", "3", "CLI_MODE", "echo");
+        assertThat(ClientConfigLoader.load(file, true, base).tls()).isNull();
+        assertThat(ClientConfigLoader.load(file, true, base).tlsState()).isEqualTo("off");
+
+        lottery.testkit.TestCertificates ca = lottery.testkit.TestCertificates.create(dir.resolve("tls"));
+        lottery.testkit.TestCertificates.Issued agency = ca.agency(3);
+        Map<String, String> tls = new HashMap<>(base);
+        tls.putAll(env("CLI_TLS_CA", ca.caPem().toString(), "CLI_TLS_CERT", agency.cert().toString(),
+                "CLI_TLS_KEY", agency.key().toString(), "CLI_TLS_SERVER_NAME", "server"));
+        assertThat(ClientConfigLoader.load(file, true, tls).tlsState())
+                .isEqualTo("on, server_name: server, agency_certificate: yes");
+        ClientConfig inFile = ClientConfigLoader.load(yaml(SKELETON_YAML + "tls:\n  ca: \"" + ca.caPem() + "\"\n"),
+                true, base);
+        assertThat(inFile.tlsState()).isEqualTo("on, server_name: (server.address host), agency_certificate: no");
+    }
+
+    @Test
+    void tlsSettingsThatDoNotGoTogetherOrFilesThatCannotBeReadAreConfigErrors() throws Exception {
+        Path file = yaml(SKELETON_YAML);
+        Map<String, String> base = env("CLI_ID", "3", "CLI_MODE", "echo");
+        Map<String, String> certWithoutCa = new HashMap<>(base);
+        certWithoutCa.putAll(env("CLI_TLS_CERT", "a.pem", "CLI_TLS_KEY", "a.key"));
+        assertThatThrownBy(() -> ClientConfigLoader.load(file, true, certWithoutCa)).isInstanceOf(ConfigException.class)
+                .hasMessage("tls.cert (env CLI_TLS_CERT) needs tls.ca: TLS is off without the CA that signed the"
+                        + " server's certificate");
+        Map<String, String> certWithoutKey = new HashMap<>(base);
+        certWithoutKey.putAll(env("CLI_TLS_CA", "ca.pem", "CLI_TLS_CERT", "a.pem"));
+        assertThatThrownBy(() -> ClientConfigLoader.load(file, true, certWithoutKey))
+                .hasMessage("tls.cert (env CLI_TLS_CERT) needs tls.key: the agency certificate and its key go together");
+        Map<String, String> missingCa = new HashMap<>(base);
+        missingCa.put("CLI_TLS_CA", dir.resolve("absent.pem").toString());
+        assertThatThrownBy(() -> ClientConfigLoader.load(file, true, missingCa)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("tls.ca " + dir.resolve("absent.pem") + ": ");
     }
 }

@@ -166,7 +166,8 @@ public final class LotteryServer {
         }
         if (tls != null) {
             LOG.info(tls.logLine());
-            if (config.tls().clientAuth() != TlsSettings.ClientAuth.REQUIRE && !secrets.enabled()) {
+            // (Without a client CA the authentication line above already says that agencies are not checked.)
+            if (config.tls().clientAuth() == TlsSettings.ClientAuth.OPTIONAL && !secrets.enabled()) {
                 LOG.warn("action: tls | result: success | mode: agencies_unauthenticated | reason: an agency without"
                         + " a certificate (client_auth {}) and without SERVER_SECRETS_FILE can act as any agency",
                         config.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT));

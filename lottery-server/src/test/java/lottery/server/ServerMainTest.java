@@ -237,4 +237,29 @@ class ServerMainTest {
         crc.update(text.getBytes(StandardCharsets.UTF_8));
         return text + " #" + String.format("%08x", crc.getValue()) + "\n";
     }
+
+    @Test
+    void aTlsFileThatCannotBeUsedExitsOneBeforeTheStorageIsTouched() throws Exception {
+        Path missing = dir.resolve("server.pem");
+        Map<String, String> env = Map.of("SERVER_PORT", "0", "SERVER_IP", "127.0.0.1", "LOGGING_LEVEL", "INFO",
+                "SERVER_STORAGE_PATH", dir.resolve("state").resolve("bets.csv").toString(),
+                "SERVER_TLS_CERT", missing.toString(), "SERVER_TLS_KEY", dir.resolve("server.key").toString());
+        try (LogCapture log = LogCapture.open()) {
+            assertThat(run(env, "--config", Files.writeString(dir.resolve("e.ini"), "").toString())).isEqualTo(1);
+
+            assertThat(log.messages()).filteredOn(line -> line.contains("result: fail")).singleElement()
+                    .isEqualTo("action: start_server | result: fail | error: cannot read SERVER_TLS_CERT: no such"
+                            + " file or directory: " + missing);
+        }
+        assertThat(dir.resolve("state")).doesNotExist();
+    }
+
+    @Test
+    void aTlsKeyWithoutItsCertificateIsAConfigurationError() throws IOException {
+        Map<String, String> env = Map.of("SERVER_PORT", "0", "LOGGING_LEVEL", "INFO", "SERVER_TLS_KEY", "s.key");
+
+        assertThat(run(env, "--config", Files.writeString(dir.resolve("e.ini"), "").toString())).isEqualTo(2);
+        assertThat(err().lines()).containsExactly("action: config | result: fail | error: SERVER_TLS_KEY (env"
+                + " SERVER_TLS_KEY) needs SERVER_TLS_CERT: TLS is off without the server's certificate");
+    }
 }

@@ -62,6 +62,8 @@ public final class ClientTransport implements AutoCloseable {
     static final Duration HOME_GRACE = Duration.ofSeconds(2);
     private static final int ATTEMPT_TIMEOUT_MILLIS = 5_000;
     private static final String INBOX = "inbox";
+    private static final io.netty.util.AttributeKey<Inbox<?>> INBOX_KEY =
+            io.netty.util.AttributeKey.valueOf("lottery.inbox");
     private static final String SSL = "ssl";
     private static final String TLS_ALERTS = "tlsAlerts";
     private static final Logger LOG = LoggerFactory.getLogger(ClientTransport.class);
@@ -139,7 +141,11 @@ public final class ClientTransport implements AutoCloseable {
                                     .addLast(TLS_ALERTS, new TlsAlerts(tls.nameFor(address.host())));
                         }
                         codec.accept(channel.pipeline());
-                        channel.pipeline().addLast(INBOX, new Inbox<>(type, stop));
+                        Inbox<T> inbox = new Inbox<>(type, stop);
+                        // Kept beside the pipeline: a connection the server closes at once (a TLS alert right after
+                        // the handshake) has no handlers left by the time connect() looks.
+                        channel.attr(INBOX_KEY).set(inbox);
+                        channel.pipeline().addLast(INBOX, inbox);
                     }
                 });
         long start = System.nanoTime();
@@ -173,8 +179,10 @@ public final class ClientTransport implements AutoCloseable {
                             throw new StoppedException();
                         }
                         if (ClientTls.isFinal(handshakeFailure)) {
-                            // TlsAlerts logged it (the handshake's completion event).
-                            throw TlsAlerts.exception(handshakeFailure, tls.nameFor(address.host()));
+                            TlsHandshakeException failure = TlsAlerts.exception(handshakeFailure,
+                                    tls.nameFor(address.host()));
+                            TlsAlerts.log(failure);
+                            throw failure;
                         }
                     }
                 }
@@ -183,7 +191,7 @@ public final class ClientTransport implements AutoCloseable {
                     logConnected(target, addresses.size());
                     connected = target;
                     @SuppressWarnings("unchecked") // the initializer above added an Inbox<T>
-                    Inbox<T> inbox = (Inbox<T>) future.channel().pipeline().get(INBOX);
+                    Inbox<T> inbox = (Inbox<T>) future.channel().attr(INBOX_KEY).get();
                     return new Connection<>(future.channel(), inbox);
                 }
                 cause = handshakeFailure != null ? handshakeFailure : future.cause();

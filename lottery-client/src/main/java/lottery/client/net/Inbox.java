@@ -45,6 +45,8 @@ public final class Inbox<T> extends SimpleChannelInboundHandler<T> {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final StopSignal stop;
     private StopSignal.Registration stopRegistration;
+    /** Whether the TLS failure of this connection was logged (client thread only). */
+    private boolean tlsLogged;
 
     public Inbox(Class<T> type, StopSignal stop) {
         super(type);
@@ -114,7 +116,11 @@ public final class Inbox<T> extends SimpleChannelInboundHandler<T> {
             } else if (event instanceof Failed failed) {
                 if (failed.cause() instanceof TlsHandshakeException tls) {
                     events.add(event); // stays failed for any later receive
-                    throw new TlsHandshakeException(tls.getMessage(), tls.getCause());
+                    if (!tlsLogged) {
+                        tlsLogged = true;
+                        TlsAlerts.log(tls);
+                    }
+                    throw new TlsHandshakeException(tls.getMessage(), tls.reason(), tls.getCause());
                 }
                 throw new ExchangeException(describe(failed.cause()), failed.cause());
             } else if (event instanceof Closed) {

@@ -9,7 +9,15 @@ package lottery.client.net;
 public final class TlsHandshakeException extends ExchangeException {
     private static final long serialVersionUID = 1L;
 
-    public TlsHandshakeException(String message, Throwable cause) {
+    private final String reason;
+
+    public TlsHandshakeException(String message, String reason, Throwable cause) {
         super(message, cause);
+        this.reason = reason;
+    }
+
+    /** What went wrong and its usual cause, without the server's name: the log line's reason. */
+    public String reason() {
+        return reason;
     }
 }

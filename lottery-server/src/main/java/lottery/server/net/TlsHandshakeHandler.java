@@ -110,6 +110,10 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
         if (root != cause && root.getMessage() != null && !top.contains(root.getMessage())) {
             text = top + " (" + root.getMessage() + ")";
         }
+        if (text.contains("Empty client certificate chain")) {
+            // The JDK client sends no certificate when it has none from a CA the server names.
+            text = "no agency certificate: none sent, or none signed by SERVER_TLS_CLIENT_CA (" + text + ")";
+        }
         return LogText.clean(text);
     }
 
