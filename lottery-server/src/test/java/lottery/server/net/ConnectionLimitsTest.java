@@ -135,6 +135,26 @@ class ConnectionLimitsTest {
         }
     }
 
+    /** SERVER_HANDSHAKE_TIMEOUT_SECONDS bounds the TLS handshake too: half a ClientHello is closed at the deadline. */
+    @Test
+    void aTlsHandshakeThatNeverEndsIsClosedAtTheDeadline() throws Exception {
+        lottery.testkit.TestCertificates.Issued cert = lottery.testkit.TestCertificates.create(dir.resolve("tls"))
+                .server();
+        ServerConfig config = new ServerConfig(0, 128, 3, dir.resolve("bets.csv"), 60, 5, false, "INFO", "127.0.0.1",
+                null, 100, 1).withTls(new TlsSettings(cert.cert(), cert.key(), null, TlsSettings.ClientAuth.OFF, null,
+                false));
+        try (LogCapture log = LogCapture.open(); TestServer server = TestServer.start(config);
+             Socket tls = new Socket(server.address().getAddress(), server.address().getPort())) {
+            tls.setSoTimeout((int) TestClient.TIMEOUT.toMillis());
+            // A TLS record header announcing 64 bytes of handshake, and nothing more.
+            tls.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x00, 0x40});
+
+            assertThat(tls.getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+            assertThat(log.messages()).contains(
+                    "action: handshake_timeout | result: fail | ip: 127.0.0.1 | protocol: unknown | seconds: 1");
+        }
+    }
+
     @Test
     void aPeerTricklingAnUnfinishedFrameIsIdleAndClosed() throws Exception {
         try (TestServer server = start(1, 100, 0);
