@@ -1,12 +1,14 @@
 #!/bin/sh
 # Writes a Docker Compose file with the lottery server and N agency clients (exercise 1).
 #
-#   sh generar-compose.sh OUTPUT N [--secrets]     e.g.  ./generar-compose.sh docker-compose-dev.yaml 5
-#   sh generar-compose.sh OUTPUT N --store postgres [--servers S] [--secrets]       (scaled out, see below)
+#   sh generar-compose.sh OUTPUT N [--secrets] [--tls]     e.g.  ./generar-compose.sh docker-compose-dev.yaml 5
+#   sh generar-compose.sh OUTPUT N --store postgres [--servers S] [--secrets] [--tls]     (scaled out, see below)
 #       e.g.  ./generar-compose.sh docker-compose-dev.yaml 5 --servers 3 --store postgres
+#   sh generar-compose.sh --help
 #
 # The flags come after OUTPUT N, in any order. Without any, the output is exactly the course's (exercise 1).
-# POSIX sh only (runs under dash and bash; the course's tests call it with `sh` and with `bash`), no other tool.
+# POSIX sh only (runs under dash and bash; the course's tests call it with `sh` and with `bash`), no other tool;
+# --tls alone needs `openssl` (Debian's package openssl) to make the keys and certificates.
 # The output is deterministic: the same arguments always give the same bytes.
 #
 # What the file wires up:
@@ -73,6 +75,28 @@
 #     shared store stands (the HELLO Ack carries the last stored batch; a resent batch is acknowledged, not stored
 #     twice). A balancer can still be put in front later without changing anything else: give it the alias
 #     `server` instead of the replicas.
+#   - with --tls (optional; combines with --secrets and with --store postgres): TLS on the lottery port, and every
+#     agency proves who it is with a certificate (mutual TLS; docs/RELIABILITY.md, "Security"). The script keeps a
+#     small certificate authority and the certificates in .secrets/tls/ beside OUTPUT (git-ignored), made with
+#     openssl: keys EC P-256 in PKCS#8 PEM ("BEGIN PRIVATE KEY", mode 600), certificates PEM (mode 644):
+#       * ca.pem / ca.key: the CA (CN=lottery CA, 10 years); ca.key signs and is mounted nowhere;
+#       * server.pem / server.key: the server (CN=server, 825 days), SAN DNS:server, DNS:server1..DNS:server8 (every
+#         replica --servers allows, so one certificate serves every mode), DNS:localhost, IP:127.0.0.1;
+#       * agency-K.pem / agency-K.key: agency K (CN=agency-K, 825 days, client authentication only);
+#       * revoked.txt: serials or SHA-256 fingerprints the server refuses (read at its start); created empty, then
+#         left as edited.
+#     A rerun keeps what is still good and makes only what is missing: a CA that is there, matches its key and is
+#     valid for 30 more days is kept; a certificate is made again (new key, new serial) when it is missing, does
+#     not verify against the CA, expires within 30 days, does not match its key or its name, or is listed in
+#     revoked.txt; a new CA means new certificates for everyone. The server container gets ca.pem (the agencies'
+#     CA), server.pem, server.key and revoked.txt; client K gets ca.pem, agency-K.pem and agency-K.key only (as
+#     /run/tls/agency.pem and /run/tls/agency.key): each file mounted on its own, read-only, under /run/tls/. The
+#     variables: SERVER_TLS_CERT, SERVER_TLS_KEY, SERVER_TLS_CLIENT_CA, SERVER_TLS_REVOKED for the servers;
+#     CLI_TLS_CA, CLI_TLS_CERT, CLI_TLS_KEY for the clients (which check that the server's certificate names
+#     `server`, the host of their server.address). The compose file holds no key (same arguments, same bytes).
+#     The keys are mode 600 and belong to whoever ran this script: a container reads them when it runs as that
+#     user or as root, which is what `make docker-compose-up` (LOTTERY_UID/LOTTERY_GID = the invoking user) and a
+#     plain `docker compose up` (root) do; with LOTTERY_UID set to anyone else, chown the keys to that user first.
 #   - 172.25.125.0/24 leaves 253 addresses after the gateway: MAX_CLIENTS (250) clients with one server and a spare
 #     for the validator; with --store postgres the S servers and postgres take S + 1 of them, so N <= 250 - S.
 
@@ -80,8 +104,43 @@ usage() {
     if [ -n "${1:-}" ]; then
         echo "$0: $1" >&2
     fi
-    echo "usage: $0 OUTPUT N [--secrets] [--store csv|postgres] [--servers S]   (OUTPUT: compose file to write; N: number of clients, an integer from 0 to $MAX_CLIENTS, with --store postgres at most $MAX_CLIENTS - S; --secrets: authenticate the agencies; --store postgres: the servers share a PostgreSQL database; --servers S: S server replicas, 1 to $MAX_SERVERS, only with --store postgres)" >&2
+    echo "usage: $0 OUTPUT N [--secrets] [--tls] [--store csv|postgres] [--servers S]   (OUTPUT: compose file to write; N: number of clients, an integer from 0 to $MAX_CLIENTS, with --store postgres at most $MAX_CLIENTS - S; --secrets: authenticate the agencies; --tls: TLS on the lottery port and a certificate per agency; --store postgres: the servers share a PostgreSQL database; --servers S: S server replicas, 1 to $MAX_SERVERS, only with --store postgres; --help: more)" >&2
     exit 2
+}
+
+help() {
+    cat <<EOF
+usage: $0 OUTPUT N [--secrets] [--tls] [--store csv|postgres] [--servers S]
+       $0 --help
+
+Writes OUTPUT, a Docker Compose file with the lottery server and N agency clients (client1..clientN), N from 0 to
+$MAX_CLIENTS. Without flags the file is exactly the course's (exercise 1). The flags come after OUTPUT N, in any
+order; the same arguments always give the same bytes, and OUTPUT never holds a secret or a key.
+
+  --secrets         agency authentication by secret: one random secret per agency in .secrets/ beside OUTPUT (kept
+                    across runs); .secrets/agencies is mounted into the server, .secrets/agency-K into client K.
+  --tls             TLS on the lottery port, and mutual TLS: a small CA, the server's certificate (names server,
+                    server1..server$MAX_SERVERS, localhost, 127.0.0.1) and one certificate per agency (CN=agency-K)
+                    in .secrets/tls/ beside OUTPUT, made with openssl (EC P-256 keys, PKCS#8 PEM, mode 600). A rerun
+                    keeps what is good and makes what is missing, expires within 30 days, does not match, or is
+                    listed in .secrets/tls/revoked.txt. Mounted read-only under /run/tls/: the server gets ca.pem,
+                    server.pem, server.key, revoked.txt; client K gets ca.pem and its own agency-K.pem and
+                    agency-K.key only. The plain-text echo (validar-echo-server.sh) still answers on the same port.
+                    Combines with --secrets (the agencies then need both) and with --store postgres.
+  --store csv       the course's single server and its bets file (the default).
+  --store postgres  the scaled-out lottery: the server replicas share one PostgreSQL database (its password in
+                    .secrets/ beside OUTPUT, or LOTTERY_PG_PASSWORD).
+  --servers S       S server replicas, 1 to $MAX_SERVERS, only with --store postgres (N at most $MAX_CLIENTS - S).
+  --help, -h        this text.
+
+Examples:
+  $0 docker-compose-dev.yaml 5
+  $0 docker-compose-dev.yaml 5 --tls && make docker-compose-up
+  $0 docker-compose-dev.yaml 5 --servers 3 --store postgres --tls --secrets
+Exit status: 0 written; 2 usage error; 1 cannot write (or --tls without openssl). The comment at the top of this
+script says what the file wires up and why.
+EOF
+    exit 0
 }
 
 # 172.25.125.0/24 leaves 253 addresses after the gateway: the server, the clients and a spare one for the validator.
@@ -89,6 +148,11 @@ MAX_CLIENTS=250
 # Server replicas with --store postgres; each takes one address from the clients' budget.
 MAX_SERVERS=8
 
+for arg in "$@"; do
+    case $arg in
+        --help | -h) help ;;
+    esac
+done
 if [ "$#" -lt 2 ]; then
     usage
 fi
@@ -96,6 +160,7 @@ output=$1
 count=$2
 shift 2
 secrets=no
+tls=no
 store=''
 servers=''
 while [ "$#" -gt 0 ]; do
@@ -103,6 +168,10 @@ while [ "$#" -gt 0 ]; do
         --secrets)
             [ "$secrets" = no ] || usage "--secrets given twice"
             secrets=yes
+            ;;
+        --tls)
+            [ "$tls" = no ] || usage "--tls given twice"
+            tls=yes
             ;;
         --store)
             if [ "$#" -lt 2 ] || [ -n "$store" ]; then
@@ -150,6 +219,9 @@ secrets_flag=''
 if [ "$secrets" = yes ]; then
     secrets_flag=' --secrets'
 fi
+if [ "$tls" = yes ]; then
+    secrets_flag="$secrets_flag --tls"
+fi
 case $count in
     '' | *[!0-9]*) usage ;;
 esac
@@ -185,6 +257,12 @@ if [ "$store" = postgres ] && [ "$clients" -gt $((MAX_CLIENTS - servers)) ]; the
     usage "$clients clients and $servers server(s) + postgres do not fit 172.25.125.0/24: at most $((MAX_CLIENTS - servers)) clients"
 fi
 
+if [ "$tls" = yes ] && ! command -v openssl >/dev/null 2>&1; then
+    echo "$0: --tls needs openssl to make the keys and certificates (Debian: apt-get install openssl);" \
+        "nothing written" >&2
+    exit 1
+fi
+
 header() {
     cat <<EOF
 # Generated by generar-compose.sh for $1 client(s), exercise $exercise; regenerate instead of editing:
@@ -192,6 +270,27 @@ header() {
 name: tp0
 
 services:
+EOF
+}
+
+# --tls: what a server (the single one or a replica) is told and given; nothing without --tls.
+server_tls_environment() {
+    [ "$tls" = yes ] || return 0
+    cat <<EOF
+      SERVER_TLS_CERT: /run/tls/server.pem
+      SERVER_TLS_KEY: /run/tls/server.key
+      SERVER_TLS_CLIENT_CA: /run/tls/ca.pem
+      SERVER_TLS_REVOKED: /run/tls/revoked.txt
+EOF
+}
+
+server_tls_volumes() {
+    [ "$tls" = yes ] || return 0
+    cat <<EOF
+      - ./.secrets/tls/ca.pem:/run/tls/ca.pem:ro
+      - ./.secrets/tls/server.pem:/run/tls/server.pem:ro
+      - ./.secrets/tls/server.key:/run/tls/server.key:ro
+      - ./.secrets/tls/revoked.txt:/run/tls/revoked.txt:ro
 EOF
 }
 
@@ -211,6 +310,7 @@ EOF
       SERVER_SECRETS_FILE: /run/secrets/agencies
 EOF
     fi
+    server_tls_environment
     cat <<EOF
     volumes:
       - ./server/config.ini:/app/config.ini:ro
@@ -221,6 +321,7 @@ EOF
       - ./.secrets/agencies:/run/secrets/agencies:ro
 EOF
     fi
+    server_tls_volumes
     cat <<EOF
     networks:
       - testing_net
@@ -248,6 +349,13 @@ EOF
       CLI_AUTH_SECRET_FILE: /run/secrets/agency
 EOF
     fi
+    if [ "$tls" = yes ]; then
+        cat <<EOF
+      CLI_TLS_CA: /run/tls/ca.pem
+      CLI_TLS_CERT: /run/tls/agency.pem
+      CLI_TLS_KEY: /run/tls/agency.key
+EOF
+    fi
     cat <<EOF
     volumes:
       - ./client/config.yaml:/app/config.yaml:ro
@@ -256,6 +364,13 @@ EOF
     if [ "$secrets" = yes ]; then
         cat <<EOF
       - ./.secrets/agency-$1:/run/secrets/agency:ro
+EOF
+    fi
+    if [ "$tls" = yes ]; then
+        cat <<EOF
+      - ./.secrets/tls/ca.pem:/run/tls/ca.pem:ro
+      - ./.secrets/tls/agency-$1.pem:/run/tls/agency.pem:ro
+      - ./.secrets/tls/agency-$1.key:/run/tls/agency.key:ro
 EOF
     fi
     cat <<EOF
@@ -318,6 +433,7 @@ EOF
       SERVER_SECRETS_FILE: /run/secrets/agencies
 EOF
     fi
+    server_tls_environment
     cat <<EOF
     env_file:
       - ./.secrets/server-postgres.env
@@ -329,6 +445,7 @@ EOF
       - ./.secrets/agencies:/run/secrets/agencies:ro
 EOF
     fi
+    server_tls_volumes
     cat <<EOF
     networks:
       testing_net:
@@ -436,6 +553,181 @@ if [ "$store" = postgres ]; then
     fi
 fi
 
+# --tls: the CA, the server's certificate and one per agency in .secrets/tls/ beside OUTPUT, made with openssl; a
+# rerun keeps every file that is still good (see the top of this file). Each file is written whole (temporary file,
+# then mv); keys mode 600 (umask 077), certificates and revoked.txt mode 644.
+TLS_CA_DAYS=3650
+TLS_LEAF_DAYS=825
+# A certificate that expires within 30 days is made again.
+TLS_RENEW_SECONDS=2592000
+
+# tls_serial: 16 random bytes in hex, the first digit set to 1 (a positive serial of full length, 124 random bits).
+tls_serial() {
+    serial=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n') || return 1
+    [ "${#serial}" -eq 32 ] || return 1
+    echo "0x1${serial#?}"
+}
+
+# tls_config FILE CN EXTENSIONS...: an openssl config of our own (never the system's openssl.cnf): subject CN, and
+# EXTENSIONS (one "key = value" per argument) in section ext.
+tls_config() {
+    config_file=$1 config_cn=$2
+    shift 2
+    {
+        printf '[req]\nprompt = no\ndistinguished_name = dn\nx509_extensions = ext\n[dn]\nCN = %s\n[ext]\n' "$config_cn"
+        for line in "$@"; do
+            printf '%s\n' "$line"
+        done
+    } >"$config_file"
+}
+
+# tls_pubkey_of_key KEY: the public key (PEM) of a private key file.
+tls_pubkey_of_key() {
+    openssl pkey -in "$1" -pubout 2>/dev/null
+}
+
+# tls_ca_good: ca.pem and ca.key are there and match, and the CA is valid for TLS_RENEW_SECONDS more.
+tls_ca_good() {
+    [ -s "$tls_dir/ca.pem" ] && [ -s "$tls_dir/ca.key" ] || return 1
+    facts=$(openssl x509 -in "$tls_dir/ca.pem" -noout -pubkey -checkend "$TLS_RENEW_SECONDS" 2>/dev/null) || return 1
+    cert_pub=$(printf '%s\n' "$facts" | sed -n '/BEGIN PUBLIC KEY/,/END PUBLIC KEY/p')
+    [ -n "$cert_pub" ] && [ "$cert_pub" = "$(tls_pubkey_of_key "$tls_dir/ca.key")" ]
+}
+
+# tls_verified PURPOSE NAME...: of the NAME.pem that exist, those that verify against ca.pem for PURPOSE (sslserver
+# or sslclient), one NAME per line (one openssl run for all of them).
+tls_verified() {
+    (
+        cd "$tls_dir" || exit 1
+        purpose=$1
+        shift
+        for name in "$@"; do
+            shift
+            [ -s "$name.pem" ] && set -- "$@" "$name.pem"
+        done
+        [ "$#" -gt 0 ] || exit 0
+        openssl verify -CAfile ca.pem -purpose "$purpose" "$@" 2>/dev/null | sed -n 's/^\(.*\)\.pem: OK$/\1/p'
+    )
+}
+
+# tls_revoked_list: revoked.txt's entries as tls_leaf_good compares them: lower-case hex, no 0x, colons or leading 0.
+tls_revoked_list() {
+    [ -f "$tls_dir/revoked.txt" ] || return 0
+    sed 's/#.*//' "$tls_dir/revoked.txt" | tr -d ' \t\r:' | tr 'A-F' 'a-f' | sed 's/^0x//; s/^0*//' | sed '/^$/d'
+}
+
+# tls_leaf_good NAME CN [SAN]: NAME is in $verified (it verifies against the CA), NAME.key is there and matches
+# NAME.pem, which names CN (and exactly SAN), is valid for TLS_RENEW_SECONDS more, and whose serial or fingerprint
+# is not in $revoked.
+tls_leaf_good() {
+    printf '%s\n' "$verified" | grep -qxF "$1" || return 1
+    [ -s "$tls_dir/$1.key" ] || return 1
+    if [ -n "${3:-}" ]; then
+        facts=$(openssl x509 -in "$tls_dir/$1.pem" -noout -subject -nameopt RFC2253 -serial -fingerprint -sha256 \
+            -checkend "$TLS_RENEW_SECONDS" -pubkey -ext subjectAltName 2>/dev/null) || return 1
+        [ "$(printf '%s\n' "$facts" | sed -n '/Subject Alternative Name/{n;s/^ *//p;}')" = "$3" ] || return 1
+    else
+        facts=$(openssl x509 -in "$tls_dir/$1.pem" -noout -subject -nameopt RFC2253 -serial -fingerprint -sha256 \
+            -checkend "$TLS_RENEW_SECONDS" -pubkey 2>/dev/null) || return 1
+    fi
+    printf '%s\n' "$facts" | grep -qxF "subject=CN=$2" || return 1
+    [ "$(printf '%s\n' "$facts" | sed -n '/BEGIN PUBLIC KEY/,/END PUBLIC KEY/p')" \
+        = "$(tls_pubkey_of_key "$tls_dir/$1.key")" ] || return 1
+    [ -n "$revoked" ] || return 0
+    serial=$(printf '%s\n' "$facts" | sed -n 's/^serial=//p' | tr 'A-F' 'a-f' | sed 's/^0*//')
+    fingerprint=$(printf '%s\n' "$facts" | sed -n 's/^.*Fingerprint=//p' | tr -d ':' | tr 'A-F' 'a-f')
+    ! printf '%s\n' "$revoked" | grep -qxF -e "$serial" -e "$fingerprint"
+}
+
+# tls_key FILE: a new EC P-256 key, PKCS#8 PEM, mode 600.
+tls_key() {
+    (umask 077 && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null) || return 1
+}
+
+# tls_issue NAME CN EXTENSIONS...: a new key NAME.key and certificate NAME.pem (CN, TLS_LEAF_DAYS) signed by the CA.
+tls_issue() {
+    issue_name=$1 issue_cn=$2
+    shift 2
+    tls_config "$tls_dir/$issue_name.cnf.tmp.$$" "$issue_cn" "$@" || return 1
+    tls_key "$tls_dir/$issue_name.key.tmp.$$" || return 1
+    openssl req -new -config "$tls_dir/$issue_name.cnf.tmp.$$" -key "$tls_dir/$issue_name.key.tmp.$$" \
+        -out "$tls_dir/$issue_name.csr.tmp.$$" 2>/dev/null || return 1
+    (umask 022 && openssl x509 -req -in "$tls_dir/$issue_name.csr.tmp.$$" \
+        -CA "$tls_dir/ca.pem" -CAkey "$tls_dir/ca.key" -set_serial "$(tls_serial)" -days "$TLS_LEAF_DAYS" -sha256 \
+        -extfile "$tls_dir/$issue_name.cnf.tmp.$$" -extensions ext -out "$tls_dir/$issue_name.pem.tmp.$$" \
+        2>/dev/null) || return 1
+    rm -f "$tls_dir/$issue_name.cnf.tmp.$$" "$tls_dir/$issue_name.csr.tmp.$$"
+    mv -f "$tls_dir/$issue_name.key.tmp.$$" "$tls_dir/$issue_name.key" || return 1
+    mv -f "$tls_dir/$issue_name.pem.tmp.$$" "$tls_dir/$issue_name.pem"
+}
+
+write_tls() {
+    tls_dir="$(dirname "$output")/.secrets/tls"
+    (umask 077 && mkdir -p "$tls_dir") || return 1
+    tls_made=''
+    if ! tls_ca_good; then
+        tls_config "$tls_dir/ca.cnf.tmp.$$" "lottery CA" "basicConstraints = critical, CA:TRUE, pathlen:0" \
+            "keyUsage = critical, keyCertSign, cRLSign" "subjectKeyIdentifier = hash" || return 1
+        tls_key "$tls_dir/ca.key.tmp.$$" || return 1
+        (umask 022 && openssl req -x509 -new -config "$tls_dir/ca.cnf.tmp.$$" -key "$tls_dir/ca.key.tmp.$$" \
+            -days "$TLS_CA_DAYS" -sha256 -set_serial "$(tls_serial)" -out "$tls_dir/ca.pem.tmp.$$" 2>/dev/null) \
+            || return 1
+        rm -f "$tls_dir/ca.cnf.tmp.$$"
+        mv -f "$tls_dir/ca.key.tmp.$$" "$tls_dir/ca.key" || return 1
+        mv -f "$tls_dir/ca.pem.tmp.$$" "$tls_dir/ca.pem" || return 1
+        tls_made="$tls_made ca"
+    fi
+    if [ ! -e "$tls_dir/revoked.txt" ]; then
+        (umask 022 && printf '%s\n' \
+            '# Agency certificates the server refuses, read at its start (SERVER_TLS_REVOKED): one per line,' \
+            '# the serial in hex (openssl x509 -noout -serial -in agency-K.pem) or the SHA-256 fingerprint.' \
+            '# Then rerun generar-compose.sh (a revoked agency gets a new certificate) and restart the server.' \
+            >"$tls_dir/revoked.txt.tmp.$$") || return 1
+        mv -f "$tls_dir/revoked.txt.tmp.$$" "$tls_dir/revoked.txt" || return 1
+    fi
+    # every name --servers allows: one certificate for every mode and every number of replicas
+    san='DNS:server'
+    k=1
+    while [ "$k" -le "$MAX_SERVERS" ]; do
+        san="$san, DNS:server$k"
+        k=$((k + 1))
+    done
+    san="$san, DNS:localhost, IP Address:127.0.0.1"
+    revoked=$(tls_revoked_list)
+    verified=$(tls_verified sslserver server)
+    if ! tls_leaf_good server server "$san"; then
+        tls_issue server server "basicConstraints = critical, CA:FALSE" "keyUsage = critical, digitalSignature" \
+            "extendedKeyUsage = serverAuth" "subjectAltName = $(printf '%s' "$san" | sed 's/IP Address:/IP:/')" \
+            "subjectKeyIdentifier = hash" "authorityKeyIdentifier = keyid" || return 1
+        tls_made="$tls_made server"
+    fi
+    tls_agencies=0
+    names=''
+    id=1
+    while [ "$id" -le "$clients" ]; do
+        names="$names agency-$id"
+        id=$((id + 1))
+    done
+    # shellcheck disable=SC2086 # one argument per agency (the names have no spaces)
+    verified=$(tls_verified sslclient $names)
+    id=1
+    while [ "$id" -le "$clients" ]; do
+        if ! tls_leaf_good "agency-$id" "agency-$id"; then
+            tls_issue "agency-$id" "agency-$id" "basicConstraints = critical, CA:FALSE" \
+                "keyUsage = critical, digitalSignature" "extendedKeyUsage = clientAuth" \
+                "subjectKeyIdentifier = hash" "authorityKeyIdentifier = keyid" || return 1
+            tls_agencies=$((tls_agencies + 1))
+        fi
+        id=$((id + 1))
+    done
+    [ "$tls_agencies" -eq 0 ] || tls_made="$tls_made $tls_agencies agency certificate(s)"
+}
+if [ "$tls" = yes ] && ! write_tls; then
+    rm -f "$(dirname "$output")/.secrets/tls/"*.tmp.$$
+    echo "$0: cannot make the TLS keys and certificates in $(dirname "$output")/.secrets/tls (openssl failed)" >&2
+    exit 1
+fi
+
 # Write to a temporary file first, so a failure never leaves a half-written compose file behind.
 tmp="$output.tmp.$$"
 if ! compose_file >"$tmp"; then
@@ -454,7 +746,9 @@ else
     what="server + $clients client(s), exercise $exercise"
 fi
 if [ "$secrets" = yes ]; then
-    echo "$0: wrote $output ($what, agency secrets in $(dirname "$output")/.secrets)"
-else
-    echo "$0: wrote $output ($what)"
+    what="$what, agency secrets in $(dirname "$output")/.secrets"
 fi
+if [ "$tls" = yes ]; then
+    what="$what, TLS keys and certificates in $(dirname "$output")/.secrets/tls (made:${tls_made:- none, all kept})"
+fi
+echo "$0: wrote $output ($what)"

@@ -5,11 +5,17 @@
 # run once and every agency must have got its own winners. Then smaller scenarios (the same agency twice in a row,
 # two clients with one id at once, a second server on the same storage, an impersonator). See tools/chaos/README.md.
 #
-#   bash tools/chaos/run.sh [--seed S] [--kills K] [--long] [--keep] [SCENARIO...]
+#   bash tools/chaos/run.sh [--seed S] [--kills K] [--long] [--tls] [--keep] [SCENARIO...]
 #
 #   --seed S    seeds the kill moments, the secrets and the synthetic bets (default 1): same seed, same run plan
 #   --kills K   server kills in the kill scenario (default 5; --long: 25)
 #   --long      the longer run: 25 kills, 10,000 bets per synthetic agency (about 2-3 minutes instead of 45 s)
+#   --tls       the same checks with TLS on (issue 21; also CHAOS_TLS=1): certificates from generar-compose.sh --tls,
+#               every server with SERVER_TLS_*, every real client with its agency's certificate (and its secret).
+#               The plain lottery is refused, except in `kills`, where lottery-loadgen (no TLS) speaks plain with its
+#               secrets (SERVER_TLS_ALLOW_PLAIN=true, SERVER_TLS_CLIENT_AUTH=optional) beside the TLS clients; and
+#               `impersonator` becomes agency 2's certificate claiming agency 1, and a plain agency with the right
+#               secret: both refused, nothing stored
 #   --keep      keep the work directory (it is kept anyway when a check fails)
 #   SCENARIO    run only these: kills same_agency_twice same_id_at_once second_server impersonator (default: all)
 #
@@ -38,12 +44,15 @@ seed=1
 kills=
 long=0
 keep=0
+tls=0
+case ${CHAOS_TLS:-0} in 1 | true | yes) tls=1 ;; esac
 scenarios=()
 while [ $# -gt 0 ]; do
     case $1 in
         --seed) seed=${2:?--seed needs a value}; shift 2 ;;
         --kills) kills=${2:?--kills needs a value}; shift 2 ;;
         --long) long=1; shift ;;
+        --tls) tls=1; shift ;;
         --keep) keep=1; shift ;;
         --help | -h) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         -*) echo "run.sh: unknown option $1 (--help)" >&2; exit 2 ;;
@@ -137,7 +146,35 @@ secrets_for() {
     echo "$WORK/secrets-$1.txt"
 }
 
+# --tls: the CA, the server's certificate and one per agency, as a user gets them (generar-compose.sh FILE N --tls
+# writes them in .secrets/tls/ beside FILE).
+TLS_DIR=$WORK/tls/.secrets/tls
+if [ "$tls" = 1 ]; then
+    say "tls: certificates for $ALL_AGENCIES agencies (generar-compose.sh FILE $ALL_AGENCIES --tls)"
+    mkdir -p "$WORK/tls"
+    sh "$ROOT/generar-compose.sh" "$WORK/tls/compose.yaml" "$ALL_AGENCIES" --tls >"$LOGS/tls-generate.log" 2>&1 \
+        || { cat "$LOGS/tls-generate.log"; exit 2; }
+    java -jar "$SERVER_JAR" --help 2>&1 | grep -q SERVER_TLS_CERT \
+        || { echo "run.sh: --tls, but $SERVER_JAR has no TLS (no SERVER_TLS_CERT in its --help)" >&2; exit 2; }
+fi
+
 # ---------------------------------------------------------------- processes
+
+# --tls: the server's TLS settings (server_tls_plain=1: the plain lottery accepted too, certificates optional) and
+# each client's certificate (tls_client_env ID [CERT_AGENCY]: that agency's files, by default its own).
+server_tls_plain=0
+server_tls_env() {
+    [ "$tls" = 1 ] || return 0
+    echo "SERVER_TLS_CERT=$TLS_DIR/server.pem SERVER_TLS_KEY=$TLS_DIR/server.key" \
+        "SERVER_TLS_CLIENT_CA=$TLS_DIR/ca.pem SERVER_TLS_REVOKED=$TLS_DIR/revoked.txt"
+    if [ "$server_tls_plain" = 1 ]; then
+        echo "SERVER_TLS_ALLOW_PLAIN=true SERVER_TLS_CLIENT_AUTH=optional"
+    fi
+}
+tls_client_env() {
+    [ "$tls" = 1 ] || return 0
+    echo "CLI_TLS_CA=$TLS_DIR/ca.pem CLI_TLS_CERT=$TLS_DIR/agency-${2:-$1}.pem CLI_TLS_KEY=$TLS_DIR/agency-${2:-$1}.key"
+}
 
 # start_server NAME STATE AGENCIES [PORT]: a server storing into STATE/bets.csv; sets server_pid and server_log.
 # Waits (bounded) until it accepts connections. Runs in its own directory, so no config.ini is read.
@@ -146,10 +183,11 @@ start_server() {
     server_starts=$((server_starts + 1))
     server_log=$LOGS/$name-server-$server_starts.log
     mkdir -p "$state" "$WORK/run-server"
-    # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-    (cd "$WORK/run-server" && SERVER_PORT=$port SERVER_IP=127.0.0.1 LOGGING_LEVEL=INFO SERVER_AGENCIES=$agencies \
-        SERVER_STORAGE_PATH=$state/bets.csv SERVER_FSYNC=true SERVER_SECRETS_FILE=$(secrets_for "$agencies") \
-        exec java $JAVA_OPTS -jar "$SERVER_JAR") >"$server_log" 2>&1 &
+    # shellcheck disable=SC2086,SC2046 # JAVA_OPTS is a list of options; the TLS settings are words (paths: mktemp)
+    (cd "$WORK/run-server" && exec env SERVER_PORT="$port" SERVER_IP=127.0.0.1 LOGGING_LEVEL=INFO \
+        SERVER_AGENCIES="$agencies" SERVER_STORAGE_PATH="$state/bets.csv" SERVER_FSYNC=true \
+        SERVER_SECRETS_FILE="$(secrets_for "$agencies")" $(server_tls_env) \
+        java $JAVA_OPTS -jar "$SERVER_JAR") >"$server_log" 2>&1 &
     server_pid=$!
     started+=("$server_pid")
     wait_for_line "$server_log" "action: accept_connections | result: in_progress" 30 "$server_pid"
@@ -164,16 +202,17 @@ stop_server() {
     server_pid=
 }
 
-# start_client ID DATA_FILE LOG [SECRET]: a real agency client (lottery mode); sets last_pid. (Not called in $(...):
-# the process must be this shell's child, for `wait` to give its exit status.)
+# start_client ID DATA_FILE LOG [SECRET [CERT_AGENCY]]: a real agency client (lottery mode); sets last_pid. With
+# --tls it presents agency CERT_AGENCY's certificate (default its own). (Not called in $(...): the process must be
+# this shell's child, for `wait` to give its exit status.)
 start_client() {
-    local id=$1 file=$2 log=$3 secret=${4-$(secret_of "$1")}
+    local id=$1 file=$2 log=$3 secret=${4-$(secret_of "$1")} cert_agency=${5:-$1}
     mkdir -p "$WORK/run-client"
-    # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-    (cd "$WORK/run-client" && CLI_ID=$id CLI_SERVER_ADDRESS=127.0.0.1:$PORT CLI_LOG_LEVEL=INFO CLI_MODE=lottery \
-        CLI_LOOP_AMOUNT=1 CLI_LOOP_PERIOD=1s CLI_DATA_FILE=$file CLI_CONNECT_TIMEOUT=60s \
-        CLI_RECONNECT_TIMEOUT=120s CLI_WINNERS_TIMEOUT=120s CLI_AUTH_SECRET=$secret \
-        exec java $JAVA_OPTS -jar "$CLIENT_JAR") >"$log" 2>&1 &
+    # shellcheck disable=SC2086,SC2046 # JAVA_OPTS is a list of options; the TLS settings are words (paths: mktemp)
+    (cd "$WORK/run-client" && exec env CLI_ID="$id" CLI_SERVER_ADDRESS="127.0.0.1:$PORT" CLI_LOG_LEVEL=INFO \
+        CLI_MODE=lottery CLI_LOOP_AMOUNT=1 CLI_LOOP_PERIOD=1s CLI_DATA_FILE="$file" CLI_CONNECT_TIMEOUT=60s \
+        CLI_RECONNECT_TIMEOUT=120s CLI_WINNERS_TIMEOUT=120s CLI_AUTH_SECRET="$secret" \
+        $(tls_client_env "$id" "$cert_agency") java $JAVA_OPTS -jar "$CLIENT_JAR") >"$log" 2>&1 &
     last_pid=$!
     started+=("$last_pid")
 }
@@ -291,6 +330,11 @@ scenario_kills() {
     mkdir -p "$WORK/kills"
     say "kills: server for $ALL_AGENCIES agencies, $REAL_AGENCIES clients + loadgen 6..$ALL_AGENCIES" \
         "($loadgen_bets bets each), $kills kills"
+    if [ "$tls" = 1 ]; then
+        # lottery-loadgen speaks no TLS: its agencies come in plain, with their secrets; the real clients use TLS.
+        server_tls_plain=1
+        say "kills: TLS on; clients 1-$REAL_AGENCIES over mutual TLS, loadgen agencies in plain text (allowed)"
+    fi
     start_server kills "$state" "$ALL_AGENCIES" || { fail kills "server did not start (log: $server_log)"; return; }
     for k in $(seq 1 $REAL_AGENCIES); do
         start_client "$k" "$DATA/agency-$k.csv" "$LOGS/kills-client-$k.log"
@@ -346,6 +390,16 @@ CHAOS_KILL_CYCLE_MS, now $KILL_CYCLE_MS)" [ "$done_kills" = "$kills" ]
     fi
     check "kills no archive" "the server archived a round during the run: $(ls "$state")" \
         [ -z "$(find "$state" -name 'bets-*' -print -quit)" ]
+    if [ "$tls" = 1 ]; then
+        local starts tls_lines
+        starts=$(find "$LOGS" -name 'kills-server-*.log' | wc -l)
+        tls_lines=$(cat "$LOGS"/kills-server-*.log | grep -cF 'action: tls | result: success')
+        check "kills TLS on at every start" "$tls_lines 'action: tls | result: success' lines for $starts starts" \
+            [ "$tls_lines" = "$starts" ]
+        check "kills no failed TLS handshake" "$(cat "$LOGS"/kills-server-*.log | grep -F 'action: tls_handshake' \
+            | head -n 1)" [ "$(cat "$LOGS"/kills-server-*.log | grep -cF 'action: tls_handshake | result: fail')" = 0 ]
+        server_tls_plain=0
+    fi
     stop_server
 }
 
@@ -464,10 +518,51 @@ scenario_impersonator() {
     stop_server
 }
 
-say "seed $seed, work directory $WORK, port $PORT"
+# --tls: agency 2's certificate claiming agency 1 (with agency 1's right secret), then a plain agency 2 with its
+# right secret: both refused, nothing stored; then agencies 1 and 2 with their own certificates complete the lottery.
+scenario_impersonator_tls() {
+    local state=$WORK/impostor/state out=$WORK/impostor pid status
+    mkdir -p "$out"
+    say "impersonator (TLS): agency 2's certificate claiming agency 1; a plain agency 2 with its secret"
+    start_server impostor "$state" 2 || { fail impersonator "server did not start (log: $server_log)"; return; }
+    start_client 1 "$DATA/agency-4.csv" "$LOGS/impostor-client-cert-of-2.log" "$(secret_of 1)" 2
+    pid=$last_pid
+    wait_exit 60 "$pid" || fail impersonator "the client with agency 2's certificate still running after 60 s"
+    status=$(status_of "$pid")
+    check "impersonator certificate of agency 2 as agency 1 refused" "the client exited $status" [ "$status" != 0 ]
+    check "impersonator AUTHENTICATION_FAILED (certificate)" \
+        "no AUTHENTICATION_FAILED in $LOGS/impostor-client-cert-of-2.log" \
+        grep -qF 'AUTHENTICATION_FAILED' "$LOGS/impostor-client-cert-of-2.log"
+    check "impersonator stores nothing (certificate)" "bets.csv has $(stored_rows "$state" | wc -l) rows" \
+        [ "$(stored_rows "$state" | wc -l)" = 0 ]
+    start_loadgen "$LOGS/impostor-loadgen-plain.log" "$out/plain" --agencies 2..2 --bets 50 --secrets "$SECRETS" \
+        --timeout-seconds 20
+    pid=$last_pid
+    wait_exit 40 "$pid" || fail impersonator "the plain loadgen still running after 40 s"
+    status=$(status_of "$pid")
+    check "impersonator plain agency refused" "loadgen exited $status, not 1" [ "$status" = 1 ]
+    check "impersonator TLS_REQUIRED" "no TLS_REQUIRED in $LOGS/impostor-loadgen-plain.log" \
+        grep -qF 'TLS_REQUIRED' "$LOGS/impostor-loadgen-plain.log"
+    check "impersonator stores nothing (plain)" "bets.csv has $(stored_rows "$state" | wc -l) rows" \
+        [ "$(stored_rows "$state" | wc -l)" = 0 ]
+    local a b
+    start_client 1 "$DATA/agency-4.csv" "$LOGS/impostor-client-1.log"
+    a=$last_pid
+    start_client 2 "$DATA/agency-5.csv" "$LOGS/impostor-client-2.log"
+    b=$last_pid
+    wait_exit 120 "$a" "$b" || fail impersonator "clients still running after 120 s"
+    check_client "impersonator then agency 1" "$LOGS/impostor-client-1.log" "$a" "$DATA/agency-4.csv"
+    check_client "impersonator then agency 2" "$LOGS/impostor-client-2.log" "$b" "$DATA/agency-5.csv"
+    { agency_rows 1 "$DATA/agency-4.csv"; agency_rows 2 "$DATA/agency-5.csv"; } >"$out/expected.csv"
+    same_rows "impersonator rows" "$out/expected.csv" "$state"
+    stop_server
+}
+
+say "seed $seed, work directory $WORK, port $PORT${tls:+}$([ "$tls" = 1 ] && echo ", TLS on")"
 for name in "${scenarios[@]}"; do
     case $name in
-        kills | same_agency_twice | same_id_at_once | second_server | impersonator) "scenario_$name" ;;
+        impersonator) if [ "$tls" = 1 ]; then scenario_impersonator_tls; else scenario_impersonator; fi ;;
+        kills | same_agency_twice | same_id_at_once | second_server) "scenario_$name" ;;
         *) fail "$name" "no such scenario" ;;
     esac
     stop_server

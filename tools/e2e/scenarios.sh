@@ -17,7 +17,8 @@ scenario_generator() {
     for sh in sh bash; do
         for args in "" "x.yaml" "x.yaml 1 2" "x.yaml abc" "x.yaml -1" "x.yaml 1.5" "x.yaml 5 --servers 3" \
             "x.yaml 5 --servers 9 --store postgres" "x.yaml 5 --servers 0 --store postgres" "x.yaml 5 --store mysql" \
-            "x.yaml 250 --servers 3 --store postgres" "x.yaml 5 --secrets --secrets"; do
+            "x.yaml 250 --servers 3 --store postgres" "x.yaml 5 --secrets --secrets" "x.yaml 5 --tls --tls" \
+            "x.yaml 5 --tls=yes"; do
             # shellcheck disable=SC2086 # the argument list is split on purpose
             if $sh generar-compose.sh $args >/dev/null 2>&1; then
                 die "$sh generar-compose.sh $args succeeded"
@@ -48,8 +49,30 @@ scenario_generator() {
     docker compose -f "$E2E_TMP/sh-5.yaml" config | grep -q 'subnet: 172.25.125.0/24' || die "subnet missing"
     expect_equal "client3 container name" \
         "$(docker compose -f "$E2E_TMP/sh-5.yaml" config | grep -c 'container_name: client3$')" 1
-    say "generator: usage errors exit 2 under sh and bash; 0, 1 and 5 clients and the scaled file (postgres, 3" \
-        "servers) pass docker compose config"
+    # --tls (issue 21): same bytes under sh and bash, with --secrets and the scaled file too; the certificates are
+    # made once (a rerun keeps every file), and each client mounts only its own key
+    mkdir -p "$E2E_TMP/tls"
+    sh generar-compose.sh "$E2E_TMP/tls/sh.yaml" 3 --tls >/dev/null || die "generar-compose.sh FILE 3 --tls"
+    (cd "$E2E_TMP/tls/.secrets/tls" && sha256sum ./*) >"$E2E_TMP/tls/sums"
+    bash generar-compose.sh "$E2E_TMP/tls/bash.yaml" 3 --tls >/dev/null || die "generar-compose.sh FILE 3 --tls (bash)"
+    cmp -s "$E2E_TMP/tls/sh.yaml" "$E2E_TMP/tls/bash.yaml" || die "--tls: sh and bash outputs differ"
+    (cd "$E2E_TMP/tls/.secrets/tls" && sha256sum ./*) | cmp -s - "$E2E_TMP/tls/sums" \
+        || die "--tls: a rerun changed the keys or certificates"
+    docker compose -f "$E2E_TMP/tls/sh.yaml" config -q || die "docker compose config rejects the --tls file"
+    ! grep -q 'PRIVATE KEY' "$E2E_TMP/tls/sh.yaml" || die "the --tls file holds a key"
+    expect_equal "client3's key mounts" \
+        "$(docker compose -f "$E2E_TMP/tls/sh.yaml" config --format json | python3 -c '
+import json, sys
+for v in json.load(sys.stdin)["services"]["client3"]["volumes"]:
+    if v["source"].endswith(".key"):
+        print(v["source"].rsplit("/", 1)[1], v["target"], v.get("read_only", False))')" "agency-3.key /run/tls/agency.key True"
+    sh generar-compose.sh "$E2E_TMP/tls/scaled.yaml" 3 --servers 2 --store postgres --tls --secrets >/dev/null \
+        || die "generar-compose.sh FILE 3 --servers 2 --store postgres --tls --secrets"
+    docker compose -f "$E2E_TMP/tls/scaled.yaml" config -q || die "docker compose config rejects the scaled --tls file"
+    expect_equal "servers with SERVER_TLS_CERT in the scaled --tls file" \
+        "$(grep -c 'SERVER_TLS_CERT: /run/tls/server.pem' "$E2E_TMP/tls/scaled.yaml")" 2
+    say "generator: usage errors exit 2 under sh and bash; 0, 1 and 5 clients, the scaled file (postgres, 3" \
+        "servers) and the --tls files pass docker compose config"
 }
 
 # --- exercise 1: echo clients ----------------------------------------------------------------------------------
@@ -418,6 +441,57 @@ scenario_lottery_with_secrets() {
     say "lottery with secrets: 2 agencies authenticated, no secret in the compose file or the logs, winners 2 2"
 }
 
+# generar-compose.sh --tls (issue 21) with the course's data: every agency proves who it is with its certificate,
+# over TLS; the same winners as without TLS; the echo validator still passes on the same port; a plain agency is
+# refused (TLS_REQUIRED) and stores nothing.
+scenario_lottery_tls() {
+    local k f names tls_dir=.secrets/tls total=0 rows_before mounts plain_status
+    mapfile -t names < <(clients_list 5)
+    unzip_course_data
+    for ((k = 1; k <= 5; k++)); do total=$((total + $(rows_in ".data/agency-$k.csv"))); done
+    sh generar-compose.sh "$COMPOSE_FILE" 5 --tls >/dev/null || die "generar-compose.sh $COMPOSE_FILE 5 --tls"
+    for f in ca.pem ca.key server.pem server.key revoked.txt agency-{1..5}.pem agency-{1..5}.key; do
+        [ -s "$tls_dir/$f" ] || [ "$f" = revoked.txt ] || die "no $tls_dir/$f"
+    done
+    for f in ca.key server.key agency-{1..5}.key; do
+        expect_equal "$f mode" "$(stat -c %a "$tls_dir/$f")" 600
+        expect_equal "$f format" "$(sed -n 1p "$tls_dir/$f")" "-----BEGIN PRIVATE KEY-----"
+    done
+    grep -q 'PRIVATE KEY' "$COMPOSE_FILE" && die "the compose file holds a key"
+    up
+    wait_exited 300 "${names[@]}"
+    expect_exit_zero "${names[@]}"
+    expect_line server 'action: tls | result: success | cert: /run/tls/server.pem'
+    expect_line server '| client_auth: require |'
+    expect_equal "sorteo lines" "$(count_lines server 'action: sorteo | result: success')" 1
+    for ((k = 1; k <= 5; k++)); do
+        expect_equal "client$k cant_ganadores" "$(value_of "client$k" consulta_ganadores cant_ganadores)" \
+            "$(winners_in ".data/agency-$k.csv")"
+        # what Docker mounted into client K: its own key, none of another agency
+        mounts=$(docker inspect -f '{{range .Mounts}}{{.Source}} {{end}}' "client$k")
+        case " $mounts" in *"/agency-$k.key "*) ;; *) die "client$k: its key is not mounted ($mounts)" ;; esac
+        [ "$(tr ' ' '\n' <<<"$mounts" | grep -c '\.key$')" -eq 1 ] || die "client$k mounts another key: $mounts"
+    done
+    expect_equal "bets file rows" "$(rows_in "$BETS_FILE")" "$total"
+    expect_clean_logs server "${names[@]}"
+    validate sh success 20 # the plain-text echo, on the same port
+    # A plain agency (the client image without CLI_TLS_*): refused, nothing stored.
+    rows_before=$(rows_in "$BETS_FILE")
+    plain_status=0
+    timeout 90 docker run --rm --network tp0_testing_net -v "$PWD/client/config.yaml:/app/config.yaml:ro" \
+        -v "$PWD/.data:/data:ro" -e CLI_ID=1 -e CLI_MODE=lottery client:latest >"$E2E_TMP/plain-client.log" 2>&1 \
+        || plain_status=$?
+    [ "$plain_status" -ne 0 ] || { cat "$E2E_TMP/plain-client.log" >&2; die "a plain client against TLS exited 0"; }
+    grep -q TLS_REQUIRED "$E2E_TMP/plain-client.log" \
+        || { tail -n 20 "$E2E_TMP/plain-client.log" >&2; die "the plain client does not say TLS_REQUIRED"; }
+    expect_equal "bets file rows after the plain client" "$(rows_in "$BETS_FILE")" "$rows_before"
+    say "lottery with TLS: 5 agencies over mutual TLS, $total bets stored, winners per agency $(for ((k = 1; k <= 5; \
+        k++)); do printf '%s ' "$(value_of "client$k" consulta_ganadores cant_ganadores)"; done); echo validator" \
+        "passes; a plain client exits $plain_status: $(grep -o 'TLS_REQUIRED[^|]*' "$E2E_TMP/plain-client.log" \
+        | head -n 1)"
+    generate 5
+}
+
 # --- issue "Operate it": restart on failure, the images' user and health check ---------------------------------
 
 # The CSV server of the course's compose file (`restart: on-failure`) gets SIGKILL mid-ingest, once it has
@@ -619,7 +693,7 @@ SCENARIOS=(
     config_a config_b
     sigterm_client sigterm_server sigterm_all sigterm_server_alone
     bet_from_env
-    blackbox_style_lottery lottery_course_data lottery_with_secrets make_lottery make_lottery_docker_only
+    blackbox_style_lottery lottery_course_data lottery_with_secrets lottery_tls make_lottery make_lottery_docker_only
     server_restart_resume
     scaled_postgres_kill
 )

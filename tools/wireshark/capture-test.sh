@@ -6,11 +6,19 @@
 #   2. decodes the capture with the dissector and checks it against what the client sent (its CSV) and what the
 #      server and the client logged: messages per type, every batch's seq and count, the agency, the winners, the
 #      error codes, the echo line; no expert error on the good frames, no Lua error, the secret never shown;
-#   3. builds captures of every golden example of docs/PROTOCOL.md with text2pcap (one frame per segment, every
-#      frame split into 3-byte segments, all frames coalesced) plus malformed frames, and checks each decode.
+#   3. TLS (issue 21): the certificates of `generar-compose.sh FILE 1 --tls`, a second capture on another port while
+#      a TLS server (SERVER_TLS_*, agency certificates required) refuses a plain agency client (TLS_REQUIRED, nothing
+#      stored), runs the same agency's lottery over mutual TLS and still answers the plain-text echo; checks that
+#      the dissector hands the TLS connection to Wireshark's TLS dissector (handshake shown, no lottery frame), names
+#      the refusal, and that none of the CSV's documents and names is in the capture's raw bytes (grep), while the
+#      same grep finds them in the plaintext capture of step 1;
+#   4. builds captures of every golden example of docs/PROTOCOL.md with text2pcap (one frame per segment, every
+#      frame split into 3-byte segments, all frames coalesced) plus malformed frames and a TLS conversation made in
+#      memory by tls_conversation.py (whole records and 40-byte segments), and checks each decode.
 # Prints one PASS/FAIL line per check and ends with `N passed, N failed`; exit status 1 on any failure.
-# Needs root (or capture rights) for tshark -i lo; installs tshark with apt-get when it is missing, builds the jars
-# with Maven when they are missing. Bounded: CAPTURE_TEST_TIMEOUT seconds (default 180) after the prerequisites.
+# Needs root (or capture rights) for tshark -i lo, openssl and python3 (TLS); installs tshark with apt-get when it is
+# missing, builds the jars with Maven when they are missing. Bounded: CAPTURE_TEST_TIMEOUT seconds (default 300)
+# after the prerequisites.
 # CAPTURE_TEST_KEEP=DIR copies the captures (.pcapng), the logs and the agency CSV there before the cleanup.
 #
 #   bash tools/wireshark/capture-test.sh
@@ -25,7 +33,7 @@ readonly LUA_SCRIPT=$PWD/tools/wireshark/lottery.lua
 readonly SERVER_JAR=$PWD/lottery-server/target/lottery-server.jar
 readonly CLIENT_JAR=$PWD/lottery-client/target/lottery-client.jar
 readonly PROTOCOL_DOC=$PWD/docs/PROTOCOL.md
-readonly TIME_LIMIT=${CAPTURE_TEST_TIMEOUT:-180}
+readonly TIME_LIMIT=${CAPTURE_TEST_TIMEOUT:-300}
 readonly AGENCY=1
 readonly BETS=40
 readonly BATCH_MAX=7
@@ -130,7 +138,7 @@ if ! command -v tshark >/dev/null 2>&1 || ! command -v text2pcap >/dev/null 2>&1
     DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq tshark >/dev/null \
         || die "apt-get install tshark failed"
 fi
-for tool in tshark text2pcap mergecap java od; do
+for tool in tshark text2pcap mergecap java od openssl python3; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is missing"
 done
 if [[ ! -f "$SERVER_JAR" || ! -f "$CLIENT_JAR" ]]; then
@@ -399,6 +407,154 @@ check "the secret never appears in tshark's output" "" secret_hidden
 check "the secret's presence and length are shown" "" grep -q "Secret length: ${#SECRET}" "$tmp/full.txt"
 
 # ---------------------------------------------------------------------------------------------------------------------
+say "TLS: certificates (generar-compose.sh FILE 1 --tls), a capture of a TLS lottery on a second port"
+# The certificates a user gets: generar-compose.sh writes them in .secrets/tls/ beside its output, here under $tmp.
+tls_dir=$tmp/tls/.secrets/tls
+mkdir -p "$tmp/tls"
+sh generar-compose.sh "$tmp/tls/compose.yaml" 1 --tls >"$tmp/tls/generate.log" 2>&1 \
+    || die "generar-compose.sh FILE 1 --tls failed: $(tr '\n' ' ' <"$tmp/tls/generate.log")"
+if ! java -XX:-UsePerfData -jar "$SERVER_JAR" --help 2>&1 | grep -q SERVER_TLS_CERT; then
+    # Not a skip: the test fails until the server knows TLS (issue 21's Java side).
+    fail "TLS: the server jar has no TLS (no SERVER_TLS_CERT in its --help): build the jars of a checkout with TLS"
+else
+    tls_port=$(free_port) || die "no free port found"
+    tls_capture=$tmp/tls-capture.pcapng
+    tshark -n -i lo -f "tcp port $tls_port" -w "$tls_capture" -q >"$tmp/tls-capture.out" 2>"$tmp/tls-capture.err" &
+    capture_pid=$!
+    tls_capture_ready() {
+        kill -0 "$capture_pid" 2>/dev/null || die "tshark -i lo stopped: $(tr '\n' ' ' <"$tmp/tls-capture.err")"
+        grep -qs "Capturing on" "$tmp/tls-capture.err"
+    }
+    wait_for "tshark to start capturing (TLS)" tls_capture_ready
+    mkdir -p "$tmp/tls/server" "$tmp/tls/client" "$tmp/tls/plain"
+    (
+        cd "$tmp/tls/server"
+        exec env SERVER_PORT="$tls_port" SERVER_LISTEN_BACKLOG=16 LOGGING_LEVEL=INFO SERVER_AGENCIES=1 \
+            SERVER_STORAGE_PATH="$tmp/tls/bets.csv" SERVER_TLS_CERT="$tls_dir/server.pem" \
+            SERVER_TLS_KEY="$tls_dir/server.key" SERVER_TLS_CLIENT_CA="$tls_dir/ca.pem" \
+            SERVER_TLS_REVOKED="$tls_dir/revoked.txt" java -XX:-UsePerfData -jar "$SERVER_JAR"
+    ) >"$tmp/tls-server.log" 2>&1 &
+    server_pid=$!
+    tls_server_listening() {
+        kill -0 "$server_pid" 2>/dev/null \
+            || die "the TLS server exited: $(tail -n 5 "$tmp/tls-server.log" | tr '\n' ' ')"
+        grep -qs "action: bind | result: success" "$tmp/tls-server.log"
+    }
+    wait_for "the TLS server to listen" tls_server_listening
+    check "TLS: the server logs its TLS line (client_auth require, plain refused)" \
+        "$(grep -F 'action: tls' "$tmp/tls-server.log" | head -n 1)" \
+        grep -qE 'action: tls \| result: success \|.*client_auth: require \|.*plain: refused' "$tmp/tls-server.log"
+
+    # A plain agency (no CLI_TLS_*) against the TLS server: refused, nothing stored. Its two bets are its own, not
+    # the TLS lottery's: the grep below counts the TLS lottery's data only.
+    plain_csv=$tmp/tls/plain/agency-1.csv
+    printf '%s\n' 'Plano,Sincifrar,99000001,1990-01-01,1' 'Plana,Sincifrar,99000002,1990-01-02,2' >"$plain_csv"
+    plain_status=0
+    (
+        cd "$tmp/tls/plain"
+        exec env CLI_ID="$AGENCY" CLI_SERVER_ADDRESS="127.0.0.1:$tls_port" CLI_LOOP_AMOUNT=1 CLI_LOOP_PERIOD=1s \
+            CLI_LOG_LEVEL=INFO CLI_MODE=lottery CLI_DATA_FILE="$plain_csv" CLI_BATCH_MAXAMOUNT="$BATCH_MAX" \
+            timeout "$(($(left) < 60 ? $(left) : 60))" java -XX:-UsePerfData -jar "$CLIENT_JAR"
+    ) >"$tmp/tls-plain-client.log" 2>&1 || plain_status=$?
+    check "TLS: a plain client is refused (exit status other than 0)" "it exited 0" [ "$plain_status" -ne 0 ]
+    check "TLS: the plain client logs TLS_REQUIRED" "$(tail -n 3 "$tmp/tls-plain-client.log" | tr '\n' ' ')" \
+        grep -q TLS_REQUIRED "$tmp/tls-plain-client.log"
+
+    # The TLS agency: the same CSV as the plain run above, its certificate, the server's name checked (IP SAN).
+    tls_client_status=0
+    (
+        cd "$tmp/tls/client"
+        exec env CLI_ID="$AGENCY" CLI_SERVER_ADDRESS="127.0.0.1:$tls_port" CLI_LOOP_AMOUNT=1 CLI_LOOP_PERIOD=1s \
+            CLI_LOG_LEVEL=INFO CLI_MODE=lottery CLI_DATA_FILE="$tmp/agency-{id}.csv" \
+            CLI_BATCH_MAXAMOUNT="$BATCH_MAX" CLI_TLS_CA="$tls_dir/ca.pem" CLI_TLS_CERT="$tls_dir/agency-1.pem" \
+            CLI_TLS_KEY="$tls_dir/agency-1.key" timeout "$(left)" java -XX:-UsePerfData -jar "$CLIENT_JAR"
+    ) >"$tmp/tls-client.log" 2>&1 || tls_client_status=$?
+    check_equal "TLS: client exit status" 0 "$tls_client_status"
+    ((tls_client_status == 0)) || tail -n 20 "$tmp/tls-client.log"
+    tls_winners=$(sed -n 's/.*action: consulta_ganadores | result: success | cant_ganadores: \([0-9]*\).*/\1/p' \
+        "$tmp/tls-client.log" | tail -n 1)
+    check_equal "TLS: client cant_ganadores is the CSV's $WINNING_NUMBER count" "$expected_winners" \
+        "${tls_winners:-none}"
+    check_equal "TLS: bets stored = the CSV's rows (none of the plain client's)" "$BETS" \
+        "$(awk 'END { print NR }' "$tmp/tls/bets.csv" 2>/dev/null || echo 0)"
+
+    # The plain-text echo still answers on the TLS port.
+    exec 3<>"/dev/tcp/127.0.0.1/$tls_port"
+    printf '%s\n' "$ECHO_LINE" >&3
+    tls_echo_reply="(no reply)"
+    IFS= read -r -t "$(left)" tls_echo_reply <&3 || true
+    exec 3>&-
+    check_equal "TLS: the echo still answers in plain text on the same port" "$ECHO_LINE" "$tls_echo_reply"
+    tls_echo_captured() {
+        local found
+        found=$(timeout "$(left)" tshark -n -r "$tls_capture" \
+            -Y "tcp.srcport == $tls_port && frame contains \"${ECHO_LINE%% *}\"" 2>/dev/null || true)
+        [[ -n "$found" ]]
+    }
+    wait_for "the TLS run's echo in the capture file" tls_echo_captured
+    kill -TERM "$server_pid"
+    wait_for "the TLS server to stop" process_gone "$server_pid"
+    wait "$server_pid" || true
+    server_pid=""
+    kill -TERM "$capture_pid"
+    wait_for "the TLS capture to stop" process_gone "$capture_pid"
+    wait "$capture_pid" || true
+    capture_pid=""
+    dumpcap_pid=""
+
+    say "decode the TLS capture"
+    tls_pref=(-o "lottery.tcp_port:$tls_port")
+    decode -r "$tls_capture" "${tls_pref[@]}" -T fields -E separator=/t -E aggregator=, -e tcp.stream -e tcp.srcport \
+        -e _ws.col.Protocol -e tls.handshake.type -e lottery.tls -e lottery.type -e lottery.error.name \
+        -e lottery.echo.line >"$tmp/tls-fields.tsv"
+    # The streams: the plain client's (lottery), the TLS agency's, the echo's; which is which by what they carry.
+    tls_streams=$(awk -F'\t' '$5 != "" { print $1 }' "$tmp/tls-fields.tsv" | sort -u | paste -sd' ' -)
+    check_equal "TLS: one connection shown as TLS (lottery.tls)" 1 "$(wc -w <<<"$tls_streams")"
+    tls_stream=${tls_streams%% *}
+    check_equal "TLS: its handshake, decoded by the TLS dissector (ClientHello 1, ServerHello 2)" "1 2" \
+        "$(awk -F'\t' -v s="$tls_stream" '$1 == s && $4 != "" { print $4 }' "$tmp/tls-fields.tsv" | tr ',' '\n' \
+            | grep -x -e 1 -e 2 | sort -u | paste -sd' ' -)"
+    check_equal "TLS: no lottery frame decoded in the TLS connection" "" \
+        "$(awk -F'\t' -v s="$tls_stream" '$1 == s && $6 != ""' "$tmp/tls-fields.tsv")"
+    check "TLS: its frames are shown as TLS in the Protocol column" "" \
+        awk -F'\t' -v s="$tls_stream" '$1 == s && $3 ~ /^TLS/ { found = 1 } END { exit !found }' "$tmp/tls-fields.tsv"
+    check_equal "TLS: the plain client's HELLO is answered with ERROR 25 TLS_REQUIRED" "TLS_REQUIRED" \
+        "$(awk -F'\t' '$7 != "" { print $7 }' "$tmp/tls-fields.tsv" | paste -sd' ' -)"
+    check_equal "TLS: the echo shown as text (request and echo)" "$ECHO_LINE|$ECHO_LINE" \
+        "$(awk -F'\t' '$8 != "" { print $8 }' "$tmp/tls-fields.tsv" | paste -sd'|' -)"
+    check_equal "TLS: no bad-frame expert item, no Lua error" "" \
+        "$(decode -r "$tls_capture" "${tls_pref[@]}" -Y "$BAD_EXPERTS" -T fields -e frame.number | paste -sd' ' -)"
+
+    # The bettors' data in the raw bytes (pcapng: every captured byte, headers and all), grep -F per value: the
+    # documents (8 digits) and the distinct names of the CSV. The plaintext capture above is the control: there
+    # the same grep finds them.
+    cut -d, -f3 "$csv" >"$tmp/documents.txt"
+    cut -d, -f1,2 "$csv" | tr ',' '\n' | sort -u >"$tmp/names.txt"
+    found_in() { # FILE VALUES_FILE: how many of the values occur in the file's bytes
+        local n=0 value
+        while IFS= read -r value; do
+            LC_ALL=C grep -qaF -- "$value" "$1" && n=$((n + 1))
+        done <"$2"
+        echo "$n"
+    }
+    documents=$(wc -l <"$tmp/documents.txt")
+    names=$(wc -l <"$tmp/names.txt")
+    plain_documents=$(found_in "$capture" "$tmp/documents.txt")
+    plain_names=$(found_in "$capture" "$tmp/names.txt")
+    tls_documents=$(found_in "$tls_capture" "$tmp/documents.txt")
+    tls_names=$(found_in "$tls_capture" "$tmp/names.txt")
+    say "raw bytes: plaintext capture $(stat -c %s "$capture") B: $plain_documents/$documents documents," \
+        "$plain_names/$names names; TLS capture $(stat -c %s "$tls_capture") B: $tls_documents/$documents" \
+        "documents, $tls_names/$names names"
+    check "TLS: the control finds the bettors' documents in the plaintext capture" \
+        "only $plain_documents of $documents" [ "$plain_documents" -ge $((documents * 9 / 10)) ]
+    check_equal "TLS: bettors' documents in the TLS capture's raw bytes" 0 "$tls_documents"
+    check_equal "TLS: bettors' names in the TLS capture's raw bytes" 0 "$tls_names"
+    plain_leaked=$(found_in "$tls_capture" <(printf '%s\n' 99000001 99000002 Sincifrar))
+    say "the refused plain client's own bets in the TLS capture: $plain_leaked of 3 values (sent before the refusal?)"
+fi
+
+# ---------------------------------------------------------------------------------------------------------------------
 say "synthetic captures (text2pcap): the golden examples of docs/PROTOCOL.md, malformed frames, echo"
 # NAME HEX... for every "<!-- golden: NAME -->" block: the bytes left of "|".
 awk '
@@ -488,7 +644,7 @@ golden_coalesced() {
 }
 # Each capture is one connection to port 12345 (the dissector's default: no -o needed) from its own client port.
 declare -A client_port=([golden-segments]=40001 [golden-split]=40002 [golden-coalesced]=40003 [malformed]=40004
-    [neither]=40005 [echo]=40006)
+    [neither]=40005 [echo]=40006 [tls]=40007 [tls-split]=40008)
 to_pcap() { # NAME < text2pcap input
     text2pcap -q -D -4 127.0.0.1,127.0.0.1 -T "${client_port[$1]},12345" - "$tmp/$1.pcapng" >/dev/null 2>&1 \
         || die "text2pcap failed for $1"
@@ -502,8 +658,26 @@ done <"$tmp/malformed.txt" | to_pcap malformed
 printf 'I\n000000 01 02 03\n' | to_pcap neither
 printf 'I\n000000 68 6f 6c 61 20\nI\n000000 6d 75 6e 64 6f 0a\nO\n000000 68 6f 6c 61 20 6d 75 6e 64 6f 0a\n' \
     | to_pcap echo
+# A TLS conversation (tls_conversation.py: both ends in memory, mutual TLS with generar-compose.sh's certificates):
+# the agency sends the HELLO and BATCH goldens, the server the two ACK goldens, encrypted; once as Python wrote the
+# records, once cut into 40-byte segments (the TLS dissector must reassemble them).
+golden_hex() {
+    awk -v n="$1" '$1 == n { $1 = ""; print substr($0, 2) }' "$tmp/goldens.txt"
+}
+python3 tools/wireshark/tls_conversation.py "$tls_dir/ca.pem" "$tls_dir/server.pem" "$tls_dir/server.key" \
+    "$tls_dir/agency-1.pem" "$tls_dir/agency-1.key" "$(golden_hex HELLO) $(golden_hex BATCH)" \
+    "$(golden_hex ACK_HELLO) $(golden_hex ACK_BATCH)" >"$tmp/tls-conversation.txt" 2>"$tmp/tls-conversation.err" \
+    || die "tls_conversation.py: $(tr '\n' ' ' <"$tmp/tls-conversation.err")"
+echo "synthetic TLS conversation: $(cat "$tmp/tls-conversation.err")"
+to_pcap tls <"$tmp/tls-conversation.txt"
+awk '/^[IO]$/ { direction = $0; next }
+    { n = split(substr($0, 8), b, " ")
+      for (i = 1; i <= n; i += 40) {
+          printf "%s\n000000", direction; for (j = i; j < i + 40 && j <= n; j++) printf " %s", b[j]; printf "\n"
+      } }' "$tmp/tls-conversation.txt" | to_pcap tls-split
 synthetic=$tmp/synthetic.pcapng
-mergecap -a -w "$synthetic" "$tmp"/{golden-segments,golden-split,golden-coalesced,malformed,neither,echo}.pcapng \
+mergecap -a -w "$synthetic" \
+    "$tmp"/{golden-segments,golden-split,golden-coalesced,malformed,neither,echo,tls,tls-split}.pcapng \
     || die "mergecap failed"
 
 synthetic_fields=(tcp.srcport tcp.dstport _ws.col.Info lottery.type lottery.length lottery.hello.version
@@ -589,5 +763,22 @@ check_equal "malformed: no other frame" "$i" "${#got_experts[@]}"
 check_equal "first byte 0x01: neither protocol" "not_lottery" "$(experts_of neither)"
 check_equal "echo line split over 2 segments, then echoed" "hola mundo|hola mundo" \
     "$(rows_of echo | column_values lottery.echo.line | paste -sd'|' -)"
+# TLS: handed to Wireshark's TLS dissector, whole records or split ones; no lottery frame, no expert of ours.
+for name in tls tls-split; do
+    check_equal "$name: the TLS dissector shows ClientHello (1) and ServerHello (2)" "1 2" \
+        "$(decode -r "$synthetic" -Y "tcp.port == ${client_port[$name]} && lottery.tls" -T fields \
+            -e tls.handshake.type | tr ',' '\n' | grep -x -e 1 -e 2 | sort -u | paste -sd' ' -)"
+    check_equal "$name: TLS application data records (the 2 frames each way, encrypted)" yes \
+        "$(decode -r "$synthetic" -Y "tcp.port == ${client_port[$name]} && tls.app_data" -T fields -e frame.number \
+            | awk 'END { print (NR >= 2 ? "yes" : "no: " NR) }')"
+    check_equal "$name: no lottery frame decoded" "" \
+        "$(decode -r "$synthetic" -Y "tcp.port == ${client_port[$name]} && lottery.type" -T fields -e frame.number)"
+done
+# The golden BATCH's bettors (Peña, O'Brien, a document) are in the plain golden capture's bytes, not the TLS one's.
+for value in 21689196 Peña "O'Brien"; do
+    check_equal "bytes: '$value' in the plain golden capture / in the TLS one" "yes no" \
+        "$(LC_ALL=C grep -qaF -- "$value" "$tmp/golden-segments.pcapng" && echo yes || echo no)\
+ $(LC_ALL=C grep -qaF -- "$value" "$tmp/tls.pcapng" && echo yes || echo no)"
+done
 check_equal "synthetic captures: no Lua error" 0 "$(grep -c 'Lua Error' "$tmp/synthetic.txt" || true)"
 check_equal "tshark stderr: no Lua error" 0 "$(grep -c 'Lua' "$tmp/tshark-decode.err" || true)"

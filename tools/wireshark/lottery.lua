@@ -11,8 +11,11 @@
 --   ERROR    code u16 . ref u8 . seq u32 . reason str8
 --   WINNERS  flags u8 (bit 0 = last) . count u16 . document str8 x count
 --   bet      first_name str8 . last_name str8 . document str8 . year u16 . month u8 . day u8 . number u16
--- A connection whose first byte is 0x00 speaks the protocol; one whose first byte is TAB, LF, CR, 0x20-0x7E or
--- 0x80-0xFF is a line echo (shown as text lines); anything else is neither (the server closes it).
+-- A connection whose first byte is 0x00 speaks the protocol; one whose first byte is 0x16 (a TLS handshake record) is
+-- TLS (SERVER_TLS_CERT): it is handed to Wireshark's own TLS dissector, so it shows as TLS, never as lottery frames;
+-- one whose first byte is TAB, LF, CR, 0x20-0x7E or 0x80-0xFF is a line echo (shown as text lines); anything else is
+-- neither (the server closes it). A capture that starts in the middle of a TLS connection (first byte 0x14, 0x15 or
+-- 0x17, then 0x03: a TLS record of another type) is shown as TLS too.
 --
 -- Frames split over TCP segments are reassembled (pinfo.desegment_len); a segment may hold several frames. What the
 -- server's decoder would refuse is flagged as expert info (lottery.expert.*), never as a Lua error: a length over
@@ -48,8 +51,7 @@ local ERROR_NAMES = {
     [9] = "AUTHENTICATION_FAILED", [10] = "INVALID_BET", [11] = "BET_AFTER_FINISH", [12] = "ALREADY_FINISHED",
     [13] = "FINISH_REQUIRED", [14] = "AGENCY_BUSY", [15] = "SEQUENCE_GAP", [16] = "HANDSHAKE_TIMEOUT",
     [20] = "STORAGE_FAILURE", [21] = "SHUTTING_DOWN", [22] = "IDLE_TIMEOUT", [23] = "TOO_MANY_CONNECTIONS",
-    [24] = "DATABASE_UNAVAILABLE",
-    [99] = "INTERNAL_ERROR",
+    [24] = "DATABASE_UNAVAILABLE", [25] = "TLS_REQUIRED", [99] = "INTERNAL_ERROR",
 }
 
 local SECRET_PRESENT = { "present (bytes not shown)", "absent" }
@@ -96,13 +98,15 @@ local f = {
     trailing = ProtoField.bytes("lottery.trailing", "Trailing bytes"),
     echo_line = ProtoField.string("lottery.echo.line", "Echo line", base.UNICODE),
     undecoded = ProtoField.bytes("lottery.undecoded", "Undecoded bytes"),
+    tls = ProtoField.none("lottery.tls", "TLS on the lottery port",
+        base.NONE, "First byte 0x16 (a TLS record): the TLS layer below shows the records, encrypted"),
 }
 lottery.fields = {
     f.length, f.type, f.direction, f.str_length, f.magic, f.version, f.agency, f.secret_present, f.secret_length,
     f.bet, f.bet_index, f.first_name, f.last_name, f.document, f.birthdate, f.year, f.month, f.day, f.number,
     f.batch_seq, f.batch_count, f.ack_ref, f.ack_seq, f.ack_stored, f.error_code, f.error_name, f.error_ref,
     f.error_seq, f.error_reason, f.winners_flags, f.winners_last, f.winners_reserved, f.winners_count,
-    f.winners_document, f.trailing, f.echo_line, f.undecoded,
+    f.winners_document, f.trailing, f.echo_line, f.undecoded, f.tls,
 }
 
 local ex = {
@@ -123,7 +127,7 @@ local ex = {
     desync = ProtoExpert.new("lottery.expert.desync", "Not decoded: an earlier bad length lost the frame boundaries",
         expert.group.UNDECODED, expert.severity.WARN),
     not_lottery = ProtoExpert.new("lottery.expert.not_lottery",
-        "First byte is neither 0x00 (lottery) nor text (echo): the server closes the connection",
+        "First byte is neither 0x00 (lottery), 0x16 (TLS) nor text (echo): the server closes the connection",
         expert.group.PROTOCOL, expert.severity.WARN),
     error_reply = ProtoExpert.new("lottery.expert.error_reply", "The server refused a request",
         expert.group.RESPONSE_CODE, expert.severity.NOTE),
@@ -567,12 +571,26 @@ end
 ---------------------------------------------------------------------------------------------------------------------
 -- Connections
 
-local KIND_LOTTERY, KIND_ECHO, KIND_NEITHER = "lottery", "echo", "neither"
+local KIND_LOTTERY, KIND_ECHO, KIND_TLS, KIND_NEITHER = "lottery", "echo", "tls", "neither"
 
--- ProtocolDetector.classify
-local function classify(first_byte)
+-- Wireshark's TLS dissector ("ssl" before Wireshark 3.0); nil when this Wireshark has none.
+local tls_dissector
+for _, name in ipairs({ "tls", "ssl" }) do
+    local ok, handle = pcall(Dissector.get, name)
+    if ok and handle ~= nil then
+        tls_dissector = handle
+        break
+    end
+end
+
+-- ProtocolDetector.classify; second_byte (nil when the segment has one byte) tells a TLS record that is not a
+-- handshake (a capture begun mid-connection) from a control character.
+local function classify(first_byte, second_byte)
     if first_byte == 0x00 then
         return KIND_LOTTERY
+    end
+    if first_byte == 0x16 or (first_byte >= 0x14 and first_byte <= 0x17 and second_byte == 0x03) then
+        return KIND_TLS
     end
     if (first_byte >= 0x20 and first_byte ~= 0x7F) or first_byte == 0x09 or first_byte == 0x0A
         or first_byte == 0x0D then
@@ -675,12 +693,33 @@ local function dissect_echo(tvb, pinfo, tree, info)
     return total
 end
 
+-- TLS: a marker of ours, then Wireshark's TLS dissector (records, handshake, reassembly across segments). Returns
+-- what it consumed; nil when this Wireshark has no TLS dissector (the bytes are then shown undecoded).
+local function dissect_tls(tvb, pinfo, tree, info)
+    local item = tree:add(lottery, tvb(0, 0))
+    item:set_text("Lottery port, TLS: the TLS dissector shows the records; the lottery frames inside are encrypted")
+    item:add(f.tls, tvb(0, 0))
+    if tls_dissector ~= nil then
+        -- Each dissector call lowers pinfo.can_desegment by one: without this the TLS dissector, one call below TCP's
+        -- own, could not ask TCP to reassemble a record split over segments (and would show it as unknown).
+        if pinfo.can_desegment > 0 then
+            pinfo.can_desegment = pinfo.can_desegment + 1
+        end
+        return tls_dissector:call(tvb, pinfo, tree)
+    end
+    item:append_text(" [this Wireshark has no TLS dissector]")
+    item:add(f.undecoded, tvb())
+    info[#info + 1] = "TLS record(s) [no TLS dissector]"
+    return tvb:len()
+end
+
 local function dissect_neither(tvb, tree, first_byte, info)
     local item = tree:add(lottery, tvb())
     item:set_text("Lottery port, neither protocol")
     item:add(f.undecoded, tvb())
     item:add_proto_expert_info(ex.not_lottery, string.format(
-        "first byte 0x%02x is neither 0x00 (lottery) nor text (echo): the server closes the connection", first_byte))
+        "first byte 0x%02x is neither 0x00 (lottery), 0x16 (TLS) nor text (echo): the server closes the connection",
+        first_byte))
     info[#info + 1] = string.format("first byte 0x%02x [neither protocol]", first_byte)
     return tvb:len()
 end
@@ -693,8 +732,19 @@ function lottery.dissector(tvb, pinfo, tree)
     local stream = stream_id()
     local state = streams[stream]
     if state == nil then
-        state = { kind = classify(tvb(0, 1):uint()), first_byte = tvb(0, 1):uint() }
+        local second_byte = total > 1 and tvb(1, 1):uint() or nil
+        state = { kind = classify(tvb(0, 1):uint(), second_byte), first_byte = tvb(0, 1):uint() }
         streams[stream] = state
+    end
+    if state.kind == KIND_TLS then
+        -- Outside the pcall below: the TLS dissector sets the columns and reports its own errors.
+        local info = {}
+        local consumed = dissect_tls(tvb, pinfo, tree, info)
+        if #info > 0 then
+            pinfo.cols.protocol:set("LOTTERY-TLS")
+            pinfo.cols.info:set(table.concat(info, ", "))
+        end
+        return consumed
     end
     local direction_key = stream .. ":" .. tostring(pinfo.src_port)
     local info = {}
