@@ -98,35 +98,10 @@ trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- set-up: jars, data, port, secrets
 
-if [ ! -f "$SERVER_JAR" ] || [ ! -f "$CLIENT_JAR" ] || [ ! -f "$LOADGEN_JAR" ]; then
-    say "building the jars (mvn -B -q package, tests not compiled)"
-    # maven.test.skip: the jars need no test classes, so a test that does not compile cannot stop the run
-    mvn -B -q package -Dmaven.test.skip=true >"$LOGS/build.log" 2>&1 || { cat "$LOGS/build.log"; exit 2; }
-fi
+build_jars "$LOGS/build.log" "$SERVER_JAR" "$CLIENT_JAR" "$LOADGEN_JAR"
 
 DATA=$WORK/data
-mkdir -p "$DATA"
-if [ -f "$COURSE_ZIP" ]; then
-    if command -v unzip >/dev/null 2>&1; then
-        unzip -q -o "$COURSE_ZIP" -d "$DATA/zip"
-    else
-        python3 -m zipfile -e "$COURSE_ZIP" "$DATA/zip"
-    fi
-    for k in $(seq 1 $REAL_AGENCIES); do
-        found=$(find "$DATA/zip" -type f -name "agency-$k.csv" | head -n 1)
-        [ -n "$found" ] && mv "$found" "$DATA/agency-$k.csv"
-    done
-    say "data: the course's dataset.zip"
-fi
-for k in $(seq 1 $REAL_AGENCIES); do
-    if [ ! -f "$DATA/agency-$k.csv" ]; then
-        say "data: generated (tools/data/GenerateDataset.java), no $COURSE_ZIP"
-        # shellcheck disable=SC2046 # one argument per agency
-        java tools/data/GenerateDataset.java "$DATA" $(seq 1 $REAL_AGENCIES) >"$LOGS/generate.log" 2>&1 \
-            || { cat "$LOGS/generate.log"; exit 2; }
-        break
-    fi
-done
+agency_data "$DATA" "$REAL_AGENCIES" "$COURSE_ZIP" "$LOGS/generate.log"
 
 PORT=$(free_port)
 

@@ -53,7 +53,6 @@ SERVER_JAR=$ROOT/lottery-server/target/lottery-server.jar
 CLIENT_JAR=$ROOT/lottery-client/target/lottery-client.jar
 LOADGEN_JAR=$ROOT/lottery-loadgen/target/lottery-loadgen.jar
 COURSE_ZIP=$ROOT/../shared/data/dataset.zip
-[ -f "$COURSE_ZIP" ] || COURSE_ZIP=/work/shared/data/dataset.zip
 JAVA_OPTS=${HA_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 WINNING_NUMBER=7574
 REAL_AGENCIES=5
@@ -131,29 +130,9 @@ trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- set-up: jars, data, cluster
 
-if [ ! -f "$SERVER_JAR" ] || [ ! -f "$CLIENT_JAR" ] || [ ! -f "$LOADGEN_JAR" ]; then
-    say "building the jars (mvn -B -q package, tests not compiled)"
-    mvn -B -q package -Dmaven.test.skip=true >"$LOGS/build.log" 2>&1 || { cat "$LOGS/build.log"; exit 2; }
-fi
+build_jars "$LOGS/build.log" "$SERVER_JAR" "$CLIENT_JAR" "$LOADGEN_JAR"
 DATA=$WORK/data
-mkdir -p "$DATA"
-if [ -f "$COURSE_ZIP" ]; then
-    if command -v unzip >/dev/null 2>&1; then unzip -q -o "$COURSE_ZIP" -d "$DATA/zip"; else python3 -m zipfile -e "$COURSE_ZIP" "$DATA/zip"; fi
-    for k in $(seq 1 $REAL_AGENCIES); do
-        found=$(find "$DATA/zip" -type f -name "agency-$k.csv" | head -n 1)
-        [ -n "$found" ] && mv "$found" "$DATA/agency-$k.csv"
-    done
-    say "data: the course's dataset.zip"
-fi
-for k in $(seq 1 $REAL_AGENCIES); do
-    if [ ! -f "$DATA/agency-$k.csv" ]; then
-        say "data: generated (tools/data/GenerateDataset.java), no dataset.zip"
-        # shellcheck disable=SC2046 # one argument per agency
-        java tools/data/GenerateDataset.java "$DATA" $(seq 1 $REAL_AGENCIES) >"$LOGS/generate.log" 2>&1 \
-            || { cat "$LOGS/generate.log"; exit 2; }
-        break
-    fi
-done
+agency_data "$DATA" "$REAL_AGENCIES" "$COURSE_ZIP" "$LOGS/generate.log"
 
 # ---------------------------------------------------------------- helpers
 
