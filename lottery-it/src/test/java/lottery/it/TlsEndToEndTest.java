@@ -137,6 +137,9 @@ class TlsEndToEndTest {
             try (ClientThread client = ClientThread.start(agency, lottery.port(), all)) {
                 status = client.awaitExit(REFUSAL_WAIT);
             }
+            // The server logs its side when it reads the client's alert or close, which may come after the client
+            // exits: every refusal has a server line with "result: fail", so wait for it before taking the logs.
+            logs.await(line -> line.fromServer() && line.message().contains("| result: fail"), REFUSAL_WAIT);
             Refusal refusal = new Refusal(status, logs.client("client-" + agency), logs.server(),
                     StoredBets.rows(lottery).size());
             assertThat(refusal.status()).as("client exit status; client log %s", refusal.client()).isEqualTo(1);
