@@ -28,7 +28,7 @@ import lottery.common.log.LogText;
  * <p>Thread context: immutable once built; the event loops make a handler per connection from it.
  */
 final class AgencyTls {
-    /** Substrings of a TLS failure (lower case) and what they usually mean, first match wins. */
+    /** Substrings of a final TLS failure (lower case) and what they usually mean, first match wins; no match: retry. */
     private static final String[][] HINTS = {
         {"certificate_required", "the server requires an agency certificate: pass --tls-cert-dir"},
         {"received fatal alert: handshake_failure", "the server refused the handshake: is TLS on at the server?"},
@@ -38,6 +38,8 @@ final class AgencyTls {
         {"certification path", "the server's certificate is not signed by the CA of --tls-ca"},
         {"no subject alternative", "the server's certificate does not name the server (--tls-server-name)"},
         {"no name matching", "the server's certificate does not name the server (--tls-server-name)"},
+        {"expired", "a certificate has expired"},
+        {"certificate", "a certificate was refused"},
     };
 
     private final SslContext shared;
@@ -112,9 +114,9 @@ final class AgencyTls {
     }
 
     /**
-     * Why {@code cause} ends the agency for good: a certificate problem or a TLS alert, which the next attempt would
-     * meet again; {@code null} for anything else (not TLS, a handshake timeout, a connection closed or reset during
-     * the handshake: reconnect, as the chaos test's server kills want).
+     * Why {@code cause} ends the agency for good: a TLS alert or a certificate problem ({@link #HINTS}), which the
+     * next attempt would meet again; {@code null} for anything else (not TLS, a handshake timeout, a connection closed
+     * or reset during the handshake, an engine already closed: reconnect, as the chaos test's server kills want).
      */
     static String finalFailure(Throwable cause) {
         Throwable tls = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
@@ -123,16 +125,11 @@ final class AgencyTls {
         }
         String message = String.valueOf(tls.getMessage());
         String lower = message.toLowerCase(Locale.ROOT);
-        if (lower.contains("closed while") || lower.contains("connection reset")) {
-            return null;
-        }
-        String hint = "TLS failed";
         for (String[] entry : HINTS) {
             if (lower.contains(entry[0])) {
-                hint = entry[1];
-                break;
+                return "tls: " + entry[1] + " (" + LogText.clean(message) + ")";
             }
         }
-        return "tls: " + hint + " (" + LogText.clean(message) + ")";
+        return null;
     }
 }
