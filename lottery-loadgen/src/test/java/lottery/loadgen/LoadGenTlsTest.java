@@ -76,6 +76,21 @@ class LoadGenTlsTest {
     }
 
     @Test
+    void anAgencyCertificateOfAnotherCaIsRefusedByTheServerAndFailsClearly() throws Exception {
+        TestCertificates certs = TestCertificates.create(dir.resolve("tls"));
+        TestCertificates other = TestCertificates.create(dir.resolve("other"), "another CA");
+        other.agency(1);
+        try (FakeServer server = new FakeServer(1, 0, false, 0, serverTls(certs))) {
+            LoadGen.Result result = LoadGen.run(options(server.port(), 1,
+                    new LoadGenOptions.Tls(certs.caPem(), dir.resolve("other"), null)), PROGRESS);
+
+            assertThat(result.failures().get(1)).contains("the server refused the agency's certificate");
+            List<Bet> stored = server.inspect(s -> s.stored(1));
+            assertThat(stored).isEmpty();
+        }
+    }
+
+    @Test
     void aServerCertificateWithoutTheNameFails() throws Exception {
         TestCertificates certs = TestCertificates.create(dir.resolve("tls"));
         certs.agency(1);
