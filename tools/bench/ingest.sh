@@ -12,6 +12,11 @@
 #                   the load generator's default --connect-window, below the listen backlog of 1024)
 #   durable-long    64 agencies x 100,000 bets (6.4 million), SERVER_FSYNC=true: the same server past its JIT
 #                   warm-up (not in the default list: a run takes about a minute with its checks)
+#   durable-tls     `durable` over mutual TLS (not in the default list): certificates from `generar-compose.sh FILE
+#                   64 --tls` (needs openssl) in the work directory; the server with SERVER_TLS_CERT, _KEY,
+#                   _CLIENT_CA (agency certificates required, plain refused), the load generator with --tls-ca and
+#                   --tls-cert-dir. `ingest.sh durable durable-tls` alternates them, run by run (TLS off vs on, same
+#                   run); the loopback ceiling stays plain
 # Each run starts a fresh server (own storage directory, SERVER_AGENCIES = the agencies), runs the load generator
 # with --server-pid (server CPU and peak RSS) and --ceilings (in the same invocation: the same frames to a discard
 # server = loopback ceiling, the same rows appended + forced by a trivial writer = disk ceiling), then checks the
@@ -36,7 +41,7 @@ while (($#)); do
     case $1 in
         --runs) runs=${2:-}; shift $(($# > 1 ? 2 : 1)) ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        durable|page-cache|agencies-1000|agencies-10000|durable-long) scenarios+=("$1"); shift ;;
+        durable|page-cache|agencies-1000|agencies-10000|durable-long|durable-tls) scenarios+=("$1"); shift ;;
         *) echo "ingest bench: unknown argument $1 (--help)" >&2; exit 2 ;;
     esac
 done
@@ -72,12 +77,14 @@ die() {
     exit 1
 }
 
-# scenario NAME -> sets agencies bets fsync extra_opts
+# scenario NAME -> sets agencies bets fsync extra_opts connect_window tls
 scenario() {
     extra_opts=
     connect_window=512
+    tls=0
     case $1 in
         durable) agencies=64 bets=20000 fsync=true ;;
+        durable-tls) agencies=64 bets=20000 fsync=true tls=1 ;;
         page-cache) agencies=64 bets=20000 fsync=false ;;
         agencies-1000) agencies=1000 bets=200 fsync=true connect_window=0 ;; # all at once: 1,000 < the backlog
         agencies-10000) agencies=10000 bets=20 fsync=true extra_opts=-Xmx1g ;;
@@ -85,10 +92,28 @@ scenario() {
     esac
 }
 
+# durable-tls: the CA, the server's certificate and agencies 1..64's, as a user gets them, once for every run.
+tls_dir=$work/tls/.secrets/tls
+if [[ " ${scenarios[*]} " == *" durable-tls "* ]]; then
+    mkdir -p "$work/tls"
+    sh generar-compose.sh "$work/tls/compose.yaml" 64 --tls >"$work/tls/generate.log" 2>&1 \
+        || { cat "$work/tls/generate.log" >&2; die "generar-compose.sh --tls failed"; }
+fi
+# The server's TLS environment and the load generator's TLS options (empty when tls=0).
+server_tls_env=()
+loadgen_tls=()
+
 # run_once NAME RUN -> appends the run's JSON (with "scenario" and "run" added) to $work/results.jsonl
 run_once() {
     local name=$1 run=$2 port dir
     scenario "$name"
+    server_tls_env=()
+    loadgen_tls=()
+    if [ "$tls" = 1 ]; then
+        server_tls_env=(SERVER_TLS_CERT="$tls_dir/server.pem" SERVER_TLS_KEY="$tls_dir/server.key"
+            SERVER_TLS_CLIENT_CA="$tls_dir/ca.pem")
+        loadgen_tls=(--tls-ca "$tls_dir/ca.pem" --tls-cert-dir "$tls_dir")
+    fi
     port=$(free_port)
     dir=$work/$name-$run
     mkdir -p "$dir"
@@ -99,23 +124,28 @@ run_once() {
     fi
     # shellcheck disable=SC2086 # word splitting of the option lists is intended
     if [ "$server_mode" = launcher ]; then
-        SERVER_PORT=$port SERVER_IP=127.0.0.1 LOGGING_LEVEL=INFO SERVER_AGENCIES=$agencies SERVER_FSYNC=$fsync \
+        env "${server_tls_env[@]}" \
+            SERVER_PORT=$port SERVER_IP=127.0.0.1 LOGGING_LEVEL=INFO SERVER_AGENCIES=$agencies SERVER_FSYNC=$fsync \
             SERVER_STORAGE_PATH=$dir/bets.csv SERVER_NEW_ROUND=true \
             LOTTERY_JAVA_OPTS="$extra_opts ${SERVER_JAVA_OPTS:-}" bin/lottery-server >"$dir/server.log" 2>&1 &
     else
-        SERVER_PORT=$port SERVER_IP=127.0.0.1 LOGGING_LEVEL=INFO SERVER_AGENCIES=$agencies SERVER_FSYNC=$fsync \
+        env "${server_tls_env[@]}" \
+            SERVER_PORT=$port SERVER_IP=127.0.0.1 LOGGING_LEVEL=INFO SERVER_AGENCIES=$agencies SERVER_FSYNC=$fsync \
             SERVER_STORAGE_PATH=$dir/bets.csv SERVER_NEW_ROUND=true \
             "$java_bin" $extra_opts ${SERVER_JAVA_OPTS:-} -jar "$server_jar" >"$dir/server.log" 2>&1 &
     fi
     server_pid=$!
     wait_for_line "$dir/server.log" 'accept_connections | result: in_progress' 15 \
         || { tail -5 "$dir/server.log" >&2; die "the server did not start ($dir/server.log)"; }
+    if [ "$tls" = 1 ]; then
+        grep -q 'action: tls | result: success' "$dir/server.log" || die "$name: the server's TLS is not on ($dir)"
+    fi
     # The load generator's progress lines (every 3 s) go to stderr as they come; everything to loadgen.log.
     local rc=0
     # shellcheck disable=SC2086 # word splitting of the option list is intended
     "$java_bin" $loadgen_opts -jar "$loadgen_jar" --server "127.0.0.1:$port" --agencies "1..$agencies" --bets "$bets" \
         --out "$dir" --timeout-seconds 600 --server-pid "$server_pid" --ceilings "$dir/ceilings" \
-        --ceiling-fsync "$fsync" --json "$dir/report.json" --connect-window "$connect_window" 2>&1 \
+        --ceiling-fsync "$fsync" --json "$dir/report.json" --connect-window "$connect_window" "${loadgen_tls[@]}" 2>&1 \
         | tee "$dir/loadgen.log" | { grep --line-buffered 'result: in_progress' >&2 || true; } || rc=$?
     [ "${PIPESTATUS[0]}" -eq 0 ] && [ "$rc" -eq 0 ] \
         || { grep -E 'ERROR|result: fail' "$dir/loadgen.log" | head -5 >&2; die "$name run $run failed ($dir/loadgen.log)"; }

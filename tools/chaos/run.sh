@@ -12,9 +12,8 @@
 #   --long      the longer run: 25 kills, 10,000 bets per synthetic agency (about 2-3 minutes instead of 45 s)
 #   --tls       the same checks with TLS on (issue 21; also CHAOS_TLS=1): certificates from generar-compose.sh --tls,
 #               every server with SERVER_TLS_*, every real client with its agency's certificate (and its secret).
-#               The plain lottery is refused, except in `kills`, where lottery-loadgen (no TLS) speaks plain with its
-#               secrets (SERVER_TLS_ALLOW_PLAIN=true, SERVER_TLS_CLIENT_AUTH=optional) beside the TLS clients; and
-#               `impersonator` becomes agency 2's certificate claiming agency 1, and a plain agency with the right
+#               In `kills` the synthetic agencies too speak mutual TLS (lottery-loadgen --tls-ca --tls-cert-dir);
+#               the plain lottery is refused everywhere (client auth required); and `impersonator` becomes agency 2's certificate claiming agency 1, and a plain agency with the right
 #               secret: both refused, nothing stored
 #   --keep      keep the work directory (it is kept anyway when a check fails)
 #   SCENARIO    run only these: kills same_agency_twice same_id_at_once second_server impersonator (default: all)
@@ -135,20 +134,21 @@ fi
 
 # ---------------------------------------------------------------- processes
 
-# --tls: the server's TLS settings (server_tls_plain=1: the plain lottery accepted too, certificates optional) and
-# each client's certificate (tls_client_env ID [CERT_AGENCY]: that agency's files, by default its own).
-server_tls_plain=0
+# --tls: the server's TLS settings (agency certificates required, the plain lottery refused), each client's
+# certificate (tls_client_env ID [CERT_AGENCY]: that agency's files, by default its own) and the synthetic agencies'
+# (loadgen_tls_args: the CA and the directory of every agency's certificate).
 server_tls_env() {
     [ "$tls" = 1 ] || return 0
     echo "SERVER_TLS_CERT=$TLS_DIR/server.pem SERVER_TLS_KEY=$TLS_DIR/server.key" \
         "SERVER_TLS_CLIENT_CA=$TLS_DIR/ca.pem SERVER_TLS_REVOKED=$TLS_DIR/revoked.txt"
-    if [ "$server_tls_plain" = 1 ]; then
-        echo "SERVER_TLS_ALLOW_PLAIN=true SERVER_TLS_CLIENT_AUTH=optional"
-    fi
 }
 tls_client_env() {
     [ "$tls" = 1 ] || return 0
     echo "CLI_TLS_CA=$TLS_DIR/ca.pem CLI_TLS_CERT=$TLS_DIR/agency-${2:-$1}.pem CLI_TLS_KEY=$TLS_DIR/agency-${2:-$1}.key"
+}
+loadgen_tls_args() {
+    [ "$tls" = 1 ] || return 0
+    echo "--tls-ca $TLS_DIR/ca.pem --tls-cert-dir $TLS_DIR"
 }
 
 # start_server NAME STATE AGENCIES [PORT]: a server storing into STATE/bets.csv; sets server_pid and server_log.
@@ -306,9 +306,7 @@ scenario_kills() {
     say "kills: server for $ALL_AGENCIES agencies, $REAL_AGENCIES clients + loadgen 6..$ALL_AGENCIES" \
         "($loadgen_bets bets each), $kills kills"
     if [ "$tls" = 1 ]; then
-        # lottery-loadgen speaks no TLS: its agencies come in plain, with their secrets; the real clients use TLS.
-        server_tls_plain=1
-        say "kills: TLS on; clients 1-$REAL_AGENCIES over mutual TLS, loadgen agencies in plain text (allowed)"
+        say "kills: TLS on; clients 1-$REAL_AGENCIES and loadgen agencies over mutual TLS, plain refused"
     fi
     start_server kills "$state" "$ALL_AGENCIES" || { fail kills "server did not start (log: $server_log)"; return; }
     for k in $(seq 1 $REAL_AGENCIES); do
@@ -318,9 +316,11 @@ scenario_kills() {
     # Paced so that the synthetic agencies' ingest lasts about KILL_CYCLE_MS per kill (a kill cycle is a restart,
     # 1-3 s here, plus the 0.3-1.5 s pause): every kill falls in the ingest, not after the draw.
     local batches=$((loadgen_bets / 163 + 1))
+    # shellcheck disable=SC2046 # the TLS options are words (paths: mktemp); --tls: the plain lottery is refused, so
+    # the loadgen's success shows its agencies spoke mutual TLS
     start_loadgen "$LOGS/kills-loadgen.log" "$out" --agencies "6..$ALL_AGENCIES" --bets "$loadgen_bets" \
         --secrets "$SECRETS" --in-flight 8 --timeout-seconds "$run_timeout" \
-        --pace-ms $((kills * KILL_CYCLE_MS / batches))
+        --pace-ms $((kills * KILL_CYCLE_MS / batches)) $(loadgen_tls_args)
     local loadgen=$last_pid
     local done_kills=0
     for ((i = 1; i <= kills; i++)); do
@@ -373,7 +373,6 @@ CHAOS_KILL_CYCLE_MS, now $KILL_CYCLE_MS)" [ "$done_kills" = "$kills" ]
             [ "$tls_lines" = "$starts" ]
         check "kills no failed TLS handshake" "$(cat "$LOGS"/kills-server-*.log | grep -F 'action: tls_handshake' \
             | head -n 1)" [ "$(cat "$LOGS"/kills-server-*.log | grep -cF 'action: tls_handshake | result: fail')" = 0 ]
-        server_tls_plain=0
     fi
     stop_server
 }

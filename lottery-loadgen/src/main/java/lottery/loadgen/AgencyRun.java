@@ -11,6 +11,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -95,15 +96,16 @@ final class AgencyRun {
      */
     AgencyRun(AgencyPlan plan, EventLoop loop, String host, int port, int inFlight, int paceMillis,
               long deadlineNanos, LatencyStats latency, AtomicLong betsAcked, Consumer<AgencyRun> onEnd) {
-        this(plan, loop, host, port, inFlight, paceMillis, deadlineNanos, latency, new LatencyStats(),
+        this(plan, loop, host, port, null, inFlight, paceMillis, deadlineNanos, latency, new LatencyStats(),
                 System.nanoTime(), false, betsAcked, onEnd);
     }
 
     /**
+     * @param tls        TLS to the server, or {@code null}: plain
      * @param firstAcks  where the time from {@code startNanos} to this agency's first Ack goes
      * @param ingestOnly end (DONE) at the last batch Ack, without FINISH and winners
      */
-    AgencyRun(AgencyPlan plan, EventLoop loop, String host, int port, int inFlight, int paceMillis,
+    AgencyRun(AgencyPlan plan, EventLoop loop, String host, int port, AgencyTls tls, int inFlight, int paceMillis,
               long deadlineNanos, LatencyStats latency, LatencyStats firstAcks, long startNanos, boolean ingestOnly,
               AtomicLong betsAcked, Consumer<AgencyRun> onEnd) {
         this.plan = plan;
@@ -127,6 +129,9 @@ final class AgencyRun {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(plan.agency(), ch.alloc(), host, port));
+                        }
                         LotteryPipeline.addLast(ch.pipeline()).addLast("agency", new Handler());
                     }
                 });
@@ -412,11 +417,35 @@ final class AgencyRun {
         }
 
         @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+                failForGood(ctx, done.cause()); // else closed or timed out: channelInactive reconnects
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (failForGood(ctx, cause)) {
+                return;
+            }
             if (cause instanceof DecoderException && ctx.channel() == channel) {
                 fail("bad frame from the server: " + describe(cause)); // a bug, not a lost connection
             }
             ctx.close(); // an I/O error (reset): channelInactive reconnects
+        }
+
+        /** Fails the run on a certificate problem or a TLS alert (the next attempt would meet it again). */
+        private boolean failForGood(ChannelHandlerContext ctx, Throwable cause) {
+            String why = AgencyTls.finalFailure(cause);
+            if (why == null) {
+                return false;
+            }
+            if (ctx.channel() == channel) {
+                fail(why);
+            }
+            ctx.close();
+            return true;
         }
     }
 }

@@ -96,12 +96,18 @@ public final class LoadGen {
     }
 
     public static Result run(LoadGenOptions options, Duration progressEvery) throws IOException, InterruptedException {
+        return run(options, AgencyTls.load(options), progressEvery);
+    }
+
+    /** Runs with the TLS read from the options' files ({@code null}: plain). */
+    static Result run(LoadGenOptions options, AgencyTls tls, Duration progressEvery)
+            throws IOException, InterruptedException {
         List<AgencyPlan> plans = plans(options);
         writeExpected(options, plans);
 
         List<Optional<ProcessStats>> serversBefore = serverStats(options);
         Optional<ProcessStats> selfBefore = ProcessStats.self();
-        Drive drive = drive(plans, options::serverOf, options, false, progressEvery);
+        Drive drive = drive(plans, options::serverOf, tls, options, false, progressEvery);
         List<Optional<ProcessStats>> serversAfter = serverStats(options);
         Optional<ProcessStats> selfAfter = ProcessStats.self();
         List<Report.ServerUse> each = serverUse(serversBefore, serversAfter);
@@ -131,7 +137,7 @@ public final class LoadGen {
         Drive loopback;
         try (DiscardServer discard = new DiscardServer()) {
             LoadGenOptions.ServerAddress address = new LoadGenOptions.ServerAddress("127.0.0.1", discard.port());
-            loopback = drive(plans, agency -> address, options, true, progressEvery);
+            loopback = drive(plans, agency -> address, null, options, true, progressEvery);
         }
         long bets = plans.stream().mapToLong(AgencyPlan::totalBets).sum();
         if (loopback.betsAcked() != bets) {
@@ -187,10 +193,11 @@ public final class LoadGen {
      * Runs every plan at once, each against its server, until each agency is done or failed, or the deadline.
      *
      * @param serverOf   the server of an agency (by its number); a reconnection goes to the same server
+     * @param tls        the agencies' TLS, or {@code null}: plain
      * @param ingestOnly agencies stop at their last batch Ack (the loopback ceiling)
      */
     private static Drive drive(List<AgencyPlan> plans, IntFunction<LoadGenOptions.ServerAddress> serverOf,
-                               LoadGenOptions options, boolean ingestOnly, Duration progressEvery)
+                               AgencyTls tls, LoadGenOptions options, boolean ingestOnly, Duration progressEvery)
             throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(options.timeoutSeconds());
@@ -218,7 +225,7 @@ public final class LoadGen {
         try {
             for (AgencyPlan plan : plans) {
                 LoadGenOptions.ServerAddress server = serverOf.apply(plan.agency());
-                AgencyRun run = new AgencyRun(plan, group.next(), server.host(), server.port(), options.inFlight(),
+                AgencyRun run = new AgencyRun(plan, group.next(), server.host(), server.port(), tls, options.inFlight(),
                         options.paceMillis(), deadline, latency, firstAcks, start, ingestOnly, betsAcked, r -> {
                             if (r.phase() == AgencyRun.Phase.FAILED && firstFailure.compareAndSet(null, r)) {
                                 LOG.error("action: agency | result: fail | agency: {} | error: {}",

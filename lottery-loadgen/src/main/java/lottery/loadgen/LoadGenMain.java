@@ -35,12 +35,19 @@ public final class LoadGenMain {
             System.out.print(LoadGenOptions.USAGE);
             return 0;
         }
+        AgencyTls tls;
+        try {
+            tls = options.rowsOnly() ? null : AgencyTls.load(options);
+        } catch (IOException e) {
+            System.err.println("lottery-loadgen: " + LogText.clean(e.getMessage()));
+            return 2;
+        }
         try {
             if (options.rowsOnly()) {
                 LoadGen.writeExpected(options, LoadGen.plans(options));
                 return 0;
             }
-            LoadGen.Result result = LoadGen.run(options, PROGRESS_EVERY);
+            LoadGen.Result result = LoadGen.run(options, tls, PROGRESS_EVERY);
             Report report = result.report();
             System.out.println("lottery-loadgen report (" + Runtime.getRuntime().availableProcessors()
                     + " cores, Java " + Runtime.version().feature() + "):");

@@ -27,11 +27,27 @@ import java.util.List;
  * @param jsonFile       where the report's JSON goes besides stdout ({@code null}: stdout only)
  * @param connectWindow  first connection attempts in progress at once, at most (0: every agency at once)
  * @param rowsOnly       only write {@code expected.csv} and stop: no server (the scale benchmark's COPY ceiling)
+ * @param tls            the agencies' TLS, or {@code null}: plain
  */
 public record LoadGenOptions(List<ServerAddress> servers, int firstAgency, int lastAgency, int bets, int batchMax,
                              long seed, int inFlight, Path secretsFile, Path outDir, int timeoutSeconds,
                              int winnerPermille, int paceMillis, List<Long> serverPids, Path ceilingsDir,
-                             boolean ceilingFsync, Path jsonFile, int connectWindow, boolean rowsOnly) {
+                             boolean ceilingFsync, Path jsonFile, int connectWindow, boolean rowsOnly, Tls tls) {
+
+    /**
+     * {@code --tls-ca}, {@code --tls-cert-dir}, {@code --tls-server-name}.
+     *
+     * @param ca         the CA certificate(s) the server's certificate must chain to
+     * @param certDir    where agency K's {@code agency-K.pem} and {@code agency-K.key} are, or {@code null}: the
+     *                   agencies send no certificate
+     * @param serverName the name the server's certificate must carry, or {@code null}: the host of its --server
+     */
+    public record Tls(Path ca, Path certDir, String serverName) {
+        public Tls {
+            check(ca != null, "--tls-cert-dir and --tls-server-name need --tls-ca");
+            check(serverName == null || !serverName.isBlank(), "--tls-server-name is empty");
+        }
+    }
 
     /**
      * One server of {@code --server}.
@@ -101,6 +117,15 @@ public record LoadGenOptions(List<ServerAddress> servers, int firstAgency, int l
                                       chosen by --agencies, --bets, --seed, --winner-permille) and exit 0;
                                       no server, --server not needed (tools/bench/scale.sh COPYs them into
                                       PostgreSQL as its ceiling)
+              --tls-ca FILE           TLS on: the agencies verify the server's certificate against the PEM
+                                      CA(s) of FILE and its name (the host of --server, or --tls-server-name)
+              --tls-cert-dir DIR      mutual TLS (with --tls-ca): agency K proves its identity with
+                                      DIR/agency-K.pem and DIR/agency-K.key (PKCS#8), the layout of
+                                      generar-compose.sh --tls in .secrets/tls/; every file is read before the
+                                      run (a missing or bad one: exit 2). The --ceilings loopback ceiling stays
+                                      plain
+              --tls-server-name NAME  the name the server's certificate must carry (default: the host of
+                                      --server)
               --help                  this text
 
             Report (stdout, at the end): a table and the same figures as one JSON line. bets_per_s = bets / ingest_s,
@@ -126,6 +151,23 @@ public record LoadGenOptions(List<ServerAddress> servers, int firstAgency, int l
         check(paceMillis >= 0, "--pace-ms must not be negative");
         check(serverPids.stream().allMatch(pid -> pid > 0), "--server-pid must be positive");
         check(connectWindow >= 0, "--connect-window must not be negative");
+    }
+
+    /** Plain agencies (no TLS). */
+    public LoadGenOptions(List<ServerAddress> servers, int firstAgency, int lastAgency, int bets, int batchMax,
+                          long seed, int inFlight, Path secretsFile, Path outDir, int timeoutSeconds,
+                          int winnerPermille, int paceMillis, List<Long> serverPids, Path ceilingsDir,
+                          boolean ceilingFsync, Path jsonFile, int connectWindow, boolean rowsOnly) {
+        this(servers, firstAgency, lastAgency, bets, batchMax, seed, inFlight, secretsFile, outDir, timeoutSeconds,
+                winnerPermille, paceMillis, serverPids, ceilingsDir, ceilingFsync, jsonFile, connectWindow, rowsOnly,
+                null);
+    }
+
+    /** The same options with the agencies' TLS {@code newTls}. */
+    public LoadGenOptions withTls(Tls newTls) {
+        return new LoadGenOptions(servers, firstAgency, lastAgency, bets, batchMax, seed, inFlight, secretsFile,
+                outDir, timeoutSeconds, winnerPermille, paceMillis, serverPids, ceilingsDir, ceilingFsync, jsonFile,
+                connectWindow, rowsOnly, newTls);
     }
 
     /** Options that drive servers (not {@code --rows-only}). */
@@ -185,6 +227,9 @@ public record LoadGenOptions(List<ServerAddress> servers, int firstAgency, int l
         Path json = null;
         int connectWindow = DEFAULT_CONNECT_WINDOW;
         boolean rowsOnly = false;
+        Path tlsCa = null;
+        Path tlsCertDir = null;
+        String tlsServerName = null;
         for (int i = 0; i < args.size(); i++) {
             String option = args.get(i);
             if (option.equals("--help")) {
@@ -219,6 +264,9 @@ public record LoadGenOptions(List<ServerAddress> servers, int firstAgency, int l
                 case "--ceiling-fsync" -> ceilingFsync = bool(option, value);
                 case "--json" -> json = Path.of(value);
                 case "--connect-window" -> connectWindow = number(option, value);
+                case "--tls-ca" -> tlsCa = Path.of(value);
+                case "--tls-cert-dir" -> tlsCertDir = Path.of(value);
+                case "--tls-server-name" -> tlsServerName = value;
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
@@ -227,7 +275,9 @@ public record LoadGenOptions(List<ServerAddress> servers, int firstAgency, int l
         }
         return new LoadGenOptions(servers(server == null ? "127.0.0.1:1" : server), first, last, bets, batchMax, seed,
                 inFlight, secrets, out, timeout, permille, pace, serverPids, ceilings, ceilingFsync, json,
-                connectWindow, rowsOnly);
+                connectWindow, rowsOnly,
+                tlsCa == null && tlsCertDir == null && tlsServerName == null ? null
+                        : new Tls(tlsCa, tlsCertDir, tlsServerName));
     }
 
     /** {@code HOST:PORT[,HOST:PORT...]}, in order (a server may be listed twice: it then gets two shares). */

@@ -9,6 +9,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -59,6 +61,15 @@ final class FakeServer implements AutoCloseable {
     }
 
     FakeServer(int agencies, int dropEvery, boolean busyFirst, int refused) throws InterruptedException {
+        this(agencies, dropEvery, busyFirst, refused, null);
+    }
+
+    /**
+     * @param tls the server's TLS ({@code null}: plain); when it asks for a client certificate, a HELLO whose agency
+     *            is not the certificate's {@code CN=agency-N} is refused with AUTHENTICATION_FAILED, as the server does
+     */
+    FakeServer(int agencies, int dropEvery, boolean busyFirst, int refused, SslContext tls)
+            throws InterruptedException {
         this.refused = refused;
         this.agencies = agencies;
         this.dropEvery = dropEvery;
@@ -69,6 +80,9 @@ final class FakeServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        }
                         LotteryPipeline.addLast(ch.pipeline()).addLast(new Conversation());
                     }
                 })
@@ -108,7 +122,7 @@ final class FakeServer implements AutoCloseable {
             Channel ch = ctx.channel();
             if (message instanceof Hello hello) {
                 agency = hello.agency();
-                if (agency == refused) {
+                if (agency == refused || !certificateNames(ch, agency)) {
                     refuse(ch, ErrorCode.AUTHENTICATION_FAILED, MessageType.HELLO);
                     return;
                 }
@@ -154,6 +168,26 @@ final class FakeServer implements AutoCloseable {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             held.remove(ctx.channel());
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // e.g. the agency's TLS alert: its handshake failed, the test reads the agency's side
+        }
+    }
+
+    /** Without a client certificate true; with one, whether its subject is {@code CN=agency-N}. */
+    private static boolean certificateNames(Channel ch, int agency) {
+        SslHandler tls = ch.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return true;
+        }
+        try {
+            java.security.cert.Certificate[] peer = tls.engine().getSession().getPeerCertificates();
+            return ((java.security.cert.X509Certificate) peer[0]).getSubjectX500Principal().getName()
+                    .equals("CN=agency-" + agency);
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return true;
         }
     }
 
