@@ -398,12 +398,13 @@ $(wc -l <"$stored") stored)" [ "$missing:$extra" = 0:0 ]
         "$(json_field "$WORK/$name/report.json" draw_wait_s) s, their run $(json_field "$WORK/$name/report.json" total_s) s;" \
         "database: $(probe_gap "$name" "${fault_ms:-0}")${failover_ms:+; new primary after $failover_ms ms};" \
         "outages the servers logged (s): ${outages:-none};" \
-        "DATABASE_UNAVAILABLE seen: $(cat "$LOGS/$name"-client-*.log "$LOGS/$name-loadgen.log" | grep -c 'DATABASE_UNAVAILABLE' || true)"
+        "DATABASE_UNAVAILABLE sent: $(cat "$LOGS/$name"-server*.log | grep -c 'code: DATABASE_UNAVAILABLE' || true)"
     if [ "$name" = freeze ]; then
-        # Frozen past the bound, the waiting agencies must have been told (the retryable error), not left waiting.
+        # Frozen past the bound, the waiting agencies must have been told (the retryable error), not left waiting:
+        # the servers log each ERROR they send (the load generator logs only its reconnections, not their cause).
         local told
-        told=$(cat "$LOGS/$name"-client-*.log "$LOGS/$name-loadgen.log" | grep -c 'DATABASE_UNAVAILABLE' || true)
-        check "$name agencies told DATABASE_UNAVAILABLE" "no agency got it, frozen past the bound" [ "$told" -gt 0 ]
+        told=$(cat "$LOGS/$name"-server*.log | grep -c 'code: DATABASE_UNAVAILABLE' || true)
+        check "$name agencies told DATABASE_UNAVAILABLE" "no server sent it, frozen past the bound" [ "$told" -gt 0 ]
     fi
     failover_ms=
 }
