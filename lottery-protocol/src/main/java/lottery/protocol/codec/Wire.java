@@ -55,7 +55,7 @@ public final class Wire {
     /** Bytes of a bet besides its three strings: three length bytes, the date and the number. */
     private static final int BET_FIXED_BYTES = 3 + 4 + 2;
     /** The largest encoded bet: two names of 255 bytes and a document of 20 digits. */
-    private static final int MAX_BET_BYTES =
+    public static final int MAX_BET_BYTES =
             BET_FIXED_BYTES + 2 * Limits.MAX_STRING_BYTES + Limits.MAX_DOCUMENT_DIGITS;
     /** What {@code new String(bytes, UTF_8)} puts in place of each malformed sequence. */
     private static final char REPLACEMENT = '\uFFFD';
@@ -97,7 +97,13 @@ public final class Wire {
         switch (msg.type()) {
             case HELLO -> writeHello(out, (Hello) msg);
             case BET -> writeBet(out, (Bet) msg);
-            case BATCH -> writeBatch(out, (Batch) msg);
+            case BATCH -> {
+                if (msg instanceof BatchBytes bytes) {
+                    writeBatch(out, bytes);
+                } else {
+                    writeBatch(out, (Batch) msg);
+                }
+            }
             case FINISH, WINNERS_QUERY -> { } // the type byte is the whole message
             case ACK -> writeAck(out, (Ack) msg);
             case ERROR -> writeError(out, (ErrorReply) msg);
@@ -231,6 +237,14 @@ public final class Wire {
         out.writeBytes(bytes, 0, size);
     }
 
+    /** A batch whose bets are already in their wire bytes: the header, then the bytes as they are. */
+    private static void writeBatch(ByteBuf out, BatchBytes batch) {
+        out.ensureWritable(4 + 2 + batch.length());
+        out.writeInt((int) batch.seq());
+        out.writeShort(batch.count());
+        out.writeBytes(batch.bytes());
+    }
+
     private static LotteryMessage readBatch(ByteBuf in, boolean batchBytes) {
         long seq = in.readUnsignedInt();
         int count = in.readUnsignedShort();
@@ -346,9 +360,9 @@ public final class Wire {
 
     /**
      * Puts the bytes of {@code bet} (at most {@link #MAX_BET_BYTES}, as the record guarantees) into {@code bytes} at
-     * {@code index}: the layout of {@link #writeBet}. Returns the index after them.
+     * {@code index}: the layout of {@link #writeBet}, one bet of a Batch body. Returns the index after them.
      */
-    private static int putBet(byte[] bytes, int index, Bet bet) {
+    public static int putBet(byte[] bytes, int index, Bet bet) {
         int at = putStr8(bytes, index, bet.firstName());
         at = putStr8(bytes, at, bet.lastName());
         at = putStr8(bytes, at, bet.document());

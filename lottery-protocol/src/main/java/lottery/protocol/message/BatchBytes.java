@@ -100,6 +100,11 @@ public final class BatchBytes implements LotteryMessage {
         System.arraycopy(bets, index, dst, at, length);
     }
 
+    /** The bets' bytes, read-only (the codec writes them into a frame as they are). */
+    public ByteBuffer bytes() {
+        return ByteBuffer.wrap(bets).asReadOnlyBuffer();
+    }
+
     /** The bets as records, in order (tests, logs and stores that need them; decoded on every call). */
     public List<Bet> bets() {
         return Collections.unmodifiableList(decode(bets, count));
