@@ -1,6 +1,13 @@
 package lottery.bench;
 
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.ByteBuffer;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,9 +15,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import lottery.client.agency.BetFile;
 import lottery.client.agency.BetFileException;
 import lottery.client.agency.BetParser;
+import lottery.protocol.codec.Wire;
+import lottery.protocol.message.BatchBytes;
 import lottery.protocol.message.Bet;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,13 +34,16 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The client's side of an agency file: CSV rows to {@link Bet} records, per row ({@code @OperationsPerInvocation}).
+ * The client's side of an agency file: CSV rows to the wire bytes of their bets, per row ({@code @OperationsPerInvocation}).
  * The file is {@link #ROWS} of the benchmark's synthetic bets in the course files' format (UTF-8, CRLF, no header,
  * first_name,last_name,document,birthdate,number; a name with a comma or a double quote is quoted), written to a
  * temporary file (so in the page cache) by the setup.
  *
  * <ul>
- * <li>{@code betFile}: {@link BetFile} opens the file, streams every row and closes it: what the client runs.
+ * <li>{@code betFile}: {@link BetFile} opens the file, streams every row as its bet's wire bytes and closes it: what
+ * the client runs.
+ * <li>{@code jacksonRows}: the same rows as the client read them before (Jackson's CSV parser, a {@link Bet} per
+ * row, then its wire bytes): the same-run baseline.
  * <li>{@code betParser}: only {@link BetParser#parse} on the five fields of each row, already split.
  * </ul>
  */
@@ -40,6 +53,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OperationsPerInvocation(BetFileBenchmark.ROWS)
 public class BetFileBenchmark {
     static final int ROWS = 10_000;
+    private static final CsvFactory CSV = new CsvFactory();
 
     private List<Bet> bets;
     private String[][] fields;
@@ -63,11 +77,14 @@ public class BetFileBenchmark {
         Files.writeString(file, csv, StandardCharsets.UTF_8);
         List<Bet> read = new ArrayList<>(ROWS);
         try (BetFile betFile = BetFile.open(file, 1)) {
-            for (Bet bet; (bet = betFile.next()) != null; ) {
-                read.add(bet);
+            for (int size; (size = betFile.next()) >= 0; ) {
+                read.add(BatchBytes.copyOf(1, 1, ByteBuffer.wrap(betFile.bet(), 0, size)).bets().get(0));
             }
         }
         BenchChecks.same("betFile", bets, read);
+        List<Bet> jackson = new ArrayList<>(ROWS);
+        jacksonRows(jackson::add);
+        BenchChecks.same("jacksonRows", bets, jackson);
         List<Bet> parsed = new ArrayList<>(ROWS);
         for (String[] row : fields) {
             parsed.add(BetParser.parse(row[0], row[1], row[2], row[3], row[4]));
@@ -96,8 +113,36 @@ public class BetFileBenchmark {
     public int betFile(Blackhole blackhole) throws BetFileException {
         int count = 0;
         try (BetFile betFile = BetFile.open(file, 1)) {
-            for (Bet bet; (bet = betFile.next()) != null; ) {
-                blackhole.consume(bet);
+            for (int size; (size = betFile.next()) >= 0; ) {
+                blackhole.consume(betFile.bet()[size - 1]);
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * The baseline: the client's reading before issue 22, Jackson's CSV parser over a strict UTF-8 reader, each row's
+     * fields through {@link BetParser} into a {@link Bet}, and the bet's wire bytes (the encoder's later work).
+     */
+    @Benchmark
+    public int jacksonRows(Blackhole blackhole) throws IOException {
+        byte[] wire = new byte[Wire.MAX_BET_BYTES];
+        return jacksonRows(bet -> blackhole.consume(Wire.putBet(wire, 0, bet)));
+    }
+
+    private int jacksonRows(Consumer<Bet> sink) throws IOException {
+        int count = 0;
+        try (Reader reader = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder());
+                CsvParser parser = CSV.createParser(reader)) {
+            parser.setSchema(CsvSchema.emptySchema());
+            List<String> row = new ArrayList<>(BetParser.COLUMNS);
+            for (JsonToken token = parser.nextToken(); token == JsonToken.START_ARRAY; token = parser.nextToken()) {
+                row.clear();
+                while (parser.nextToken() == JsonToken.VALUE_STRING) {
+                    row.add(parser.getText());
+                }
+                sink.accept(BetParser.parse(row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)));
                 count++;
             }
         }

@@ -20,10 +20,10 @@ import lottery.client.net.TlsHandshakeException;
 import lottery.common.log.LogText;
 import lottery.common.log.ShutdownLog;
 import lottery.common.retry.Backoff;
-import lottery.protocol.codec.BatchPacker;
+import lottery.protocol.codec.BatchBytesPacker;
 import lottery.protocol.codec.LotteryPipeline;
 import lottery.protocol.message.Ack;
-import lottery.protocol.message.Batch;
+import lottery.protocol.message.BatchBytes;
 import lottery.protocol.message.Bet;
 import lottery.protocol.message.LotteryMessage;
 import org.slf4j.Logger;
@@ -277,18 +277,18 @@ public final class AgencyClient {
     private Optional<Sent> sendFile(BetFile file)
             throws ExchangeException, StoppedException, ServerErrorException, BetFileException {
         action = "batch_enviado";
-        BatchPacker packer = new BatchPacker(config.batchMaxAmount());
+        BatchBytesPacker packer = new BatchBytesPacker(config.batchMaxAmount());
         BatchSender sender = new BatchSender(session, window, config.id());
         Progress progress = new Progress(config.id());
         long seq = 1;
-        for (Bet bet = file.next(); bet != null; bet = file.next()) {
-            if (!packer.add(bet)) {
+        for (int size = file.next(); size >= 0; size = file.next()) {
+            if (!packer.add(file.bet(), 0, size)) {
                 if (!send(sender, packer.take(seq++))) {
                     return Optional.empty();
                 }
                 progress.update(file.percentRead(), sender.betsSent());
-                if (!packer.add(bet)) {
-                    throw new IllegalStateException("an empty BatchPacker refused a bet");
+                if (!packer.add(file.bet(), 0, size)) {
+                    throw new IllegalStateException("an empty BatchBytesPacker refused a bet");
                 }
             }
         }
@@ -315,7 +315,7 @@ public final class AgencyClient {
      *
      * @return {@code false} when the run failed (already logged)
      */
-    private boolean send(BatchSender sender, Batch batch)
+    private boolean send(BatchSender sender, BatchBytes batch)
             throws ExchangeException, StoppedException, ServerErrorException {
         if (stop.isRequested()) {
             try {

@@ -6,7 +6,7 @@ import java.util.TreeMap;
 import lottery.client.net.ExchangeException;
 import lottery.client.net.StoppedException;
 import lottery.protocol.message.Ack;
-import lottery.protocol.message.Batch;
+import lottery.protocol.message.BatchBytes;
 import lottery.protocol.message.MessageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +29,7 @@ final class BatchSender {
     private final int window;
     private final int clientId;
     /** The batches sent and not acknowledged yet, by seq. */
-    private final TreeMap<Long, Batch> inFlight = new TreeMap<>();
+    private final TreeMap<Long, BatchBytes> inFlight = new TreeMap<>();
     /** The highest seq sent (or skipped as stored); 0 before the first. */
     private long lastSeq;
     private long betsSent;
@@ -46,21 +46,21 @@ final class BatchSender {
     }
 
     /** Sends {@code batch}, first waiting for Acks while the window is full. */
-    void send(Batch batch) throws ExchangeException, StoppedException, ServerErrorException {
+    void send(BatchBytes batch) throws ExchangeException, StoppedException, ServerErrorException {
         while (inFlight.size() >= window) {
             awaitAck();
         }
         session.send(batch);
         inFlight.put(batch.seq(), batch);
         lastSeq = Math.max(lastSeq, batch.seq());
-        betsSent += batch.bets().size();
+        betsSent += batch.count();
     }
 
     /** Counts {@code batch} as stored without sending it: the server's resume point says it has it. */
-    void skip(Batch batch) {
+    void skip(BatchBytes batch) {
         lastSeq = Math.max(lastSeq, batch.seq());
-        betsSent += batch.bets().size();
-        betsAcked += batch.bets().size();
+        betsSent += batch.count();
+        betsAcked += batch.count();
         batchesAcked++;
     }
 
@@ -86,8 +86,8 @@ final class BatchSender {
                     + " acknowledged every batch up to " + confirmed + " (were the server's files replaced?)");
         }
         session = newSession;
-        List<Batch> again = new ArrayList<>();
-        for (Batch batch : new ArrayList<>(inFlight.values())) {
+        List<BatchBytes> again = new ArrayList<>();
+        for (BatchBytes batch : new ArrayList<>(inFlight.values())) {
             if (batch.seq() <= storedSeq) {
                 inFlight.remove(batch.seq());
                 acknowledged(batch);
@@ -101,24 +101,24 @@ final class BatchSender {
 
     private void awaitAck() throws ExchangeException, StoppedException, ServerErrorException {
         Ack ack = session.expectAck(MessageType.BATCH);
-        Batch batch = inFlight.get(ack.seq());
+        BatchBytes batch = inFlight.get(ack.seq());
         if (batch == null) {
             throw new UnexpectedReplyException("the server acknowledged batch " + ack.seq()
                     + ", which is not in flight");
         }
-        if (ack.stored() != batch.bets().size()) {
-            throw new UnexpectedReplyException("the server stored " + ack.stored() + " of the " + batch.bets().size()
+        if (ack.stored() != batch.count()) {
+            throw new UnexpectedReplyException("the server stored " + ack.stored() + " of the " + batch.count()
                     + " bets of batch " + ack.seq());
         }
         inFlight.remove(ack.seq());
         acknowledged(batch);
     }
 
-    private void acknowledged(Batch batch) {
-        betsAcked += batch.bets().size();
+    private void acknowledged(BatchBytes batch) {
+        betsAcked += batch.count();
         batchesAcked++;
         LOG.debug("action: batch_enviado | result: success | client_id: {} | seq: {} | cantidad: {}", clientId,
-                batch.seq(), batch.bets().size());
+                batch.seq(), batch.count());
     }
 
     /** The highest seq sent or skipped. */

@@ -43,8 +43,8 @@ class BetSourceTest {
     private static List<Bet> readAll(Path csv) throws BetFileException {
         List<Bet> bets = new ArrayList<>();
         try (BetFile file = BetFile.open(csv, 2)) {
-            for (Bet bet = file.next(); bet != null; bet = file.next()) {
-                bets.add(bet);
+            for (int size = file.next(); size >= 0; size = file.next()) {
+                bets.add(BetFileTest.decode(file, size));
             }
             assertThat(file.percentRead()).isEqualTo(100);
         }
