@@ -1,5 +1,7 @@
 package lottery.common.config;
 
+import java.util.Objects;
+
 /**
  * One configuration key: its name in the file (and in messages), the environment variable that overrides it, and
  * its default.
@@ -26,5 +28,20 @@ public record ConfigKey(String name, String variable, String defaultValue, boole
 
     public boolean required() {
         return defaultValue == null;
+    }
+
+    // equals and hashCode written out: a record's generated ones are bootstrapped at their first call, which spins
+    // method-handle classes at run time (six per start of either program, measured with -Xlog:class+load+cause;
+    // docs/PERFORMANCE.md "Start-up"). Keys are looked up in maps while the config loads.
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ConfigKey that && name.equals(that.name) && variable.equals(that.variable)
+                && Objects.equals(defaultValue, that.defaultValue) && inFile == that.inFile;
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode() * 31 + variable.hashCode();
     }
 }
