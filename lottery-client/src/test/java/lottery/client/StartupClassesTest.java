@@ -22,7 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  *       available, which loads about 16 {@code jdk.jfr} classes: those are allowed);</li>
  *   <li>no Logback pattern machinery: the lines are written by {@code Logging.LineEncoder} (Logback's
  *       {@code PatternLayout} loads only for an event with an exception);</li>
- *   <li>no XML configuration of Logback (Joran) and no JDK XML parser.</li>
+ *   <li>no XML configuration of Logback (Joran) and no JDK XML parser;</li>
+ *   <li>no search for Logback configurators ({@code ContextInitializer}): SLF4J binds Logback through
+ *       {@code LogbackProvider}, named by {@code JvmDefaults};</li>
+ *   <li>no Jackson CSV: a bets file without double quotes is read byte by byte ({@code BetFile}); Jackson's parser
+ *       loads only for a quoted row ({@code QuotedRow}).</li>
  * </ul>
  */
 class StartupClassesTest {
@@ -31,7 +35,8 @@ class StartupClassesTest {
             "jdk.jfr.internal.EventHandler", "jdk.jfr.internal.EventInstrumentation", "jdk.jfr.internal.EventWriter",
             "ch.qos.logback.classic.PatternLayout", "ch.qos.logback.core.pattern.parser.",
             "ch.qos.logback.classic.joran.", "ch.qos.logback.core.joran.action.", "ch.qos.logback.core.model.",
-            "javax.xml.", "com.sun.org.apache.xerces.");
+            "javax.xml.", "com.sun.org.apache.xerces.", "ch.qos.logback.classic.util.ContextInitializer",
+            "com.fasterxml.jackson.dataformat.csv.", "lottery.client.agency.QuotedRow");
 
     @TempDir
     Path dir;

@@ -94,13 +94,18 @@ public final class Logging {
 
         @Override
         public ExecutionStatus configure(LoggerContext context) {
-            ClassLoader loader = Configurator.class.getClassLoader();
-            if (System.getProperty(CONFIG_FILE_PROPERTY) != null
-                    || (loader != null && loader.getResource("logback-test.xml") != null)) {
+            if (fileRequested()) {
                 return ExecutionStatus.INVOKE_NEXT_IF_ANY;
             }
             apply(context);
             return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+        }
+
+        /** Whether a Logback configuration file is asked for: the system property, or a test's logback-test.xml. */
+        static boolean fileRequested() {
+            ClassLoader loader = Configurator.class.getClassLoader();
+            return System.getProperty(CONFIG_FILE_PROPERTY) != null
+                    || (loader != null && loader.getResource("logback-test.xml") != null);
         }
 
         /** Sets up {@code context} as the applications' {@code logback.xml} does. */
