@@ -33,6 +33,11 @@ lj_lib=$lj_bin/lottery-jvm.sh
 #   serial GC uses less CPU than G1 and Parallel for the same ingest here and a third of G1's resident memory.
 lj_flags_client='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData'
 lj_flags_server='-XX:+UseSerialGC -XX:-UsePerfData'
+# - both, on JDK 23 and later: --sun-misc-unsafe-memory-access=allow. From JDK 25 on, Netty leaves sun.misc.Unsafe
+#   alone unless the JVM says its memory access is allowed; without it Netty frees direct buffers and slices them
+#   through method handles it builds at start (CleanerJava25), which spins about 20 classes at run time in every
+#   JVM, then interpreted and compiled: measured in docs/PERFORMANCE.md "Start-up". Netty on JDK 17 uses Unsafe
+#   as it is.
 
 # lj_find_java: sets lj_java (the java executable, resolved), lj_home (its JDK directory), lj_version (the release
 # file's JAVA_RUNTIME_VERSION, "" if unknown) and lj_feature (17, 25, ...; 0 if unknown). One fork (readlink).
@@ -73,6 +78,12 @@ lj_find_java() {
         lj_n=${lj_version%%[!0-9]*}
         case $lj_n in '' | *[!0-9]*) ;; *) lj_feature=$lj_n ;; esac
     fi
+    case $lj_flags_server in *--sun-misc-unsafe-memory-access=*) ;; *)
+        if [ "$lj_feature" -ge 23 ]; then
+            lj_flags_client="$lj_flags_client --sun-misc-unsafe-memory-access=allow"
+            lj_flags_server="$lj_flags_server --sun-misc-unsafe-memory-access=allow"
+        fi ;;
+    esac
 }
 
 # lj_archive ROLE: sets lj_archive (the archive path, "" when this JVM gets none), lj_use (the option that maps it)
