@@ -28,10 +28,14 @@ lj_lib=$lj_bin/lottery-jvm.sh
 
 # JVM flags per role, measured on 2 cores (notes of issue 11, tools/bench/course-run.sh):
 # - client: lives about a second and sends at most a few MB, so the quick C1 compiler alone and the serial GC (no
-#   GC threads, smallest set-up); about half the CPU of the default flags per start.
+#   GC threads, smallest set-up); about half the CPU of the default flags per start. CompileThresholdScaling=10:
+#   a method is compiled after ten times the usual calls, so the start-up code that runs a few hundred times is
+#   interpreted instead of compiled; the byte loops that read and send the bets still compile. Alone against a
+#   fresh server, 8 alternating runs each: 0.35 -> 0.28 CPU-s (agency 5, 991 bets), 0.51 -> 0.44 (agency 1, 26,936
+#   bets), same walls; 40 was no better than 10 (docs/PERFORMANCE.md "Start-up").
 # - server: must stay fast for a long ingest too, so it keeps C2 (TieredStopAtLevel=1 would cap its throughput); the
 #   serial GC uses less CPU than G1 and Parallel for the same ingest here and a third of G1's resident memory.
-lj_flags_client='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData'
+lj_flags_client='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=10 -XX:-UsePerfData'
 lj_flags_server='-XX:+UseSerialGC -XX:-UsePerfData'
 # - both, on JDK 23 and later: --sun-misc-unsafe-memory-access=allow. From JDK 25 on, Netty leaves sun.misc.Unsafe
 #   alone unless the JVM says its memory access is allowed; without it Netty frees direct buffers and slices them

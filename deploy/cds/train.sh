@@ -16,7 +16,8 @@ server=$!
 
 CLI_ID=1 CLI_SERVER_ADDRESS=127.0.0.1:12345 CLI_LOOP_AMOUNT=1 CLI_LOOP_PERIOD=1s CLI_LOG_LEVEL=INFO \
     CLI_DATA_FILE="$work/agency-{id}.csv" CLI_CONNECT_TIMEOUT=30s \
-    java -XX:ArchiveClassesAtExit=/app/lottery-client.jsa -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData \
+    java -XX:ArchiveClassesAtExit=/app/lottery-client.jsa -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=10 \
+    -XX:+UseSerialGC -XX:-UsePerfData \
     -jar /app/lottery-client.jar > "$work/client.log" 2>&1 || {
         cat "$work/client.log" "$work/server.log" >&2; kill "$server"; exit 1; }
 
