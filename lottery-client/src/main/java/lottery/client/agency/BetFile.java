@@ -262,7 +262,7 @@ public final class BetFile implements AutoCloseable {
             }
             int length = comma - field;
             if (comma == to || length == 0 || length > (f == 2 ? Limits.MAX_DOCUMENT_DIGITS : Limits.MAX_STRING_BYTES)
-                    || !(f == 2 ? digits(b, field, comma) : plainText(b, field, comma))) {
+                    || !(f == 2 ? digits(b, field, comma) : Limits.isPlainText(b, field, comma))) {
                 return -1;
             }
             bet[at] = (byte) length;
@@ -281,7 +281,7 @@ public final class BetFile implements AutoCloseable {
         int year = value(b, field, field + 4);
         int month = value(b, field + 5, field + 7);
         int day = value(b, field + 8, field + 10);
-        if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) {
+        if (year < 1 || month < 1 || month > 12 || day < 1 || day > Limits.daysIn(year, month)) {
             return -1;
         }
         int number = value(b, numberFrom, to);
@@ -292,28 +292,6 @@ public final class BetFile implements AutoCloseable {
         bet[at++] = (byte) (number >>> 8);
         bet[at++] = (byte) number;
         return at;
-    }
-
-    /**
-     * Whether {@code b[from, to)} is a name the fast path takes: printable ASCII and Latin-1 letters (C2/C3 and a
-     * continuation byte: U+0080..U+00FF, no control character of {@link Limits#checkText}), not only spaces.
-     */
-    private static boolean plainText(byte[] b, int from, int to) {
-        boolean blank = true;
-        for (int k = from; k < to; k++) {
-            byte c = b[k];
-            if (c > 0x20 && c < 0x7F) {
-                blank = false;
-            } else if (c == 0x20) {
-                continue;
-            } else if ((c == (byte) 0xC2 || c == (byte) 0xC3) && k + 1 < to && (b[k + 1] & 0xC0) == 0x80) {
-                blank = false;
-                k++;
-            } else {
-                return false;
-            }
-        }
-        return !blank;
     }
 
     private static boolean digits(byte[] b, int from, int to) {
@@ -331,15 +309,6 @@ public final class BetFile implements AutoCloseable {
             value = value * 10 + (b[k] - '0');
         }
         return value;
-    }
-
-    /** Days of {@code month} in {@code year} of the proleptic Gregorian calendar (LocalDate's). */
-    private static int daysIn(int year, int month) {
-        return switch (month) {
-            case 2 -> (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
-            case 4, 6, 9, 11 -> 30;
-            default -> 31;
-        };
     }
 
     /**

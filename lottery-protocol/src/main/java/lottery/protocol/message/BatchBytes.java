@@ -133,22 +133,7 @@ public final class BatchBytes implements LotteryMessage {
                 if (end > length) {
                     return false;
                 }
-                boolean blank = true;
-                for (int k = at + 1; k < end; k++) {
-                    byte c = b[k];
-                    if (c > 0x20 && c < 0x7F) {
-                        blank = false;
-                    } else if (c == 0x20) {
-                        continue;
-                    } else if ((c == (byte) 0xC2 || c == (byte) 0xC3) && k + 1 < end && (b[k + 1] & 0xC0) == 0x80) {
-                        // U+0080..U+00FF: not a control character of Limits.checkText, not whitespace.
-                        blank = false;
-                        k++;
-                    } else {
-                        return false;
-                    }
-                }
-                if (blank) {
+                if (!Limits.isPlainText(b, at + 1, end)) {
                     return false;
                 }
                 at = end;
@@ -171,7 +156,7 @@ public final class BatchBytes implements LotteryMessage {
             int month = b[at + 2] & 0xFF;
             int day = b[at + 3] & 0xFF;
             int number = ((b[at + 4] & 0xFF) << 8) | (b[at + 5] & 0xFF);
-            if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)
+            if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 || day > Limits.daysIn(year, month)
                     || number > Limits.MAX_NUMBER) {
                 return false;
             }
@@ -180,14 +165,6 @@ public final class BatchBytes implements LotteryMessage {
         return at == length;
     }
 
-    /** Days of {@code month} in {@code year} of the proleptic Gregorian calendar (LocalDate's). */
-    private static int daysIn(int year, int month) {
-        return switch (month) {
-            case 2 -> (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
-            case 4, 6, 9, 11 -> 30;
-            default -> 31;
-        };
-    }
 
     /**
      * The {@code count} bets of {@code b} as records: text as strict UTF-8, each bet through {@code new Bet(...)}.

@@ -67,4 +67,37 @@ public final class Limits {
         }
         return value;
     }
+
+    /**
+     * Whether the UTF-8 bytes {@code b[from, to)} are plain text that {@link #checkText} accepts: printable ASCII
+     * (0x20..0x7E) and Latin-1 letters (C2 or C3 and a continuation byte: U+0080..U+00FF, none of them a control
+     * character of checkText nor whitespace), not only spaces. One pass, no object; text that is not plain (other
+     * scripts, bad bytes, controls) needs the full check on its decoded String.
+     */
+    public static boolean isPlainText(byte[] b, int from, int to) {
+        boolean blank = true;
+        for (int k = from; k < to; k++) {
+            byte c = b[k];
+            if (c > 0x20 && c < 0x7F) {
+                blank = false;
+            } else if (c == 0x20) {
+                continue;
+            } else if ((c == (byte) 0xC2 || c == (byte) 0xC3) && k + 1 < to && (b[k + 1] & 0xC0) == 0x80) {
+                blank = false;
+                k++;
+            } else {
+                return false;
+            }
+        }
+        return !blank;
+    }
+
+    /** Days of {@code month} (1..12) in {@code year} of the proleptic Gregorian calendar (LocalDate's). */
+    public static int daysIn(int year, int month) {
+        return switch (month) {
+            case 2 -> (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
+    }
 }
