@@ -113,7 +113,9 @@ public final class BetFile implements AutoCloseable {
     public int next() throws BetFileException {
         if (!started) {
             started = true;
-            fill();
+            while (limit < 3 && !eof) {
+                fill(); // a stream may give fewer bytes than asked: the byte order mark must be whole to be seen
+            }
             if (limit - pos >= 3 && buf[pos] == (byte) 0xEF && buf[pos + 1] == (byte) 0xBB
                     && buf[pos + 2] == (byte) 0xBF) {
                 pos += 3; // the byte order mark
