@@ -8,7 +8,12 @@
 # winners (the rows of its file whose number is 7574, counted here), the server stores every row of every file and
 # exits 0 on SIGTERM. A wrong result fails the script (exit 1); a slow one does not.
 #
-#   bash tools/bench/course-run.sh [RUNS]      (default 5 per variant, 1..20; needs the jars: make build)
+#   bash tools/bench/course-run.sh [--tls] [RUNS]    (default 5 per variant, 1..20; needs the jars: make build)
+#
+# --tls: the second variant is not `java -jar` but the launchers over mutual TLS (the server with SERVER_TLS_CERT,
+# _KEY and _CLIENT_CA, each client with its agency's certificate), against the same launchers in plain TCP: what TLS
+# costs the course run. The certificates come from `generar-compose.sh FILE 5 --tls` in the temporary directory
+# (needs openssl), made once before timing; every TLS run also checks that the server's TLS was on.
 #
 # Per run it also prints the CPU time (user + system) of each process: the server's up to the last client's exit
 # (/proc/PID/stat, read before the SIGTERM), each client's whole life (GNU time, /usr/bin/time; without it the
@@ -27,9 +32,14 @@ root=$PWD
 # shellcheck source=tools/lib.sh
 . tools/lib.sh
 
+tls=0
+if [ "${1:-}" = --tls ]; then tls=1; shift; fi
 runs=${1:-5}
-case $runs in '' | *[!0-9]*) echo "usage: $0 [RUNS]  (1..20)" >&2; exit 2 ;; esac
-[ "$runs" -ge 1 ] && [ "$runs" -le 20 ] || { echo "usage: $0 [RUNS]  (1..20)" >&2; exit 2; }
+case $runs in '' | *[!0-9]*) echo "usage: $0 [--tls] [RUNS]  (1..20)" >&2; exit 2 ;; esac
+[ "$runs" -ge 1 ] && [ "$runs" -le 20 ] || { echo "usage: $0 [--tls] [RUNS]  (1..20)" >&2; exit 2; }
+# How the output names the two variants (the second one is `baseline` inside the script).
+declare -A label=([launchers]=launchers [baseline]=baseline)
+[ "$tls" -eq 0 ] || label[baseline]=tls
 run_timeout=${RUN_TIMEOUT:-120}
 baseline_java=${BASELINE_JAVA:-java}
 agencies=5
@@ -52,6 +62,13 @@ trap cleanup EXIT
 # shellcheck source=tools/bench/course-data.sh
 . tools/bench/course-data.sh   # the working directory is the repository root (cd above)
 course_data "$work/data" "$agencies" course-run
+if [ "$tls" -eq 1 ]; then
+    command -v openssl >/dev/null || { echo "course-run: --tls needs openssl" >&2; exit 2; }
+    mkdir -p "$work/tls"
+    sh generar-compose.sh "$work/tls/compose.yaml" "$agencies" --tls >"$work/tls/generate.log" 2>&1 ||
+        { cat "$work/tls/generate.log" >&2; echo "course-run: generar-compose.sh --tls failed" >&2; exit 1; }
+fi
+tls_dir=$work/tls/.secrets/tls
 mkfifo "$work/never"
 exec {never}<>"$work/never" # a FIFO nothing is written to: `read -t` on it is a sleep without a fork
 
@@ -115,10 +132,15 @@ run_once() {
     local variant=$1 dir port start end server_pid k status
     dir=$(mktemp -d "$work/run.XXXXXX")
     port=$(free_port)
-    local -a server_cmd client_cmd
+    local -a server_cmd client_cmd server_tls=() client_tls=()
     if [ "$variant" = launchers ]; then
         server_cmd=("$root/bin/lottery-server")
         client_cmd=("$root/bin/lottery-client")
+    elif [ "$tls" -eq 1 ]; then
+        server_cmd=("$root/bin/lottery-server")
+        client_cmd=("$root/bin/lottery-client")
+        server_tls=(SERVER_TLS_CERT="$tls_dir/server.pem" SERVER_TLS_KEY="$tls_dir/server.key"
+            SERVER_TLS_CLIENT_CA="$tls_dir/ca.pem")
     else
         server_cmd=("$baseline_java" -jar "$root/lottery-server/target/lottery-server.jar")
         client_cmd=("$baseline_java" -jar "$root/lottery-client/target/lottery-client.jar")
@@ -126,8 +148,8 @@ run_once() {
     local -a client_pids=()
     cd "$dir" # no config.ini / config.yaml here: the environment alone configures both programs
     start=$(now)
-    SERVER_IP=127.0.0.1 SERVER_PORT=$port SERVER_AGENCIES=$agencies SERVER_STORAGE_PATH="$dir/bets.csv" \
-        LOGGING_LEVEL=INFO "${server_cmd[@]}" >"$dir/server.log" 2>&1 &
+    env "${server_tls[@]}" SERVER_IP=127.0.0.1 SERVER_PORT="$port" SERVER_AGENCIES=$agencies \
+        SERVER_STORAGE_PATH="$dir/bets.csv" LOGGING_LEVEL=INFO "${server_cmd[@]}" >"$dir/server.log" 2>&1 &
     server_pid=$!
     pids=("$server_pid")
     listen_probe "$port" "$start" "$dir/listen"
@@ -136,8 +158,11 @@ run_once() {
     [ -z "$gnu_time" ] || timed=("$gnu_time" -f "%U %S")
     for k in $(seq 1 $agencies); do
         [ -z "$gnu_time" ] || timed[3]=-o timed[4]="$dir/cpu$k"
-        CLI_ID=$k CLI_SERVER_ADDRESS=127.0.0.1:$port CLI_LOOP_AMOUNT=1 CLI_LOOP_PERIOD=1s CLI_LOG_LEVEL=INFO \
-            CLI_DATA_FILE="$work/data/agency-{id}.csv" "${timed[@]}" "${client_cmd[@]}" >"$dir/client$k.log" 2>&1 &
+        [ "${#server_tls[@]}" -eq 0 ] || client_tls=(CLI_TLS_CA="$tls_dir/ca.pem"
+            CLI_TLS_CERT="$tls_dir/agency-$k.pem" CLI_TLS_KEY="$tls_dir/agency-$k.key")
+        env "${client_tls[@]}" CLI_ID=$k CLI_SERVER_ADDRESS=127.0.0.1:$port CLI_LOOP_AMOUNT=1 CLI_LOOP_PERIOD=1s \
+            CLI_LOG_LEVEL=INFO CLI_DATA_FILE="$work/data/agency-{id}.csv" "${timed[@]}" "${client_cmd[@]}" \
+            >"$dir/client$k.log" 2>&1 &
         client_pids[k]=$!
         pids+=("$!")
     done
@@ -168,6 +193,10 @@ run_once() {
     pids=()
     cd "$root"
     [ "$status" -eq 0 ] || { echo "course-run: $variant server exited $status" >&2; failed=1; }
+    if [ "${#server_tls[@]}" -gt 0 ] && ! grep -q 'action: tls | result: success' "$dir/server.log"; then
+        echo "course-run: ${label[$variant]}: the server's TLS was not on" >&2
+        failed=1
+    fi
     local stored
     stored=$(grep -c . "$dir/bets.csv" 2>/dev/null || true)
     [ "${stored:-0}" -eq "$expected_rows" ] ||
@@ -206,7 +235,11 @@ echo "method: wall time from the server's launch to the last client's exit; $run
 echo "machine: $(nproc) cores; bash ${BASH_VERSION%%(*}"
 echo "launchers (bin/lottery-cds status):"
 printf '%s\n' "$launcher_status" | sed 's/^/  /'
-echo "baseline: $baseline_java -jar (default flags, no archive): $baseline_version"
+if [ "$tls" -eq 1 ]; then
+    echo "tls: the same launchers over mutual TLS (certificates of generar-compose.sh --tls; plain connections refused)"
+else
+    echo "baseline: $baseline_java -jar (default flags, no archive): $baseline_version"
+fi
 
 run_once launchers >/dev/null
 run_once baseline >/dev/null
@@ -221,7 +254,7 @@ for ((r = 1; r <= runs; r++)); do
         read -r t server_cpu c1 c2 c3 c4 c5 listen <"$work/time"
         total=$(awk -v a="$server_cpu $c1 $c2 $c3 $c4 $c5" 'BEGIN { n = split(a, v, " "); for (i = 1; i <= n; i++) { if (v[i] == "-") { print "-"; exit } s += v[i] } printf "%.2f", s }')
         printf 'run %d %-9s %6.3f s  cpu: server %s (listening after %s s), clients %s %s %s %s %s, total %s\n' \
-            "$r" "$variant" "$t" "$server_cpu" "$listen" "$c1" "$c2" "$c3" "$c4" "$c5" "$total"
+            "$r" "${label[$variant]}" "$t" "$server_cpu" "$listen" "$c1" "$c2" "$c3" "$c4" "$c5" "$total"
         echo "$server_cpu $c1 $c2 $c3 $c4 $c5 $listen $total" >>"$work/cpu-$variant"
         if [ "$variant" = launchers ]; then ours+=("$t"); else base+=("$t"); fi
     done
@@ -229,11 +262,11 @@ done
 m_ours=$(printf '%s\n' "${ours[@]}" | median)
 m_base=$(printf '%s\n' "${base[@]}" | median)
 case $data_note in SYNTHETIC*) comparable=0 ;; *) comparable=1 ;; esac
-awk -v o="$m_ours" -v b="$m_base" -v ref="$reference" -v comparable="$comparable" -v lo="$(printf '%s\n' "${ours[@]}" | sort -n | head -n 1)" \
+awk -v o="$m_ours" -v b="$m_base" -v bname="${label[baseline]}" -v ref="$reference" -v comparable="$comparable" -v lo="$(printf '%s\n' "${ours[@]}" | sort -n | head -n 1)" \
     -v hi="$(printf '%s\n' "${ours[@]}" | sort -n | tail -n 1)" 'BEGIN {
     printf "median launchers %.3f s (%.3f-%.3f)\n", o, lo, hi
-    printf "median baseline  %.3f s\n", b
-    printf "baseline / launchers: %.2f\n", b / o
+    printf "median %-9s %.3f s\n", bname, b
+    printf "%s / launchers: %.2f\n", bname, b / o
     if (comparable) printf "reference: the best public solution of the assignment, 1.5 s (1.5-1.9 s, issue 11, its pause between batches removed); launchers / reference: %.2f (target <= 1.5 s: %s)\n", o / ref, (o <= ref) ? "reached" : "not reached"
     else printf "reference: the 1.5 s of the best public solution is for the course data; not comparable with this synthetic data\n"
 }'
@@ -253,5 +286,6 @@ cpu_summary() {
 IFS=$'\t' read -r _ l_total l_server l_clients l_worst l_listen < <(cpu_summary launchers)
 IFS=$'\t' read -r _ b_total b_server b_clients b_worst b_listen < <(cpu_summary baseline)
 echo "median CPU-s (user + system) per process, same runs; launchers: total $l_total, server $l_server (listening after $l_listen s), clients $l_clients (largest $l_worst)"
-echo "median CPU-s (user + system) per process, same runs; baseline:  total $b_total, server $b_server (listening after $b_listen s), clients $b_clients (largest $b_worst)"
-awk -v l="$l_total" -v b="$b_total" 'BEGIN { if (l != "-" && b != "-" && l > 0) printf "baseline / launchers, total CPU: %.2f\n", b / l }'
+echo "median CPU-s (user + system) per process, same runs; ${label[baseline]}:  total $b_total, server $b_server (listening after $b_listen s), clients $b_clients (largest $b_worst)"
+awk -v l="$l_total" -v b="$b_total" -v bname="${label[baseline]}" \
+    'BEGIN { if (l != "-" && b != "-" && l > 0) printf "%s / launchers, total CPU: %.2f\n", bname, b / l }'
