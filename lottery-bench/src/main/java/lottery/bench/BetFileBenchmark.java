@@ -35,7 +35,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The client's side of an agency file: CSV rows to the wire bytes of their bets, per row ({@code @OperationsPerInvocation}).
+ * The client's side of an agency file: CSV rows to the wire bytes of their bets, per row
+ * ({@code @OperationsPerInvocation}).
  * The file is {@link #ROWS} of the benchmark's synthetic bets in the course files' format (UTF-8, CRLF, no header,
  * first_name,last_name,document,birthdate,number; a name with a comma or a double quote is quoted), written to a
  * temporary file (so in the page cache) by the setup.

@@ -39,10 +39,10 @@ import org.slf4j.LoggerFactory;
  *         → Ack(FINISH, 0, stored == all bets) → WINNERS_QUERY → WINNERS.. until the last frame → done
  * </pre>
  * A lost connection or a retryable ERROR ({@link lottery.protocol.message.ErrorCode#isRetryable()}: AGENCY_BUSY,
- * SHUTTING_DOWN, IDLE_TIMEOUT, HANDSHAKE_TIMEOUT, TOO_MANY_CONNECTIONS, DATABASE_UNAVAILABLE) starts over at connect after a backoff
- * ({@link Backoff#reconnect()}: 100 ms doubling to 2 s, reset by a HELLO Ack), until the deadline; the new HELLO
- * Ack says where to resume, and a batch that was stored but not acknowledged is acknowledged again by the server, so
- * resending from L+1 never stores a bet twice.
+ * SHUTTING_DOWN, IDLE_TIMEOUT, HANDSHAKE_TIMEOUT, TOO_MANY_CONNECTIONS, DATABASE_UNAVAILABLE) starts over at connect
+ * after a backoff ({@link Backoff#reconnect()}: 100 ms doubling to 2 s, reset by a HELLO Ack), until the deadline; the
+ * new HELLO Ack says where to resume, and a batch that was stored but not acknowledged is acknowledged again by the
+ * server, so resending from L+1 never stores a bet twice.
  */
 final class AgencyRun {
     enum Phase { CONNECTING, HELLO, SENDING, FINISHING, WINNERS, DONE, FAILED }

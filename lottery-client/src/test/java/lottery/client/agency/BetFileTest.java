@@ -125,7 +125,8 @@ class BetFileTest {
             String first = names[random.nextInt(names.length)];
             String last = names[random.nextInt(names.length)] + i;
             String document = Long.toString(1 + (random.nextLong() >>> 1) % 99_999_999_999L);
-            LocalDate birthdate = LocalDate.of(1 + random.nextInt(9999), 1 + random.nextInt(12), 1 + random.nextInt(28));
+            LocalDate birthdate =
+                    LocalDate.of(1 + random.nextInt(9999), 1 + random.nextInt(12), 1 + random.nextInt(28));
             int number = random.nextInt(10_000);
             expected.add(new Bet(first, last, document, birthdate, number));
             String numberText = random.nextInt(10) == 0 ? "000" + number : Integer.toString(number);
