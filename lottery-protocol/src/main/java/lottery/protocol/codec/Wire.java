@@ -251,8 +251,17 @@ public final class Wire {
         if (count == 0) {
             throw new ProtocolException(ErrorCode.MALFORMED_FRAME, MessageType.BATCH, seq, 0, "BATCH of 0 bets", null);
         }
-        // The structure first (only the length bytes are read), then the values, bet by bet, from the same bytes.
         int start = in.readerIndex();
+        if (batchBytes) {
+            // The usual batch, whole and plain, in one pass over its bytes; any other goes the long way below.
+            int length = in.readableBytes();
+            BatchBytes plain = BatchBytes.readIfPlain(seq, count, length, array -> in.getBytes(start, array));
+            if (plain != null) {
+                in.skipBytes(length);
+                return plain;
+            }
+        }
+        // The structure first (only the length bytes are read), then the values, bet by bet, from the same bytes.
         int whole = 0;
         try {
             for (; whole < count; whole++) {

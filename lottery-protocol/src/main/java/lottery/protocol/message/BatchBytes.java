@@ -58,16 +58,34 @@ public final class BatchBytes implements LotteryMessage {
      * @throws IllegalArgumentException (or its subclass DateTimeException) as {@link #copyOf}
      */
     public static BatchBytes read(long seq, int count, int length, Consumer<byte[]> source) {
+        byte[] bytes = copy(seq, count, length, source);
+        if (!plain(bytes, count)) {
+            decode(bytes, count); // throws when a bet is not valid
+        }
+        return new BatchBytes(seq, count, bytes);
+    }
+
+    /**
+     * The batch of {@link #read}, when the {@code length} bytes {@code source} copies are exactly {@code count}
+     * valid bets of plain text (the usual batch: one pass, no object per bet); null otherwise, and the caller then
+     * checks the bytes the long way, which says what is wrong with them or decodes text of other scripts.
+     *
+     * @throws IllegalArgumentException when the seq or count is out of range
+     */
+    public static BatchBytes readIfPlain(long seq, int count, int length, Consumer<byte[]> source) {
+        byte[] bytes = copy(seq, count, length, source);
+        return plain(bytes, count) ? new BatchBytes(seq, count, bytes) : null;
+    }
+
+    /** The {@code length} bytes {@code source} copies, once the seq and count are checked to be in range. */
+    private static byte[] copy(long seq, int count, int length, Consumer<byte[]> source) {
         Limits.checkU32("batch sequence number", seq);
         if (count < 1 || count > Limits.MAX_U16) {
             throw new IllegalArgumentException("a batch holds 1.." + Limits.MAX_U16 + " bets, not " + count);
         }
         byte[] bytes = new byte[length];
         source.accept(bytes);
-        if (!plain(bytes, count)) {
-            decode(bytes, count); // throws when a bet is not valid
-        }
-        return new BatchBytes(seq, count, bytes);
+        return bytes;
     }
 
     @Override

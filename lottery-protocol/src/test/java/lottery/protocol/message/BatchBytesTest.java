@@ -33,6 +33,23 @@ class BatchBytesTest {
     }
 
     @Test
+    void readIfPlainTakesOnlyWholePlainValidBatches() {
+        byte[] plain = wire(NICOLAS, MERY);
+        assertThat(BatchBytes.readIfPlain(3, 2, plain.length, array -> System.arraycopy(plain, 0, array, 0,
+                plain.length))).isEqualTo(BatchBytes.copyOf(3, 2, ByteBuffer.wrap(plain)));
+        byte[] other = wire(NICOLAS, SAKURA);
+        assertThat(BatchBytes.readIfPlain(3, 2, other.length, array -> System.arraycopy(other, 0, array, 0,
+                other.length))).as("valid, but not plain: left to the decoder").isNull();
+        assertThat(BatchBytes.readIfPlain(3, 3, plain.length, array -> System.arraycopy(plain, 0, array, 0,
+                plain.length))).as("fewer bets than announced").isNull();
+        byte[] feb30 = wire(NICOLAS);
+        feb30[feb30.length - 3] = 30;
+        feb30[feb30.length - 4] = 2;
+        assertThat(BatchBytes.readIfPlain(3, 1, feb30.length, array -> System.arraycopy(feb30, 0, array, 0,
+                feb30.length))).isNull();
+    }
+
+    @Test
     void refusesWhatABetCannotHold() {
         byte[] feb30 = wire(NICOLAS);
         feb30[feb30.length - 3] = 30; // day
