@@ -41,6 +41,16 @@ summary() {
     [ "$failed" -eq 0 ]
 }
 
+# keep_or_remove_work DIR KEEP: at a script's end, keeps DIR for a look when a check failed or KEEP is 1 (and says
+# so), else removes it.
+keep_or_remove_work() {
+    if [ "$failed" -gt 0 ] || [ "$2" = 1 ]; then
+        echo "work directory kept: $1"
+    else
+        rm -rf "$1"
+    fi
+}
+
 # free_port: prints a TCP port of 127.0.0.1 that nothing uses (python3 binds port 0; without python3, a random port
 # of 20000-31999, below the kernel's ephemeral range, that /proc/net/tcp does not list); false after 50 tries.
 free_port() {

@@ -86,11 +86,7 @@ cleanup() {
         kill -9 "$pid" 2>/dev/null
     done
     wait 2>/dev/null
-    if [ "$failed" -gt 0 ] || [ "$keep" = 1 ]; then
-        echo "work directory kept: $WORK"
-    else
-        rm -rf "$WORK"
-    fi
+    keep_or_remove_work "$WORK" "$keep"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -463,6 +459,22 @@ scenario_second_server() {
     stop_server
 }
 
+# loadgen_refused NAME SUFFIX CODE LOG STATE OUT LOADGEN-ARGS...: the load generator (start_loadgen LOG OUT ARGS) must
+# be refused: exit 1 within 40 s with CODE in LOG, and the server's STATE must hold no row. The checks are named
+# "NAME refused", "impersonator CODE" and "impersonator stores nothing" + SUFFIX.
+loadgen_refused() {
+    local name=$1 suffix=$2 code=$3 log=$4 state=$5 pid status
+    shift 5
+    start_loadgen "$log" "$@"
+    pid=$last_pid
+    wait_exit 40 "$pid" || fail "$name" "loadgen still running after 40 s"
+    status=$(status_of "$pid")
+    check "$name refused" "loadgen exited $status, not 1" [ "$status" = 1 ]
+    check "impersonator $code" "no $code in $log" grep -qF "$code" "$log"
+    check "impersonator stores nothing$suffix" "bets.csv has $(stored_rows "$state" | wc -l) rows" \
+        [ "$(stored_rows "$state" | wc -l)" = 0 ]
+}
+
 # An impersonator: a HELLO with a wrong secret is refused with AUTHENTICATION_FAILED and stores nothing.
 scenario_impersonator() {
     local state=$WORK/impostor/state wrong=$WORK/impostor/wrong-secrets.txt pid status out=$WORK/impostor
@@ -470,16 +482,8 @@ scenario_impersonator() {
     say "impersonator: agency 2 with a wrong secret"
     start_server impostor "$state" 2 || { fail impersonator "server did not start (log: $server_log)"; return; }
     echo "2 = not-the-secret-$RANDOM" >"$wrong"
-    start_loadgen "$LOGS/impostor-loadgen.log" "$out/bad" --agencies 2..2 --bets 50 --secrets "$wrong" \
-        --timeout-seconds 20
-    pid=$last_pid
-    wait_exit 40 "$pid" || fail impersonator "loadgen still running after 40 s"
-    status=$(status_of "$pid")
-    check "impersonator refused" "loadgen exited $status, not 1" [ "$status" = 1 ]
-    check "impersonator AUTHENTICATION_FAILED" "no AUTHENTICATION_FAILED in $LOGS/impostor-loadgen.log" \
-        grep -qF 'AUTHENTICATION_FAILED' "$LOGS/impostor-loadgen.log"
-    check "impersonator stores nothing" "bets.csv has $(stored_rows "$state" | wc -l) rows" \
-        [ "$(stored_rows "$state" | wc -l)" = 0 ]
+    loadgen_refused "impersonator" "" AUTHENTICATION_FAILED "$LOGS/impostor-loadgen.log" "$state" "$out/bad" \
+        --agencies 2..2 --bets 50 --secrets "$wrong" --timeout-seconds 20
     # The lottery still completes right with the real secrets.
     start_loadgen "$LOGS/impostor-loadgen-ok.log" "$out/ok" --agencies 1..2 --bets 500 --secrets "$SECRETS" \
         --timeout-seconds 60
@@ -509,16 +513,8 @@ scenario_impersonator_tls() {
         grep -qF 'AUTHENTICATION_FAILED' "$LOGS/impostor-client-cert-of-2.log"
     check "impersonator stores nothing (certificate)" "bets.csv has $(stored_rows "$state" | wc -l) rows" \
         [ "$(stored_rows "$state" | wc -l)" = 0 ]
-    start_loadgen "$LOGS/impostor-loadgen-plain.log" "$out/plain" --agencies 2..2 --bets 50 --secrets "$SECRETS" \
-        --timeout-seconds 20
-    pid=$last_pid
-    wait_exit 40 "$pid" || fail impersonator "the plain loadgen still running after 40 s"
-    status=$(status_of "$pid")
-    check "impersonator plain agency refused" "loadgen exited $status, not 1" [ "$status" = 1 ]
-    check "impersonator TLS_REQUIRED" "no TLS_REQUIRED in $LOGS/impostor-loadgen-plain.log" \
-        grep -qF 'TLS_REQUIRED' "$LOGS/impostor-loadgen-plain.log"
-    check "impersonator stores nothing (plain)" "bets.csv has $(stored_rows "$state" | wc -l) rows" \
-        [ "$(stored_rows "$state" | wc -l)" = 0 ]
+    loadgen_refused "impersonator plain agency" " (plain)" TLS_REQUIRED "$LOGS/impostor-loadgen-plain.log" "$state" \
+        "$out/plain" --agencies 2..2 --bets 50 --secrets "$SECRETS" --timeout-seconds 20
     local a b
     start_client 1 "$DATA/agency-4.csv" "$LOGS/impostor-client-1.log"
     a=$last_pid

@@ -66,12 +66,12 @@ ha_var() {
     echo "${!v}"
 }
 
-# ha_leader: the node number (1..HA_NODES) of the running primary, per Patroni's REST API (/primary answers 200 on
-# the leader only); "" when none does.
-ha_leader() {
+# ha_node_answering PATH: the node number (1..HA_NODES) whose Patroni REST API answers 200 on PATH ("" and false
+# when none does).
+ha_node_answering() {
     local i
     for ((i = 1; i <= HA_NODES; i++)); do
-        if [ "$(curl -s -o /dev/null -m 1 -w '%{http_code}' "http://127.0.0.1:$(ha_var REST "$i")/primary" 2>/dev/null)" = 200 ]; then
+        if [ "$(curl -s -o /dev/null -m 1 -w '%{http_code}' "http://127.0.0.1:$(ha_var REST "$i")/$1" 2>/dev/null)" = 200 ]; then
             echo "$i"
             return 0
         fi
@@ -79,16 +79,14 @@ ha_leader() {
     return 1
 }
 
+# ha_leader: the node number of the running primary (/primary answers 200 on the leader only); "" when none is.
+ha_leader() {
+    ha_node_answering primary
+}
+
 # ha_sync_standby: the node number of the synchronous standby ("" when none is).
 ha_sync_standby() {
-    local i
-    for ((i = 1; i <= HA_NODES; i++)); do
-        if [ "$(curl -s -o /dev/null -m 1 -w '%{http_code}' "http://127.0.0.1:$(ha_var REST "$i")/sync" 2>/dev/null)" = 200 ]; then
-            echo "$i"
-            return 0
-        fi
-    done
-    return 1
+    ha_node_answering sync
 }
 
 # ha_wait_healthy SECONDS: until one node is primary and the other its synchronous standby (streaming).

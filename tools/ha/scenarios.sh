@@ -119,11 +119,7 @@ cleanup() {
         ha_as_pg timeout 40 "$HA_PG_BIN/pg_ctl" -D "$single_pg" -m immediate -w -t 30 stop >/dev/null 2>&1
     fi
     ha_down
-    if [ "$failed" -gt 0 ] || [ "$keep" = 1 ]; then
-        echo "work directory kept: $WORK"
-    else
-        rm -rf "$WORK"
-    fi
+    keep_or_remove_work "$WORK" "$keep"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

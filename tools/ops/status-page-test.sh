@@ -65,11 +65,7 @@ cleanup() {
     done
     for pid in "${started[@]}"; do kill -9 "$pid" 2>/dev/null; done
     wait 2>/dev/null
-    if [ "$failed" -gt 0 ] || [ "${STATUS_PAGE_KEEP:-0}" = 1 ]; then
-        echo "work directory kept: $WORK"
-    else
-        rm -rf "$WORK"
-    fi
+    keep_or_remove_work "$WORK" "${STATUS_PAGE_KEEP:-0}"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

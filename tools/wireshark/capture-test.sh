@@ -256,21 +256,26 @@ check_equal "server answers type 0x7e with ERROR 3 (UNKNOWN_TYPE)" "82 00 03" \
 
 # ---------------------------------------------------------------------------------------------------------------------
 say "echo: one plain-text line, the last exchange of the capture"
-exec 3<>"/dev/tcp/127.0.0.1/$port"
-printf '%s\n' "$ECHO_LINE" >&3
-echo_reply="(no reply)"
-IFS= read -r -t "$(left)" echo_reply <&3 || true
-exec 3>&-
-check_equal "echo: the server answers the line with itself" "$ECHO_LINE" "$echo_reply"
+# echo_reply PORT: sends ECHO_LINE to the echo on PORT and prints the line it answers ("(no reply)" when none comes).
+echo_reply() {
+    local reply="(no reply)"
+    exec 3<>"/dev/tcp/127.0.0.1/$1"
+    printf '%s\n' "$ECHO_LINE" >&3
+    IFS= read -r -t "$(left)" reply <&3 || true
+    exec 3>&-
+    printf '%s\n' "$reply"
+}
+check_equal "echo: the server answers the line with itself" "$ECHO_LINE" "$(echo_reply "$port")"
 # dumpcap reads the kernel's capture buffer in blocks: stopping it now could lose the last packets. Loopback
 # delivers them in order, so once the echo's answer is in the file, everything before it is too.
+# echo_captured FILE PORT: whether the capture FILE holds the echo's answer from PORT yet.
 echo_captured() {
     local found
-    found=$(timeout "$(left)" tshark -n -r "$capture" -Y "tcp.srcport == $port && frame contains \"${ECHO_LINE%% *}\"" \
+    found=$(timeout "$(left)" tshark -n -r "$1" -Y "tcp.srcport == $2 && frame contains \"${ECHO_LINE%% *}\"" \
         2>/dev/null || true) # the file is still being written: its last record may be cut
     [[ -n "$found" ]]
 }
-wait_for "the echo's answer in the capture file" echo_captured
+wait_for "the echo's answer in the capture file" echo_captured "$capture" "$port"
 
 # ---------------------------------------------------------------------------------------------------------------------
 say "stop the server and the capture"
@@ -481,19 +486,8 @@ else
         "$(awk 'END { print NR }' "$tmp/tls/bets.csv" 2>/dev/null || echo 0)"
 
     # The plain-text echo still answers on the TLS port.
-    exec 3<>"/dev/tcp/127.0.0.1/$tls_port"
-    printf '%s\n' "$ECHO_LINE" >&3
-    tls_echo_reply="(no reply)"
-    IFS= read -r -t "$(left)" tls_echo_reply <&3 || true
-    exec 3>&-
-    check_equal "TLS: the echo still answers in plain text on the same port" "$ECHO_LINE" "$tls_echo_reply"
-    tls_echo_captured() {
-        local found
-        found=$(timeout "$(left)" tshark -n -r "$tls_capture" \
-            -Y "tcp.srcport == $tls_port && frame contains \"${ECHO_LINE%% *}\"" 2>/dev/null || true)
-        [[ -n "$found" ]]
-    }
-    wait_for "the TLS run's echo in the capture file" tls_echo_captured
+    check_equal "TLS: the echo still answers in plain text on the same port" "$ECHO_LINE" "$(echo_reply "$tls_port")"
+    wait_for "the TLS run's echo in the capture file" echo_captured "$tls_capture" "$tls_port"
     kill -TERM "$server_pid"
     wait_for "the TLS server to stop" process_gone "$server_pid"
     wait "$server_pid" || true
