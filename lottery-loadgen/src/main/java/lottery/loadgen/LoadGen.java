@@ -161,8 +161,10 @@ public final class LoadGen {
             if (before.get(i).isEmpty() || after.get(i).isEmpty()) {
                 return null;
             }
-            each.add(new Report.ServerUse(after.get(i).get().cpuSeconds() - before.get(i).get().cpuSeconds(),
-                    after.get(i).get().peakRssKb() / 1024.0));
+            ProcessStats start = before.get(i).get();
+            ProcessStats end = after.get(i).get();
+            each.add(new Report.ServerUse(end.cpuSeconds() - start.cpuSeconds(), end.peakRssKb() / 1024.0,
+                    Report.ServerUse.threadsDuring(start, end)));
         }
         return each;
     }

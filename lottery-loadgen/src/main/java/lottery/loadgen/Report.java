@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The figures of one load-generator run, printed as a table and as one JSON object with the same keys (so scripts
@@ -54,14 +55,41 @@ record Report(int agencies, long bets, int batchMax, int inFlight, boolean succe
     }
 
     /**
-     * @param cpuSeconds CPU seconds the server used during the run
-     * @param peakRssMb  the server process's peak resident set (its whole life), MB
+     * @param cpuSeconds       CPU seconds the server used during the run
+     * @param peakRssMb        the server process's peak resident set (its whole life), MB
+     * @param threadCpuSeconds the run's CPU seconds by thread family ({@link ProcessStats#threadCpuSeconds}; a thread
+     *                         that ended during the run is not in it); empty when not read
      */
-    record ServerUse(double cpuSeconds, double peakRssMb) {
-        /** Several processes as one: CPU summed, peak RSS the largest (each process's own peak, not their sum). */
+    record ServerUse(double cpuSeconds, double peakRssMb, Map<String, Double> threadCpuSeconds) {
+        ServerUse {
+            threadCpuSeconds = Map.copyOf(threadCpuSeconds);
+        }
+
+        ServerUse(double cpuSeconds, double peakRssMb) {
+            this(cpuSeconds, peakRssMb, Map.of());
+        }
+
+        /**
+         * Several processes as one: CPU summed (also by thread family), peak RSS the largest (each process's own
+         * peak, not their sum).
+         */
         static ServerUse total(List<ServerUse> each) {
+            Map<String, Double> threads = new TreeMap<>();
+            each.forEach(use -> use.threadCpuSeconds().forEach((family, cpu) -> threads.merge(family, cpu,
+                    Double::sum)));
             return new ServerUse(each.stream().mapToDouble(ServerUse::cpuSeconds).sum(),
-                    each.stream().mapToDouble(ServerUse::peakRssMb).max().orElse(0));
+                    each.stream().mapToDouble(ServerUse::peakRssMb).max().orElse(0), threads);
+        }
+
+        /**
+         * The run's CPU by thread family from the readings before and after it: a family's growth, or its whole CPU
+         * when it started during the run.
+         */
+        static Map<String, Double> threadsDuring(ProcessStats before, ProcessStats after) {
+            Map<String, Double> during = new TreeMap<>();
+            after.threadCpuSeconds().forEach((family, cpu) -> during.put(family,
+                    Math.max(0, cpu - before.threadCpuSeconds().getOrDefault(family, 0.0))));
+            return during;
         }
     }
 
@@ -80,6 +108,17 @@ record Report(int agencies, long bets, int batchMax, int inFlight, boolean succe
     Report withCeilings(double loopback, double disk) {
         return new Report(agencies, bets, batchMax, inFlight, success, reconnects, ingestSeconds, betsPerSecond, ack,
                 firstAck, drawWaitSeconds, totalSeconds, server, generatorCpu, loopback, disk, servers, serversEach);
+    }
+
+    /** The families that used at least 0.01 s, most CPU first, rounded to 0.01 s (the JSON's object). */
+    private static Map<String, Double> threadCpu(Map<String, Double> byFamily) {
+        Map<String, Double> shown = new LinkedHashMap<>();
+        byFamily.entrySet().stream()
+                .filter(e -> e.getValue() >= 0.01)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> shown.put(e.getKey(), round(e.getValue(), 2)));
+        return shown;
     }
 
     /** min(loopback, disk) of the ceilings measured, or 0. */
@@ -110,6 +149,7 @@ record Report(int agencies, long bets, int batchMax, int inFlight, boolean succe
         f.put("total_s", round(totalSeconds, 3));
         f.put("server_cpu_s", server == null ? null : round(server.cpuSeconds(), 2));
         f.put("server_peak_rss_mb", server == null ? null : Math.round(server.peakRssMb()));
+        f.put("server_thread_cpu_s", server == null ? null : threadCpu(server.threadCpuSeconds()));
         f.put("generator_cpu_s", round(generatorCpu, 2));
         f.put("loopback_ceiling_bets_per_s", loopbackCeiling > 0 ? Math.round(loopbackCeiling) : null);
         f.put("disk_ceiling_bets_per_s", diskCeiling > 0 ? Math.round(diskCeiling) : null);

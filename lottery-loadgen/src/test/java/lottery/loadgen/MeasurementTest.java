@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,6 +103,57 @@ class MeasurementTest {
         assertThat(self.cpuSeconds()).isPositive();
         assertThat(self.peakRssKb()).isGreaterThan(10_000);
         assertThat(ProcessStats.of(Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
+    void processStatsCountEachThreadFamilysCpu() throws InterruptedException {
+        CountDownLatch spun = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread busy = new Thread(() -> {
+            // At least 3 clock ticks (30 ms) of this thread's own CPU, within 10 s of wall time.
+            java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+            long wallEnd = System.nanoTime() + 10_000_000_000L;
+            while (cpu.getCurrentThreadCpuTime() < 30_000_000L && System.nanoTime() < wallEnd) {
+                Thread.onSpinWait();
+            }
+            spun.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "probe-7-1");
+        busy.start();
+        try {
+            assertThat(spun.await(15, TimeUnit.SECONDS)).isTrue();
+            Map<String, Double> threads = ProcessStats.self().orElseThrow().threadCpuSeconds();
+            assertThat(threads).containsKey("probe");
+            assertThat(threads.get("probe")).isGreaterThanOrEqualTo(0.02);
+        } finally {
+            release.countDown();
+            busy.join(15_000);
+        }
+    }
+
+    @Test
+    void aThreadsFamilyIsItsNameWithoutTrailingNumbers() {
+        assertThat(ProcessStats.family("io-3-1")).isEqualTo("io");
+        assertThat(ProcessStats.family("lottery-4-1")).isEqualTo("lottery");
+        assertThat(ProcessStats.family("GC Thread#0")).isEqualTo("GC Thread");
+        assertThat(ProcessStats.family("C2 CompilerThre")).isEqualTo("C2 CompilerThre");
+        assertThat(ProcessStats.family("store-sync-5-1")).isEqualTo("store-sync");
+        assertThat(ProcessStats.family("-1")).isEqualTo("-1");
+    }
+
+    @Test
+    void aRunsThreadCpuIsEachFamilysGrowth() {
+        ProcessStats before = new ProcessStats(2.0, 1, Map.of("io", 1.0, "C2 CompilerThre", 0.5, "gone", 0.3));
+        ProcessStats after = new ProcessStats(3.0, 1, Map.of("io", 1.6, "C2 CompilerThre", 0.5, "draw-scan", 0.2));
+        Map<String, Double> during = Report.ServerUse.threadsDuring(before, after);
+        assertThat(during).containsOnlyKeys("io", "C2 CompilerThre", "draw-scan");
+        assertThat(during.get("io")).isCloseTo(0.6, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(during.get("C2 CompilerThre")).isZero();
+        assertThat(during.get("draw-scan")).isEqualTo(0.2);
     }
 
     @Test

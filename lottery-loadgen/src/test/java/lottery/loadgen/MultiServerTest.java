@@ -156,9 +156,10 @@ class MultiServerTest {
             assertThat(keys).containsExactly("agencies", "bets", "batch_max", "in_flight", "success", "reconnects",
                     "ingest_s", "bets_per_s", "batches_acked", "ack_p50_ms", "ack_p99_ms", "ack_max_ms",
                     "first_ack_p99_ms", "first_ack_max_ms", "draw_wait_s", "total_s", "server_cpu_s",
-                    "server_peak_rss_mb", "generator_cpu_s", "loopback_ceiling_bets_per_s", "disk_ceiling_bets_per_s",
-                    "fraction_of_ceiling");
+                    "server_peak_rss_mb", "server_thread_cpu_s", "generator_cpu_s", "loopback_ceiling_bets_per_s",
+                    "disk_ceiling_bets_per_s", "fraction_of_ceiling");
             assertThat(json.get("server_cpu_s").isNull()).isFalse();
+            assertThat(json.get("server_thread_cpu_s").isObject()).isTrue();
         }
     }
 
