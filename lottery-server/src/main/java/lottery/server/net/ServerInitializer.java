@@ -9,6 +9,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import lottery.common.log.RateLimitedLog;
@@ -28,7 +29,8 @@ import org.slf4j.event.Level;
  *
  * <pre>
  * accepted: idle protocolDetector exceptionHandler               (idle: the first byte counts)
- * lottery:  frameDecoder frameEncoder messageDecoder messageEncoder idle handshake lotteryHandler exceptionHandler
+ * lottery:  flushConsolidation frameDecoder frameEncoder messageDecoder messageEncoder idle handshake lotteryHandler
+ *           exceptionHandler
  * echo:     lineDecoder idle stringDecoder stringEncoder lineEchoHandler exceptionHandler
  * refused:  frameDecoder frameEncoder messageDecoder messageEncoder  (ERROR TOO_MANY_CONNECTIONS, then closed)
  * TLS:      idle ssl tlsHandshake tlsProtocolDetector exceptionHandler   (first byte 0x16, TLS on), then
@@ -49,6 +51,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> i
     public static final String PROTOCOL_DETECTOR = "protocolDetector";
     public static final String HANDSHAKE_HANDLER = "handshake";
     public static final String LOTTERY_HANDLER = "lotteryHandler";
+    public static final String FLUSH_CONSOLIDATION = "flushConsolidation";
     public static final String LINE_DECODER = "lineDecoder";
     public static final String STRING_DECODER = "stringDecoder";
     public static final String STRING_ENCODER = "stringEncoder";
@@ -186,6 +189,11 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> i
     @Override
     public void installLottery(ChannelPipeline pipeline) {
         removePreDetection(pipeline);
+        // The lottery thread writes each answer with its own flush; the Acks one force releases are queued on the
+        // event loop together, and Netty's FlushConsolidationHandler turns their flushes into one, after them: one
+        // system call instead of one per Ack.
+        pipeline.addLast(FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         LotteryPipeline.addServerLast(pipeline);
         addIdle(pipeline);
         HandshakeDeadline deadline = HandshakeDeadline.of(pipeline.channel());
