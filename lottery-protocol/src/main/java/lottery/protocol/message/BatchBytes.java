@@ -141,46 +141,51 @@ public final class BatchBytes implements LotteryMessage {
      */
     static boolean plain(byte[] b, int count) {
         int at = 0;
+        for (int i = 0; i < count && at >= 0; i++) {
+            at = plainBet(b, at);
+        }
+        return at == b.length;
+    }
+
+    /**
+     * Where the valid, plain bet that starts at {@code b[at]} ends, or -1 when there is none. A method of its own so
+     * that a JVM compiling little (the client's flags) compiles it after a few thousand bets, where the loop of
+     * {@link #plain} would run interpreted for a whole batch.
+     */
+    private static int plainBet(byte[] b, int at) {
         int length = b.length;
-        for (int i = 0; i < count; i++) {
-            for (int field = 0; field < 2; field++) {
-                if (at >= length) {
-                    return false;
-                }
-                int end = at + 1 + (b[at] & 0xFF);
-                if (end > length) {
-                    return false;
-                }
-                if (!Limits.isPlainText(b, at + 1, end)) {
-                    return false;
-                }
-                at = end;
-            }
+        for (int field = 0; field < 2; field++) {
             if (at >= length) {
-                return false;
+                return -1;
             }
-            int digits = b[at] & 0xFF;
-            int end = at + 1 + digits;
-            if (digits == 0 || digits > Limits.MAX_DOCUMENT_DIGITS || end + BET_TAIL_BYTES > length) {
-                return false;
-            }
-            for (int k = at + 1; k < end; k++) {
-                if (b[k] < '0' || b[k] > '9') {
-                    return false;
-                }
+            int end = at + 1 + (b[at] & 0xFF);
+            if (end > length || !Limits.isPlainText(b, at + 1, end)) {
+                return -1;
             }
             at = end;
-            int year = ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
-            int month = b[at + 2] & 0xFF;
-            int day = b[at + 3] & 0xFF;
-            int number = ((b[at + 4] & 0xFF) << 8) | (b[at + 5] & 0xFF);
-            if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 || day > Limits.daysIn(year, month)
-                    || number > Limits.MAX_NUMBER) {
-                return false;
-            }
-            at += BET_TAIL_BYTES;
         }
-        return at == length;
+        if (at >= length) {
+            return -1;
+        }
+        int digits = b[at] & 0xFF;
+        int end = at + 1 + digits;
+        if (digits == 0 || digits > Limits.MAX_DOCUMENT_DIGITS || end + BET_TAIL_BYTES > length) {
+            return -1;
+        }
+        for (int k = at + 1; k < end; k++) {
+            if (b[k] < '0' || b[k] > '9') {
+                return -1;
+            }
+        }
+        int year = ((b[end] & 0xFF) << 8) | (b[end + 1] & 0xFF);
+        int month = b[end + 2] & 0xFF;
+        int day = b[end + 3] & 0xFF;
+        int number = ((b[end + 4] & 0xFF) << 8) | (b[end + 5] & 0xFF);
+        if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 || day > Limits.daysIn(year, month)
+                || number > Limits.MAX_NUMBER) {
+            return -1;
+        }
+        return end + BET_TAIL_BYTES;
     }
 
 
