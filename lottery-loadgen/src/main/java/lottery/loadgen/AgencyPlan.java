@@ -21,8 +21,8 @@ import lottery.protocol.message.Bet;
  * @param batches         batch seq {@code s} is {@code batches.get(s - 1)}
  * @param betsThrough     {@code betsThrough[s]} = bets in batches 1..s ({@code betsThrough[0] = 0})
  * @param expectedWinners bets with the winning number
- * @param frames          {@code frames[s - 1]}: batch seq {@code s} encoded (type byte + body; the pipeline adds the
- *                        length prefix), so a send costs no encoding
+ * @param frames          {@code frames[s - 1]}: batch seq {@code s} as it goes on the wire (length prefix, type byte,
+ *                        body), so a send costs no encoding
  */
 record AgencyPlan(int agency, String secret, List<Bet> bets, List<Batch> batches, long[] betsThrough,
                   int expectedWinners, byte[][] frames) {
@@ -48,7 +48,7 @@ record AgencyPlan(int agency, String secret, List<Bet> bets, List<Batch> batches
         for (int s = 0; s < frames.length; s++) {
             ByteBuf frame = Unpooled.buffer();
             try {
-                Wire.write(batches.get(s), frame);
+                Wire.writeFrame(batches.get(s), frame);
                 frames[s] = ByteBufUtil.getBytes(frame);
             } finally {
                 frame.release();

@@ -1,36 +1,28 @@
 package lottery.protocol.codec;
 
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.LengthFieldPrepender;
-import lottery.protocol.message.Limits;
 
 /**
- * Installs the lottery protocol's four codec handlers in a pipeline, under the fixed names below. It is not a handler
+ * Installs the lottery protocol's three codec handlers in a pipeline, under the fixed names below. It is not a handler
  * itself: server and client initializers call {@link #addLast} and then add their own handlers after it.
  *
  * <pre>
  * inbound   ByteBuf        -&gt; FRAME_DECODER   -&gt; frame -&gt; MESSAGE_DECODER -&gt; LotteryMessage
- * outbound  LotteryMessage -&gt; MESSAGE_ENCODER -&gt; frame -&gt; FRAME_ENCODER   -&gt; ByteBuf (prefix + frame)
+ * outbound  LotteryMessage -&gt; MESSAGE_ENCODER -&gt; ByteBuf (length prefix + frame)
  * </pre>
- *
- * <p>Outbound events travel from the tail towards the head, so the prepender sits before the message encoder.
  */
 public final class LotteryPipeline {
     public static final String FRAME_DECODER = "frameDecoder";
-    public static final String FRAME_ENCODER = "frameEncoder";
     public static final String MESSAGE_DECODER = "messageDecoder";
     public static final String MESSAGE_ENCODER = "messageEncoder";
-
-    /** Sharable (it keeps no state), so one instance serves every channel. */
-    private static final LengthFieldPrepender PREPENDER = new LengthFieldPrepender(Limits.LENGTH_FIELD_BYTES);
 
     private LotteryPipeline() {
     }
 
     /**
-     * Adds {@link LotteryFrameDecoder}, {@code LengthFieldPrepender(4)}, {@link LotteryMessageDecoder} and
-     * {@link LotteryMessageEncoder} at the end of {@code pipeline}; returns it. The frame decoder is new for each
-     * call, as it holds a channel's partial frame; the other three are shared.
+     * Adds {@link LotteryFrameDecoder}, {@link LotteryMessageDecoder} and {@link LotteryMessageEncoder} (which writes
+     * the length prefix itself) at the end of {@code pipeline}; returns it. The frame decoder is new for each call,
+     * as it holds a channel's partial frame; the other two are shared.
      */
     public static ChannelPipeline addLast(ChannelPipeline pipeline) {
         return addLast(pipeline, LotteryMessageDecoder.INSTANCE);
@@ -47,7 +39,6 @@ public final class LotteryPipeline {
     private static ChannelPipeline addLast(ChannelPipeline pipeline, LotteryMessageDecoder decoder) {
         return pipeline
                 .addLast(FRAME_DECODER, new LotteryFrameDecoder())
-                .addLast(FRAME_ENCODER, PREPENDER)
                 .addLast(MESSAGE_DECODER, decoder)
                 .addLast(MESSAGE_ENCODER, LotteryMessageEncoder.INSTANCE);
     }

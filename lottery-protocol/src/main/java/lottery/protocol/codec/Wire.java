@@ -87,6 +87,23 @@ public final class Wire {
     }
 
     /**
+     * Writes {@code msg} as it goes on the wire: the 4-byte length prefix, then {@link #write its type byte and body}.
+     *
+     * @throws IllegalArgumentException when the frame would exceed {@link Limits#MAX_FRAME_BYTES}; nothing is written
+     */
+    public static void writeFrame(LotteryMessage msg, ByteBuf out) {
+        int prefixAt = out.writerIndex();
+        out.writeInt(0); // the length, set once the frame is written
+        try {
+            write(msg, out);
+        } catch (IllegalArgumentException e) {
+            out.writerIndex(prefixAt);
+            throw e;
+        }
+        out.setInt(prefixAt, out.writerIndex() - prefixAt - Limits.LENGTH_FIELD_BYTES);
+    }
+
+    /**
      * Writes the type byte and body of {@code msg} to {@code out}.
      *
      * @throws IllegalArgumentException when the frame would exceed {@link Limits#MAX_FRAME_BYTES}

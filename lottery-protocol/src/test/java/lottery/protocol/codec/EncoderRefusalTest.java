@@ -1,7 +1,11 @@
 package lottery.protocol.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.EncoderException;
 import java.util.Collections;
@@ -24,6 +28,19 @@ class EncoderRefusalTest {
                     .hasMessageContaining("BATCH frame of 8635 bytes exceeds the 8192-byte limit");
             assertThat(codec.drainOutbound()).isEmpty();
             assertThat(codec.encode(GoldenFrames.FINISH.message())).isEqualTo(GoldenFrames.FINISH.bytes());
+        }
+    }
+
+    @Test
+    void writeFrameRefusesAnOversizeBatchAndLeavesTheBufferAsItWas() {
+        Batch oversize = new Batch(1, Collections.nCopies(16, MessageGenerator.largestBet()));
+        ByteBuf buf = Unpooled.buffer().writeByte(0x7E);
+        try {
+            assertThatThrownBy(() -> Wire.writeFrame(oversize, buf)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("BATCH frame of 8635 bytes exceeds the 8192-byte limit");
+            assertThat(ByteBufUtil.getBytes(buf)).containsExactly(0x7E);
+        } finally {
+            buf.release();
         }
     }
 

@@ -64,6 +64,22 @@ class GoldenFramesTest {
         }
     }
 
+    /** The whole frame, prefix included, as the encoder and the load generator write it, after what is there. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goldens")
+    void writeFrameGivesTheGoldenBytesAfterWhatTheBufferHolds(Golden golden) {
+        ByteBuf buf = Unpooled.buffer().writeByte(0x7E);
+        try {
+            Wire.writeFrame(golden.message(), buf);
+            byte[] expected = new byte[1 + golden.bytes().length];
+            expected[0] = 0x7E;
+            System.arraycopy(golden.bytes(), 0, expected, 1, golden.bytes().length);
+            assertThat(ByteBufUtil.getBytes(buf)).isEqualTo(expected);
+        } finally {
+            buf.release();
+        }
+    }
+
     /** Port unification decides on the first byte: every lottery frame must start with 0x00. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("goldens")

@@ -29,13 +29,13 @@ import org.slf4j.event.Level;
  *
  * <pre>
  * accepted: idle protocolDetector exceptionHandler               (idle: the first byte counts)
- * lottery:  flushConsolidation frameDecoder frameEncoder messageDecoder messageEncoder idle handshake lotteryHandler
+ * lottery:  flushConsolidation frameDecoder messageDecoder messageEncoder idle handshake lotteryHandler
  *           exceptionHandler
  * echo:     lineDecoder idle stringDecoder stringEncoder lineEchoHandler exceptionHandler
- * refused:  frameDecoder frameEncoder messageDecoder messageEncoder  (ERROR TOO_MANY_CONNECTIONS, then closed)
+ * refused:  frameDecoder messageDecoder messageEncoder  (ERROR TOO_MANY_CONNECTIONS, then closed)
  * TLS:      idle ssl tlsHandshake tlsProtocolDetector exceptionHandler   (first byte 0x16, TLS on), then
  *           ssl tlsHandshake + the lottery's or the echo's handlers above, on the decrypted bytes
- * plain lottery on a TLS server: frameEncoder messageEncoder ... (ERROR TLS_REQUIRED, then closed)
+ * plain lottery on a TLS server: frameDecoder messageDecoder messageEncoder (ERROR TLS_REQUIRED, then closed)
  * </pre>
  * The idle timer ({@link MessageIdleHandler}) sits after the decoders, so only complete frames or lines reset it: a
  * peer that trickles bytes without ever completing a frame is idle. The handshake handler ({@link HandshakeDeadline})
