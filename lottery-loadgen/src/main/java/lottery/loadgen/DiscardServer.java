@@ -11,13 +11,11 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.LengthFieldPrepender;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import lottery.protocol.codec.LotteryFrameDecoder;
 import lottery.protocol.codec.Wire;
 import lottery.protocol.message.Ack;
-import lottery.protocol.message.Limits;
 import lottery.protocol.message.MessageType;
 
 /**
@@ -31,7 +29,6 @@ final class DiscardServer implements AutoCloseable {
     private final Channel channel;
 
     DiscardServer() throws InterruptedException {
-        LengthFieldPrepender prepender = new LengthFieldPrepender(Limits.LENGTH_FIELD_BYTES);
         channel = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -40,7 +37,7 @@ final class DiscardServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new LotteryFrameDecoder(), prepender, new AckAll());
+                        ch.pipeline().addLast(new LotteryFrameDecoder(), new AckAll());
                     }
                 })
                 .bind("127.0.0.1", 0).sync().channel();
@@ -72,7 +69,7 @@ final class DiscardServer implements AutoCloseable {
                 }
                 if (ack != null) {
                     ByteBuf out = ctx.alloc().buffer(16);
-                    Wire.write(ack, out);
+                    Wire.writeFrame(ack, out); // the length prefix too, as the server's encoder writes it
                     ctx.write(out);
                 }
             } finally {
