@@ -33,10 +33,15 @@ lj_lib=$lj_bin/lottery-jvm.sh
 #   interpreted instead of compiled; the byte loops that read and send the bets still compile. Alone against a
 #   fresh server, 8 alternating runs each: 0.35 -> 0.28 CPU-s (agency 5, 991 bets), 0.51 -> 0.44 (agency 1, 26,936
 #   bets), same walls; 40 was no better than 10 (docs/PERFORMANCE.md "Start-up").
-# - server: must stay fast for a long ingest too, so it keeps C2 (TieredStopAtLevel=1 would cap its throughput); the
-#   serial GC uses less CPU than G1 and Parallel for the same ingest here and a third of G1's resident memory.
+# - server: C1 alone too (TieredStopAtLevel=1). On 2 cores C2's compiles of a fresh server cost more than its faster
+#   code saves, well past the sizes this lottery sees: alternating runs of 2026-12-07 (docs/PERFORMANCE.md "Issue 22,
+#   fourth pass"): course run server 0.83-0.91 CPU-s vs 1.12-1.32; 64 x 20,000 1.19-1.44 M bets/s vs 0.92-1.22 M;
+#   64 x 100,000 1.42/1.94/1.84 M vs 1.60/1.36/1.24 M; 1,000 agencies first Ack 803-834 ms vs 917-1,002; even
+#   64 x 200,000 (12.8 M bets) 1.96 M vs 2.05 M with less CPU. LOTTERY_JAVA_OPTS=-XX:TieredStopAtLevel=4 gives C2
+#   back (the last flag wins). The serial GC uses less CPU than G1 and Parallel for the same ingest here and a third
+#   of G1's resident memory.
 lj_flags_client='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=10 -XX:-UsePerfData'
-lj_flags_server='-XX:+UseSerialGC -XX:-UsePerfData'
+lj_flags_server='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData'
 # - both, on JDK 23 and later: --sun-misc-unsafe-memory-access=allow. From JDK 25 on, Netty leaves sun.misc.Unsafe
 #   alone unless the JVM says its memory access is allowed; without it Netty frees direct buffers and slices them
 #   through method handles it builds at start (CleanerJava25), which spins about 20 classes at run time in every
@@ -185,7 +190,8 @@ lj_train_locked() {
     # On JDK 25+ the AOT cache also keeps the method profiles of the training run, so the server's training carries a
     # real ingest: 16 synthetic agencies x 40,000 bets from lottery-loadgen beside the one real client. Measured on
     # the 64 x 20,000 ingest (tools/bench/ingest.sh): 2.5 s of server CPU instead of 3.4-3.7 s, 0.76-0.91 M bets/s
-    # instead of 0.59-0.67 M, 2 runs each. Without the loadgen jar (or on JDK 17, whose archive holds classes only)
+    # instead of 0.59-0.67 M, 2 runs each (measured when the server still had C2; not measured again since it runs
+    # C1 alone, where the ingest's classes, linked ahead, are what it surely adds). Without the loadgen jar (or on JDK 17, whose archive holds classes only)
     # the training is the one-agency lottery alone.
     lj_loadgen=0
     if [ "$lj_feature" -ge 25 ] && [ -f "$lj_loadgen_jar" ]; then lj_loadgen=1; fi
