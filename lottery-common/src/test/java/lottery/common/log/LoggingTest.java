@@ -6,17 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -152,6 +156,47 @@ class LoggingTest {
                         + "java.lang.IllegalStateException: outer")
                 .contains("Caused by: java.io.IOException: inner N°1", "Suppressed: java.lang.IllegalArgumentException")
                 .endsWith("T INFO     action: after | result: success" + System.lineSeparator());
+    }
+
+    /**
+     * The date is what Logback's {@code %d} prints in the JVM's default zone, also in a zone with summer time, on
+     * both sides of its changes (Madrid: +01:00 in winter, +02:00 in summer; 2026-03-29 and 2026-10-25 at 01:00 UTC).
+     */
+    @Test
+    void theDateIsLogbacksOwnInAZoneWithSummerTimeOnBothSidesOfAChange() {
+        TimeZone saved = TimeZone.getDefault();
+        TimeZone.setDefault(TimeZone.getTimeZone("Europe/Madrid"));
+        LoggerContext context = new LoggerContext();
+        try {
+            Logging.LineEncoder ours = new Logging.LineEncoder();
+            ours.setContext(context);
+            ours.start();
+            PatternLayoutEncoder logbacks = new PatternLayoutEncoder();
+            logbacks.setContext(context);
+            logbacks.setCharset(StandardCharsets.UTF_8);
+            logbacks.setPattern(Logging.PATTERN);
+            logbacks.start();
+            for (String at : List.of("2026-01-15T12:00:00Z", "2026-03-29T00:59:59Z", "2026-03-29T01:00:00Z",
+                    "2026-07-15T23:30:00Z", "2026-10-25T00:59:59Z", "2026-10-25T01:00:00Z")) {
+                LoggingEvent event = eventAt(at);
+                String line = new String(ours.encode(event), StandardCharsets.UTF_8);
+                assertThat(line).as(at).isEqualTo(new String(logbacks.encode(event), StandardCharsets.UTF_8));
+            }
+            assertThat(new String(ours.encode(eventAt("2026-07-15T23:30:00Z")), StandardCharsets.UTF_8))
+                    .startsWith("2026-07-16 01:30:00 INFO ");
+        } finally {
+            TimeZone.setDefault(saved);
+        }
+    }
+
+    private static LoggingEvent eventAt(String at) {
+        LoggingEvent event = new LoggingEvent();
+        event.setLoggerName("x");
+        event.setThreadName("main");
+        event.setLevel(Level.INFO);
+        event.setMessage("m");
+        event.setTimeStamp(Instant.parse(at).toEpochMilli());
+        return event;
     }
 
     @Test
