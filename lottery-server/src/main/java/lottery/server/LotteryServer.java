@@ -8,7 +8,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -26,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import lottery.common.log.LogText;
 import lottery.common.log.ShutdownLog;
 import lottery.server.net.AcceptErrorHandler;
+import lottery.server.net.ListeningPort;
 import lottery.server.net.NettyLotteryThread;
 import lottery.server.net.ServerInitializer;
 import lottery.server.net.ServerTls;
@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * The server's resources and their life cycle: one acceptor event loop, the I/O event loops, the lottery thread, the
  * group of open channels, the bets store and the draw coordinator.
  *
- * <p>Start-up order (see {@link #start}): lock the storage, read the round back, bind without accepting, archive or
- * resume the round, then accept. The storage lock is held until {@link #stop()} has closed the store.
+ * <p>Start-up order (see {@link #start}): bind the port without accepting, lock the storage, read the round back,
+ * archive or resume the round, then accept. The storage lock is held until {@link #stop()} has closed the store.
  *
  * <p>Who owns what: the event loops own the connections (decoding, encoding, the echo); the <em>lottery thread</em>,
  * a single-threaded executor, owns the bets store, the draw coordinator and every lottery connection's
@@ -92,6 +92,8 @@ public final class LotteryServer {
     private ChannelGroup channels;
     private BetStore store;
     private DrawCoordinator coordinator;
+    /** The lottery port, bound first; its socket passes to {@link #serverChannel} once Netty is up. */
+    private ListeningPort listeningPort;
     private Channel serverChannel;
     /** The ops endpoint (SERVER_METRICS_PORT), or null when it is off. */
     private OpsServer ops;
@@ -128,12 +130,14 @@ public final class LotteryServer {
     }
 
     /**
-     * Starts the server, in this order: resolves the listen address and reads the agencies' secrets; lets the storage
-     * engine take its storage and read the round back, changing nothing ({@link StoreEngine#prepare}: the CSV
-     * engine locks the bets file, and another server there stops this one before anything is touched); binds the
-     * port with the server channel not reading yet (no connection is accepted); then, the port being ours, has the
-     * engine resume the round or start a new one ({@link StoreEngine#open}); queues the draw if every agency had
-     * finished without one; and only then accepts connections.
+     * Starts the server, in this order: resolves the listen address and binds the port with the JDK alone
+     * ({@link ListeningPort}: connections from then on wait in the backlog, none is accepted), so agencies started
+     * with the server are queued rather than refused while the rest starts; reads the agencies' secrets; lets the
+     * storage engine take its storage and read the round back, changing nothing ({@link StoreEngine#prepare}: the
+     * CSV engine locks the bets file, and another server there stops this one before anything is touched); starts
+     * Netty and hands it the bound socket, not reading yet; then, the port being ours, has the engine resume the
+     * round or start a new one ({@link StoreEngine#open}); queues the draw if every agency had finished without one;
+     * and only then accepts connections.
      *
      * @return the address the server listens on (its port is the real one when the configured port is 0)
      * @throws UnknownHostException when the listen address cannot be resolved; the bets file is left alone
@@ -147,10 +151,22 @@ public final class LotteryServer {
         }
         started = true;
         InetAddress address = bindAddress != null ? bindAddress : resolve(config.listenAddress());
-        AgencySecrets secrets = config.secretsFile() == null ? AgencySecrets.none()
-                : AgencySecrets.load(config.secretsFile(), config.agencies());
-        // Before the storage is touched: a wrong certificate or key stops the server with one line.
-        ServerTls tls = config.tls() == null ? null : ServerTls.load(config.tls());
+        // First, with the JDK alone: from here on an agency's connect is queued in the backlog, not refused, while
+        // the rest of the start (Netty, the storage) runs. Nothing is accepted before the round is open.
+        listeningPort = ListeningPort.bind(address, config.port(), config.listenBacklog());
+        InetSocketAddress local = listeningPort.address();
+        LOG.info("action: bind | result: success | port: {}", local.getPort());
+        AgencySecrets secrets;
+        ServerTls tls;
+        try {
+            secrets = config.secretsFile() == null ? AgencySecrets.none()
+                    : AgencySecrets.load(config.secretsFile(), config.agencies());
+            // Before the storage is touched: a wrong certificate or key stops the server with one line.
+            tls = config.tls() == null ? null : ServerTls.load(config.tls());
+        } catch (IOException | RuntimeException e) {
+            stop();
+            throw e;
+        }
         engine = engine();
         // File channels close themselves on an interrupted thread; the interrupt is for the wait for the bind.
         boolean interrupted = Thread.interrupted();
@@ -199,8 +215,8 @@ public final class LotteryServer {
                 config.idleTimeoutSeconds(), config.maxConnections(), config.handshakeTimeoutSeconds(), tls);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, ioLoops)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, config.listenBacklog())
+                // The socket bound above (its backlog set there); registered below, not bound again.
+                .channelFactory(listeningPort.channelFactory())
                 // No connection is accepted until the round is open (see openRound).
                 .option(ChannelOption.AUTO_READ, false)
                 // Accept failures (EMFILE at the open-file limit): a pause and one line per interval, no stack traces.
@@ -212,7 +228,7 @@ public final class LotteryServer {
                 .childOption(ChannelOption.AUTO_READ, true)
                 .childHandler(initializer);
         try {
-            serverChannel = bootstrap.bind(address, config.port()).sync().channel();
+            serverChannel = bootstrap.register().sync().channel();
         } catch (InterruptedException e) {
             // Not an I/O failure: whoever interrupted us must still see the interrupt.
             stop();
@@ -220,12 +236,9 @@ public final class LotteryServer {
             throw e;
         } catch (Exception e) {
             stop();
-            // Which address and port: with SERVER_IP set, "Cannot assign requested address" alone does not say.
-            throw new IOException("cannot listen on " + address.getHostAddress() + " port " + config.port() + ": "
+            throw new IOException("cannot register the listening socket on port " + local.getPort() + ": "
                     + e.getMessage(), e);
         }
-        InetSocketAddress local = (InetSocketAddress) serverChannel.localAddress();
-        LOG.info("action: bind | result: success | port: {}", local.getPort());
         if (config.opsEnabled()) {
             // Before the round opens: /health answers during a long recovery, /ready says the round is not open.
             try {
@@ -288,6 +301,14 @@ public final class LotteryServer {
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly(stepMillis(deadline));
             ShutdownLog.closed(ShutdownLog.SERVER_SOCKET);
+        } else if (listeningPort != null) {
+            // A start that failed before Netty had the socket.
+            try {
+                listeningPort.close();
+                ShutdownLog.closed(ShutdownLog.SERVER_SOCKET);
+            } catch (IOException e) {
+                ShutdownLog.failed(ShutdownLog.SERVER_SOCKET, e);
+            }
         }
         if (ops != null) {
             ops.stop(stepMillis(deadline));
