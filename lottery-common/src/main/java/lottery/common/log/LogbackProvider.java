@@ -18,8 +18,9 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * for providers, and Logback's search for configurators, whose ranking reads an annotation of each (a dynamic proxy
  * and the method-handle classes behind it, spun at run time). Measured in docs/PERFORMANCE.md "Start-up".
  *
- * <p>When a configuration file is asked for ({@code -Dlogback.configurationFile}, or a {@code logback-test.xml} on
- * the class path, as in the tests), everything goes to Logback's own provider, so Logback's rules apply unchanged.
+ * <p>When a configuration file is asked for ({@code -Dlogback.configurationFile}, which the modules' Surefire
+ * configuration sets to their {@code logback-test.xml}), everything goes to Logback's own provider, so Logback's rules
+ * apply unchanged.
  *
  * <p>Thread context: SLF4J calls {@link #initialize} once, before any other method.
  */

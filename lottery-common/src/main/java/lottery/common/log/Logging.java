@@ -77,8 +77,11 @@ public final class Logging {
      * (Logback finds it with the ServiceLoader before it looks for XML).
      *
      * <p>It steps aside, so that Logback reads XML as before, when the system property
-     * {@code logback.configurationFile} names a file (a user's own configuration; the process tests use it) or a
-     * {@code logback-test.xml} is on the class path (the tests' configuration). The {@code logback.xml} files stay
+     * {@code logback.configurationFile} names a file: a user's own configuration, the process tests' choice of the
+     * jars' {@code logback.xml}, and the modules' {@code logback-test.xml} (their Surefire configuration names it).
+     * Only the property is asked, not the class path: looking a resource up searches the boot modules and opens and
+     * indexes the jar (thousands of entries), which a production start does not otherwise need for its classes
+     * (they come from the class-data archive). The {@code logback.xml} files stay
      * in the jars as the written form of this configuration; {@code LoggingTest} checks that both give the same
      * lines.
      */
@@ -101,11 +104,9 @@ public final class Logging {
             return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
         }
 
-        /** Whether a Logback configuration file is asked for: the system property, or a test's logback-test.xml. */
+        /** Whether a Logback configuration file is asked for ({@value #CONFIG_FILE_PROPERTY}). */
         static boolean fileRequested() {
-            ClassLoader loader = Configurator.class.getClassLoader();
-            return System.getProperty(CONFIG_FILE_PROPERTY) != null
-                    || (loader != null && loader.getResource("logback-test.xml") != null);
+            return System.getProperty(CONFIG_FILE_PROPERTY) != null;
         }
 
         /** Sets up {@code context} as the applications' {@code logback.xml} does. */

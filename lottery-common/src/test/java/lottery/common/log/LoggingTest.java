@@ -231,10 +231,28 @@ class LoggingTest {
     }
 
     @Test
-    void theConfigurationInCodeStepsAsideForTheTestsXmlAndForAConfigurationFileProperty() {
-        // This class path has the tests' logback-test.xml: Logback must read it.
+    void theConfigurationInCodeStepsAsideForAConfigurationFileProperty() {
+        // Surefire names this module's logback-test.xml in logback.configurationFile: Logback must read it.
+        assertThat(System.getProperty(Logging.Configurator.CONFIG_FILE_PROPERTY)).isEqualTo("logback-test.xml");
         Logging.Configurator configurator = new Logging.Configurator();
         configurator.setContext(new LoggerContext());
         assertThat(configurator.configure(new LoggerContext())).isEqualTo(ExecutionStatus.INVOKE_NEXT_IF_ANY);
+    }
+
+    @Test
+    void withoutTheConfigurationFilePropertyTheConfigurationInCodeApplies() {
+        String file = System.clearProperty(Logging.Configurator.CONFIG_FILE_PROPERTY);
+        try {
+            Logging.Configurator configurator = new Logging.Configurator();
+            LoggerContext context = new LoggerContext();
+            configurator.setContext(context);
+            assertThat(configurator.configure(context)).isEqualTo(ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+            assertThat(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("STDOUT")).isNotNull();
+            context.stop();
+        } finally {
+            if (file != null) {
+                System.setProperty(Logging.Configurator.CONFIG_FILE_PROPERTY, file);
+            }
+        }
     }
 }
