@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import lottery.protocol.message.BatchBytes;
 import lottery.protocol.message.Bet;
 import lottery.server.store.BetCsv;
@@ -42,7 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CsvBetStore implements BetStore {
     private static final Logger LOG = LoggerFactory.getLogger(CsvBetStore.class);
-    private static final DateTimeFormatter ARCHIVE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     /** The file's bytes per range in {@link #draw}: one range per whole multiple of it, at most one per core. */
     static final long MIN_RANGE_BYTES = 16L << 20;
@@ -189,17 +189,26 @@ public final class CsvBetStore implements BetStore {
      * {@code NAME-yyyyMMdd-HHmmss[-K].csv} and the same name with {@code .round} beside it, so that a new round
      * starts: without this a second run would draw over the bets of both. Nothing is deleted.
      *
+     * <p>The stamp is the local time of the JVM's default zone, asked for only when there is something to move: a
+     * start with no earlier round never loads java.time's zone rules.
+     *
      * @return where the bets file went, or empty when there was no bets file to move
      */
-    public static Optional<Path> archiveExisting(Path path, Clock clock) throws IOException {
-        return archiveExisting(path, clock, DirectorySync.FSYNC);
+    public static Optional<Path> archiveExisting(Path path) throws IOException {
+        return archiveExisting(path, Clock::systemDefaultZone, DirectorySync.FSYNC);
+    }
+
+    /** The same, the stamp from {@code clock} (tests). */
+    static Optional<Path> archiveExisting(Path path, Clock clock) throws IOException {
+        return archiveExisting(path, () -> clock, DirectorySync.FSYNC);
     }
 
     /**
      * The same, forcing the directory through {@code directories} once the files are renamed, so that a power cut
      * cannot bring the old round back under its live name beside the new round's files.
      */
-    static Optional<Path> archiveExisting(Path path, Clock clock, DirectorySync directories) throws IOException {
+    static Optional<Path> archiveExisting(Path path, Supplier<Clock> clock, DirectorySync directories)
+            throws IOException {
         Path logPath = RoundLog.pathFor(path);
         boolean bets = Files.isRegularFile(path) && Files.size(path) > 0;
         boolean round = Files.isRegularFile(logPath);
@@ -210,7 +219,7 @@ public final class CsvBetStore implements BetStore {
         int dot = name.lastIndexOf('.');
         String base = dot > 0 ? name.substring(0, dot) : name;
         String extension = dot > 0 ? name.substring(dot) : "";
-        String stamp = ARCHIVE_STAMP.format(LocalDateTime.now(clock));
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now(clock.get()));
         Path target = path.resolveSibling(base + "-" + stamp + extension);
         for (int k = 2; Files.exists(target) || Files.exists(RoundLog.pathFor(target)); k++) {
             target = path.resolveSibling(base + "-" + stamp + "-" + k + extension);

@@ -3,7 +3,6 @@ package lottery.server.store.csv;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Optional;
 import lottery.common.log.LogText;
 import lottery.server.store.OpenedRound;
@@ -97,7 +96,7 @@ public final class CsvEngine implements StoreEngine {
                     found.bets(), found.finishedCount(), found.agencies());
             return new OpenedRound(store, found.snapshot());
         }
-        Optional<Path> archived = CsvBetStore.archiveExisting(path, Clock.systemDefaultZone());
+        Optional<Path> archived = CsvBetStore.archiveExisting(path);
         if (archived.isPresent()) {
             LOG.info("action: archive_bets | result: success | from: {} | to: {}", path, archived.get());
         }

@@ -70,7 +70,7 @@ class DirectorySyncTest {
         }
         Clock clock = Clock.fixed(Instant.parse("2026-12-07T10:15:30Z"), ZoneOffset.UTC);
 
-        assertThat(CsvBetStore.archiveExisting(bets, clock, recorder)).contains(dir.resolve("bets-20261207-101530.csv"));
+        assertThat(CsvBetStore.archiveExisting(bets, () -> clock, recorder)).contains(dir.resolve("bets-20261207-101530.csv"));
 
         assertThat(forced).containsExactly(new Forced(dir.toAbsolutePath(),
                 Set.of("bets-20261207-101530.csv", "bets-20261207-101530.csv.round")));
