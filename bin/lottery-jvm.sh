@@ -193,6 +193,10 @@ lj_train_locked() {
     # instead of 0.59-0.67 M, 2 runs each (measured when the server still had C2; not measured again since it runs
     # C1 alone, where the ingest's classes, linked ahead, are what it surely adds). Without the loadgen jar (or on JDK 17, whose archive holds classes only)
     # the training is the one-agency lottery alone.
+    # Netty's leak detector tracks one buffer in 128 at its default level, so a real run usually makes a tracked
+    # buffer, and the training's few buffers usually do not: its classes would then be loaded from the jar (read,
+    # verified) at run time. The training tracks every buffer, so they are in the archive.
+    lj_train_props='-Dio.netty.leakDetection.level=paranoid'
     lj_loadgen=0
     if [ "$lj_feature" -ge 25 ] && [ -f "$lj_loadgen_jar" ]; then lj_loadgen=1; fi
     lj_agencies=$((1 + 16 * lj_loadgen))
@@ -206,14 +210,16 @@ lj_train_locked() {
         # shellcheck disable=SC2086 # the flag lists are word lists
         (cd "$lj_work" && exec env -i PATH="$PATH" SERVER_IP=127.0.0.1 SERVER_PORT=$lj_port SERVER_AGENCIES=$lj_agencies \
             SERVER_STORAGE_PATH="$lj_work/bets-$lj_try.csv" LOGGING_LEVEL=INFO \
-            "$lj_java" $lj_flags_server "$lj_server_record$lj_work/server.archive" -jar "$lj_server_jar") \
+            "$lj_java" $lj_flags_server $lj_train_props "$lj_server_record$lj_work/server.archive" \
+            -jar "$lj_server_jar") \
             > "$lj_work/server.log" 2>&1 &
         lj_server_pid=$!
         # shellcheck disable=SC2086
         (cd "$lj_work" && exec env -i PATH="$PATH" CLI_ID=1 CLI_SERVER_ADDRESS=127.0.0.1:$lj_port \
             CLI_LOOP_AMOUNT=1 CLI_LOOP_PERIOD=1s CLI_LOG_LEVEL=INFO CLI_DATA_FILE="$lj_work/agency-{id}.csv" \
             CLI_CONNECT_TIMEOUT=20s CLI_WINNERS_TIMEOUT=20s \
-            "$lj_java" $lj_flags_client "$lj_client_record$lj_work/client.archive" -jar "$lj_client_jar") \
+            "$lj_java" $lj_flags_client $lj_train_props "$lj_client_record$lj_work/client.archive" \
+            -jar "$lj_client_jar") \
             > "$lj_work/client.log" 2>&1 &
         lj_client_pid=$!
         lj_loadgen_pid=
