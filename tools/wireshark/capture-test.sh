@@ -204,7 +204,8 @@ say "server: java -jar lottery-server.jar (env only, no config file)"
 server_pid=$!
 server_listening() {
     kill -0 "$server_pid" 2>/dev/null || die "the server exited: $(tail -n 5 "$tmp/server.log" | tr '\n' ' ')"
-    grep -qs "action: bind | result: success" "$tmp/server.log"
+    # Accepting, not only bound: the port is bound first, before the start-up lines this test reads.
+    grep -qs "action: accept_connections | result: in_progress" "$tmp/server.log"
 }
 wait_for "the server to listen" server_listening
 
@@ -445,7 +446,7 @@ else
     tls_server_listening() {
         kill -0 "$server_pid" 2>/dev/null \
             || die "the TLS server exited: $(tail -n 5 "$tmp/tls-server.log" | tr '\n' ' ')"
-        grep -qs "action: bind | result: success" "$tmp/tls-server.log"
+        grep -qs "action: accept_connections | result: in_progress" "$tmp/tls-server.log"
     }
     wait_for "the TLS server to listen" tls_server_listening
     check "TLS: the server logs its TLS line (client_auth require, plain refused)" \
