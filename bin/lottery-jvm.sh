@@ -38,10 +38,13 @@ lj_lib=$lj_bin/lottery-jvm.sh
 #   fourth pass"): course run server 0.83-0.91 CPU-s vs 1.12-1.32; 64 x 20,000 1.19-1.44 M bets/s vs 0.92-1.22 M;
 #   64 x 100,000 1.42/1.94/1.84 M vs 1.60/1.36/1.24 M; 1,000 agencies first Ack 803-834 ms vs 917-1,002; even
 #   64 x 200,000 (12.8 M bets) 1.96 M vs 2.05 M with less CPU. LOTTERY_JAVA_OPTS=-XX:TieredStopAtLevel=4 gives C2
-#   back (the last flag wins). The serial GC uses less CPU than G1 and Parallel for the same ingest here and a third
-#   of G1's resident memory.
+#   back (the last flag wins). CompileThresholdScaling=5: C1 compiles a method after five times the usual calls;
+#   C1 took a sixth to a quarter of a short run's server CPU (fifth pass, alternating, same build): course crowd
+#   server 0.76-0.84 vs 0.80-0.88 CPU-s (6 of 6 pairs lower), 1,000 agencies 1.04-1.31 vs 1.13-1.50 (3 of 3), the
+#   64-agency ingests no different; 10 was worse on 64 x 20,000 (2 of 3 pairs). The serial GC uses less CPU than G1
+#   and Parallel for the same ingest here and a third of G1's resident memory.
 lj_flags_client='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=10 -XX:-UsePerfData'
-lj_flags_server='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData'
+lj_flags_server='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=5 -XX:-UsePerfData'
 # - both, on JDK 23 and later: --sun-misc-unsafe-memory-access=allow. From JDK 25 on, Netty leaves sun.misc.Unsafe
 #   alone unless the JVM says its memory access is allowed; without it Netty frees direct buffers and slices them
 #   through method handles it builds at start (CleanerJava25), which spins about 20 classes at run time in every

@@ -12,7 +12,8 @@ cd "$work"                    # no config.yaml here: the environment alone confi
 printf 'Ana,Peña,1,2000-01-01,7574\r\nJosé,Díaz,2,1990-12-31,1\r\n' > "$work/agency-1.csv"
 
 SERVER_IP=127.0.0.1 SERVER_PORT=12345 SERVER_LISTEN_BACKLOG=5 SERVER_AGENCIES=1 SERVER_STORAGE_PATH="$work/bets.csv" LOGGING_LEVEL=INFO \
-    java -XX:ArchiveClassesAtExit=/app/lottery-server.jsa -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
+    java -XX:ArchiveClassesAtExit=/app/lottery-server.jsa -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -XX:CompileThresholdScaling=5 -XX:-UsePerfData \
     -Dio.netty.leakDetection.level=paranoid -jar /app/lottery-server.jar > "$work/server.log" 2>&1 &
 server=$!
 
