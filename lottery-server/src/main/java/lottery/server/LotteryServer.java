@@ -15,6 +15,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -303,12 +304,7 @@ public final class LotteryServer {
             ShutdownLog.closed(ShutdownLog.SERVER_SOCKET);
         } else if (listeningPort != null) {
             // A start that failed before Netty had the socket.
-            try {
-                listeningPort.close();
-                ShutdownLog.closed(ShutdownLog.SERVER_SOCKET);
-            } catch (IOException e) {
-                ShutdownLog.failed(ShutdownLog.SERVER_SOCKET, e);
-            }
+            closeLogged(listeningPort, ShutdownLog.SERVER_SOCKET);
         }
         if (ops != null) {
             ops.stop(stepMillis(deadline));
@@ -365,12 +361,7 @@ public final class LotteryServer {
             ShutdownLog.failed(ShutdownLog.BET_STORE, storeUser + " still uses it");
         } else if (store != null) {
             // Every thread that used it has ended (awaited above), so this thread now owns the store.
-            try {
-                store.close();
-                ShutdownLog.closed(ShutdownLog.BET_STORE);
-            } catch (IOException e) {
-                ShutdownLog.failed(ShutdownLog.BET_STORE, e);
-            }
+            closeLogged(store, ShutdownLog.BET_STORE);
         }
         if (engine != null && storeUser == null) {
             try {
@@ -381,6 +372,16 @@ public final class LotteryServer {
             }
         }
         terminated.countDown();
+    }
+
+    /** Closes {@code resource}, logging {@code action: shutdown} for it: success, or fail with the error. */
+    private static void closeLogged(Closeable resource, String name) {
+        try {
+            resource.close();
+            ShutdownLog.closed(name);
+        } catch (IOException e) {
+            ShutdownLog.failed(name, e);
+        }
     }
 
     /** The address of an IP literal or a host name (in Docker Compose, a service's name is its own address). */

@@ -3,6 +3,7 @@ package lottery.server.net;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,7 +19,7 @@ import java.nio.channels.ServerSocketChannel;
  * <p>Thread context: bound by the thread that starts the server; from {@link #channelFactory()} on, the socket
  * belongs to the Netty channel made of it, which closes it. Before that, {@link #close()} (a failed start) does.
  */
-public final class ListeningPort implements AutoCloseable {
+public final class ListeningPort implements Closeable {
     private final ServerSocketChannel socket;
     private boolean handedOver;
 
