@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>SIGTERM: the JVM runs shutdown hooks on SIGTERM but then exits with 143, and the course's tests expect 0. The
  * hook ({@link SignalExit}) therefore stops the server gracefully and ends the JVM with status 0, unless the program
- * ended itself through {@code System.exit}, whose status must stand.
+ * ended itself ({@link SignalExit#exit}), whose status must stand.
  *
  * <p>Thread context: {@code main} runs {@link #main} (parse, configure, start, wait); the SIGTERM shutdown hook
  * ({@code signal-exit}) calls the server's idempotent stop. No state of its own is shared.

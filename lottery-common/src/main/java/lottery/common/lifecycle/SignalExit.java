@@ -26,8 +26,12 @@ import org.slf4j.LoggerFactory;
  *       from a shutdown hook would block forever).</li>
  * </ol>
  *
- * <p>The same hook also runs when the program ends itself: {@link #exit} records that before it calls
- * {@code System.exit}, and the hook then does nothing, so a failure keeps its status (1 cannot start, 2 bad config).
+ * <p>A program that ends itself goes through {@link #exit} too, which records that, flushes the logs and halts the
+ * JVM with the run's status (1 cannot start, 2 bad config): by then the program has closed everything, this hook is
+ * the only one registered, and {@code System.exit} would first look up the JDK's own {@code System.Logger} to log
+ * the exit (a class-path service scan that opens and indexes the jar, about 15 ms of a client's 0.25 CPU-s,
+ * docs/PERFORMANCE.md "Issue 22, sixth pass"). If a signal comes in between, the hook sees the program ending and
+ * does nothing, so the program's status stands.
  * A signal that arrives before the program has a stop action (during start-up) is remembered: {@link #onSignal} then
  * runs the action at once. {@code sun.misc.Signal} would avoid the hook, but it is an internal API that the build's
  * {@code -Werror} refuses.
@@ -45,11 +49,12 @@ public final class SignalExit {
 
     /** How the JVM ends: {@link Terminator#RUNTIME}, or a recording stand-in in tests. */
     public interface Terminator {
-        /** {@code System.exit}, and {@code Runtime.halt} after {@link Logging#flush}. */
+        /** Both {@code Runtime.halt} after {@link Logging#flush}: the program ends itself once it has closed everything. */
         Terminator RUNTIME = new Terminator() {
             @Override
             public void exit(int status) {
-                System.exit(status);
+                Logging.flush();
+                Runtime.getRuntime().halt(status);
             }
 
             @Override
@@ -59,7 +64,7 @@ public final class SignalExit {
             }
         };
 
-        /** Ends the JVM normally, running the shutdown hooks. */
+        /** Ends the JVM when the program ends itself (it has closed everything; no hook has work left). */
         void exit(int status);
 
         /** Writes out the logs and ends the JVM at once; the only way out of a shutdown hook. */
@@ -117,8 +122,8 @@ public final class SignalExit {
     }
 
     /**
-     * Ends the program with {@code runStatus}: through {@code System.exit} normally, or, when a signal already started
-     * the shutdown, by handing the status to the hook, which halts the JVM with it. Returns only in that case.
+     * Ends the program with {@code runStatus}: through {@link Terminator#exit} normally, or, when a signal already
+     * started the shutdown, by handing the status to the hook, which halts the JVM with it. Returns only in that case.
      */
     public void exit(int runStatus) {
         boolean own;
@@ -140,7 +145,7 @@ public final class SignalExit {
         Runnable action;
         synchronized (this) {
             if (state != State.RUNNING) {
-                return; // our own System.exit: its status stands
+                return; // the program is ending itself: its status stands
             }
             state = State.SIGNALLED;
             action = stopAction;
