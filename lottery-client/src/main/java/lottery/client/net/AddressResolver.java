@@ -34,10 +34,16 @@ public interface AddressResolver {
      * the container's local resolver, so not caching costs nothing that matters.
      *
      * <p>Must run before the process's first name lookup: the JVM reads these properties once. {@code ClientMain}
-     * calls it in its static initializer, before logging starts.
+     * calls it in its static initializer, before logging starts. A property that is 0 already is left alone: the
+     * launchers set both from a file ({@code -Djava.security.properties=}, deploy/jvm/client.security), because
+     * {@code Security.setProperty} reports each change to the JDK's own {@code System.Logger}, whose first look-up
+     * scans the class path (opens and indexes the jar: docs/PERFORMANCE.md "Issue 22, sixth pass").
      */
     static void disableJvmDnsCache() {
-        Security.setProperty("networkaddress.cache.ttl", "0");
-        Security.setProperty("networkaddress.cache.negative.ttl", "0");
+        for (String key : List.of("networkaddress.cache.ttl", "networkaddress.cache.negative.ttl")) {
+            if (!"0".equals(Security.getProperty(key))) {
+                Security.setProperty(key, "0");
+            }
+        }
     }
 }
