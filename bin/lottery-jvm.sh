@@ -45,6 +45,18 @@ lj_lib=$lj_bin/lottery-jvm.sh
 #   and Parallel for the same ingest here and a third of G1's resident memory.
 lj_flags_client='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=10 -XX:-UsePerfData'
 lj_flags_server='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=5 -XX:-UsePerfData'
+lj_main_client=lottery.client.ClientMain
+lj_main_server=lottery.server.ServerMain
+# - both, on Linux: -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider, the JDK's own default
+#   there, named so that the JDK does not look for another one on the class path (a service scan that opens and
+#   indexes the jar). With the two below, nothing opens the jar at all: the classes come from the archive.
+#   Alternating runs, agency 5 alone (docs/PERFORMANCE.md "Issue 22, sixth pass"): 0.228 vs 0.244 CPU-s for this
+#   property alone, 0.233 vs 0.272 for the launcher with all of this pass.
+# - client: -Djava.security.properties=deploy/jvm/client.security (the DNS cache off, which the client would
+#   otherwise set itself through Security.setProperty, whose change event looks up the JDK's System.Logger: a
+#   class-path scan).
+# - the main class is named (-cp JAR CLASS, not -jar JAR): the launcher's Java side would open the jar for its
+#   manifest.
 # - both, on JDK 23 and later: --sun-misc-unsafe-memory-access=allow. From JDK 25 on, Netty leaves sun.misc.Unsafe
 #   alone unless the JVM says its memory access is allowed; without it Netty frees direct buffers and slices them
 #   through method handles it builds at start (CleanerJava25), which spins about 20 classes at run time in every
@@ -80,22 +92,30 @@ lj_find_java() {
     lj_home=${lj_java%/bin/java}
     lj_version=
     lj_feature=0
+    lj_os=
     if [ "$lj_home" != "$lj_java" ] && [ -r "$lj_home/release" ]; then
         while IFS='=' read -r lj_k lj_v; do
-            case $lj_k in JAVA_RUNTIME_VERSION)
-                lj_v=${lj_v#\"}
-                lj_version=${lj_v%\"} ;;
+            lj_v=${lj_v#\"}
+            lj_v=${lj_v%\"}
+            case $lj_k in
+                JAVA_RUNTIME_VERSION) lj_version=$lj_v ;;
+                OS_NAME) lj_os=$lj_v ;;
             esac
         done < "$lj_home/release"
         lj_n=${lj_version%%[!0-9]*}
         case $lj_n in '' | *[!0-9]*) ;; *) lj_feature=$lj_n ;; esac
     fi
-    case $lj_flags_server in *--sun-misc-unsafe-memory-access=*) ;; *)
-        if [ "$lj_feature" -ge 23 ]; then
-            lj_flags_client="$lj_flags_client --sun-misc-unsafe-memory-access=allow"
-            lj_flags_server="$lj_flags_server --sun-misc-unsafe-memory-access=allow"
-        fi ;;
-    esac
+    [ -z "${lj_flags_added:-}" ] || return 0 # the flags below once, however often this runs
+    lj_flags_added=1
+    if [ "$lj_feature" -ge 23 ]; then
+        lj_flags_client="$lj_flags_client --sun-misc-unsafe-memory-access=allow"
+        lj_flags_server="$lj_flags_server --sun-misc-unsafe-memory-access=allow"
+    fi
+    if [ "$lj_os" = Linux ]; then
+        lj_flags_client="$lj_flags_client -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"
+        lj_flags_server="$lj_flags_server -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"
+    fi
+    lj_flags_client="$lj_flags_client -Djava.security.properties=$lj_root/deploy/jvm/client.security"
 }
 
 # lj_archive ROLE: sets lj_archive (the archive path, "" when this JVM gets none), lj_use (the option that maps it)
@@ -214,7 +234,7 @@ lj_train_locked() {
         (cd "$lj_work" && exec env -i PATH="$PATH" SERVER_IP=127.0.0.1 SERVER_PORT=$lj_port SERVER_AGENCIES=$lj_agencies \
             SERVER_STORAGE_PATH="$lj_work/bets-$lj_try.csv" LOGGING_LEVEL=INFO \
             "$lj_java" $lj_flags_server $lj_train_props "$lj_server_record$lj_work/server.archive" \
-            -jar "$lj_server_jar") \
+            -cp "$lj_server_jar" $lj_main_server) \
             > "$lj_work/server.log" 2>&1 &
         lj_server_pid=$!
         # shellcheck disable=SC2086
@@ -222,7 +242,7 @@ lj_train_locked() {
             CLI_LOOP_AMOUNT=1 CLI_LOOP_PERIOD=1s CLI_LOG_LEVEL=INFO CLI_DATA_FILE="$lj_work/agency-{id}.csv" \
             CLI_CONNECT_TIMEOUT=20s CLI_WINNERS_TIMEOUT=20s \
             "$lj_java" $lj_flags_client $lj_train_props "$lj_client_record$lj_work/client.archive" \
-            -jar "$lj_client_jar") \
+            -cp "$lj_client_jar" $lj_main_client) \
             > "$lj_work/client.log" 2>&1 &
         lj_client_pid=$!
         lj_loadgen_pid=
@@ -264,10 +284,10 @@ lj_train_locked() {
 # instead of starting without it), then moves it to FINAL with its stamp; else marks FINAL .failed.
 lj_install() {
     if [ "$lj_feature" -ge 25 ]; then lj_strict="-XX:AOTMode=on -XX:AOTCache=$2"; else lj_strict="-Xshare:on -XX:SharedArchiveFile=$2"; fi
-    eval "lj_check_flags=\$lj_flags_$1"
+    eval "lj_check_flags=\$lj_flags_$1 lj_check_main=\$lj_main_$1"
     # shellcheck disable=SC2086
-    if [ -f "$2" ] && "$lj_java" $lj_check_flags $lj_strict -jar "$lj_root/lottery-$1/target/lottery-$1.jar" --help \
-        > /dev/null 2>&1; then
+    if [ -f "$2" ] && "$lj_java" $lj_check_flags $lj_strict -cp "$lj_root/lottery-$1/target/lottery-$1.jar" \
+        "$lj_check_main" --help > /dev/null 2>&1; then
         mv -f "$2" "$3" && echo "$lj_java $lj_version" > "$3.stamp" && return 0
     fi
     echo "lottery: $lj_java does not map the recorded $1 archive; the $1 runs without one" >&2
@@ -290,7 +310,8 @@ lj_exec() {
     fi
     lj_archive "$lj_role"
     [ "$lj_state" = ready ] || lj_use=
-    eval "lj_flags=\$lj_flags_$lj_role"
+    eval "lj_flags=\$lj_flags_$lj_role lj_main=\$lj_main_$lj_role"
     # shellcheck disable=SC2086 # the flag lists are word lists
-    exec "$lj_java" $lj_flags $lj_use ${LOTTERY_JAVA_OPTS:-} -jar "$lj_root/lottery-$lj_role/target/lottery-$lj_role.jar" "$@"
+    exec "$lj_java" $lj_flags $lj_use ${LOTTERY_JAVA_OPTS:-} -cp "$lj_root/lottery-$lj_role/target/lottery-$lj_role.jar" \
+        "$lj_main" "$@"
 }
