@@ -87,8 +87,11 @@ lj_find_java() {
         *) lj_wanted=$lj_java
            lj_java=$(command -v "$lj_wanted") || { echo "lottery: no java found ($lj_wanted)" >&2; exit 127; } ;;
     esac
-    lj_java=$(readlink -f "$lj_java" 2>/dev/null) || true
-    [ -n "$lj_java" ] || lj_java=${LOTTERY_JAVA:-java}
+    # A link (/usr/bin/java -> /etc/alternatives/java -> ...) is followed to its JDK; a fork, so only for a link.
+    if [ -L "$lj_java" ]; then
+        lj_java=$(readlink -f "$lj_java" 2>/dev/null) || true
+        [ -n "$lj_java" ] || lj_java=${LOTTERY_JAVA:-java}
+    fi
     lj_home=${lj_java%/bin/java}
     lj_version=
     lj_feature=0
@@ -149,18 +152,18 @@ lj_fresh() {
     [ "$lj_stamp" = "$lj_java $lj_version" ]
 }
 
-# lj_state ROLE: "ready" (archive usable), "failed" (this JVM refused the archive of this jar: run without one) or
-# "stale" (record it).
+# lj_state ROLE: sets lj_state to "ready" (archive usable), "failed" (this JVM refused the archive of this jar: run
+# without one) or "stale" (record it). A variable, not output: $(...) would fork.
 lj_state() {
     lj_archive "$1"
     if [ -z "$lj_archive" ]; then
-        echo failed
+        lj_state=failed
     elif lj_fresh "$1" "$lj_archive"; then
-        echo ready
+        lj_state=ready
     elif lj_fresh "$1" "$lj_archive.failed"; then
-        echo failed
+        lj_state=failed
     else
-        echo stale
+        lj_state=stale
     fi
 }
 
@@ -189,7 +192,10 @@ lj_train() {
     echo $$ > "$lj_lock/pid"
     lj_rc=1
     # Another launcher may have finished the training while this one waited.
-    if [ "$(lj_state server)" = ready ] && [ "$(lj_state client)" = ready ]; then
+    lj_state server
+    lj_server_state=$lj_state
+    lj_state client
+    if [ "$lj_server_state" = ready ] && [ "$lj_state" = ready ]; then
         lj_rc=0
     else
         lj_train_locked && lj_rc=0
@@ -302,11 +308,11 @@ lj_exec() {
     lj_role=$1
     shift
     lj_find_java
-    lj_state=$(lj_state "$lj_role")
+    lj_state "$lj_role"
     if [ "$lj_state" = stale ]; then
         echo "lottery: recording the class-data archives for $lj_java (once per build; make build does it too)" >&2
         lj_train || true
-        lj_state=$(lj_state "$lj_role")
+        lj_state "$lj_role"
     fi
     lj_archive "$lj_role"
     [ "$lj_state" = ready ] || lj_use=
