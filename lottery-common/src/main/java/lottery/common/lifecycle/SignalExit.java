@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A program that ends itself goes through {@link #exit} too, which records that, flushes the logs and halts the
  * JVM with the run's status (1 cannot start, 2 bad config): by then the program has closed everything, this hook is
- * the only one registered, and {@code System.exit} would first look up the JDK's own {@code System.Logger} to log
- * the exit (a class-path service scan that opens and indexes the jar, about 15 ms of a client's 0.25 CPU-s,
- * docs/PERFORMANCE.md "Issue 22, sixth pass"). If a signal comes in between, the hook sees the program ending and
- * does nothing, so the program's status stands.
+ * the only one registered, and on JDK 25 (not 17) {@code System.exit} would first look up the JDK's own
+ * {@code System.Logger} to log the exit: a class-path service scan that opens and indexes the jar, about 15 ms of a
+ * client's 0.25 CPU-s (docs/PERFORMANCE.md "Issue 22, sixth pass"). If a signal comes in between, the hook sees the
+ * program ending and does nothing, so the program's status stands.
  * A signal that arrives before the program has a stop action (during start-up) is remembered: {@link #onSignal} then
  * runs the action at once. {@code sun.misc.Signal} would avoid the hook, but it is an internal API that the build's
  * {@code -Werror} refuses.
