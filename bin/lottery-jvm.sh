@@ -121,7 +121,7 @@ lj_find_java() {
     lj_flags_client="$lj_flags_client -Djava.security.properties=$lj_root/deploy/jvm/client.security"
 }
 
-# lj_archive ROLE: sets lj_archive (the archive path, "" when this JVM gets none), lj_use (the option that maps it)
+# lj_archive ROLE: sets lj_archive (the archive path, "" when this JVM gets none), lj_use (the options that map it)
 # and lj_record (the option that records it, followed by the path).
 lj_archive() {
     lj_archive=
@@ -131,6 +131,14 @@ lj_archive() {
     if [ "$lj_feature" -ge 25 ]; then
         lj_archive=$lj_root/lottery-$1/target/lottery-$1.jdk$lj_feature.aot
         lj_use="-Xlog:aot=off -Xlog:cds=off -XX:AOTCache=$lj_archive"
+        # The client on JDK 25 does not replay the training's compilations at start (JEP 515's AOTReplayTraining,
+        # a diagnostic flag, hence the unlock; named for 25 only, the JDK it was measured on): a "Training replay"
+        # thread then compiles, early, what the two-bet training compiled, which a run of a second mostly never
+        # needs. Server and five clients together, 8 alternating pairs (docs/PERFORMANCE.md "Issue 22, sixth
+        # pass"): clients 1.62-1.92 vs 1.72-2.12 CPU-s in all, lower in every pair. The server gained nothing.
+        if [ "$1" = client ] && [ "$lj_feature" -eq 25 ]; then
+            lj_use="$lj_use -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining"
+        fi
         lj_record=-XX:AOTCacheOutput=
     elif [ "$lj_feature" -ge 17 ]; then
         lj_archive=$lj_root/lottery-$1/target/lottery-$1.jdk$lj_feature.jsa
