@@ -132,6 +132,11 @@ public final class ClientTransport implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
+                    public boolean isSharable() {
+                        return true; // ChannelInitializer's @Sharable, without Netty reading it (LotteryPipeline)
+                    }
+
+                    @Override
                     protected void initChannel(Channel channel) {
                         if (tls != null) {
                             channel.pipeline()

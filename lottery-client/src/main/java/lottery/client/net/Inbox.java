@@ -146,4 +146,10 @@ public final class Inbox<T> extends SimpleChannelInboundHandler<T> {
         }
         return "connection error: " + LogText.clean(cause.getMessage() == null ? cause.toString() : cause.getMessage());
     }
+
+    /** No: one per channel. Answered here so that Netty does not read annotations (LotteryPipeline). */
+    @Override
+    public boolean isSharable() {
+        return false;
+    }
 }

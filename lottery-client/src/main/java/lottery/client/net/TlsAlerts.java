@@ -41,4 +41,10 @@ final class TlsAlerts extends ChannelInboundHandlerAdapter {
         String reason = ClientTls.explain(cause, name);
         return new TlsHandshakeException("TLS with " + name + " failed: " + reason, reason, ClientTls.unwrap(cause));
     }
+
+    /** No: one per channel. Answered here so that Netty does not read annotations (LotteryPipeline). */
+    @Override
+    public boolean isSharable() {
+        return false;
+    }
 }

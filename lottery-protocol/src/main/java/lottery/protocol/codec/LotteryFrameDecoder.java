@@ -31,4 +31,10 @@ public final class LotteryFrameDecoder extends LengthFieldBasedFrameDecoder {
                     "frame exceeds the " + Limits.MAX_FRAME_BYTES + "-byte limit", e);
         }
     }
+
+    /** No: one per channel. Answered here so that Netty does not read annotations (LotteryPipeline). */
+    @Override
+    public boolean isSharable() {
+        return false;
+    }
 }

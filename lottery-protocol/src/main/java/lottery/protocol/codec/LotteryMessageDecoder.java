@@ -31,4 +31,10 @@ public final class LotteryMessageDecoder extends MessageToMessageDecoder<ByteBuf
     protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
         out.add(batchBytes ? Wire.readBatchBytes(frame) : Wire.read(frame));
     }
+
+    /** As its {@code @Sharable} says, answered without Netty reading the annotation (LotteryPipeline). */
+    @Override
+    public boolean isSharable() {
+        return true;
+    }
 }

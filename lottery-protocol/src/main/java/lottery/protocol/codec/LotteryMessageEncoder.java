@@ -48,4 +48,10 @@ public final class LotteryMessageEncoder extends MessageToByteEncoder<LotteryMes
         int size = BATCH_OVERHEAD + batch.length();
         return preferDirect ? ctx.alloc().ioBuffer(size) : ctx.alloc().heapBuffer(size);
     }
+
+    /** As its {@code @Sharable} says, answered without Netty reading the annotation (LotteryPipeline). */
+    @Override
+    public boolean isSharable() {
+        return true;
+    }
 }

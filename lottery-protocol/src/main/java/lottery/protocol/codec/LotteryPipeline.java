@@ -10,6 +10,12 @@ import io.netty.channel.ChannelPipeline;
  * inbound   ByteBuf        -&gt; FRAME_DECODER   -&gt; frame -&gt; MESSAGE_DECODER -&gt; LotteryMessage
  * outbound  LotteryMessage -&gt; MESSAGE_ENCODER -&gt; ByteBuf (length prefix + frame)
  * </pre>
+ *
+ * <p>Each of these handlers, and each of the client's, answers {@code isSharable()} itself. Netty's default reads
+ * the class's {@code @Sharable} annotation by reflection when the class is first added, and the JDK then generates,
+ * at every start, a proxy class for {@code @Sharable} and one for its meta-annotation {@code @Inherited}: about
+ * 2-5% of a short client's CPU here (docs/PERFORMANCE.md, "Issue 22, sixth pass"). The {@code @Sharable} annotations
+ * stay, for the reader and for Netty's own checks; {@code SharableTest} holds that both say the same.
  */
 public final class LotteryPipeline {
     public static final String FRAME_DECODER = "frameDecoder";
