@@ -47,11 +47,11 @@ lj_flags_client='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdSc
 lj_flags_server='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=5 -XX:-UsePerfData'
 lj_main_client=lottery.client.ClientMain
 lj_main_server=lottery.server.ServerMain
-# - both, on Linux: -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider, the JDK's own default
-#   there, named so that the JDK does not look for another one on the class path (a service scan that opens and
-#   indexes the jar). With the two below, nothing opens the jar at all: the classes come from the archive.
-#   Alternating runs, agency 5 alone (docs/PERFORMANCE.md "Issue 22, sixth pass"): 0.228 vs 0.244 CPU-s for this
-#   property alone, 0.233 vs 0.272 for the launcher with all of this pass.
+# - both, on Linux with JDK 17-25: -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider, the
+#   JDK's own default there, named so that the JDK does not look for another one on the class path (a service scan
+#   that opens and indexes the jar). With the two below, nothing opens the jar at all: the classes come from the
+#   archive. Alternating runs, agency 5 alone (docs/PERFORMANCE.md "Issue 22, sixth pass"): 0.228 vs 0.244 CPU-s for
+#   this property alone, 0.250 vs 0.297 for the launcher with all of that pass's start-up changes.
 # - client: -Djava.security.properties=deploy/jvm/client.security (the DNS cache off, which the client would
 #   otherwise set itself through Security.setProperty, whose change event looks up the JDK's System.Logger: a
 #   class-path scan).
@@ -114,7 +114,9 @@ lj_find_java() {
         lj_flags_client="$lj_flags_client --sun-misc-unsafe-memory-access=allow"
         lj_flags_server="$lj_flags_server --sun-misc-unsafe-memory-access=allow"
     fi
-    if [ "$lj_os" = Linux ]; then
+    # The provider's class is internal: named only for the JDKs it is known in (17-25, Linux), so that a later JDK
+    # that renamed it would cost a jar scan, not a failed start.
+    if [ "$lj_os" = Linux ] && [ "$lj_feature" -ge 17 ] && [ "$lj_feature" -le 25 ]; then
         lj_flags_client="$lj_flags_client -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"
         lj_flags_server="$lj_flags_server -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"
     fi
