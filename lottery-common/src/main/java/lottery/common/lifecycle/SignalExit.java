@@ -49,12 +49,11 @@ public final class SignalExit {
 
     /** How the JVM ends: {@link Terminator#RUNTIME}, or a recording stand-in in tests. */
     public interface Terminator {
-        /** Both {@code Runtime.halt} after {@link Logging#flush}: the program ends itself once it has closed everything. */
+        /** {@code Runtime.halt} after {@link Logging#flush}, both ways: a program ends itself once all is closed. */
         Terminator RUNTIME = new Terminator() {
             @Override
             public void exit(int status) {
-                Logging.flush();
-                Runtime.getRuntime().halt(status);
+                halt(status);
             }
 
             @Override
