@@ -117,8 +117,9 @@ lj_find_java() {
     # The provider's class is internal: named only for the JDKs it is known in (17-25, Linux), so that a later JDK
     # that renamed it would cost a jar scan, not a failed start.
     if [ "$lj_os" = Linux ] && [ "$lj_feature" -ge 17 ] && [ "$lj_feature" -le 25 ]; then
-        lj_flags_client="$lj_flags_client -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"
-        lj_flags_server="$lj_flags_server -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"
+        lj_selector=-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider
+        lj_flags_client="$lj_flags_client $lj_selector"
+        lj_flags_server="$lj_flags_server $lj_selector"
     fi
     lj_flags_client="$lj_flags_client -Djava.security.properties=$lj_root/deploy/jvm/client.security"
 }
